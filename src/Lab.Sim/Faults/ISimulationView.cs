@@ -1,0 +1,31 @@
+using Lab.Sim.Network;
+using Lab.Sim.Nodes;
+using Lab.Sim.Time;
+
+namespace Lab.Sim.Faults;
+
+public enum NodeState { Up, Down, Paused }
+
+/// <summary>
+/// The whole world, seen between windows (never while nodes run): for fault targets such as "the
+/// leader", for safety checkers and for stop predicates.
+/// </summary>
+public interface ISimulationView
+{
+    SimTime Now { get; }
+    NodeDirectory Directory { get; }
+    NodeState StateOf(NodeId node);
+    /// <summary>The node's current behaviour instance (a new one after each restart).</summary>
+    INodeBehaviour BehaviourOf(NodeId node);
+    int RegionIndex(string region);
+    NetworkConditions Network { get; }
+}
+
+/// <summary>Called by the kernel between windows, in virtual-time order, on one thread.</summary>
+public interface ISimulationObserver
+{
+    /// <summary>After each window, and after each fault is applied.</summary>
+    void OnBarrier(ISimulationView view);
+    /// <summary>Once, when the run ends.</summary>
+    void OnEnd(ISimulationView view);
+}

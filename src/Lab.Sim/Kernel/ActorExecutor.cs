@@ -1,0 +1,89 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Lab.Sim.Time;
+
+namespace Lab.Sim.Kernel;
+
+/// <summary>
+/// Hosts each node in an Akka.NET actor. A window is one <see cref="RunWindow"/> message to each
+/// active node's actor; the actors run on the dispatcher's threads in parallel, and the kernel waits
+/// for all of them before handing messages over. Nothing an actor does depends on when it runs.
+/// </summary>
+internal sealed class ActorExecutor : IDisposable
+{
+    private static readonly Lazy<ActorSystem> System = new(() => ActorSystem.Create("lab-kernel", ConfigurationFactory.ParseString("""
+        akka {
+          loglevel = WARNING
+          stdout-loglevel = WARNING
+          log-dead-letters = off
+          log-dead-letters-during-shutdown = off
+          actor.default-dispatcher.throughput = 1000
+        }
+        """)));
+
+    private readonly IActorRef[] _actors;
+    private readonly WindowBarrier _barrier = new();
+
+    public ActorExecutor(NodeHost[] hosts)
+    {
+        var system = System.Value;
+        _actors = new IActorRef[hosts.Length];
+        for (int i = 0; i < hosts.Length; i++)
+            _actors[i] = system.ActorOf(Props.Create(typeof(NodeActor), hosts[i]));
+    }
+
+    public void RunWindow(List<NodeHost> active, SimTime start, SimTime end, Duration lookahead)
+    {
+        _barrier.Reset(active.Count);
+        var window = new RunWindow(start, end, lookahead, _barrier);
+        foreach (var h in active) _actors[h.Self.Value].Tell(window, ActorRefs.NoSender);
+        _barrier.Wait();
+    }
+
+    public void Dispose()
+    {
+        foreach (var a in _actors) System.Value.Stop(a);
+    }
+}
+
+internal sealed record RunWindow(SimTime Start, SimTime End, Duration Lookahead, WindowBarrier Barrier);
+
+/// <summary>The actor that hosts one simulated node.</summary>
+internal sealed class NodeActor(NodeHost host) : UntypedActor
+{
+    protected override void OnReceive(object message)
+    {
+        if (message is not RunWindow w) { Unhandled(message); return; }
+        try { host.RunWindow(w.Start, w.End, w.Lookahead); }
+        catch (Exception e) { w.Barrier.Fail(e); }
+        finally { w.Barrier.Signal(); }
+    }
+}
+
+/// <summary>Counts down the nodes of a window; the kernel waits on it.</summary>
+internal sealed class WindowBarrier
+{
+    private readonly ManualResetEventSlim _done = new(false);
+    private int _remaining;
+    private Exception? _error;
+
+    public void Reset(int count)
+    {
+        _error = null;
+        _done.Reset();
+        Volatile.Write(ref _remaining, count);
+    }
+
+    public void Fail(Exception e) => Interlocked.CompareExchange(ref _error, e, null);
+
+    public void Signal()
+    {
+        if (Interlocked.Decrement(ref _remaining) == 0) _done.Set();
+    }
+
+    public void Wait()
+    {
+        _done.Wait();
+        if (_error is { } e) throw new InvalidOperationException("a node failed during a parallel window: " + e.Message, e);
+    }
+}

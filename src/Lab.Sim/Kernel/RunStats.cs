@@ -1,0 +1,22 @@
+using Lab.Sim.Faults;
+using Lab.Sim.Time;
+
+namespace Lab.Sim.Kernel;
+
+/// <summary>What the kernel itself counted in a run.</summary>
+public sealed record RunStats(
+    long EventsProcessed,
+    long MessagesSent,
+    long BytesSent,
+    long MessagesDelivered,
+    long MessagesDropped,
+    long Windows,
+    SimTime FinalTime,
+    StopReason StoppedBy,
+    IReadOnlyList<FaultWindow> Faults,
+    IReadOnlyList<double> CpuUtilisation);
+
+public enum StopReason { EndTime, MaxEvents, Predicate, Idle, Cancelled }
+
+/// <summary>A fault as it happened: for shading charts and for the report.</summary>
+public sealed record FaultWindow(SimTime Start, SimTime? End, string Description);

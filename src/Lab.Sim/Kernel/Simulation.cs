@@ -1,0 +1,288 @@
+using Lab.Sim.Faults;
+using Lab.Sim.Metrics;
+using Lab.Sim.Network;
+using Lab.Sim.Nodes;
+using Lab.Sim.Randomness;
+using Lab.Sim.Time;
+
+namespace Lab.Sim.Kernel;
+
+/// <summary>
+/// One run of a world in virtual time, with conservative parallel windows: with lookahead L (the
+/// smallest latency the network can produce) every event in [T, T+L) can run at once, because no
+/// message sent in that window can arrive inside it. Each node's events run in key order; messages
+/// between nodes are handed over between windows. Faults, observers and stop predicates act only
+/// between windows. The result depends on the seed alone, never on threads.
+/// </summary>
+public sealed class Simulation : ISimulationView
+{
+    private readonly SimulationOptions _options;
+    private readonly NetworkModel _network;
+    private readonly NodeHost[] _hosts;
+    private readonly List<ScheduledFault> _faults;
+    private readonly List<ISimulationObserver> _observers = [];
+    private readonly PriorityQueue<int, long> _wakeups = new();
+    private readonly long[] _registered;
+    private readonly bool[] _inWindow;
+    private readonly SimRandom _faultRandom;
+    private readonly List<FaultWindow> _faultLog = [];
+    private readonly Dictionary<ScheduledFault, int> _openFaults = [];
+    private int _nextFault;
+    private SimTime _now;
+    private long _windows;
+    private bool _ran;
+
+    public Simulation(SimulationOptions options, NetworkSpec network, IReadOnlyList<NodeSpec> nodes, IEnumerable<ScheduledFault>? faults = null)
+    {
+        _options = options;
+        Directory = new NodeDirectory(nodes);
+        _network = new NetworkModel(network, nodes.Select(n => n.Region).ToList());
+        _hosts = new NodeHost[nodes.Count];
+        for (int i = 0; i < nodes.Count; i++)
+            _hosts[i] = new NodeHost(new NodeId(i), nodes[i], Directory, _network, options.Seed, options.SeriesBin);
+        _registered = Enumerable.Repeat(long.MaxValue, nodes.Count).ToArray();
+        _inWindow = new bool[nodes.Count];
+        _faultRandom = SimRandom.Stream(options.Seed, "faults");
+        _faults = ExpandUndos(faults ?? []);
+    }
+
+    public NodeDirectory Directory { get; }
+    public SimTime Now => _now;
+    public Duration Lookahead => _network.Lookahead;
+    public NetworkConditions Network => _network.Conditions;
+    public NodeState StateOf(NodeId node) => _hosts[node.Value].State;
+    public INodeBehaviour BehaviourOf(NodeId node) => _hosts[node.Value].Behaviour;
+    public int RegionIndex(string region) => _network.Spec.RegionIndex(region);
+
+    /// <summary>Stops the run between windows when this returns true.</summary>
+    public Func<ISimulationView, bool>? StopWhen { get; set; }
+
+    public void AddObserver(ISimulationObserver observer) => _observers.Add(observer);
+
+    /// <summary>Runs to a stop condition. <paramref name="progress"/> is called between windows with the virtual time.</summary>
+    public RunResult Run(CancellationToken cancel = default, Action<SimTime>? progress = null)
+    {
+        if (_ran) throw new InvalidOperationException("a Simulation runs once; build a new one for another run");
+        _ran = true;
+        using var executor = _options.Mode == ExecutionMode.Actors ? new ActorExecutor(_hosts) : null;
+        var active = new List<NodeHost>();
+        var lookahead = _network.Lookahead;
+        var minWindow = Duration.FromNanos(Math.Max(1, lookahead.Nanos));
+        long events = 0;
+        var reason = StopReason.EndTime;
+
+        foreach (var h in _hosts) h.Start(SimTime.Zero);
+        foreach (var h in _hosts) Merge(h);
+        foreach (var h in _hosts) Register(h.Self.Value);
+
+        while (true)
+        {
+            if (cancel.IsCancellationRequested) { reason = StopReason.Cancelled; break; }
+            var next = PeekWakeup();
+            var fault = _nextFault < _faults.Count ? _faults[_nextFault].At : SimTime.MaxValue;
+            if (fault <= next && fault < _options.EndTime)
+            {
+                _now = fault;
+                while (_nextFault < _faults.Count && _faults[_nextFault].At == fault) Apply(_faults[_nextFault++]);
+                if (Barrier()) { reason = StopReason.Predicate; break; }
+                continue;
+            }
+            if (next >= _options.EndTime)
+            {
+                if (next == SimTime.MaxValue && _options.EndTime == SimTime.MaxValue) reason = StopReason.Idle;
+                else _now = _options.EndTime;
+                break;
+            }
+            if (events >= _options.MaxEvents) { reason = StopReason.MaxEvents; break; }
+
+            var windowEnd = SimTime.Min(SimTime.Min(next + minWindow, fault), _options.EndTime);
+            active.Clear();
+            while (_wakeups.TryPeek(out var n, out var t) && t < windowEnd.Nanos)
+            {
+                _wakeups.Dequeue();
+                if (t != _registered[n] || _inWindow[n]) continue;
+                _inWindow[n] = true;
+                _registered[n] = long.MaxValue;
+                active.Add(_hosts[n]);
+            }
+
+            foreach (var h in active) events -= h.EventsProcessed;
+            if (executor is not null && active.Count > 1) executor.RunWindow(active, next, windowEnd, lookahead);
+            else foreach (var h in active) h.RunWindow(next, windowEnd, lookahead);
+            foreach (var h in active) { events += h.EventsProcessed; _inWindow[h.Self.Value] = false; }
+            foreach (var h in active) Merge(h);
+            foreach (var h in active) Register(h.Self.Value);
+            _now = windowEnd;
+            _windows++;
+            if (Barrier()) { reason = StopReason.Predicate; break; }
+            progress?.Invoke(_now);
+        }
+
+        foreach (var o in _observers) o.OnEnd(this);
+        return BuildResult(reason);
+    }
+
+    private bool Barrier()
+    {
+        foreach (var o in _observers) o.OnBarrier(this);
+        return StopWhen?.Invoke(this) == true;
+    }
+
+    private SimTime PeekWakeup()
+    {
+        while (_wakeups.TryPeek(out var n, out var t))
+        {
+            if (t == _registered[n] && !_inWindow[n]) return new SimTime(t);
+            _wakeups.Dequeue();
+        }
+        return SimTime.MaxValue;
+    }
+
+    private void Register(int node)
+    {
+        var t = _hosts[node].NextReady.Nanos;
+        if (t == _registered[node]) return;
+        _registered[node] = t;
+        if (t != long.MaxValue) _wakeups.Enqueue(node, t);
+    }
+
+    /// <summary>Hands a node's sent messages to their destinations (between windows, one thread).</summary>
+    private void Merge(NodeHost from)
+    {
+        if (from.Outbox.Count == 0) return;
+        foreach (var m in from.Outbox)
+        {
+            var to = _hosts[m.To.Value];
+            to.Deliver(m);
+            if (m.Key.Time < _registered[m.To.Value]) Register(m.To.Value);
+        }
+        from.Outbox.Clear();
+    }
+
+    // ---- faults ----
+
+    private static List<ScheduledFault> ExpandUndos(IEnumerable<ScheduledFault> faults)
+    {
+        var list = new List<(ScheduledFault F, int Order)>();
+        int order = 0;
+        foreach (var f in faults)
+        {
+            list.Add((f, order++));
+            if (f.For is { } d) list.Add((new ScheduledFault(f.At + d, Undo(f.Action)), order++));
+        }
+        return list.OrderBy(x => x.F.At.Nanos).ThenBy(x => x.Order).Select(x => x.F).ToList();
+    }
+
+    private static FaultAction Undo(FaultAction a) => a switch
+    {
+        Crash c => new Restart(c.Nodes),
+        Pause p => new Resume(p.Nodes),
+        Partition => new Heal(),
+        Cut c => new Uncut(c.Nodes),
+        LossBurst => new LossBurst(0),
+        LatencySpike => new LatencySpike(1),
+        SlowNodes s => new SlowNodes(s.Nodes, 1),
+        _ => throw new ArgumentException($"{a.GetType().Name} cannot be given a duration"),
+    };
+
+    private void Apply(ScheduledFault f)
+    {
+        string Names(IReadOnlyList<NodeId> ns) => string.Join(", ", ns.Select(Directory.Name));
+        int[] Ix(IReadOnlyList<NodeId> ns) => ns.Select(n => n.Value).ToArray();
+        string text;
+        switch (f.Action)
+        {
+            case Crash c:
+                var crashed = c.Nodes.Resolve(this, _faultRandom);
+                foreach (var n in crashed) _hosts[n.Value].Crash();
+                foreach (var n in crashed) Register(n.Value);
+                text = $"crash {Names(crashed)}";
+                break;
+            case Restart r:
+                var restarted = r.Nodes.Resolve(this, _faultRandom);
+                foreach (var n in restarted) _hosts[n.Value].Restart(_now, r.LoseDisk);
+                foreach (var n in restarted) Merge(_hosts[n.Value]);
+                foreach (var n in restarted) Register(n.Value);
+                text = $"restart {Names(restarted)}";
+                break;
+            case Pause p:
+                var paused = p.Nodes.Resolve(this, _faultRandom);
+                foreach (var n in paused) { _hosts[n.Value].Pause(); Register(n.Value); }
+                text = $"pause {Names(paused)}";
+                break;
+            case Resume r:
+                var resumed = r.Nodes.Resolve(this, _faultRandom);
+                foreach (var n in resumed) { _hosts[n.Value].Resume(_now); Register(n.Value); }
+                text = $"resume {Names(resumed)}";
+                break;
+            case Partition p:
+                var groups = p.Groups.Select(g => (IReadOnlyList<int>)Ix(g.Resolve(this, _faultRandom))).ToList();
+                _network.Conditions.Partition(groups);
+                text = "partition " + string.Join(" | ", groups.Select(g => string.Join(", ", g.Select(i => Directory.Name(new NodeId(i))))));
+                break;
+            case Heal:
+                _network.Conditions.Heal();
+                text = "heal partition";
+                break;
+            case Cut c:
+                var cut = c.Nodes.Resolve(this, _faultRandom);
+                _network.Conditions.Cut(Ix(cut));
+                text = $"cut links among {Names(cut)}";
+                break;
+            case Uncut u:
+                var uncut = u.Nodes.Resolve(this, _faultRandom);
+                _network.Conditions.Uncut(Ix(uncut));
+                text = $"restore links among {Names(uncut)}";
+                break;
+            case LossBurst l:
+                _network.Conditions.ExtraLoss = l.Probability;
+                text = l.Probability > 0 ? $"loss burst {l.Probability:P0}" : "loss burst ends";
+                break;
+            case LatencySpike s:
+                _network.Conditions.SetLatencyFactor(s.Factor);
+                text = s.Factor > 1 ? $"latency ×{s.Factor}" : "latency back to normal";
+                break;
+            case SlowNodes s:
+                var slow = s.Nodes.Resolve(this, _faultRandom);
+                _network.Conditions.SetSlow(Ix(slow), s.Factor);
+                text = s.Factor > 1 ? $"links of {Names(slow)} ×{s.Factor} slower" : $"links of {Names(slow)} back to normal";
+                break;
+            default:
+                throw new ArgumentException($"unknown fault {f.Action.GetType().Name}");
+        }
+        RecordFault(f, text);
+    }
+
+    private void RecordFault(ScheduledFault f, string text)
+    {
+        // An undo closes the most recent open fault window of the matching kind.
+        var undoOf = _openFaults.Keys.LastOrDefault(o => o.For is { } d && o.At + d == f.At && Undo(o.Action).GetType() == f.Action.GetType());
+        if (undoOf is not null)
+        {
+            var index = _openFaults[undoOf];
+            _faultLog[index] = _faultLog[index] with { End = _now };
+            _openFaults.Remove(undoOf);
+            return;
+        }
+        _faultLog.Add(new FaultWindow(_now, f.For is null ? _now : null, text));
+        if (f.For is not null) _openFaults[f] = _faultLog.Count - 1;
+    }
+
+    private RunResult BuildResult(StopReason reason)
+    {
+        long ev = 0, sent = 0, bytes = 0, delivered = 0, dropped = 0;
+        foreach (var h in _hosts)
+        {
+            ev += h.EventsProcessed; sent += h.MessagesSent; bytes += h.BytesSent;
+            delivered += h.MessagesDelivered; dropped += h.MessagesDropped;
+        }
+        var span = Math.Max(1, _now.Nanos);
+        var cpu = _hosts.Select(h => Math.Min(1.0, (double)h.BusyTime.Nanos / span)).ToArray();
+        var stats = new RunStats(ev, sent, bytes, delivered, dropped, _windows, _now, reason, [.. _faultLog], cpu);
+        var metrics = RunMetrics.Merge(_options.SeriesBin, _hosts.Select(h => h.Metrics));
+        return new RunResult(stats, metrics, Directory);
+    }
+}
+
+/// <summary>The outcome of one run: kernel counts and the merged metrics of every node.</summary>
+public sealed record RunResult(RunStats Stats, RunMetrics Metrics, NodeDirectory Nodes);

@@ -1,0 +1,25 @@
+using Lab.Sim.Time;
+
+namespace Lab.Sim.Kernel;
+
+/// <summary>How a run executes. None of these change its results, except the stop conditions.</summary>
+public sealed record SimulationOptions
+{
+    public ulong Seed { get; init; }
+    /// <summary>The run stops when virtual time reaches this.</summary>
+    public SimTime EndTime { get; init; } = SimTime.MaxValue;
+    /// <summary>The run stops after this many events (a guard against runaway protocols).</summary>
+    public long MaxEvents { get; init; } = long.MaxValue;
+    /// <summary>Width of the time bins of metric series (e.g. throughput over time).</summary>
+    public Duration SeriesBin { get; init; } = Duration.FromSeconds(1);
+    /// <summary>Sequential (one thread, no actors) or Actors (each node an Akka.NET actor, windows in parallel).</summary>
+    public ExecutionMode Mode { get; init; } = ExecutionMode.Sequential;
+}
+
+public enum ExecutionMode
+{
+    /// <summary>One thread drives every node: the reference executor.</summary>
+    Sequential,
+    /// <summary>Each node is an Akka.NET actor; the nodes of a window run in parallel.</summary>
+    Actors,
+}

@@ -1,0 +1,52 @@
+using Lab.Sim.Time;
+
+namespace Lab.Sim.Metrics;
+
+/// <summary>
+/// All metrics of one run, merged from every node's recorder in node order (so the result never
+/// depends on which thread ran which node). Keys are sorted for stable output.
+/// </summary>
+public sealed class RunMetrics
+{
+    public Duration SeriesBin { get; }
+    public SortedDictionary<string, double> Counters { get; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, double[]> Samples { get; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, double[]> Series { get; } = new(StringComparer.Ordinal);
+    /// <summary>Scalars derived at the end of the run (e.g. throughput_tps over the measured window).</summary>
+    public SortedDictionary<string, double> Scalars { get; } = new(StringComparer.Ordinal);
+    public List<Finding> Findings { get; } = [];
+
+    public RunMetrics(Duration seriesBin) => SeriesBin = seriesBin;
+
+    public static RunMetrics Merge(Duration seriesBin, IEnumerable<MetricRecorder> recorders)
+    {
+        var m = new RunMetrics(seriesBin);
+        var samples = new SortedDictionary<string, List<double>>(StringComparer.Ordinal);
+        var series = new SortedDictionary<string, List<double>>(StringComparer.Ordinal);
+        foreach (var r in recorders)
+        {
+            foreach (var (k, v) in r.CounterValues) m.Counters[k] = m.Counters.GetValueOrDefault(k) + v;
+            foreach (var (k, v) in r.SampleValues)
+            {
+                if (!samples.TryGetValue(k, out var list)) samples[k] = list = [];
+                list.AddRange(v);
+            }
+            foreach (var (k, v) in r.SeriesBins)
+            {
+                if (!series.TryGetValue(k, out var bins)) series[k] = bins = [];
+                while (bins.Count < v.Count) bins.Add(0);
+                for (int i = 0; i < v.Count; i++) bins[i] += v[i];
+            }
+            m.Findings.AddRange(r.Findings);
+        }
+        foreach (var (k, v) in samples) m.Samples[k] = [.. v];
+        foreach (var (k, v) in series) m.Series[k] = [.. v];
+        // Stable sort: equal times keep node order.
+        var ordered = m.Findings.OrderBy(f => f.At.Nanos).ToList();
+        m.Findings.Clear();
+        m.Findings.AddRange(ordered);
+        return m;
+    }
+
+    public double Counter(string name) => Counters.GetValueOrDefault(name);
+}

@@ -1,0 +1,43 @@
+using Lab.Sim.Metrics;
+using Lab.Sim.Randomness;
+using Lab.Sim.Time;
+
+namespace Lab.Sim.Nodes;
+
+/// <summary>A node's view of the world: its clock, its network port, its timers, its CPU.</summary>
+public interface INodeContext
+{
+    /// <summary>Current virtual time, advanced by <see cref="ChargeCpu"/> while handling an event.</summary>
+    SimTime Now { get; }
+    NodeId Self { get; }
+    /// <summary>This node's own random stream (independent of every other node's).</summary>
+    SimRandom Random { get; }
+    MetricRecorder Metrics { get; }
+    /// <summary>What survives a crash-restart (the node's "disk").</summary>
+    DurableStore Storage { get; }
+    /// <summary>Names and regions of every node in the run.</summary>
+    NodeDirectory Directory { get; }
+
+    /// <summary>Sends a message of <paramref name="sizeBytes"/> over the network; it leaves at <see cref="Now"/>.</summary>
+    void Send(NodeId to, object message, int sizeBytes);
+
+    TimerId SetTimer(Duration after, object state);
+    void CancelTimer(TimerId id);
+
+    /// <summary>Keeps the node busy for <paramref name="cpu"/>; later events queue behind it.</summary>
+    void ChargeCpu(Duration cpu);
+}
+
+/// <summary>Handle of a pending timer.</summary>
+public readonly record struct TimerId(long Value)
+{
+    public static readonly TimerId None = new(0);
+}
+
+public static class NodeContextExtensions
+{
+    public static void Multicast(this INodeContext ctx, IEnumerable<NodeId> to, object message, int sizeBytes)
+    {
+        foreach (var n in to) ctx.Send(n, message, sizeBytes);
+    }
+}
