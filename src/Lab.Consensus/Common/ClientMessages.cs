@@ -1,0 +1,16 @@
+using Lab.Ledger.State;
+using Lab.Ledger.Transactions;
+using Lab.Sim.Nodes;
+
+namespace Lab.Consensus.Common;
+
+/// <summary>A client asks a replica to order a transaction.</summary>
+public sealed record ClientRequest(Transaction Tx);
+
+/// <summary>
+/// A replica tells a client its transaction is committed at <paramref name="Height"/> (or, when
+/// <paramref name="Committed"/> is false, that it is not the leader and who might be).
+/// Clients apply their protocol's finality rule: Raft one reply from the leader, BFT f+1 matching.
+/// <paramref name="Outcome"/> is what the state machine did with it (accepted or rejected, and why).
+/// </summary>
+public sealed record ClientReply(TxId Tx, long Height, bool Committed, NodeId? LeaderHint = null, TxOutcome? Outcome = null);
