@@ -35,7 +35,7 @@ public class DeterminismTests
     internal static string Fingerprint(RunResult r)
     {
         var sb = new StringBuilder();
-        sb.Append($"{r.Stats.EventsProcessed} {r.Stats.MessagesSent} {r.Stats.MessagesDelivered} {r.Stats.MessagesDropped} {r.Stats.FinalTime.Nanos}\n");
+        sb.Append($"{r.Stats.TraceHash:x16} {r.Stats.EventsProcessed} {r.Stats.MessagesSent} {r.Stats.MessagesDelivered} {r.Stats.MessagesDropped} {r.Stats.FinalTime.Nanos}\n");
         foreach (var (k, v) in r.Metrics.Counters) sb.Append($"{k}={v:R}\n");
         foreach (var (k, v) in r.Metrics.Samples) sb.Append($"{k}:{string.Join(",", v.Select(x => x.ToString("R")))}\n");
         foreach (var (k, v) in r.Metrics.Series) sb.Append($"{k}:{string.Join(",", v.Select(x => x.ToString("R")))}\n");

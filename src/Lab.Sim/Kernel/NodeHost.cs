@@ -49,6 +49,9 @@ internal sealed class NodeHost : INodeContext
     public readonly List<Outgoing> Outbox = [];
     public long EventsProcessed, MessagesSent, BytesSent, MessagesDelivered, MessagesDropped;
     public Duration BusyTime;
+    /// <summary>Running hash of every event this node handled (time, source, sequence): equal
+    /// hashes mean the same events in the same order.</summary>
+    public ulong TraceHash = 14695981039346656037UL;
 
     /// <summary>When this node can next do something, or <see cref="SimTime.MaxValue"/> if never.</summary>
     public SimTime NextReady
@@ -77,6 +80,7 @@ internal sealed class NodeHost : INodeContext
             var start = SimTime.Max(new SimTime(key.Time), _busyUntil);
             if (start >= windowEnd) break;
             _queue.Dequeue();
+            TraceHash = unchecked(((TraceHash ^ (ulong)start.Nanos) * 1099511628211UL ^ (ulong)key.Source * 0x9E3779B97F4A7C15UL ^ (ulong)key.Sequence) * 1099511628211UL);
             if (env.TimerId != 0)
             {
                 if (!_liveTimers.Remove(env.TimerId)) continue; // cancelled

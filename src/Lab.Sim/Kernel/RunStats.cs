@@ -3,7 +3,8 @@ using Lab.Sim.Time;
 
 namespace Lab.Sim.Kernel;
 
-/// <summary>What the kernel itself counted in a run.</summary>
+/// <summary>What the kernel itself counted in a run. <see cref="TraceHash"/> fingerprints every
+/// handled event (time, node, source, sequence): same hash, same event order.</summary>
 public sealed record RunStats(
     long EventsProcessed,
     long MessagesSent,
@@ -14,7 +15,8 @@ public sealed record RunStats(
     SimTime FinalTime,
     StopReason StoppedBy,
     IReadOnlyList<FaultWindow> Faults,
-    IReadOnlyList<double> CpuUtilisation);
+    IReadOnlyList<double> CpuUtilisation,
+    ulong TraceHash);
 
 public enum StopReason { EndTime, MaxEvents, Predicate, Idle, Cancelled }
 

@@ -271,14 +271,16 @@ public sealed class Simulation : ISimulationView
     private RunResult BuildResult(StopReason reason)
     {
         long ev = 0, sent = 0, bytes = 0, delivered = 0, dropped = 0;
+        ulong trace = 14695981039346656037UL;
         foreach (var h in _hosts)
         {
+            trace = unchecked((trace ^ h.TraceHash) * 1099511628211UL);
             ev += h.EventsProcessed; sent += h.MessagesSent; bytes += h.BytesSent;
             delivered += h.MessagesDelivered; dropped += h.MessagesDropped;
         }
         var span = Math.Max(1, _now.Nanos);
         var cpu = _hosts.Select(h => Math.Min(1.0, (double)h.BusyTime.Nanos / span)).ToArray();
-        var stats = new RunStats(ev, sent, bytes, delivered, dropped, _windows, _now, reason, [.. _faultLog], cpu);
+        var stats = new RunStats(ev, sent, bytes, delivered, dropped, _windows, _now, reason, [.. _faultLog], cpu, trace);
         var metrics = RunMetrics.Merge(_options.SeriesBin, _hosts.Select(h => h.Metrics));
         return new RunResult(stats, metrics, Directory);
     }
