@@ -8,6 +8,8 @@ namespace Lab.Sim.Kernel;
 /// Hosts each node in an Akka.NET actor. A window is one <see cref="RunWindow"/> message to each
 /// active node's actor; the actors run on the dispatcher's threads in parallel, and the kernel waits
 /// for all of them before handing messages over. Nothing an actor does depends on when it runs.
+/// While it waits, the kernel's own thread runs nodes whose actors have not started yet (each node
+/// is claimed exactly once per window), so a busy or small machine does not idle on mailboxes.
 /// </summary>
 internal sealed class ActorExecutor : IDisposable
 {
@@ -32,11 +34,16 @@ internal sealed class ActorExecutor : IDisposable
             _actors[i] = system.ActorOf(Props.Create(typeof(NodeActor), hosts[i]));
     }
 
+    private long _window;
+
     public void RunWindow(List<NodeHost> active, SimTime start, SimTime end, Duration lookahead)
     {
+        var id = ++_window;
         _barrier.Reset(active.Count);
-        var window = new RunWindow(start, end, lookahead, _barrier);
+        var window = new RunWindow(id, start, end, lookahead, _barrier);
         foreach (var h in active) _actors[h.Self.Value].Tell(window, ActorRefs.NoSender);
+        // Help from the back of the list while the actors take nodes from the front.
+        for (int i = active.Count - 1; i >= 0; i--) NodeActor.RunIfUnclaimed(active[i], window);
         _barrier.Wait();
     }
 
@@ -46,7 +53,7 @@ internal sealed class ActorExecutor : IDisposable
     }
 }
 
-internal sealed record RunWindow(SimTime Start, SimTime End, Duration Lookahead, WindowBarrier Barrier);
+internal sealed record RunWindow(long Id, SimTime Start, SimTime End, Duration Lookahead, WindowBarrier Barrier);
 
 /// <summary>The actor that hosts one simulated node.</summary>
 internal sealed class NodeActor(NodeHost host) : UntypedActor
@@ -54,6 +61,13 @@ internal sealed class NodeActor(NodeHost host) : UntypedActor
     protected override void OnReceive(object message)
     {
         if (message is not RunWindow w) { Unhandled(message); return; }
+        RunIfUnclaimed(host, w);
+    }
+
+    /// <summary>Runs the node's window unless someone already has (a window is claimed once).</summary>
+    public static void RunIfUnclaimed(NodeHost host, RunWindow w)
+    {
+        if (!host.Claim(w.Id)) return;
         try { host.RunWindow(w.Start, w.End, w.Lookahead); }
         catch (Exception e) { w.Barrier.Fail(e); }
         finally { w.Barrier.Signal(); }

@@ -53,6 +53,19 @@ internal sealed class NodeHost : INodeContext
     /// hashes mean the same events in the same order.</summary>
     public ulong TraceHash = 14695981039346656037UL;
 
+    private long _claimedWindow;
+
+    /// <summary>Takes the right to run window <paramref name="window"/>; false if already taken.</summary>
+    public bool Claim(long window)
+    {
+        while (true)
+        {
+            var c = Volatile.Read(ref _claimedWindow);
+            if (c >= window) return false;
+            if (Interlocked.CompareExchange(ref _claimedWindow, window, c) == c) return true;
+        }
+    }
+
     /// <summary>When this node can next do something, or <see cref="SimTime.MaxValue"/> if never.</summary>
     public SimTime NextReady
     {
