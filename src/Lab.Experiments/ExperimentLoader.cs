@@ -230,7 +230,7 @@ public sealed class ExperimentLoader(ModelRegistry registry)
         {
             if (key.Default is null || key.ItemKey || Meta.Contains(key.Path)) continue;
             var mark = new SourceMark("(default)", 0, 0);
-            var node = YamlReader.Read("(default)", key.Default, diagnostics)!;
+            var node = key.Default.Length == 0 ? new YScalar(mark, "", Quoted: true) : YamlReader.Read("(default)", key.Default, diagnostics)!;
             var parsed = key.Type.Parse(Relabel(node, mark), key, new ValueContext("", diagnostics, key.Path));
             if (parsed is not null) layer[key.Path] = new ConfigValue(parsed, Relabel(node, mark), "default");
         }

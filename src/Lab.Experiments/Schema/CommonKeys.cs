@@ -27,7 +27,7 @@ public static class CommonKeys
         Key.Int("replications", "Runs per variant and sweep point, with seeds derived from the root seed.", 1, min: 1, max: 10_000),
         Key.Int("max-events", "Stop a run after this many events (a guard against runaway protocols).", null, min: 1),
 
-        Key.Name("network.preset", "A network from scenarios/presets/networks/ by name (e.g. aws-3-regions) or a path to a preset file; keys given here override it."),
+        Key.Text("network.preset", "A network from scenarios/presets/networks/ by name (e.g. aws-3-regions) or a path to a preset file; keys given here override it."),
         Key.Text("network.description", "What the network represents (presets say where their figures come from)."),
         Key.List("network.regions", KeyType.Identifier, "Region names, in the order of the latency matrix rows.", "[default]"),
         new("network.one-way", Matrix, "One-way latency matrix between regions [from][to]."),

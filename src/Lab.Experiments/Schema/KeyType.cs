@@ -106,9 +106,12 @@ public abstract class KeyType
     protected static void WriteCommon(Utf8JsonWriter w, SchemaKey key)
     {
         var desc = key.Description;
-        if (key.Default is not null) desc += $" Default: {key.Default}.";
+        if (!string.IsNullOrEmpty(key.Default)) desc += $" Default: {key.Default}.";
         w.WriteString("description", desc);
-        if (key.Default is not null) w.WriteString("default", key.Default);
+        if (key.Default is null) return;
+        if (long.TryParse(key.Default, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)) w.WriteNumber("default", n);
+        else if (key.Default is "true" or "false") w.WriteBoolean("default", key.Default == "true");
+        else if (!key.Default.StartsWith('[')) w.WriteString("default", key.Default);
     }
 }
 

@@ -53,7 +53,7 @@ public static class YamlReader
         }
         if (tabErrors > 0) return null;
 
-        var parser = new Parser(new StringReader(text));
+        var parser = new Parser(new StringReader(ProtectCalls(text)));
         try
         {
             parser.Consume<StreamStart>();
@@ -94,7 +94,7 @@ public static class YamlReader
                 throw new YamlException(ev.Start, ev.End, $"unknown alias '*{alias.Value.Value}'");
             case Scalar s:
                 parser.MoveNext();
-                node = new YScalar(mark, s.Value, s.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded);
+                node = new YScalar(mark, Restore(s.Value), s.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded);
                 if (!s.Anchor.IsEmpty) anchors[s.Anchor.Value] = node;
                 return node;
             case SequenceStart ss:
@@ -132,6 +132,40 @@ public static class YamlReader
                 throw new YamlException(ev.Start, ev.End, $"unexpected {ev.GetType().Name}");
         }
     }
+
+    // Distributions are written like calls, `lognormal(mu: 3, sigma: 0.5)`, which plain YAML would
+    // read as a mapping (": ") or, inside { } and [ ], split at the comma. Inside the parentheses of
+    // a call, commas and ": " are swapped for look-alike characters of the same length (so line and
+    // column marks stay right) and swapped back in scalar values.
+    private const char Comma = '\u201A', Space = '\u2007';
+
+    private static string ProtectCalls(string text)
+    {
+        var chars = text.ToCharArray();
+        int depth = 0;
+        char quote = '\0';
+        for (int i = 0; i < chars.Length; i++)
+        {
+            var c = chars[i];
+            if (c == '\n') { depth = 0; quote = '\0'; continue; }
+            if (quote != '\0') { if (c == quote) quote = '\0'; continue; }
+            if (depth == 0)
+            {
+                if (c is '"' or '\'' && (i == 0 || chars[i - 1] is ' ' or '[' or '{' or ',' or ':')) quote = c;
+                else if (c == '#' && (i == 0 || chars[i - 1] is ' ')) { while (i + 1 < chars.Length && chars[i + 1] != '\n') i++; }
+                else if (c == '(' && i > 0 && char.IsAsciiLetterOrDigit(chars[i - 1])) depth = 1;
+                continue;
+            }
+            if (c == '(') depth++;
+            else if (c == ')') depth--;
+            else if (c == ',') chars[i] = Comma;
+            else if (c == ' ' && chars[i - 1] == ':') chars[i] = Space;
+        }
+        return new string(chars);
+    }
+
+    private static string Restore(string value) =>
+        value.IndexOf(Comma) < 0 && value.IndexOf(Space) < 0 ? value : value.Replace(Comma, ',').Replace(Space, ' ');
 
     private static SourceMark Mark(string file, Mark m) => new(file, (int)Math.Max(1, m.Line), (int)Math.Max(1, m.Column));
 
