@@ -50,7 +50,7 @@ public sealed class ExperimentLoader(ModelRegistry registry)
         var variants = ReadVariants(map[CommonKeys.Variants], binder, diagnostics);
         var sweep = ReadSweep(map[CommonKeys.Sweep], diagnostics, baseDir);
         var rootMark = new SourceMark(file, 1, 1);
-        if (!fileLayer.ContainsKey("name") && !setLayer.ContainsKey("name"))
+        if (map["name"] is null && !setLayer.ContainsKey("name"))
             diagnostics.Error(map.Entries.Count > 0 ? map.Entries[0].Key.Mark : rootMark, "name", "missing: every experiment needs a name");
         if (diagnostics.HasErrors) return null;
 

@@ -41,6 +41,12 @@ public static class ValidateCommand
             d.Error(new Lab.Experiments.Yaml.SourceMark(file, 1, 1), "", "cannot read the file: " + ex.Message);
             return null;
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A bug in validation must still not end in a stack trace for the user.
+            d.Error(new Lab.Experiments.Yaml.SourceMark(file, 1, 1), "", $"internal error while validating ({ex.GetType().Name}: {ex.Message}); please report it");
+            return null;
+        }
     }
 
     public static void PrintErrors(IAnsiConsole c, Diagnostics d)

@@ -65,11 +65,11 @@ public static class FaultBuilder
             if (network.RegionIndex(w) >= 0) { parts.Add(new RegionNodes(w)); continue; }
             if (w.EndsWith('%') && double.TryParse(w[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var pct) && pct is > 0 and <= 100)
             { parts.Add(new FractionOfNodes(pct / 100)); continue; }
-            var candidates = names.Take(64).Concat(world.Targets.Keys).Concat(network.Regions).Concat(["all", "crashed"]);
+            var candidates = world.Targets.Keys.Concat(network.Regions).Concat(["all", "crashed"]);
             var hint = Suggest.Closest(w, candidates);
             var known = $"nodes {names.FirstOrDefault()}..{names.LastOrDefault()}, regions {string.Join(", ", network.Regions)}" +
                         (world.Targets.Count > 0 ? ", " + string.Join(", ", world.Targets.Keys) : "") + ", all, crashed or a share such as 30%";
-            problems.Error(t.Mark, "faults", $"'{w}' is no node, region or target" + (hint is null ? $" (use {known})" : $"; did you mean '{hint}'?"));
+            problems.Error(t.Mark, "faults", $"'{w}' is no node, region or target" + (hint is null ? "" : $"; did you mean '{hint}'?") + $" (use {known})");
             return null;
         }
         if (named.Count > 0) parts.Insert(0, new NamedNodes(named));

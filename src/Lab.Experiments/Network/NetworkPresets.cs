@@ -41,9 +41,10 @@ public sealed class NetworkPresets(IReadOnlyList<string> searchDirectories)
 
     /// <summary>The preset's network keys (as <c>network.*</c> paths), or null after reporting why not.</summary>
     public Dictionary<string, ConfigValue>? Load(string reference, SourceMark at, string baseDirectory, ExperimentSchema schema, Diagnostics diagnostics) =>
-        Load(reference, at, baseDirectory, schema, diagnostics, []);
+        Load(reference, at, baseDirectory, schema, diagnostics, [], baseDirectory);
 
-    private Dictionary<string, ConfigValue>? Load(string reference, SourceMark at, string baseDirectory, ExperimentSchema schema, Diagnostics diagnostics, List<string> chain)
+    /// <param name="displayRoot">Preset files are named relative to the experiment's folder in messages.</param>
+    private Dictionary<string, ConfigValue>? Load(string reference, SourceMark at, string baseDirectory, ExperimentSchema schema, Diagnostics diagnostics, List<string> chain, string displayRoot)
     {
         string? path;
         var isPath = reference.Contains('/') || reference.EndsWith(".yaml", StringComparison.Ordinal) || reference.EndsWith(".yml", StringComparison.Ordinal);
@@ -76,7 +77,7 @@ public sealed class NetworkPresets(IReadOnlyList<string> searchDirectories)
         }
         if (_cache.TryGetValue(path, out var cached)) return cached;
 
-        var file = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+        var file = isPath ? Path.GetRelativePath(displayRoot, path) : "presets/networks/" + Path.GetFileName(path);
         var root = YamlReader.Read(file, File.ReadAllBytes(path), diagnostics);
         Dictionary<string, ConfigValue>? result = null;
         if (root is YMapping map)
@@ -86,7 +87,7 @@ public sealed class NetworkPresets(IReadOnlyList<string> searchDirectories)
             result = [];
             if (own.TryGetValue("network.preset", out var parent) && parent.Value is string parentRef)
             {
-                var inherited = Load(parentRef, parent.Node.Mark, Path.GetDirectoryName(path)!, schema, diagnostics, [.. chain, path]);
+                var inherited = Load(parentRef, parent.Node.Mark, Path.GetDirectoryName(path)!, schema, diagnostics, [.. chain, path], displayRoot);
                 if (inherited is null) { _cache[path] = null; return null; }
                 foreach (var (k, v) in inherited) result[k] = v;
             }

@@ -176,7 +176,8 @@ public static class DistributionParser
         {
             if (named.TryGetValue(name, out var v)) { _used.Add(name); return v; }
             if (position >= 0 && position < positional.Count) { _positionalUsed = Math.Max(_positionalUsed, position + 1); return positional[position]; }
-            throw new BindException($"{dist}: missing '{name}'");
+            var typo = Schema.Suggest.Closest(name, named.Keys.Where(k => !_used.Contains(k)));
+            throw new BindException(typo is null ? $"{dist}: missing '{name}'" : $"{dist}: unknown parameter '{typo}'; did you mean '{name}'?");
         }
 
         private string Raw(int position, string[] names)

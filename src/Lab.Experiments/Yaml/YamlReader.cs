@@ -79,6 +79,13 @@ public static class YamlReader
             diagnostics.Error(Mark(file, e.Start), "", "YAML syntax error: " + Describe(e));
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up this way when the text ends inside [ ] or { }.
+            var last = text.TrimEnd('\n').Split('\n').Length;
+            diagnostics.Error(new SourceMark(file, last, 1), "", "YAML syntax error: the file ends inside brackets: a '[' or '{' is not closed");
+            return null;
+        }
     }
 
     private static YNode ReadNode(string file, IParser parser, Dictionary<string, YNode> anchors, Diagnostics diagnostics)
