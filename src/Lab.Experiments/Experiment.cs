@@ -1,0 +1,43 @@
+using Lab.Experiments.Models;
+using Lab.Sim.Time;
+
+namespace Lab.Experiments;
+
+/// <summary>A validated experiment, expanded into the points it will run (variant × sweep point).</summary>
+public sealed class Experiment
+{
+    public required string File { get; init; }
+    /// <summary>The file as written.</summary>
+    public required string SourceText { get; init; }
+    public required string Name { get; init; }
+    public required string Description { get; init; }
+    public required ulong Seed { get; init; }
+    public required int Replications { get; init; }
+    /// <summary>Defaults filled in, presets and overrides applied; variants and sweep as given.</summary>
+    public required string ResolvedYaml { get; init; }
+    public required IReadOnlyList<PlannedPoint> Points { get; init; }
+    public required IReadOnlyList<string> SweepAxes { get; init; }
+    public required IReadOnlyList<string> Charts { get; init; }
+    public required string ExpectedSafety { get; init; }
+    public required Duration Duration { get; init; }
+    public required Duration Warmup { get; init; }
+
+    /// <summary>Every run in order: point by point, replications in seed order.</summary>
+    public IReadOnlyList<RunSpec> Runs =>
+        [.. Points.SelectMany(p => Enumerable.Range(0, Replications).Select(r => new RunSpec(p, r, ReplicationSeed(Seed, r))))];
+
+    /// <summary>Replication r of every variant and point gets the same seed (common random numbers).</summary>
+    public static ulong ReplicationSeed(ulong root, int replication) => Sim.Randomness.SimRandom.DeriveSeed(root, "replication", replication);
+}
+
+/// <summary>One variant at one sweep point: its resolved configuration and the model that runs it.</summary>
+public sealed record PlannedPoint(int Index, string Variant, IReadOnlyList<KeyValuePair<string, string>> Parameters, RunConfig Config, IModel Model, IModel? Protocol)
+{
+    public string Label => Parameters.Count == 0 ? Variant : Variant + " " + string.Join(" ", Parameters.Select(p => $"{p.Key}={p.Value}"));
+}
+
+/// <summary>One run: a point and a replication with its seed.</summary>
+public sealed record RunSpec(PlannedPoint Point, int Replication, ulong Seed)
+{
+    public string Label => $"{Point.Label} #{Replication + 1}";
+}

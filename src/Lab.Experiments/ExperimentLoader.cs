@@ -1,0 +1,372 @@
+using System.Text;
+using Lab.Experiments.Faults;
+using Lab.Experiments.Models;
+using Lab.Experiments.Network;
+using Lab.Experiments.Schema;
+using Lab.Experiments.Validation;
+using Lab.Experiments.Yaml;
+using Lab.Sim.Time;
+
+namespace Lab.Experiments;
+
+/// <summary>
+/// Reads and validates an experiment file: YAML syntax, keys and types, presets, variants, sweep,
+/// cross-field rules and a dry build of every point (so node names in faults are checked). All
+/// problems are collected; the experiment is null if there is any.
+/// </summary>
+public sealed class ExperimentLoader(ModelRegistry registry)
+{
+    private static readonly HashSet<string> Meta = [CommonKeys.Variants, CommonKeys.Sweep];
+
+    public ExperimentSchema Schema { get; } = ExperimentSchema.For(registry);
+
+    /// <param name="displayPath">The file as the user named it (used in messages).</param>
+    /// <param name="overrides"><c>key=value</c> pairs from <c>--set</c>; values are YAML (<c>[a, b]</c> works).</param>
+    public Experiment? Load(string displayPath, IReadOnlyList<string> overrides, Diagnostics diagnostics)
+    {
+        var full = Path.GetFullPath(displayPath);
+        if (!System.IO.File.Exists(full))
+        {
+            diagnostics.Error(new SourceMark(displayPath, 1, 1), "", Directory.Exists(full) ? "is a folder, not an experiment file" : "file not found");
+            return null;
+        }
+        var bytes = System.IO.File.ReadAllBytes(full);
+        var root = YamlReader.Read(displayPath, bytes, diagnostics);
+        if (root is null) return null;
+        if (root is not YMapping map)
+        {
+            diagnostics.Error(root.Mark, "", $"an experiment is a mapping of keys (name: ..., duration: ...), not {ScalarType<int>.Describe(root)}");
+            return null;
+        }
+        var text = Encoding.UTF8.GetString(bytes);
+        return Load(displayPath, Path.GetDirectoryName(full)!, text, map, overrides, diagnostics);
+    }
+
+    private Experiment? Load(string file, string baseDir, string text, YMapping map, IReadOnlyList<string> overrides, Diagnostics diagnostics)
+    {
+        var binder = new ConfigBinder(Schema, diagnostics, baseDir);
+        var fileLayer = binder.Bind(map, "file", skipAtRoot: Meta);
+        var setLayer = BindOverrides(binder, overrides, diagnostics);
+        var variants = ReadVariants(map[CommonKeys.Variants], binder, diagnostics);
+        var sweep = ReadSweep(map[CommonKeys.Sweep], diagnostics, baseDir);
+        var rootMark = new SourceMark(file, 1, 1);
+        if (map["name"] is null && !setLayer.ContainsKey("name"))
+            diagnostics.Error(map.Entries.Count > 0 ? map.Entries[0].Key.Mark : rootMark, "name", "missing: every experiment needs a name");
+        if (diagnostics.HasErrors) return null;
+
+        var defaults = Defaults(diagnostics);
+        var presets = NetworkPresets.For(baseDir);
+        var @base = Merge(fileLayer, setLayer);
+        var points = new List<PlannedPoint>();
+        foreach (var (variantName, variantLayer) in variants)
+        {
+            foreach (var point in sweep!.Points)
+            {
+                var explicitValues = Merge(@base, variantLayer, point.Layer);
+                var config = Resolve(defaults, explicitValues, presets, baseDir, diagnostics);
+                if (config is null) continue;
+                var planned = Check(points.Count, variantName, point.Parameters, config, rootMark, diagnostics);
+                if (planned is not null) points.Add(planned);
+            }
+        }
+        if (diagnostics.HasErrors) return null;
+
+        var baseConfig = Resolve(defaults, @base, presets, baseDir, diagnostics)!;
+        var resolved = ResolvedYaml(baseConfig, map);
+        return new Experiment
+        {
+            File = file,
+            SourceText = text,
+            Name = baseConfig.Text("name"),
+            Description = baseConfig.Text("description"),
+            Seed = (ulong)baseConfig.Get<long>("seed"),
+            Replications = baseConfig.Int("replications"),
+            ResolvedYaml = resolved,
+            Points = points,
+            SweepAxes = sweep!.Axes,
+            Charts = [.. baseConfig.GetOr<List<object>>("outputs.charts", []).Cast<string>()],
+            ExpectedSafety = baseConfig.Text("expect.safety"),
+            Duration = baseConfig.Time("duration"),
+            Warmup = baseConfig.Time("warmup"),
+        };
+    }
+
+    private Dictionary<string, ConfigValue> BindOverrides(ConfigBinder binder, IReadOnlyList<string> overrides, Diagnostics diagnostics)
+    {
+        var layer = new Dictionary<string, ConfigValue>(StringComparer.Ordinal);
+        var marks = new Dictionary<string, SourceMark>(StringComparer.Ordinal);
+        foreach (var o in overrides)
+        {
+            var eq = o.IndexOf('=');
+            var where = new SourceMark("--set " + o, 1, 1);
+            if (eq <= 0) { diagnostics.Error(where, "", "expected key=value, e.g. --set chain.nodes=16"); continue; }
+            var key = o[..eq].Trim();
+            if (Meta.Contains(key)) { diagnostics.Error(where, key, "variants and sweep cannot be set from the command line"); continue; }
+            var valueNode = YamlReader.Read("--set " + o, o[(eq + 1)..].Length == 0 ? "~" : o[(eq + 1)..], diagnostics);
+            if (valueNode is null) continue;
+            binder.BindValue(key, new YScalar(where, key), Relabel(valueNode, where), "--set", layer, marks);
+        }
+        return layer;
+    }
+
+    /// <summary>A value from the command line has no useful line numbers: mark it with the option itself.</summary>
+    private static YNode Relabel(YNode n, SourceMark m) => n switch
+    {
+        YScalar s => s with { Mark = m },
+        YSequence q => new YSequence(m, [.. q.Items.Select(i => Relabel(i, m))]),
+        YMapping p => new YMapping(m, [.. p.Entries.Select(e => new KeyValuePair<YScalar, YNode>((YScalar)Relabel(e.Key, m), Relabel(e.Value, m)))]),
+        _ => n,
+    };
+
+    private List<(string Name, Dictionary<string, ConfigValue> Layer)> ReadVariants(YNode? node, ConfigBinder binder, Diagnostics diagnostics)
+    {
+        var result = new List<(string, Dictionary<string, ConfigValue>)>();
+        if (node is null || node is YScalar { IsNull: true }) return [("default", [])];
+        if (node is not YMapping map)
+        {
+            diagnostics.Error(node.Mark, "variants", "expected named variants, e.g. 'pbft: { chain.protocol: pbft }'");
+            return [];
+        }
+        foreach (var (k, v) in map.Entries)
+        {
+            if (KeyType.Identifier.Parse(k, new SchemaKey("variants", KeyType.Identifier, ""), new ValueContext("", diagnostics, "variants")) is null) continue;
+            switch (v)
+            {
+                case YScalar { IsNull: true }: result.Add((k.Value, [])); break;
+                case YMapping vm: result.Add((k.Value, binder.Bind(vm, "variant " + k.Value, skipAtRoot: null))); break;
+                default: diagnostics.Error(v.Mark, "variants." + k.Value, "expected keys to override, e.g. { chain.protocol: pbft }"); break;
+            }
+            foreach (var (vk, _) in (v as YMapping)?.Entries ?? [])
+                if (Meta.Contains(vk.Value) || vk.Value is "name" or "replications" or "seed")
+                    diagnostics.Error(vk.Mark, vk.Value, "cannot differ between variants");
+        }
+        if (map.Entries.Count == 0) return [("default", [])];
+        return result;
+    }
+
+    private sealed record SweepPoint(IReadOnlyList<KeyValuePair<string, string>> Parameters, Dictionary<string, ConfigValue> Layer);
+    private sealed record SweepPlan(IReadOnlyList<string> Axes, IReadOnlyList<SweepPoint> Points);
+
+    private SweepPlan? ReadSweep(YNode? node, Diagnostics diagnostics, string baseDir)
+    {
+        var single = new SweepPlan([], [new SweepPoint([], [])]);
+        if (node is null || node is YScalar { IsNull: true }) return single;
+        if (node is not YMapping map)
+        {
+            diagnostics.Error(node.Mark, "sweep", "expected axes, e.g. 'chain.nodes: [4, 7, 10]'");
+            return null;
+        }
+        // Each group is a list of alternatives; a plain axis is a group of one key, zip is a group of several.
+        var groups = new List<List<List<(string Key, YNode Value, object Parsed)>>>();
+        var axes = new List<string>();
+        var ok = true;
+        List<(string, YNode, object)>? ReadAxis(YScalar keyNode, YNode values)
+        {
+            var key = keyNode.Value;
+            var schemaKey = Schema.Leaf(key);
+            if (schemaKey is null || Meta.Contains(key) || key is "name" or "replications")
+            {
+                var hint = Schema.SuggestFor(key);
+                diagnostics.Error(keyNode.Mark, "sweep", $"cannot sweep over '{key}': unknown key" + (hint is null ? "" : $"; did you mean '{hint}'?"));
+                return null;
+            }
+            if (axes.Contains(key)) { diagnostics.Error(keyNode.Mark, "sweep", $"'{key}' is swept twice"); return null; }
+            axes.Add(key);
+            if (values is not YSequence seq || seq.Items.Count == 0)
+            {
+                diagnostics.Error(values.Mark, "sweep." + key, "expected a list of values, e.g. [4, 7, 10]");
+                return null;
+            }
+            var list = new List<(string, YNode, object)>();
+            foreach (var item in seq.Items)
+            {
+                var parsed = schemaKey.Type.Parse(item, schemaKey, new ValueContext(baseDir, diagnostics, "sweep." + key));
+                if (parsed is null) return null;
+                list.Add((key, item, parsed));
+            }
+            return list;
+        }
+        foreach (var (k, v) in map.Entries)
+        {
+            if (k.Value == "zip")
+            {
+                if (v is not YMapping zip || zip.Entries.Count == 0)
+                { diagnostics.Error(v.Mark, "sweep.zip", "expected axes that move together, e.g. { chain.nodes: [4, 7], chain.block.max-tx: [100, 200] }"); ok = false; continue; }
+                var columns = new List<List<(string, YNode, object)>>();
+                foreach (var (zk, zv) in zip.Entries)
+                {
+                    var axis = ReadAxis(zk, zv);
+                    if (axis is null) ok = false; else columns.Add(axis);
+                }
+                if (!ok) continue;
+                if (columns.Select(c => c.Count).Distinct().Count() > 1)
+                {
+                    diagnostics.Error(zip.Mark, "sweep.zip", "zipped axes need lists of the same length (" + string.Join(", ", zip.Entries.Zip(columns).Select(e => $"{e.First.Key.Value}: {e.Second.Count}")) + ")");
+                    ok = false;
+                    continue;
+                }
+                groups.Add([.. Enumerable.Range(0, columns[0].Count).Select(i => columns.Select(c => c[i]).ToList())]);
+            }
+            else
+            {
+                var axis = ReadAxis(k, v);
+                if (axis is null) ok = false; else groups.Add([.. axis.Select(a => new List<(string, YNode, object)> { a })]);
+            }
+        }
+        if (!ok) return null;
+        IEnumerable<List<(string Key, YNode Value, object Parsed)>> combos = [[]];
+        foreach (var g in groups) combos = combos.SelectMany(c => g.Select(alt => c.Concat(alt).ToList()));
+        var points = combos.Select(c => new SweepPoint(
+            [.. c.Select(x => new KeyValuePair<string, string>(x.Key, x.Value is YScalar s ? s.Value : "…"))],
+            c.ToDictionary(x => x.Key, x => new ConfigValue(x.Parsed, x.Value, "sweep"), StringComparer.Ordinal))).ToList();
+        if (points.Count > 100_000) { diagnostics.Error(map.Mark, "sweep", $"{points.Count} points is too many (at most 100000)"); return null; }
+        return new SweepPlan(axes, points);
+    }
+
+    private Dictionary<string, ConfigValue> Defaults(Diagnostics diagnostics)
+    {
+        var layer = new Dictionary<string, ConfigValue>(StringComparer.Ordinal);
+        foreach (var key in Schema.Keys)
+        {
+            if (key.Default is null || key.ItemKey || Meta.Contains(key.Path)) continue;
+            var mark = new SourceMark("(default)", 0, 0);
+            var node = key.Default.Length == 0 ? new YScalar(mark, "", Quoted: true) : YamlReader.Read("(default)", key.Default, diagnostics)!;
+            var parsed = key.Type.Parse(Relabel(node, mark), key, new ValueContext("", diagnostics, key.Path));
+            if (parsed is not null) layer[key.Path] = new ConfigValue(parsed, Relabel(node, mark), "default");
+        }
+        return layer;
+    }
+
+    private static Dictionary<string, ConfigValue> Merge(params Dictionary<string, ConfigValue>[] layers)
+    {
+        var result = new Dictionary<string, ConfigValue>(StringComparer.Ordinal);
+        foreach (var l in layers) foreach (var (k, v) in l) result[k] = v;
+        return result;
+    }
+
+    private RunConfig? Resolve(Dictionary<string, ConfigValue> defaults, Dictionary<string, ConfigValue> explicitValues, NetworkPresets presets, string baseDir, Diagnostics diagnostics)
+    {
+        var preset = new Dictionary<string, ConfigValue>(StringComparer.Ordinal);
+        if (explicitValues.TryGetValue("network.preset", out var p))
+        {
+            var loaded = presets.Load((string)p.Value, p.Node.Mark, baseDir, Schema, diagnostics);
+            if (loaded is null) return null;
+            preset = loaded;
+        }
+        return new RunConfig(Merge(defaults, preset, explicitValues));
+    }
+
+    /// <summary>Cross-field rules, then a dry build of the world and its fault schedule.</summary>
+    private PlannedPoint? Check(int index, string variant, IReadOnlyList<KeyValuePair<string, string>> parameters, RunConfig c, SourceMark rootMark, Diagnostics d)
+    {
+        var before = d.Errors.Count;
+        IModel? protocol = null, model = null;
+        if (c.Has("chain.protocol")) protocol = registry.Find(ModelKind.Protocol, c.Text("chain.protocol"));
+        if (c.Has("scenario.kind")) model = registry.Find(ModelKind.Scenario, c.Text("scenario.kind"));
+        model ??= protocol;
+        if (model is null)
+        {
+            d.Error(rootMark, "chain.protocol", "missing: say which protocol the nodes run (" + string.Join(", ", registry.Protocols.Select(m => m.Name)) + ")");
+            return null;
+        }
+        var duration = c.Time("duration");
+        if (c.Time("warmup") >= duration)
+            d.Error(c.MarkOf("warmup"), "warmup", $"warm-up {c.Time("warmup")} leaves nothing to measure in a {duration} run");
+        if (c.Time("outputs.series-bin") > duration)
+            d.Error(c.MarkOf("outputs.series-bin"), "outputs.series-bin", $"bin {c.Time("outputs.series-bin")} is longer than the run ({duration})");
+
+        var network = NetworkBuilder.Build(c, d);
+        if (network is not null)
+        {
+            if (c.GetOr<Placement?>("chain.placement", null) is { } placement)
+                foreach (var (region, mark) in placement.Regions)
+                    if (network.RegionIndex(region) < 0)
+                    {
+                        var hint = Suggest.Closest(region, network.Regions);
+                        d.Error(mark, "chain.placement", $"unknown region '{region}'" + (hint is null ? $" (regions: {string.Join(", ", network.Regions)})" : $"; did you mean '{hint}'?"));
+                    }
+            foreach (var r in c.GetOr<List<object>>("workload.clients.regions", []).Cast<string>())
+                if (r != "all" && network.RegionIndex(r) < 0)
+                    d.Error(c.MarkOf("workload.clients.regions"), "workload.clients.regions", $"unknown region '{r}' (regions: {string.Join(", ", network.Regions)})");
+        }
+
+        var byzantine = c.GetOr<List<ByzantineSpec>>("byzantine", []);
+        var faulty = byzantine.SelectMany(b => b.Nodes).Distinct().Count();
+        var tolerance = protocol?.Tolerance ?? FaultTolerance.None;
+        var expectViolation = c.Text("expect.safety") == "violated";
+        foreach (var b in byzantine)
+        {
+            var allowed = protocol?.ByzantineBehaviours ?? [];
+            if (!allowed.Contains(b.Behaviour))
+                d.Error(b.Mark, "byzantine", allowed.Count == 0
+                    ? $"protocol '{protocol?.Name}' has no Byzantine behaviours"
+                    : $"unknown behaviour '{b.Behaviour}' for {protocol!.Name} (use {string.Join(", ", allowed)})");
+        }
+        if (faulty > 0 && !expectViolation)
+        {
+            var n = c.Int("chain.nodes");
+            var (need, rule) = tolerance switch
+            {
+                FaultTolerance.Byzantine => (3 * faulty + 1, "3f+1"),
+                FaultTolerance.Crash => (2 * faulty + 1, "2f+1"),
+                _ => (int.MaxValue, "any"),
+            };
+            if (n < need)
+                d.Error(c.MarkOf("byzantine"), "byzantine", tolerance == FaultTolerance.None
+                    ? $"{protocol?.Name} tolerates no Byzantine nodes; add 'expect: {{ safety: violated }}' if breaking it is the point"
+                    : $"{faulty} Byzantine nodes need at least {rule} = {need} nodes, chain.nodes is {n}; add 'expect: {{ safety: violated }}' if exceeding the tolerance is the point");
+        }
+        model.Check(c, d);
+        if (protocol is not null && protocol != model) protocol.Check(c, d);
+        if (d.Errors.Count > before || network is null) return null;
+
+        World world;
+        try
+        {
+            world = model.Build(new RunContext { Config = c, Seed = 0, Network = network, Registry = registry, Protocol = protocol });
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or OverflowException or KeyNotFoundException or InvalidCastException)
+        {
+            d.Error(rootMark, model.Kind == ModelKind.Protocol ? "chain" : "scenario", $"{model.Name} cannot build this configuration: {e.Message}");
+            return null;
+        }
+        var names = world.Nodes.Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var b in byzantine)
+            foreach (var node in b.Nodes.Where(x => !names.Contains(x)))
+                d.Error(b.Mark, "byzantine", $"no node named '{node}'");
+        FaultBuilder.Build(c.GetOr<List<FaultSpec>>("faults", []), world, network, duration, d);
+        if (d.Errors.Count > before) return null;
+        return new PlannedPoint(index, variant, parameters, c, model, protocol);
+    }
+
+    /// <summary>The base configuration in schema order, then variants and sweep as written.</summary>
+    private string ResolvedYaml(RunConfig c, YMapping source)
+    {
+        var sb = new StringBuilder("# Every key with its value for this run: defaults filled in, presets and --set applied.\n");
+        var tree = new List<KeyValuePair<YScalar, YNode>>();
+        foreach (var key in Schema.Keys)
+        {
+            if (key.ItemKey || Meta.Contains(key.Path) || c.Entry(key.Path) is not { } v) continue;
+            Insert(tree, key.Path.Split('.'), v.Node);
+        }
+        foreach (var (k, v) in tree) YamlWriter.WriteEntry(sb, k.Value, v, 0);
+        foreach (var meta in new[] { CommonKeys.Variants, CommonKeys.Sweep })
+            if (source[meta] is { } node) YamlWriter.WriteEntry(sb, meta, node, 0);
+        return sb.ToString();
+    }
+
+    private static void Insert(List<KeyValuePair<YScalar, YNode>> entries, string[] path, YNode value)
+    {
+        var mark = new SourceMark("", 0, 0);
+        if (path.Length == 1) { entries.Add(new(new YScalar(mark, path[0]), value)); return; }
+        var i = entries.FindIndex(e => e.Key.Value == path[0]);
+        List<KeyValuePair<YScalar, YNode>> children;
+        if (i < 0)
+        {
+            children = [];
+            entries.Add(new(new YScalar(mark, path[0]), new YMapping(mark, children)));
+        }
+        else children = (List<KeyValuePair<YScalar, YNode>>)((YMapping)entries[i].Value).Entries;
+        Insert(children, path[1..], value);
+    }
+}

@@ -1,0 +1,133 @@
+using Lab.Experiments.Faults;
+using Lab.Experiments.Models;
+using Lab.Experiments.Network;
+using Lab.Experiments.Validation;
+using Lab.Reports;
+using Lab.Sim.Kernel;
+using Lab.Sim.Time;
+
+namespace Lab.Experiments.Running;
+
+/// <summary>
+/// Runs every run of an experiment on <c>parallel</c> worker threads. With one worker each run uses
+/// the sequential executor; with more, the actor executor. Each run is isolated and its result
+/// depends only on its configuration and seed, so the result is the same either way.
+/// </summary>
+public sealed class ExperimentRunner(ModelRegistry registry)
+{
+    public ExperimentResult Run(Experiment experiment, int parallel, IRunProgress? progress = null, CancellationToken cancel = default)
+    {
+        var runs = experiment.Runs;
+        var results = new ReplicationResult?[runs.Count];
+        var mode = parallel > 1 ? ExecutionMode.Actors : ExecutionMode.Sequential;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        Exception? failure = null;
+        var next = -1;
+
+        void Worker()
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var i = Interlocked.Increment(ref next);
+                if (i >= runs.Count) return;
+                try
+                {
+                    results[i] = RunOne(experiment, runs[i], mode, progress, stop.Token);
+                }
+                catch (OperationCanceledException) { return; }
+                catch (Exception e)
+                {
+                    var f = e as SafetyViolationException ?? (Exception)new RunFailedException(runs[i], e);
+                    Interlocked.CompareExchange(ref failure, f, null);
+                    stop.Cancel();
+                    return;
+                }
+            }
+        }
+
+        var workers = Math.Clamp(parallel, 1, Math.Max(1, runs.Count));
+        if (workers == 1) Worker();
+        else
+        {
+            var threads = Enumerable.Range(0, workers).Select(_ => new Thread(Worker) { IsBackground = true }).ToList();
+            foreach (var t in threads) t.Start();
+            foreach (var t in threads) t.Join();
+        }
+        if (failure is not null) throw failure;
+        cancel.ThrowIfCancellationRequested();
+
+        var points = experiment.Points.Select(p => new PointResult
+        {
+            Variant = p.Variant,
+            Parameters = p.Parameters,
+            Replications = [.. Enumerable.Range(0, experiment.Replications).Select(r => results[p.Index * experiment.Replications + r]!)],
+        }).ToList();
+        return new ExperimentResult
+        {
+            Name = experiment.Name,
+            Description = experiment.Description,
+            Seed = experiment.Seed,
+            SourceYaml = experiment.SourceText,
+            ResolvedYaml = experiment.ResolvedYaml,
+            Charts = experiment.Charts,
+            SweepAxes = experiment.SweepAxes,
+            WarmupSeconds = experiment.Warmup.TotalSeconds,
+            ExpectedSafety = experiment.ExpectedSafety,
+            Points = points,
+        };
+    }
+
+    /// <summary>Builds and runs one world. Validation already passed, so building cannot report problems.</summary>
+    public ReplicationResult RunOne(Experiment experiment, RunSpec run, ExecutionMode mode, IRunProgress? progress, CancellationToken cancel)
+    {
+        var c = run.Point.Config;
+        var problems = new Diagnostics();
+        var network = NetworkBuilder.Build(c, problems) ?? throw new InvalidOperationException(Describe(problems));
+        var world = run.Point.Model.Build(new RunContext { Config = c, Seed = run.Seed, Network = network, Registry = registry, Protocol = run.Point.Protocol });
+        var faults = FaultBuilder.Build(c.GetOr<List<FaultSpec>>("faults", []), world, network, c.Time("duration"), problems)
+                     ?? throw new InvalidOperationException(Describe(problems));
+        var options = new SimulationOptions
+        {
+            Seed = run.Seed,
+            EndTime = SimTime.Zero + c.Time("duration"),
+            MaxEvents = c.GetOr<long?>("max-events", null) ?? long.MaxValue,
+            SeriesBin = c.Time("outputs.series-bin"),
+            Mode = mode,
+        };
+        var sim = new Simulation(options, network, world.Nodes, faults);
+        foreach (var o in world.Observers) sim.AddObserver(o);
+        sim.StopWhen = world.StopWhen;
+        progress?.Started(run);
+        var end = (double)options.EndTime.Nanos;
+        var lastReported = 0.0;
+        var result = sim.Run(cancel, now =>
+        {
+            var f = now.Nanos / end;
+            if (f - lastReported < 0.01) return;
+            lastReported = f;
+            progress?.Advanced(run, f);
+        });
+        if (result.Stats.StoppedBy == StopReason.Cancelled) throw new OperationCanceledException(cancel);
+        world.Finish?.Invoke(result);
+
+        var m = result.Metrics;
+        m.Scalars["events_total"] = result.Stats.EventsProcessed;
+        m.Scalars["messages_total"] = result.Stats.MessagesSent;
+        var violations = Math.Max(m.Counter("safety_violations"), m.Findings.Count(f => f.Kind == "safety"));
+        m.Scalars["safety_violations"] = violations;
+        progress?.Finished(run);
+        if (violations > 0 && experiment.ExpectedSafety != "violated")
+            throw new SafetyViolationException(run, [.. m.Findings.Where(f => f.Kind == "safety").Select(f => $"at {f.At}: {f.Text}")
+                                                      .DefaultIfEmpty($"{violations} violation(s) counted")]);
+        return new ReplicationResult
+        {
+            Index = run.Replication,
+            Seed = run.Seed,
+            Stats = result.Stats,
+            Metrics = m,
+            Nodes = [.. result.Nodes.All.Select(n => (result.Nodes.Name(n), result.Nodes[n].Kind))],
+        };
+    }
+
+    private static string Describe(Diagnostics d) => string.Join("\n", d.Sorted());
+}

@@ -1,0 +1,16 @@
+namespace Lab.Experiments.Running;
+
+/// <summary>A run threw: the experiment stops.</summary>
+public sealed class RunFailedException(RunSpec run, Exception inner)
+    : Exception($"run '{run.Label}' (seed {run.Seed}) failed: {inner.GetType().Name}: {inner.Message}", inner)
+{
+    public RunSpec Run { get; } = run;
+}
+
+/// <summary>A run broke safety although the experiment expects it to hold.</summary>
+public sealed class SafetyViolationException(RunSpec run, IReadOnlyList<string> findings)
+    : Exception($"run '{run.Label}' (seed {run.Seed}) violated safety, which the experiment expects to hold:\n  " + string.Join("\n  ", findings.Take(5)) +
+                "\n(add 'expect: { safety: violated }' if exceeding the fault tolerance is the point)")
+{
+    public RunSpec Run { get; } = run;
+}

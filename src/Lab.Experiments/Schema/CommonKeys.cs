@@ -1,0 +1,203 @@
+using System.Text.Json;
+using Lab.Experiments.Faults;
+using Lab.Experiments.Models;
+using Lab.Experiments.Values;
+using Lab.Experiments.Yaml;
+using Lab.Sim.Network;
+using Lab.Sim.Time;
+
+namespace Lab.Experiments.Schema;
+
+/// <summary>Bandwidth for every region, or per region by name.</summary>
+public sealed record RegionBandwidth(Bandwidth? All, IReadOnlyList<(string Region, Bandwidth Value, SourceMark Mark)> ByRegion);
+
+/// <summary>The keys every experiment shares, whatever protocol or scenario it runs.</summary>
+public static class CommonKeys
+{
+    public const string Variants = "variants";
+    public const string Sweep = "sweep";
+
+    public static IReadOnlyList<SchemaKey> Build(ModelRegistry registry) =>
+    [
+        new("name", KeyType.Identifier, "Experiment name; also the folder under results/.") { Required = true },
+        Key.Text("description", "What the experiment asks, in a sentence or two (shown in the report).", ""),
+        Key.Int("seed", "Root seed: replications, nodes, network and faults draw from streams derived from it.", 1, min: 0),
+        new("duration", KeyType.Time, "Virtual time each run lasts.") { Default = "60s", Min = 1e-9 },
+        Key.Time("warmup", "Metrics before this virtual time are excluded from the summary.", "0s"),
+        Key.Int("replications", "Runs per variant and sweep point, with seeds derived from the root seed.", 1, min: 1, max: 10_000),
+        Key.Int("max-events", "Stop a run after this many events (a guard against runaway protocols).", null, min: 1),
+
+        Key.Text("network.preset", "A network from scenarios/presets/networks/ by name (e.g. aws-3-regions) or a path to a preset file; keys given here override it."),
+        Key.Text("network.description", "What the network represents (presets say where their figures come from)."),
+        Key.List("network.regions", KeyType.Identifier, "Region names, in the order of the latency matrix rows.", "[default]"),
+        new("network.one-way", Matrix, "One-way latency matrix between regions [from][to]."),
+        new("network.rtt", Matrix, "Round-trip latency matrix between regions; one-way latency is half of it."),
+        Key.TimeDistribution("network.latency", "One-way latency of every link when there is no matrix: a duration or a distribution."),
+        Key.TimeDistribution("network.jitter", "Extra one-way delay drawn per message, added to the base latency."),
+        Key.NumberDistribution("network.jitter-factor", "Factor drawn per message that multiplies the base latency (e.g. lognormal(sigma: 0.2))."),
+        new("network.bandwidth", KeyType.BandwidthType, "Upload and download capacity of every node (unlimited if absent)."),
+        new("network.upload", PerRegion, "Upload capacity of each node: one value, or one per region by name."),
+        new("network.download", PerRegion, "Download capacity of each node: one value, or one per region by name."),
+        Key.Bandwidth("network.inter-region", "Capacity of any single link between two regions (e.g. SimBlock's 6 Mbps)."),
+        Key.Probability("network.loss", "Probability that a message is lost.", "0"),
+        Key.Probability("network.duplication", "Probability that a message is delivered twice.", "0"),
+        Key.Bool("network.fifo", "Messages on one link never overtake each other.", true),
+
+        Key.Choice("chain.protocol", "The consensus protocol (or kernel workload) the nodes run.", [.. registry.Protocols.Select(m => m.Name)]),
+        Key.Int("chain.nodes", "Number of consensus nodes (replicas), named n0, n1, ...", 4, min: 1, max: 100_000),
+        new("chain.placement", PlacementType, "Where nodes go: round-robin over the network's regions, one region by name, or a list of regions cycled through.") { Default = "round-robin" },
+        Key.Int("chain.block.max-tx", "Most transactions in one block.", 500, min: 1),
+        Key.Size("chain.block.max-size", "Largest block size.", "1MB", min: 1),
+        Key.Time("chain.block.timeout", "A leader proposes a partial block after this long.", "100ms"),
+        new("byzantine", Byzantine, "Nodes that deviate from the protocol, each with nodes, behaviour (protocol-specific) and collude."),
+
+        Key.Choice("scenario.kind", "A finance scenario to run on top of the chain (absent: the protocol alone).", [.. registry.Scenarios.Select(m => m.Name)]),
+
+        Key.Arrivals("workload.arrivals", "How client requests arrive in total: poisson(rate: 500/s), constant(rate: 500/s) or a rate."),
+        Key.Int("workload.clients.count", "Number of client nodes submitting requests.", 1, min: 0, max: 100_000),
+        Key.List("workload.clients.regions", KeyType.Identifier, "Regions the clients are spread over (round-robin).", "[all]"),
+        Key.Size("workload.tx-size", "Size of one transaction.", "512B", min: 1),
+
+        new("faults", Faults, "Faults at exact virtual times; each entry: at, optional for, and one action."),
+        new("faults[].at", KeyType.Time, "When the fault happens.") { ItemKey = true, Required = true },
+        new("faults[].for", KeyType.Time, "How long it lasts; then it is undone (crash → restart, partition → heal, ...).") { ItemKey = true },
+        .. FaultParser.Actions.Select(a => new SchemaKey("faults[]." + a.Action, KeyType.Text, a.Description) { ItemKey = true }),
+        new("faults[].factor", KeyType.Factor, "Latency multiplier of `slow`.") { ItemKey = true },
+        new("faults[].lose-disk", KeyType.Boolean, "`restart` also wipes the durable state.") { ItemKey = true, Default = "false" },
+
+        Key.Choice("expect.safety", "What the experiment expects of safety: `hold` (a violation fails the run, exit 3) or `violated` (it is the result).", ["hold", "violated"], "hold"),
+        Key.List("outputs.charts", KeyType.Identifier, "Charts to draw (empty: the report picks them)."),
+        new("outputs.series-bin", KeyType.Time, "Width of the time bins of time series (throughput over time).") { Default = "1s", Min = 1e-9 },
+
+        new(Variants, VariantsType, "Named alternatives run on the same seeds, e.g. `pbft: { chain.protocol: pbft }`; each overrides keys of the base."),
+        new(Sweep, SweepType, "Axes over any key, e.g. `chain.nodes: [4, 7, 10]` (cartesian product); `zip: { a: [..], b: [..] }` pairs axes."),
+    ];
+
+    private static readonly KeyType Matrix = new StructuredType("matrix", "[[0ms, 90ms], [90ms, 0ms]]", ParseMatrix, w =>
+    {
+        w.WriteString("type", "array");
+        w.WriteStartObject("items");
+        w.WriteString("type", "array");
+        w.WriteStartObject("items");
+        w.WriteStartArray("type"); w.WriteStringValue("string"); w.WriteStringValue("number"); w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
+
+    private static object? ParseMatrix(YNode node, SchemaKey key, ValueContext ctx)
+    {
+        if (node is not YSequence rows || rows.Items.Count == 0)
+        { ctx.Error(node.Mark, "expected a square matrix: one list of latencies per region"); return null; }
+        var result = new Duration[rows.Items.Count][];
+        var ok = true;
+        for (int i = 0; i < rows.Items.Count; i++)
+        {
+            if (rows.Items[i] is not YSequence row) { ctx.Error(rows.Items[i].Mark, "expected a row: a list of latencies"); ok = false; continue; }
+            if (row.Items.Count != rows.Items.Count)
+            { ctx.Error(row.Mark, $"row {i + 1} has {row.Items.Count} entries; the matrix has {rows.Items.Count} rows, so each row needs {rows.Items.Count}"); ok = false; continue; }
+            result[i] = new Duration[row.Items.Count];
+            for (int j = 0; j < row.Items.Count; j++)
+            {
+                if (row.Items[j] is not YScalar s || Units.Duration(s.Value, out var d) is { } err)
+                { ctx.Error(row.Items[j].Mark, row.Items[j] is YScalar sc ? Units.Duration(sc.Value, out _)! : "expected a latency"); ok = false; continue; }
+                if (d.IsNegative) { ctx.Error(s.Mark, $"latency must not be negative, got '{s.Value}'"); ok = false; continue; }
+                result[i][j] = d;
+            }
+        }
+        return ok ? result : null;
+    }
+
+    private static readonly KeyType PerRegion = new StructuredType("bandwidth per region", "100Mbps or { region: 20Mbps, ... }", ParsePerRegion, w =>
+    {
+        w.WriteStartArray("type"); w.WriteStringValue("string"); w.WriteStringValue("object"); w.WriteEndArray();
+        w.WriteStartObject("additionalProperties"); w.WriteString("type", "string"); w.WriteEndObject();
+    });
+
+    private static object? ParsePerRegion(YNode node, SchemaKey key, ValueContext ctx)
+    {
+        if (node is YScalar { IsNull: false } s)
+        {
+            if (Units.Bandwidth(s.Value, out var all) is { } err) { ctx.Error(s.Mark, err); return null; }
+            return new RegionBandwidth(all, []);
+        }
+        if (node is not YMapping map) { ctx.Error(node.Mark, "expected a bandwidth or a mapping region: bandwidth"); return null; }
+        var list = new List<(string, Bandwidth, SourceMark)>();
+        var ok = true;
+        foreach (var (k, v) in map.Entries)
+        {
+            if (v is not YScalar vs || Units.Bandwidth(vs.Value, out var bw) is { } err)
+            { ctx.Error(v.Mark, v is YScalar x ? Units.Bandwidth(x.Value, out _)! : "expected a bandwidth"); ok = false; continue; }
+            list.Add((k.Value, bw, k.Mark));
+        }
+        return ok ? new RegionBandwidth(null, list) : null;
+    }
+
+    private static readonly KeyType PlacementType = new StructuredType("placement", "round-robin, a region, or [region, ...]", ParsePlacement, w =>
+    {
+        w.WriteStartArray("type"); w.WriteStringValue("string"); w.WriteStringValue("array"); w.WriteEndArray();
+    });
+
+    private static object? ParsePlacement(YNode node, SchemaKey key, ValueContext ctx)
+    {
+        if (node is YScalar { Value: "round-robin" }) return new Placement([]);
+        if (node is YScalar { IsNull: false } s) return new Placement([(s.Value, s.Mark)]);
+        if (node is YSequence seq && seq.Items.Count > 0 && seq.Items.All(i => i is YScalar { IsNull: false }))
+            return new Placement([.. seq.Items.Cast<YScalar>().Select(i => (i.Value, i.Mark))]);
+        ctx.Error(node.Mark, "expected round-robin, a region name or a list of region names");
+        return null;
+    }
+
+    private static readonly KeyType Faults = new StructuredType("fault list", "- { at: 10s, crash: n1, for: 5s }", FaultParser.ParseFaults, w =>
+    {
+        w.WriteString("type", "array");
+        w.WriteStartObject("items");
+        w.WriteString("type", "object");
+        w.WriteStartArray("required"); w.WriteStringValue("at"); w.WriteEndArray();
+        w.WriteStartObject("properties");
+        foreach (var k in FaultParser.ItemKeys)
+        {
+            w.WriteStartObject(k);
+            var action = FaultParser.Actions.FirstOrDefault(a => a.Action == k);
+            w.WriteString("description", k switch
+            {
+                "at" => "When the fault happens (e.g. 10s).",
+                "for" => "How long it lasts before it is undone.",
+                "factor" => "Latency multiplier of slow (e.g. 3x).",
+                "lose-disk" => "restart also wipes the durable state.",
+                _ => action.Description,
+            });
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.WriteBoolean("additionalProperties", false);
+        w.WriteEndObject();
+    });
+
+    private static readonly KeyType Byzantine = new StructuredType("Byzantine list", "- { nodes: [n0], behaviour: equivocate, collude: false }", FaultParser.ParseByzantine, w =>
+    {
+        w.WriteString("type", "array");
+        w.WriteStartObject("items");
+        w.WriteString("type", "object");
+        w.WriteStartArray("required"); w.WriteStringValue("nodes"); w.WriteStringValue("behaviour"); w.WriteEndArray();
+        w.WriteStartObject("properties");
+        w.WriteStartObject("nodes"); w.WriteString("description", "Node names."); w.WriteEndObject();
+        w.WriteStartObject("behaviour"); w.WriteString("type", "string"); w.WriteString("description", "Protocol-specific misbehaviour, e.g. equivocate."); w.WriteEndObject();
+        w.WriteStartObject("collude"); w.WriteString("type", "boolean"); w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteBoolean("additionalProperties", false);
+        w.WriteEndObject();
+    });
+
+    // Variants and sweep are read by the experiment loader, not bound as run values.
+    private static readonly KeyType VariantsType = new StructuredType("variants", "name: { key: value, ... }", (n, _, _) => n, w =>
+    {
+        w.WriteString("type", "object");
+        w.WriteStartObject("additionalProperties"); w.WriteStartArray("type"); w.WriteStringValue("object"); w.WriteStringValue("null"); w.WriteEndArray(); w.WriteEndObject();
+    });
+
+    private static readonly KeyType SweepType = new StructuredType("sweep", "key: [v1, v2, ...] or zip: { key: [...], ... }", (n, _, _) => n, w =>
+    {
+        w.WriteString("type", "object");
+        w.WriteStartObject("additionalProperties"); w.WriteStartArray("type"); w.WriteStringValue("array"); w.WriteStringValue("object"); w.WriteEndArray(); w.WriteEndObject();
+    });
+}
