@@ -1,0 +1,48 @@
+using ScottPlot;
+
+namespace Lab.Reports.Charts;
+
+/// <summary>A quantity over virtual time (throughput, exposure, queue length…), with fault windows shaded.</summary>
+public static class TimeSeriesChart
+{
+    /// <param name="lines">X in seconds since the run started.</param>
+    /// <param name="shaded">Windows to shade (e.g. faults), in seconds; drawn behind the lines.</param>
+    public static ChartImage Build(string name, string title, string yLabel, IReadOnlyList<ChartLine> lines,
+        IReadOnlyList<ShadedWindow> shaded, string caption)
+    {
+        var maxX = lines.SelectMany(l => l.X).DefaultIfEmpty(0).Max();
+        maxX = Math.Max(maxX, shaded.Select(w => w.EndSeconds ?? w.StartSeconds).DefaultIfEmpty(0).Max());
+        var (unit, unitName) = TimeAxis.LinearUnit(maxX);
+        var plot = ChartCanvas.Create(title, $"Virtual time ({unitName})", yLabel);
+
+        for (int i = 0; i < shaded.Count; i++)
+        {
+            var w = shaded[i];
+            var end = w.EndSeconds ?? maxX;
+            // A zero-length fault (a crash without a duration lasts to the end) still gets a visible sliver.
+            var span = plot.Add.VerticalSpan(w.StartSeconds / unit, Math.Max(end, w.StartSeconds + maxX / 500) / unit);
+            span.FillStyle.Color = Colors.Red.WithAlpha(0.12);
+            span.LineStyle.Width = 0;
+            if (i == 0) span.LegendText = "fault window";
+        }
+
+        for (int i = 0; i < lines.Count; i++)
+        {
+            var l = lines[i];
+            var xs = l.X.Select(x => x / unit).ToArray();
+            var color = ChartCanvas.ColorOf(i);
+            if (l.Low is { } low && l.High is { } high)
+            {
+                var band = plot.Add.FillY(xs, low, high);
+                band.FillStyle.Color = color.WithAlpha(0.2);
+                band.LineStyle.Width = 0;
+            }
+            var line = plot.Add.ScatterLine(xs, l.Y, color);
+            line.LineWidth = 2;
+            line.LegendText = l.Label;
+        }
+        plot.Axes.Margins(bottom: 0);
+        ChartCanvas.LegendIfNeeded(plot, lines.Count + (shaded.Count > 0 ? 1 : 0));
+        return ChartCanvas.Export(plot, name, title, caption);
+    }
+}
