@@ -35,7 +35,8 @@ public static class ChartCanvas
     /// <summary>Shows the legend when there is more than one thing to tell apart.</summary>
     public static void LegendIfNeeded(Plot plot, int entries)
     {
-        if (entries > 1) plot.ShowLegend(Alignment.UpperRight);
+        // Beside the data, not over it: with a handful of lines an inside legend hides the interesting corner.
+        if (entries > 1) plot.ShowLegend(Edge.Right);
         else plot.HideLegend();
     }
 }

@@ -160,13 +160,15 @@ public static class ChartCatalog
             var runs = point.Replications.Where(r => r.Metrics.Series.ContainsKey(series)).ToList();
             if (runs.Count == 0) continue;
             binSeconds = runs[0].Metrics.SeriesBin.TotalSeconds;
-            var length = runs.Max(r => r.Metrics.Series[series].Length);
+            // A bin that starts at or after the run's end holds nothing but looks like a collapse to zero: leave it out.
+            int Bins(ReplicationResult r) => (int)Math.Min(r.Metrics.Series[series].Length, Math.Ceiling(r.Stats.FinalTime.Seconds / binSeconds - 1e-9));
+            var length = runs.Max(Bins);
             var xs = new double[length];
             var ys = new double[length];
             for (int i = 0; i < length; i++)
             {
                 // Mean over the replications that reached this bin.
-                var values = runs.Where(r => r.Metrics.Series[series].Length > i).Select(r => r.Metrics.Series[series][i]).ToList();
+                var values = runs.Where(r => Bins(r) > i).Select(r => r.Metrics.Series[series][i]).ToList();
                 xs[i] = i * binSeconds;
                 ys[i] = values.Average() / (perSecond && binSeconds > 0 ? binSeconds : 1);
             }
@@ -210,11 +212,11 @@ public static class ChartCatalog
         groups = groups.Where(g => g.Values.Count > 0).ToList();
 
         var all = groups.SelectMany(g => g.Values).Where(v => v > 0).ToList();
-        var isTime = metric.EndsWith("_s", StringComparison.Ordinal);
+        var isTime = IsSeconds(metric);
         // Long-tailed times (max ≥ 1000 × min) read better on a log axis.
         var log = logTime ?? (isTime && all.Count > 0 && all.Max() >= 1000 * all.Min());
         string xLabel;
-        if (log) xLabel = $"{Humanise(metric[..^2])} (log scale)";
+        if (log) xLabel = $"{Words(metric)} (log scale)";
         else if (isTime)
         {
             var (unit, unitName) = TimeAxis.LinearUnit(all.DefaultIfEmpty(0).Max());
@@ -409,11 +411,23 @@ public static class ChartCatalog
             ?? (t == "throughput" ? RunValues.DerivedRates.Select(d => d.Metric).FirstOrDefault(names.Contains) : null);
     }
 
+    /// <summary>Whether a metric is a time in seconds (<c>_s</c>, not <c>_per_s</c>).</summary>
+    public static bool IsSeconds(string metric) =>
+        metric.EndsWith("_s", StringComparison.Ordinal) && !metric.EndsWith("_per_s", StringComparison.Ordinal);
+
+    /// <summary>"commit_latency_s" → "Commit latency", "rumours_heard_per_s" → "Rumours heard": for labels whose values already carry their time unit.</summary>
+    public static string Words(string metric)
+    {
+        foreach (var suffix in new[] { "_per_s", "_tps", "_ms", "_s" })
+            if (metric.EndsWith(suffix, StringComparison.Ordinal)) return Humanise(metric[..^suffix.Length]);
+        return Humanise(metric);
+    }
+
     /// <summary>"commit_latency_s" → "Commit latency (s)" for titles.</summary>
     public static string Humanise(string metric)
     {
         var unit = "";
-        foreach (var (suffix, text) in new[] { ("_s", "s"), ("_tps", "tx/s"), ("_ms", "ms"), ("_per_s", "per s") })
+        foreach (var (suffix, text) in new[] { ("_per_s", "per s"), ("_tps", "tx/s"), ("_ms", "ms"), ("_s", "s") })
             if (metric.EndsWith(suffix, StringComparison.Ordinal)) { unit = text; metric = metric[..^suffix.Length]; break; }
         var words = metric.Replace('_', ' ').Replace('.', ' ');
         if (words.Length > 0) words = char.ToUpperInvariant(words[0]) + words[1..];

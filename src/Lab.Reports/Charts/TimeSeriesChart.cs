@@ -15,12 +15,15 @@ public static class TimeSeriesChart
         var (unit, unitName) = TimeAxis.LinearUnit(maxX);
         var plot = ChartCanvas.Create(title, $"Virtual time ({unitName})", yLabel);
 
-        for (int i = 0; i < shaded.Count; i++)
+        // Runs of different sizes report the same fault window with different node lists: shade each window once.
+        var windows = shaded.GroupBy(w => (w.StartSeconds, w.EndSeconds)).Select(g => g.Key).ToList();
+        for (int i = 0; i < windows.Count; i++)
         {
-            var w = shaded[i];
-            var end = w.EndSeconds ?? maxX;
-            // A zero-length fault (a crash without a duration lasts to the end) still gets a visible sliver.
-            var span = plot.Add.VerticalSpan(w.StartSeconds / unit, Math.Max(end, w.StartSeconds + maxX / 500) / unit);
+            var (start, endOrNull) = windows[i];
+            var end = endOrNull ?? maxX;
+            // ScottPlot's HorizontalSpan covers an x range. A fault without an end lasts to the edge of the chart;
+            // a zero-length one still gets a visible sliver.
+            var span = plot.Add.HorizontalSpan(start / unit, Math.Max(end, start + maxX / 500) / unit);
             span.FillStyle.Color = Colors.Red.WithAlpha(0.12);
             span.LineStyle.Width = 0;
             if (i == 0) span.LegendText = "fault window";
@@ -42,7 +45,7 @@ public static class TimeSeriesChart
             line.LegendText = l.Label;
         }
         plot.Axes.Margins(bottom: 0);
-        ChartCanvas.LegendIfNeeded(plot, lines.Count + (shaded.Count > 0 ? 1 : 0));
+        ChartCanvas.LegendIfNeeded(plot, lines.Count + (windows.Count > 0 ? 1 : 0));
         return ChartCanvas.Export(plot, name, title, caption);
     }
 }

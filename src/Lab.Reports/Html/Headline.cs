@@ -23,8 +23,8 @@ public sealed record Headline(string? Throughput, string? Latency, string? Settl
 
     /// <summary>A value with its unit as a person reads it: seconds humanised, rates and counts with 3 significant digits.</summary>
     public static string Format(string metric, double value) =>
-        metric.EndsWith("_s", StringComparison.Ordinal) ? TimeAxis.Humanise(value)
+        metric.EndsWith("_per_s", StringComparison.Ordinal) ? TimeAxis.Significant(value) + "/s"
         : metric.EndsWith("_tps", StringComparison.Ordinal) ? TimeAxis.Significant(value) + " tx/s"
-        : metric.EndsWith("_per_s", StringComparison.Ordinal) ? TimeAxis.Significant(value) + "/s"
+        : ChartCatalog.IsSeconds(metric) ? TimeAxis.Humanise(value)
         : TimeAxis.Significant(value);
 }

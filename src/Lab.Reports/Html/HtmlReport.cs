@@ -57,14 +57,14 @@ public static class HtmlReport
         if (hl.Throughput is { } tp) columns.Add((ChartCatalog.Humanise(tp), tp, m => m.Mean, true));
         if (hl.Latency is { } lat)
         {
-            columns.Add(($"{ChartCatalog.Humanise(lat[..^2])} p50", lat, m => m.P50, false));
-            columns.Add(($"{ChartCatalog.Humanise(lat[..^2])} p99", lat, m => m.P99, false));
+            columns.Add(($"{ChartCatalog.Words(lat)} p50", lat, m => m.P50, false));
+            columns.Add(($"{ChartCatalog.Words(lat)} p99", lat, m => m.P99, false));
         }
         if (hl.Settlement is { } st)
         {
-            columns.Add(($"{ChartCatalog.Humanise(st[..^2])} p50", st, m => m.P50, false));
-            columns.Add(($"{ChartCatalog.Humanise(st[..^2])} p99", st, m => m.P99, false));
-            columns.Add(($"{ChartCatalog.Humanise(st[..^2])} max", st, m => m.Max, false));
+            columns.Add(($"{ChartCatalog.Words(st)} p50", st, m => m.P50, false));
+            columns.Add(($"{ChartCatalog.Words(st)} p99", st, m => m.P99, false));
+            columns.Add(($"{ChartCatalog.Words(st)} max", st, m => m.Max, false));
         }
         if (hl.Messages) columns.Add(("Messages", "messages_total", m => m.Mean, true));
         if (hl.Safety) columns.Add(("Safety violations", "safety_violations", m => m.Mean, false));

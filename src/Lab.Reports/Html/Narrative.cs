@@ -25,7 +25,8 @@ public static class Narrative
         {
             var points = summary.Points.Where(p => p.Variant == variant).ToList();
             var parts = new List<string>();
-            if (h.Throughput is { } tp) parts.Add(Range(points, tp, m => m.Mean, "throughput was", "went from"));
+            if (h.Throughput is { } tp)
+                parts.Add(Range(points, tp, m => m.Mean, tp.Contains("throughput", StringComparison.Ordinal) ? "throughput was" : $"{Words(tp)} was", "went from"));
             if (h.Latency is { } lat)
                 parts.Add(Range(points, lat, m => m.P99, $"p99 {Words(lat)} was", "grew from", median: (lat, "median")));
             if (h.Settlement is { } st)
@@ -83,7 +84,7 @@ public static class Narrative
         string.Join(", ", p.Parameters.Select(kv => $"{PointSummary.ShortKey(kv.Key)}={kv.Value}"));
 
     private static string Words(string metric) =>
-        ChartCatalog.Humanise(metric.EndsWith("_s", StringComparison.Ordinal) ? metric[..^2] : metric).ToLowerInvariant();
+        ChartCatalog.Words(metric).ToLowerInvariant();
 
     private static string Capital(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 
