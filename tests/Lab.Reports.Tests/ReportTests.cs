@@ -65,3 +65,30 @@ public sealed class ReportTests : IDisposable
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
     }
 }
+
+public sealed class EdgeCaseTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("lab-edge-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void An_experiment_without_points_or_metrics_still_gets_a_report()
+    {
+        var empty = Results.Counters("x") with { Charts = ["throughput-over-time", "latency-cdf"] };
+        var outcome = ReportWriter.Write(empty, _folder, []);
+        Assert.Empty(outcome.Charts);
+        Assert.Equal(2, outcome.SkippedCharts.Count);
+        Assert.Contains("\"replications\": 0", File.ReadAllText(Path.Combine(_folder, "summary.json")), StringComparison.Ordinal);
+        Assert.Contains("No chart could be drawn", File.ReadAllText(Path.Combine(_folder, "report.html")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Non_finite_values_are_written_as_null_in_json_and_empty_in_csv()
+    {
+        var result = Results.Counters("ratio", double.NaN);
+        ReportWriter.WriteAll(result, _folder, []);
+        Assert.Contains("\"ratio\": {\n          \"mean\": null", File.ReadAllText(Path.Combine(_folder, "summary.json")), StringComparison.Ordinal);
+        Assert.Contains("0,only,0,0,ratio,,\n", File.ReadAllText(Path.Combine(_folder, "metrics", "scalars.csv")), StringComparison.Ordinal);
+    }
+}

@@ -43,7 +43,15 @@ public static class ChartCatalog
     private static readonly System.Text.RegularExpressions.Regex ValidName =
         new("^[a-z0-9][a-z0-9_-]*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
+    // ScottPlot shares font and typeface caches between plots; reports written from parallel runs draw one chart at a time.
+    private static readonly Lock Drawing = new();
+
     public static ChartSet Build(ExperimentResult result, ExperimentSummary summary)
+    {
+        lock (Drawing) return BuildAll(result, summary);
+    }
+
+    private static ChartSet BuildAll(ExperimentResult result, ExperimentSummary summary)
     {
         var names = result.Charts.Count > 0 ? result.Charts : DefaultNames(result, summary);
         var charts = new List<ChartImage>();
@@ -221,10 +229,10 @@ public static class ChartCatalog
         {
             var (unit, unitName) = TimeAxis.LinearUnit(all.DefaultIfEmpty(0).Max());
             groups = groups.Select(g => new ChartDistribution(g.Label, g.Values.Select(v => v / unit).ToList())).ToList();
-            xLabel = $"{Humanise(metric)} ({unitName})";
+            xLabel = $"{Words(metric)} ({unitName})";
         }
         else xLabel = metric;
-        var title = token == "settlement" ? "Settlement time" : $"{Humanise(metric)}: cumulative distribution";
+        var title = token == "settlement" ? "Settlement time" : $"{Words(metric)}: cumulative distribution";
         var caption = $"Empirical CDF of {metric}, all samples of all replications pooled per line"
             + (log ? "; logarithmic time axis." : ".") + Omitted(omitted);
         return DistributionChart.Cdf(name, title, xLabel, groups, log, caption);
@@ -273,7 +281,7 @@ public static class ChartCatalog
                 : new ChartLine(g.Key, xs, ys));
         }
         var statText = stat == "mean" ? "mean" : stat;
-        var title = $"{Humanise(metric)} ({statText}) vs {PointSummary.ShortKey(axis)}";
+        var title = $"{Words(metric)} ({statText}) vs {PointSummary.ShortKey(axis)}";
         var caption = $"{metric}, {statText} per point"
             + (stat == "mean" ? ", shaded: 95% confidence interval across replications (Student t)." : ", over all pooled samples.")
             + Omitted(Math.Max(0, groups.Count - MaxLines));

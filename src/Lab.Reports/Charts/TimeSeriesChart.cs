@@ -44,7 +44,12 @@ public static class TimeSeriesChart
             line.LineWidth = 2;
             line.LegendText = l.Label;
         }
-        plot.Axes.Margins(bottom: 0);
+        // Rates and levels read against zero: a dip to 60% must not look like a dip to nothing.
+        plot.Axes.AutoScale();
+        var limits = plot.Axes.GetLimits();
+        if (limits.Bottom > 0 || limits.Bottom < 0 && lines.All(l => l.Y.All(y => y >= 0)))
+            plot.Axes.SetLimitsY(0, limits.Top);
+        if (maxX > 0) plot.Axes.SetLimitsX(0, maxX / unit); // time starts at the start of the run
         ChartCanvas.LegendIfNeeded(plot, lines.Count + (windows.Count > 0 ? 1 : 0));
         return ChartCanvas.Export(plot, name, title, caption);
     }

@@ -90,7 +90,7 @@ public static class HtmlReport
             {
                 if (!p.Metrics.TryGetValue(c.Metric, out var m)) { h.Append("<td>–</td>"); continue; }
                 h.Append($"<td>{E(Headline.Format(c.Metric, c.Pick(m)))}");
-                if (c.Ci && m.N > 1) h.Append($"<span class=\"ci\">[{E(Headline.Format(c.Metric, m.Ci95Low))} – {E(Headline.Format(c.Metric, m.Ci95High))}]</span>");
+                if (c.Ci && m.N > 1 && m.Ci95Low != m.Ci95High) h.Append($"<span class=\"ci\">[{E(Headline.Format(c.Metric, m.Ci95Low))} – {E(Headline.Format(c.Metric, m.Ci95High))}]</span>");
                 h.Append("</td>");
             }
             h.Append("</tr>\n");
