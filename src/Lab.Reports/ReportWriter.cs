@@ -1,3 +1,9 @@
+using System.Text;
+using Lab.Reports.Charts;
+using Lab.Reports.Html;
+using Lab.Reports.Statistics;
+using Lab.Reports.Writers;
+
 namespace Lab.Reports;
 
 /// <summary>
@@ -9,9 +15,31 @@ public static class ReportWriter
 {
     /// <param name="folder">An existing, empty folder (the caller renames it into place when complete).</param>
     /// <param name="provenance">Lines for the report's provenance section (lab version, commit, machine, times).</param>
-    public static void WriteAll(ExperimentResult result, string folder, IReadOnlyList<KeyValuePair<string, string>> provenance)
+    public static void WriteAll(ExperimentResult result, string folder, IReadOnlyList<KeyValuePair<string, string>> provenance) =>
+        Write(result, folder, provenance);
+
+    /// <summary>Like <see cref="WriteAll"/>, and tells which charts were drawn and which were skipped (with why).</summary>
+    public static ReportOutcome Write(ExperimentResult result, string folder, IReadOnlyList<KeyValuePair<string, string>> provenance)
     {
-        // Implemented in the Reports issue work; the signature is the contract with Lab.Experiments.
-        throw new NotImplementedException("Lab.Reports.ReportWriter is being written");
+        var summary = ExperimentSummary.Of(result);
+        File.WriteAllBytes(Path.Combine(folder, "summary.json"), SummaryJson.Serialize(summary));
+
+        var metrics = Directory.CreateDirectory(Path.Combine(folder, "metrics")).FullName;
+        foreach (var (name, bytes) in MetricsCsv.Files(result, summary))
+            File.WriteAllBytes(Path.Combine(metrics, name), bytes);
+
+        var charts = ChartCatalog.Build(result, summary);
+        var chartFolder = Directory.CreateDirectory(Path.Combine(folder, "charts")).FullName;
+        foreach (var c in charts.Charts)
+        {
+            File.WriteAllBytes(Path.Combine(chartFolder, c.Name + ".png"), c.Png);
+            File.WriteAllText(Path.Combine(chartFolder, c.Name + ".svg"), c.Svg, new UTF8Encoding(false));
+        }
+
+        File.WriteAllText(Path.Combine(folder, "report.html"), HtmlReport.Render(result, summary, charts, provenance), new UTF8Encoding(false));
+        return new ReportOutcome(summary, charts.Charts.Select(c => c.Name).ToList(), charts.Skipped);
     }
 }
+
+/// <summary>What <see cref="ReportWriter.Write"/> produced: the statistics, the chart names drawn, and the charts skipped with their reason.</summary>
+public sealed record ReportOutcome(ExperimentSummary Summary, IReadOnlyList<string> Charts, IReadOnlyList<string> SkippedCharts);
