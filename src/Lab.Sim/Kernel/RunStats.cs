@@ -16,7 +16,7 @@ public sealed record RunStats(
     StopReason StoppedBy,
     IReadOnlyList<FaultWindow> Faults,
     IReadOnlyList<double> CpuUtilisation,
-    ulong TraceHash);
+    ulong TraceHash = 0);
 
 public enum StopReason { EndTime, MaxEvents, Predicate, Idle, Cancelled }
 
