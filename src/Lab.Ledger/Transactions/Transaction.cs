@@ -24,6 +24,21 @@ public sealed record Transaction(TxId Id, string Submitter, object? Payload, int
 {
     private Hash? _hash;
 
+    // `with` must not carry the cached hash over to a changed copy.
+    private Transaction(Transaction original)
+    {
+        Id = original.Id;
+        Submitter = original.Submitter;
+        Payload = original.Payload;
+        SizeBytes = original.SizeBytes;
+        SubmittedAt = original.SubmittedAt;
+        Signature = original.Signature;
+    }
+
+    /// <summary>ECDSA P-256 signature over <see cref="Hash"/> by <see cref="Submitter"/> (IEEE P1363, 64 bytes);
+    /// null when signatures are modelled. Not part of the hash.</summary>
+    public byte[]? Signature { get; init; }
+
     /// <summary>SHA-256 over id, submitter and size (and the payload's text form): stable across runs.</summary>
     public Hash Hash => _hash ??= Compute();
 
