@@ -19,7 +19,7 @@ public enum RaftRole { Follower, PreCandidate, Candidate, Leader }
 /// cutting, replication with batching and pipelining (§5.3), commit (§5.3, §5.4.2), apply.
 /// Durable: term, vote and log (<see cref="RaftDurableState"/>); everything else is rebuilt after a restart.
 /// </summary>
-public sealed class RaftReplica : IReplica
+public sealed class RaftReplica : IBlockSource, ILeaderRole
 {
     private readonly RaftOptions _o;
     private readonly ChainOptions _chain;
@@ -65,6 +65,9 @@ public sealed class RaftReplica : IReplica
     /// <summary>The replica's log (for tests and checkers; do not modify).</summary>
     public IReadOnlyList<LogEntry> Log => _d?.Log ?? [];
     public ReplicaLedger Ledger => _ledger;
+    public bool IsActingLeader => Role == RaftRole.Leader;
+    long ILeaderRole.Term => CurrentTerm;
+    public Block? BlockAt(long height) => _d is not null && height >= 1 && height <= _d.LastIndex ? _d.EntryAt(height).Block : null;
 
     private int Majority => _servers.Count / 2 + 1;
 

@@ -51,6 +51,9 @@ public sealed class FinalityTracker
     /// <summary>Called for each transaction when it becomes final.</summary>
     public Action<INodeContext, Finality>? Finalized { get; set; }
 
+    /// <summary>Latencies of transactions submitted before this are not sampled (warm-up).</summary>
+    public SimTime MeasureFrom { get; set; } = SimTime.Zero;
+
     public int Outstanding => _pending.Count;
     public SubmissionLog? Submissions => _log;
     /// <summary>The replica this client currently believes leads.</summary>
@@ -170,7 +173,7 @@ public sealed class FinalityTracker
         _pending.Remove(p.Tx.Id);
         var outcome = reply.Outcome ?? TxOutcome.Ok;
         var f = new Finality(p.Tx, reply.Height, outcome, p.SubmittedAt, ctx.Now, p.Attempts);
-        ctx.Metrics.Sample("commit_latency_s", f.Latency.TotalSeconds);
+        if (f.SubmittedAt >= MeasureFrom) ctx.Metrics.Sample("commit_latency_s", f.Latency.TotalSeconds);
         ctx.Metrics.Add("committed_tx");
         ctx.Metrics.Series("committed_tx");
         if (!outcome.Accepted) ctx.Metrics.Add("rejected_tx");

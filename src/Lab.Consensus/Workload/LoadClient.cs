@@ -20,7 +20,7 @@ public sealed class LoadClient : ITransactionSource
     public LoadClient(WorkloadOptions options, int index, IReadOnlyList<NodeId> replicas, TransactionSigning signing)
     {
         _options = options;
-        _tracker = new FinalityTracker(options.Finality, replicas, signing);
+        _tracker = new FinalityTracker(options.Finality, replicas, signing) { MeasureFrom = SimTime.Zero + options.Warmup };
         if (options.ClosedLoopOutstanding is null) _arrivals = options.Arrivals.CreateSource(index, options.Clients);
         else _tracker.Finalized = (ctx, _) => NextClosedLoop(ctx);
     }

@@ -30,6 +30,9 @@ public sealed record WorkloadOptions
     /// <summary>No new submissions after this time (null: until the run ends); outstanding ones are still chased.</summary>
     public Duration? SubmitUntil { get; init; }
 
+    /// <summary>Transactions submitted before this are left out of <c>commit_latency_s</c> and <c>throughput_tps</c>. Default none.</summary>
+    public Duration Warmup { get; init; } = Duration.Zero;
+
     /// <summary>Finality rule, targets and retries. Default: one reply from the leader.</summary>
     public FinalityRule Finality { get; init; } = FinalityRule.LeaderReply;
 
