@@ -43,19 +43,45 @@ public sealed class ReplicaLedger
         _log.Commit(block.Height, block.Hash, block.Transactions.Count, ctx.Now);
         AppliedHeight = block.Height;
         var outcomes = _state.Apply(block, ctx);
+        var reply = replyToClients && firstTime;
         for (int i = 0; i < block.Transactions.Count; i++)
         {
             var tx = block.Transactions[i];
             var outcome = i < outcomes.Count ? outcomes[i] : TxOutcome.Ok;
             if (!outcome.Accepted) _rejected[tx.Id] = outcome;
-            if (replyToClients && firstTime)
-                ctx.Send(tx.Id.Client, new ClientReply(tx.Id, block.Height, true, ctx.Self, outcome), _replyBytes);
+            if (reply) Batch(tx.Id.Client).Add(new ClientReply(tx.Id, block.Height, true, ctx.Self, outcome));
         }
+        if (reply) SendBatches(ctx);
         if (firstTime)
         {
             ctx.Metrics.Add("applied_blocks");
             ctx.Metrics.Add("applied_tx", block.Transactions.Count);
         }
+    }
+
+    // Replies for one block, grouped by client in order of first appearance (deterministic).
+    private readonly List<(NodeId Client, List<ClientReply> Replies)> _batches = [];
+    private readonly Dictionary<NodeId, int> _batchIndex = [];
+
+    private List<ClientReply> Batch(NodeId client)
+    {
+        if (!_batchIndex.TryGetValue(client, out var i))
+        {
+            _batchIndex[client] = i = _batches.Count;
+            _batches.Add((client, []));
+        }
+        return _batches[i].Replies;
+    }
+
+    private void SendBatches(INodeContext ctx)
+    {
+        foreach (var (client, replies) in _batches)
+        {
+            if (replies.Count == 1) ctx.Send(client, replies[0], _replyBytes);
+            else ctx.Send(client, new ClientReplies(replies), checked(_replyBytes * replies.Count));
+        }
+        _batches.Clear();
+        _batchIndex.Clear();
     }
 
     /// <summary>What applying <paramref name="tx"/> did (for a client asking again about a committed transaction).</summary>

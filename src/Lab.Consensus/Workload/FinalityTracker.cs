@@ -18,8 +18,8 @@ public sealed record Finality(Transaction Tx, long Height, TxOutcome Outcome, Si
 /// settling DvP trades): signs, sends to the target replica(s), follows redirects, retries on
 /// timeout, and applies the protocol's <see cref="FinalityRule"/> to the replies. Protocol-agnostic:
 /// it only speaks <see cref="ClientRequest"/> and <see cref="ClientReply"/>.
-/// <para>Use it from a behaviour: call <see cref="OnStart"/> in OnStart, pass every
-/// <see cref="ClientReply"/> to <see cref="OnReply"/> and every timer to <see cref="OnTimer"/> (it
+/// <para>Use it from a behaviour: call <see cref="OnStart"/> in OnStart, pass every message to
+/// <see cref="OnMessage"/> (it takes <see cref="ClientReply"/> and <see cref="ClientReplies"/>) and every timer to <see cref="OnTimer"/> (it
 /// returns false for timers that are not its own). Finalities arrive through <see cref="Finalized"/>.
 /// Records <c>commit_latency_s</c> (submit → final), the <c>committed_tx</c> series and counter,
 /// <c>submitted_tx</c>, <c>client_retries</c>, <c>client_redirects</c>, <c>rejected_tx</c>, <c>abandoned_tx</c>.</para>
@@ -78,6 +78,22 @@ public sealed class FinalityTracker
         _pending[tx.Id] = p;
         Send(ctx, p);
         return tx;
+    }
+
+    /// <summary>Handles <see cref="ClientReply"/> and <see cref="ClientReplies"/>; false for any other message.</summary>
+    public bool OnMessage(INodeContext ctx, NodeId from, object message)
+    {
+        switch (message)
+        {
+            case ClientReply reply:
+                OnReply(ctx, from, reply);
+                return true;
+            case ClientReplies replies:
+                foreach (var r in replies.Replies) OnReply(ctx, from, r);
+                return true;
+            default:
+                return false;
+        }
     }
 
     /// <summary>Handles a replica's reply; true if it was about one of this tracker's transactions.</summary>

@@ -37,7 +37,7 @@ public sealed class LoadClient : ITransactionSource
 
     public void OnMessage(INodeContext ctx, NodeId from, object message)
     {
-        if (message is ClientReply reply) _tracker.OnReply(ctx, from, reply);
+        _tracker.OnMessage(ctx, from, message);
     }
 
     public void OnTimer(INodeContext ctx, object state)
