@@ -42,7 +42,8 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
     private long[] _nextIndex = [];
     private long[] _matchIndex = [];
     private int[] _inFlight = [];
-    private SimTime[] _lastAck = [];
+    private SimTime[] _lastAck = [];      // any reply (check quorum)
+    private SimTime[] _lastProgress = []; // last reply that acknowledged entries (pipeline stall detection)
     private Dictionary<TxId, long>? _txIndex; // every transaction in the leader's log → its index (no tx twice)
     private long _heartbeatEpoch;
 
@@ -237,6 +238,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         _matchIndex = new long[n];
         _inFlight = new int[n];
         _lastAck = Enumerable.Repeat(ctx.Now, n).ToArray();
+        _lastProgress = Enumerable.Repeat(ctx.Now, n).ToArray();
         _txIndex = [];
         foreach (var e in _d.Log) foreach (var tx in e.Block.Transactions) _txIndex[tx.Id] = e.Index;
         // §8: a new leader commits a blank no-op entry at the start of its term, which also commits
@@ -345,11 +347,12 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
             var f = IndexOf(s);
             // Lost AppendEntries leave the pipeline stuck: after an election timeout with no ack,
             // fall back to the last index known to match and resend from there.
-            if (_inFlight[f] > 0 && ctx.Now - _lastAck[f] >= _o.ElectionTimeoutMin)
+            if (_inFlight[f] > 0 && ctx.Now - _lastProgress[f] >= _o.ElectionTimeoutMin)
             {
                 _nextIndex[f] = _matchIndex[f] + 1;
                 _inFlight[f] = 0;
-                _lastAck[f] = ctx.Now;
+                _lastProgress[f] = ctx.Now;
+                ctx.Metrics.Add("raft_pipeline_resets");
             }
             if (_inFlight[f] < _o.PipelineDepth && _nextIndex[f] <= _d.LastIndex) Replicate(ctx, s);
             else SendAppendEntries(ctx, s, _nextIndex[f], 0); // heartbeat (§5.2)
@@ -443,7 +446,11 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         {
             _matchIndex[f] = Math.Max(_matchIndex[f], r.MatchIndex);
             if (_nextIndex[f] <= _matchIndex[f]) _nextIndex[f] = _matchIndex[f] + 1;
-            if (r.MatchIndex > r.PrevLogIndex) _inFlight[f] = Math.Max(0, _inFlight[f] - 1);
+            if (r.MatchIndex > r.PrevLogIndex)
+            {
+                _inFlight[f] = Math.Max(0, _inFlight[f] - 1);
+                _lastProgress[f] = ctx.Now;
+            }
             AdvanceCommitIndex(ctx);
         }
         else
@@ -453,6 +460,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
             if (r.PrevLogIndex >= _nextIndex[f]) return;
             _nextIndex[f] = Math.Max(_matchIndex[f] + 1, Math.Min(r.ConflictIndex, r.PrevLogIndex));
             _inFlight[f] = 0;
+            _lastProgress[f] = ctx.Now;
             ctx.Metrics.Add("raft_repairs");
         }
         Replicate(ctx, from);

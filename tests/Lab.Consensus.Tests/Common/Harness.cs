@@ -30,11 +30,13 @@ internal static class Harness
 
     public static (RunResult Result, ChainWorld World) RunRaft(
         double seconds, ChainOptions? chain = null, WorkloadOptions? workload = null, RaftOptions? raft = null,
-        NetworkSpec? network = null, IEnumerable<ScheduledFault>? faults = null, ulong seed = 1)
+        NetworkSpec? network = null, IEnumerable<ScheduledFault>? faults = null, ulong seed = 1,
+        IEnumerable<ISimulationObserver>? observers = null, Func<IReadOnlyList<Lab.Sim.Nodes.NodeId>, IEnumerable<Lab.Sim.Nodes.NodeSpec>>? extraNodes = null,
+        ExecutionMode mode = ExecutionMode.Sequential)
     {
         network ??= NetworkSpec.Constant(Duration.FromMillis(5));
-        var world = RaftWorld.Build(raft ?? new RaftOptions(), chain ?? FreeChain, workload ?? Load(200), network);
-        return Run(world, network, seconds, faults, seed);
+        var world = RaftWorld.Build(raft ?? new RaftOptions(), chain ?? FreeChain, workload ?? Load(200), network, extraNodes);
+        return Run(world, network, seconds, faults, seed, observers, mode);
     }
 
     public static (RunResult Result, ChainWorld World) RunSolo(
@@ -46,11 +48,13 @@ internal static class Harness
         return Run(world, network, seconds, faults, seed);
     }
 
-    public static (RunResult, ChainWorld) Run(ChainWorld world, NetworkSpec network, double seconds, IEnumerable<ScheduledFault>? faults, ulong seed)
+    public static (RunResult, ChainWorld) Run(ChainWorld world, NetworkSpec network, double seconds, IEnumerable<ScheduledFault>? faults, ulong seed,
+        IEnumerable<ISimulationObserver>? observers = null, ExecutionMode mode = ExecutionMode.Sequential)
     {
-        var sim = new Simulation(new SimulationOptions { Seed = seed, EndTime = SimTime.Zero + Duration.FromSeconds(seconds), SeriesBin = Duration.FromMillis(500) },
+        var sim = new Simulation(new SimulationOptions { Seed = seed, EndTime = SimTime.Zero + Duration.FromSeconds(seconds), SeriesBin = Duration.FromMillis(500), Mode = mode },
             network, world.Nodes, faults);
         world.Attach(sim);
+        foreach (var o in observers ?? []) sim.AddObserver(o);
         var result = sim.Run();
         world.Complete(result);
         return (result, world);
