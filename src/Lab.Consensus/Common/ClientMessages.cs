@@ -14,3 +14,9 @@ public sealed record ClientRequest(Transaction Tx);
 /// <paramref name="Outcome"/> is what the state machine did with it (accepted or rejected, and why).
 /// </summary>
 public sealed record ClientReply(TxId Tx, long Height, bool Committed, NodeId? LeaderHint = null, TxOutcome? Outcome = null);
+
+/// <summary>
+/// Several replies to one client in one message: a leader answering for a whole committed block at
+/// once (one network message instead of one per transaction). Clients treat it as its replies in order.
+/// </summary>
+public sealed record ClientReplies(IReadOnlyList<ClientReply> Replies);

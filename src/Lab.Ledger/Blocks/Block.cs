@@ -21,6 +21,7 @@ public sealed record Block
         previous.WriteTo(header[8..]);
         MerkleRoot.WriteTo(header[40..]);
         Hash = Hash.Of(header);
+        SizeBytes = HeaderBytes + transactions.Sum(t => t.SizeBytes);
     }
 
     public long Height { get; }
@@ -31,7 +32,7 @@ public sealed record Block
     public string Proposer { get; }
 
     /// <summary>Bytes on the wire: header plus transactions.</summary>
-    public int SizeBytes => HeaderBytes + Transactions.Sum(t => t.SizeBytes);
+    public int SizeBytes { get; }
 
     public static readonly Block Genesis = new(0, Hash.Zero, [], "genesis");
 }

@@ -22,18 +22,50 @@ public readonly record struct TxId(long Value) : IComparable<TxId>
 /// </summary>
 public sealed record Transaction(TxId Id, string Submitter, object? Payload, int SizeBytes, SimTime SubmittedAt)
 {
-    private Hash? _hash;
+    private Hash _hash;
+    private bool _hashed;
+
+    // `with` must not carry the cached hash over to a changed copy.
+    private Transaction(Transaction original)
+    {
+        Id = original.Id;
+        Submitter = original.Submitter;
+        Payload = original.Payload;
+        SizeBytes = original.SizeBytes;
+        SubmittedAt = original.SubmittedAt;
+        Signature = original.Signature;
+    }
+
+    /// <summary>ECDSA P-256 signature over <see cref="Hash"/> by <see cref="Submitter"/> (IEEE P1363, 64 bytes);
+    /// null when signatures are modelled. Not part of the hash.</summary>
+    public byte[]? Signature { get; init; }
 
     /// <summary>SHA-256 over id, submitter and size (and the payload's text form): stable across runs.</summary>
-    public Hash Hash => _hash ??= Compute();
+    public Hash Hash
+    {
+        get
+        {
+            // Shared between nodes that may run in parallel: publish the value before the flag.
+            // Racing writers write the same bytes, so a reader that sees the flag sees the hash.
+            if (Volatile.Read(ref _hashed)) return _hash;
+            _hash = Compute();
+            Volatile.Write(ref _hashed, true);
+            return _hash;
+        }
+    }
 
     private Hash Compute()
     {
-        var text = Encoding.UTF8.GetBytes($"{Submitter}|{Payload}");
-        var buf = new byte[16 + text.Length];
+        // Same bytes as before: id, size, then UTF-8 of "submitter|payload"; on the stack when small.
+        var payload = Payload?.ToString() ?? "";
+        var textLength = Encoding.UTF8.GetByteCount(Submitter) + 1 + Encoding.UTF8.GetByteCount(payload);
+        var length = 16 + textLength;
+        Span<byte> buf = length <= 256 ? stackalloc byte[length] : new byte[length];
         BinaryPrimitives.WriteInt64BigEndian(buf, Id.Value);
-        BinaryPrimitives.WriteInt64BigEndian(buf.AsSpan(8), SizeBytes);
-        text.CopyTo(buf, 16);
+        BinaryPrimitives.WriteInt64BigEndian(buf[8..], SizeBytes);
+        var n = Encoding.UTF8.GetBytes(Submitter, buf[16..]);
+        buf[16 + n] = (byte)'|';
+        Encoding.UTF8.GetBytes(payload, buf[(17 + n)..]);
         return Hash.Of(buf);
     }
 }

@@ -1,0 +1,37 @@
+using Lab.Ledger.Blocks;
+using Lab.Sim.Nodes;
+
+namespace Lab.Consensus.Raft;
+
+/// <summary>One log entry: a block and the term in which a leader created it (§5.3). Its index is the block's height.</summary>
+public sealed record LogEntry(long Term, Block Block)
+{
+    public long Index => Block.Height;
+}
+
+/// <summary>RequestVote RPC (§5.2, Figure 2); with <paramref name="PreVote"/> a pre-vote probe (thesis §9.6) for term <paramref name="Term"/>.</summary>
+public sealed record RequestVote(long Term, NodeId Candidate, long LastLogIndex, long LastLogTerm, bool PreVote)
+{
+    public const int SizeBytes = 48;
+}
+
+public sealed record RequestVoteReply(long Term, bool Granted, bool PreVote)
+{
+    public const int SizeBytes = 24;
+}
+
+/// <summary>AppendEntries RPC (§5.3, Figure 2): replicates entries and doubles as the heartbeat.</summary>
+public sealed record AppendEntries(long Term, NodeId Leader, long PrevLogIndex, long PrevLogTerm, IReadOnlyList<LogEntry> Entries, long LeaderCommit)
+{
+    public const int HeaderBytes = 64;
+}
+
+/// <summary>
+/// Reply to AppendEntries. On success <paramref name="MatchIndex"/> is the last index known to match
+/// the leader; on failure <paramref name="ConflictIndex"/> is where the leader should retry from
+/// (§5.3's optimisation: skip a whole conflicting term at once). <paramref name="PrevLogIndex"/> echoes the request.
+/// </summary>
+public sealed record AppendEntriesReply(long Term, bool Success, long MatchIndex, long ConflictIndex, long PrevLogIndex)
+{
+    public const int SizeBytes = 40;
+}

@@ -1,0 +1,45 @@
+using Lab.Sim.Distributions;
+using Lab.Sim.Time;
+
+namespace Lab.Consensus.Workload;
+
+/// <summary>
+/// The <c>workload:</c> section: who submits, how often, how big, and how they chase finality.
+/// Open loop (an <see cref="ArrivalProcess"/>) unless <see cref="ClosedLoopOutstanding"/> is set.
+/// </summary>
+public sealed record WorkloadOptions
+{
+    /// <summary>Open-loop arrivals, total over all clients. Default Poisson 1000 tx/s.</summary>
+    public ArrivalProcess Arrivals { get; init; } = new PoissonArrivals(1000);
+
+    /// <summary>Number of client nodes. Default 4.</summary>
+    public int Clients { get; init; } = 4;
+
+    /// <summary>Region names clients are placed in, round robin (null: every region of the network in turn).</summary>
+    public IReadOnlyList<string>? ClientRegions { get; init; }
+
+    /// <summary>Closed loop: each client keeps this many transactions outstanding (null: open loop).</summary>
+    public int? ClosedLoopOutstanding { get; init; }
+
+    /// <summary>Closed loop: pause between a finality and the next submission. Default none.</summary>
+    public Duration ThinkTime { get; init; } = Duration.Zero;
+
+    /// <summary>Transaction size in bytes (a trace's own sizes win). Default 512 B.</summary>
+    public Distribution TxSizeBytes { get; init; } = new Constant(512);
+
+    /// <summary>No new submissions after this time (null: until the run ends); outstanding ones are still chased.</summary>
+    public Duration? SubmitUntil { get; init; }
+
+    /// <summary>Transactions submitted before this are left out of <c>commit_latency_s</c> and <c>throughput_tps</c>. Default none.</summary>
+    public Duration Warmup { get; init; } = Duration.Zero;
+
+    /// <summary>Finality rule, targets and retries. Default: one reply from the leader.</summary>
+    public FinalityRule Finality { get; init; } = FinalityRule.LeaderReply;
+
+    public void Validate()
+    {
+        if (Clients < 1) throw new ArgumentException("workload.clients must be at least 1");
+        if (ClosedLoopOutstanding is < 1) throw new ArgumentException("workload.outstanding must be at least 1");
+        if (ThinkTime.IsNegative) throw new ArgumentException("workload.think-time cannot be negative");
+    }
+}
