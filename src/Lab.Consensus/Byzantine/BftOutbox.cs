@@ -1,0 +1,100 @@
+using Lab.Sim.Nodes;
+using Lab.Sim.Time;
+
+namespace Lab.Consensus.Byzantine;
+
+/// <summary>What a protocol message is, for message-level Byzantine filters and metrics.</summary>
+public enum BftMessageKind { Proposal, Vote, ViewChange, Checkpoint, Transfer }
+
+/// <summary>A protocol message between replicas.</summary>
+public interface IBftMessage
+{
+    BftMessageKind Kind { get; }
+    Signature Sig { get; }
+}
+
+/// <summary>
+/// A replica's sending side: signs (CPU), addresses replica ids (both nodes of a twin), counts
+/// <c>protocol_messages</c>/<c>protocol_bytes</c>, and applies the message-level Byzantine behaviours
+/// (withhold drops or delays proposals and votes; forge adds copies under other names with invalid
+/// signatures). Protocol-level behaviours (equivocation, double votes) live in the protocols.
+/// </summary>
+public sealed class BftOutbox(BftCommittee committee, ByzantineRole role, AuthenticationCosts costs, Func<IBftMessage, int, IBftMessage?>? forge = null)
+{
+    /// <summary>Timer state for a delayed (withheld) message.</summary>
+    public sealed record Delayed(NodeId To, IBftMessage Message, int SizeBytes);
+
+    public BftCommittee Committee => committee;
+
+    /// <summary>Sends to every replica except this one (its own copy is handled locally by the protocol).</summary>
+    public void Multicast(INodeContext ctx, IBftMessage message, int sizeBytes)
+    {
+        Sign(ctx);
+        for (int r = 0; r < committee.N; r++)
+            if (r != role.Replica) Deliver(ctx, r, message, sizeBytes);
+    }
+
+    /// <summary>Sends to one replica (nothing if it is this replica).</summary>
+    public void Send(INodeContext ctx, int replica, IBftMessage message, int sizeBytes, bool sign = true)
+    {
+        if (replica == role.Replica) return;
+        if (sign) Sign(ctx);
+        Deliver(ctx, replica, message, sizeBytes);
+    }
+
+    /// <summary>Signs once (e.g. before sending per-recipient variants by <see cref="SendUnsigned"/>).</summary>
+    public void Sign(INodeContext ctx)
+    {
+        if (costs.Sign.Nanos > 0) ctx.ChargeCpu(costs.Sign);
+    }
+
+    public void SendUnsigned(INodeContext ctx, int replica, IBftMessage message, int sizeBytes)
+    {
+        if (replica != role.Replica) Deliver(ctx, replica, message, sizeBytes);
+    }
+
+    private void Deliver(INodeContext ctx, int replica, IBftMessage message, int sizeBytes)
+    {
+        if (role.Is(ByzantineBehaviour.Silent)) return;
+        var heldBack = role.Is(ByzantineBehaviour.Withhold)
+            && message.Kind is BftMessageKind.Proposal or BftMessageKind.Vote
+            && ctx.Random.Chance(role.Spec.WithholdProbability);
+        foreach (var node in committee.Instances(replica))
+        {
+            if (heldBack)
+            {
+                if (role.Spec.WithholdDelay is { } delay) ctx.SetTimer(delay, new Delayed(node, message, sizeBytes));
+                continue;
+            }
+            Put(ctx, node, message, sizeBytes);
+            if (role.Is(ByzantineBehaviour.Forge) && message.Kind == BftMessageKind.Vote && forge is not null)
+            {
+                // Claims to be the next replica; the signature cannot verify.
+                var claimed = (role.Replica + 1 + ctx.Random.Next(committee.N - 1)) % committee.N;
+                if (forge(message, claimed) is { } forged) Put(ctx, node, forged, sizeBytes);
+            }
+        }
+    }
+
+    /// <summary>Sends a withheld message when its delay is over (call from the protocol's OnTimer).</summary>
+    public void Release(INodeContext ctx, Delayed d) => Put(ctx, d.To, d.Message, d.SizeBytes);
+
+    private static void Put(INodeContext ctx, NodeId node, IBftMessage message, int sizeBytes)
+    {
+        ctx.Metrics.Add("protocol_messages");
+        ctx.Metrics.Add("protocol_bytes", sizeBytes);
+        ctx.Send(node, message, sizeBytes);
+    }
+
+    /// <summary>
+    /// Receiving side: charges verification and accepts the message only if its signature verifies
+    /// and names the replica the sending node runs; counts <c>rejected_messages</c> otherwise.
+    /// </summary>
+    public bool Authentic(INodeContext ctx, NodeId from, IBftMessage message)
+    {
+        if (costs.Verify.Nanos > 0) ctx.ChargeCpu(costs.Verify);
+        if (message.Sig.Valid && committee.ReplicaOf(from) == message.Sig.Signer) return true;
+        ctx.Metrics.Add("rejected_messages");
+        return false;
+    }
+}

@@ -1,0 +1,25 @@
+using Lab.Consensus.Byzantine;
+using Lab.Ledger.State;
+using Lab.Sim.Time;
+
+namespace Lab.Consensus.HotStuff;
+
+/// <summary>Chained HotStuff parameters (Yin et al. PODC'19, Algorithm 3 and §6).</summary>
+public sealed record HotStuffOptions
+{
+    /// <summary>Replicas n (tolerates f = ⌊(n−1)/3⌋ Byzantine); the leader of view v is replica v mod n.</summary>
+    public int Replicas { get; init; } = 4;
+    /// <summary>At most this many transactions per node (block).</summary>
+    public int MaxBatch { get; init; } = 500;
+    /// <summary>A leader with fewer than <see cref="MaxBatch"/> waiting transactions waits this long before
+    /// proposing (possibly an empty node, which keeps the chain moving so earlier nodes commit). 0: at once.</summary>
+    public Duration BatchTimeout { get; init; } = Duration.FromMillis(10);
+    /// <summary>First view timeout; doubles with each consecutive timeout, back to this after progress.</summary>
+    public Duration ViewTimeout { get; init; } = Duration.FromSeconds(1);
+    public int MaxBackoffDoublings { get; init; } = 6;
+    /// <summary>Two-chain commit (Jolteon / DiemBFT-v4): lock on the highest QC, commit a node once its
+    /// child in the next view is certified. One view faster, same safety (needs the view-based pacemaker).</summary>
+    public bool TwoChain { get; init; }
+    public AuthenticationCosts Costs { get; init; } = new();
+    public Func<IStateMachine> StateMachine { get; init; } = () => new NullStateMachine();
+}

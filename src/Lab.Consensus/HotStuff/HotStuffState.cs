@@ -1,0 +1,30 @@
+using Lab.Ledger.Crypto;
+using Lab.Ledger.Transactions;
+
+namespace Lab.Consensus.HotStuff;
+
+/// <summary>
+/// A HotStuff replica's state on its durable store (the voting rule needs vheight and the lock to
+/// survive a restart, or a restarted replica could vote twice). The mempool survives too; timers and
+/// vote collections do not.
+/// </summary>
+public sealed class HotStuffState
+{
+    public const string StorageKey = "hotstuff.state";
+
+    public readonly Dictionary<Hash, HsNode> Nodes = new() { [HsNode.Genesis.Id] = HsNode.Genesis };
+    public long CurView = 1;
+    /// <summary>Algorithm 3's vheight, per view: never vote twice in one view, never vote backwards.</summary>
+    public long LastVotedView;
+    public QuorumCert HighQc = HsNode.GenesisQc;
+    public QuorumCert LockedQc = HsNode.GenesisQc;
+    /// <summary>b_exec: the last committed node.</summary>
+    public HsNode Exec = HsNode.Genesis;
+    public long ProposedView;
+    public int ConsecutiveTimeouts;
+
+    public readonly SortedDictionary<long, Transaction> Mempool = [];
+    public readonly Dictionary<TxId, long> MempoolIndex = [];
+    public long Arrivals;
+    public readonly Dictionary<TxId, long> CommittedTx = [];
+}

@@ -1,0 +1,544 @@
+using Lab.Consensus.Byzantine;
+using Lab.Consensus.Common;
+using Lab.Ledger.Blocks;
+using Lab.Ledger.Crypto;
+using Lab.Ledger.State;
+using Lab.Ledger.Transactions;
+using Lab.Sim.Nodes;
+using Lab.Sim.Time;
+
+namespace Lab.Consensus.Pbft;
+
+/// <summary>
+/// A PBFT replica (Castro and Liskov, OSDI'99; TOCS'02), in the order the protocol runs: requests
+/// (§4.1), pre-prepare, prepare, commit (§4.2), execution and replies, checkpoints and garbage
+/// collection (§4.3), view change and new view (§4.4), liveness timers (§4.5.2).
+/// A replica does not send its own prepares and commits to itself: it records them locally, so
+/// for n = 4 one request costs 3 pre-prepares, 9 prepares, 12 commits and 4 replies.
+/// </summary>
+public sealed class PbftReplica : IReplica
+{
+    private readonly PbftOptions _o;
+    private readonly BftCommittee _committee;
+    private readonly ByzantineRole _role;
+    private readonly BftOutbox _out;
+    private readonly int _me;
+    private PbftState _s = null!;
+    private IStateMachine _app = null!;
+    private TimerId _viewTimer = TimerId.None;
+    private TimerId _batchTimer = TimerId.None;
+    private long _transferAskedFor = -1;
+
+    private sealed record BatchTimeout;
+    private sealed record ViewTimeout;
+
+    public PbftReplica(int replica, PbftOptions options, BftCommittee committee, ByzantineRole role)
+    {
+        _me = replica;
+        _o = options;
+        _committee = committee;
+        _role = role;
+        _out = new BftOutbox(committee, role, options.Costs, Forge);
+    }
+
+    public CommitLog? Commits { get; private set; }
+    public bool IsByzantine => _role.IsByzantine;
+    public int Replica => _me;
+    public long View => _s.View;
+    public bool ViewActive => _s.ViewActive;
+    public long LastExecuted => _s.LastExecuted;
+    public long LowWatermark => _s.LowWatermark;
+    public bool IsPrimary => Primary(_s.View) == _me;
+
+    private int F => _committee.F;
+    private int Quorum => _committee.Quorum;
+    private int Primary(long view) => (int)(view % _committee.N);
+
+    public void OnStart(INodeContext ctx)
+    {
+        Commits = CommitLog.Of(ctx);
+        _s = ctx.Storage.GetOrAdd(PbftState.StorageKey, () => new PbftState());
+        _app = _o.StateMachine();
+        foreach (var b in _s.Executed) _app.Apply(b, ctx);
+        if (_role.Is(ByzantineBehaviour.Silent)) return;
+        if (!_s.ViewActive || _s.Waiting.Count > 0) ArmViewTimer(ctx);
+        TryCutBatch(ctx, force: false);
+    }
+
+    public void OnMessage(INodeContext ctx, NodeId from, object message)
+    {
+        if (_role.Is(ByzantineBehaviour.Silent)) return;
+        if (message is ClientRequest request) { OnRequest(ctx, request.Tx); return; }
+        if (message is not IBftMessage m || !_out.Authentic(ctx, from, m)) return;
+        var sender = m.Sig.Signer;
+        switch (m)
+        {
+            case PrePrepare pp: OnPrePrepare(ctx, sender, pp); break;
+            case Prepare p: OnPrepare(ctx, sender, p); break;
+            case Commit c: OnCommit(ctx, sender, c); break;
+            case Checkpoint cp: OnCheckpoint(ctx, sender, cp); break;
+            case ViewChange vc: OnViewChange(ctx, sender, vc); break;
+            case NewView nv: OnNewView(ctx, sender, nv); break;
+            case StateRequest sr: OnStateRequest(ctx, sender, sr); break;
+            case StateReply rep: OnStateReply(ctx, rep); break;
+        }
+    }
+
+    public void OnTimer(INodeContext ctx, object state)
+    {
+        switch (state)
+        {
+            case BatchTimeout:
+                _batchTimer = TimerId.None;
+                TryCutBatch(ctx, force: true);
+                break;
+            case ViewTimeout:
+                _viewTimer = TimerId.None;
+                // §4.5.2: waited too long for a request (or for the new view): move to the next view.
+                StartViewChange(ctx, _s.View + 1);
+                break;
+            case BftOutbox.Delayed d:
+                _out.Release(ctx, d);
+                break;
+        }
+    }
+
+    // ---- §4.1 requests ----
+
+    private void OnRequest(INodeContext ctx, Transaction tx)
+    {
+        if (_o.Costs.Verify.Nanos > 0) ctx.ChargeCpu(_o.Costs.Verify); // the client's signature
+        if (_s.ExecutedTx.TryGetValue(tx.Id, out var seq)) { Reply(ctx, tx, seq, null); return; }
+        if (!_s.WaitingIndex.ContainsKey(tx.Id))
+        {
+            var arrival = ++_s.Arrivals;
+            _s.Waiting[arrival] = tx;
+            _s.WaitingIndex[tx.Id] = arrival;
+        }
+        if (IsPrimary && _s.ViewActive) TryCutBatch(ctx, force: false);
+        else if (_s.ViewActive)
+        {
+            // A backup relays the request to the primary and starts its timer (§4.5.2).
+            foreach (var node in _committee.Instances(Primary(_s.View))) ctx.Send(node, new ClientRequest(tx), tx.SizeBytes + 32);
+        }
+        ArmViewTimer(ctx);
+    }
+
+    // ---- §4.2 normal case: the primary orders a batch ----
+
+    private void TryCutBatch(INodeContext ctx, bool force)
+    {
+        if (!IsPrimary || !_s.ViewActive || _role.Is(ByzantineBehaviour.Silent)) return;
+        while (true)
+        {
+            // Watermarks (§4.3): no sequence number beyond h + L until a checkpoint becomes stable.
+            if (_s.NextSeq > _s.LowWatermark + _o.WatermarkWindow) return;
+            var batch = new List<Transaction>();
+            foreach (var tx in _s.Waiting.Values)
+            {
+                if (_s.Assigned.Contains(tx.Id)) continue;
+                batch.Add(tx);
+                if (batch.Count == _o.MaxBatch) break;
+            }
+            if (batch.Count == 0) return;
+            if (batch.Count < _o.MaxBatch && !force && _o.BatchTimeout.Nanos > 0)
+            {
+                if (_batchTimer == TimerId.None) _batchTimer = ctx.SetTimer(_o.BatchTimeout, new BatchTimeout());
+                return;
+            }
+            force = false;
+            SendPrePrepare(ctx, batch);
+        }
+    }
+
+    private void SendPrePrepare(INodeContext ctx, List<Transaction> txs)
+    {
+        var seq = _s.NextSeq++;
+        var block = new Block(seq, Hash.Zero, txs, ctx.Directory.Name(ctx.Self));
+        ctx.ChargeCpu(_o.Costs.Hash(block.SizeBytes));
+        foreach (var tx in txs) _s.Assigned.Add(tx.Id);
+        var pp = new PrePrepare(_s.View, seq, block.Hash, block, Signature.By(_me));
+        Accept(ctx, GetSlot(seq), pp);
+        if (_role.Is(ByzantineBehaviour.Equivocate))
+        {
+            // Byzantine primary: half the honest backups get batch A, the other half a conflicting batch B.
+            var b = Variant(block, _s.View);
+            var ppB = pp with { Digest = b.Hash, Batch = b };
+            _out.Sign(ctx);
+            for (int r = 0; r < _committee.N; r++)
+                _out.SendUnsigned(ctx, r, _role.VariantFor(r) == 0 ? pp : ppB, pp.SizeBytes);
+            if (_role.Spec.Collude) SendVote(ctx, commit: true, _s.View, seq, block);
+        }
+        else _out.Multicast(ctx, pp, pp.SizeBytes);
+    }
+
+    /// <summary>The conflicting batch equivocators use: the first transaction replaced by a double spend.
+    /// Colluders derive the same one from batch A, so their votes line up without talking.</summary>
+    private Block Variant(Block a, long view)
+    {
+        var primaryNode = _committee.NodeOf(Primary(view));
+        var spend = new Transaction(TxId.For(primaryNode, (1L << 39) + a.Height), "double-spend", null, 256, SimTime.Zero);
+        var txs = a.Transactions.Count == 0 ? [spend] : a.Transactions.Skip(1).Prepend(spend).ToList();
+        return new Block(a.Height, a.Previous, txs, a.Proposer);
+    }
+
+    // ---- §4.2 backups: pre-prepare → prepare ----
+
+    private void OnPrePrepare(INodeContext ctx, int sender, PrePrepare pp)
+    {
+        if (sender != Primary(pp.View)) { Reject(ctx); return; }
+        if (pp.View != _s.View || !_s.ViewActive || !InWindow(pp.Seq)) return;
+        ctx.ChargeCpu(_o.Costs.Hash(pp.Batch.SizeBytes));
+        if (pp.Batch.Hash != pp.Digest || pp.Batch.Height != pp.Seq) { Reject(ctx); return; }
+        var slot = GetSlot(pp.Seq);
+        // A backup accepts one pre-prepare per view and sequence number.
+        if (slot.View == pp.View) return;
+        if (_o.Costs.Verify.Nanos > 0) ctx.ChargeCpu(_o.Costs.Verify * pp.Batch.Transactions.Count);
+        Accept(ctx, slot, pp);
+        if (_role.Is(ByzantineBehaviour.Equivocate) && _role.Spec.Collude)
+        {
+            // A colluding backup votes both ways at once: no need to wait for anyone.
+            SendVote(ctx, commit: false, pp.View, pp.Seq, pp.Batch);
+            SendVote(ctx, commit: true, pp.View, pp.Seq, pp.Batch);
+            return;
+        }
+        Slot.Votes(slot.Prepares, pp.View, pp.Digest).Add(_me);
+        SendVote(ctx, commit: false, pp.View, pp.Seq, pp.Batch);
+        CheckPrepared(ctx, pp.Seq);
+    }
+
+    private void Accept(INodeContext ctx, Slot slot, PrePrepare pp)
+    {
+        slot.View = pp.View;
+        slot.Digest = pp.Digest;
+        slot.Batch = pp.Batch;
+        foreach (var tx in pp.Batch.Transactions) _s.Assigned.Add(tx.Id);
+    }
+
+    private void SendVote(INodeContext ctx, bool commit, long view, long seq, Block batch)
+    {
+        IBftMessage Make(Hash d) => commit
+            ? new Commit(view, seq, d, _me, Signature.By(_me))
+            : new Prepare(view, seq, d, _me, Signature.By(_me));
+        var size = commit ? Commit.SizeBytes : Prepare.SizeBytes;
+        if (_role.Behaviour is ByzantineBehaviour.DoubleVote or ByzantineBehaviour.Equivocate)
+        {
+            var a = Make(batch.Hash);
+            var b = Make(Variant(batch, view).Hash);
+            _out.Sign(ctx);
+            for (int r = 0; r < _committee.N; r++) _out.SendUnsigned(ctx, r, _role.VariantFor(r) == 0 ? a : b, size);
+            return;
+        }
+        _out.Multicast(ctx, Make(batch.Hash), size);
+    }
+
+    private void OnPrepare(INodeContext ctx, int sender, Prepare p)
+    {
+        if (sender != p.Replica) { Reject(ctx); return; }
+        if (p.View < _s.View || !InWindow(p.Seq) || p.Replica == Primary(p.View)) return;
+        Slot.Votes(GetSlot(p.Seq).Prepares, p.View, p.Digest).Add(p.Replica);
+        CheckPrepared(ctx, p.Seq);
+    }
+
+    /// <summary>§4.2: prepared = the pre-prepare plus 2f matching prepares from different backups.</summary>
+    private void CheckPrepared(INodeContext ctx, long seq)
+    {
+        if (!_s.ViewActive || !_s.Log.TryGetValue(seq, out var slot) || slot.Batch is null || slot.View != _s.View) return;
+        if (Slot.Votes(slot.Prepares, slot.View, slot.Digest).Count < Quorum - 1) return;
+        if (slot.Prepared?.View != slot.View) slot.Prepared = new PreparedProof(seq, slot.View, slot.Digest, slot.Batch);
+        if (slot.CommitSentView != slot.View)
+        {
+            slot.CommitSentView = slot.View;
+            Slot.Votes(slot.Commits, slot.View, slot.Digest).Add(_me);
+            SendVote(ctx, commit: true, slot.View, seq, slot.Batch);
+        }
+        CheckCommitted(ctx, seq);
+    }
+
+    // ---- §4.2 commit → committed-local → execute ----
+
+    private void OnCommit(INodeContext ctx, int sender, Commit c)
+    {
+        if (sender != c.Replica) { Reject(ctx); return; }
+        if (c.View < _s.View || !InWindow(c.Seq)) return;
+        Slot.Votes(GetSlot(c.Seq).Commits, c.View, c.Digest).Add(c.Replica);
+        CheckCommitted(ctx, c.Seq);
+    }
+
+    /// <summary>§4.2: committed-local = prepared plus 2f+1 matching commits (possibly its own).</summary>
+    private void CheckCommitted(INodeContext ctx, long seq)
+    {
+        if (!_s.Log.TryGetValue(seq, out var slot) || slot.Committed || slot.Prepared is not { } p) return;
+        if (Slot.Votes(slot.Commits, p.View, p.Digest).Count < Quorum) return;
+        slot.Committed = true;
+        slot.CommittedBatch = p.Batch;
+        TryExecute(ctx);
+    }
+
+    /// <summary>Requests execute in sequence-number order, after every lower one (§4.2).</summary>
+    private void TryExecute(INodeContext ctx)
+    {
+        while (_s.Log.TryGetValue(_s.LastExecuted + 1, out var slot) && slot.Committed)
+            Execute(ctx, slot.CommittedBatch!);
+    }
+
+    private void Execute(INodeContext ctx, Block batch)
+    {
+        var seq = _s.LastExecuted + 1;
+        var outcomes = _app.Apply(batch, ctx);
+        Commits!.Commit(seq, batch.Hash, batch.Transactions.Count, ctx.Now);
+        _s.Executed.Add(batch);
+        _s.LastExecuted = seq;
+        _s.StateDigest = Hash.Combine(_s.StateDigest, batch.Hash);
+        _s.ConsecutiveViewChanges = 0;
+        for (int i = 0; i < batch.Transactions.Count; i++)
+        {
+            var tx = batch.Transactions[i];
+            if (!_s.ExecutedTx.TryAdd(tx.Id, seq)) continue; // executed before: at most once
+            if (_s.WaitingIndex.Remove(tx.Id, out var arrival)) _s.Waiting.Remove(arrival);
+            _s.Assigned.Remove(tx.Id);
+            Reply(ctx, tx, seq, i < outcomes.Count ? outcomes[i] : null);
+        }
+        // §4.5.2: stop the timer when no longer waiting; restart it if waiting for another request.
+        CancelViewTimer(ctx);
+        if (_s.Waiting.Count > 0) ArmViewTimer(ctx);
+        if (seq % _o.CheckpointInterval == 0 && seq > _s.LowWatermark) SendCheckpoint(ctx, seq);
+    }
+
+    private void Reply(INodeContext ctx, Transaction tx, long seq, TxOutcome? outcome)
+    {
+        if (_role.IsByzantine && _role.Behaviour != ByzantineBehaviour.Twin) return;
+        ctx.Send(tx.Id.Client, new ClientReply(tx.Id, seq, true, _committee.NodeOf(Primary(_s.View)), outcome), 96);
+    }
+
+    // ---- §4.3 checkpoints, stable certificates, garbage collection, state transfer ----
+
+    private void SendCheckpoint(INodeContext ctx, long seq)
+    {
+        var cp = new Checkpoint(seq, _s.StateDigest, _me, Signature.By(_me));
+        _out.Multicast(ctx, cp, Checkpoint.SizeBytes);
+        AddCheckpointVote(ctx, seq, _s.StateDigest, _me);
+    }
+
+    private void OnCheckpoint(INodeContext ctx, int sender, Checkpoint cp)
+    {
+        if (sender != cp.Replica) { Reject(ctx); return; }
+        if (cp.Seq <= _s.LowWatermark) return;
+        AddCheckpointVote(ctx, cp.Seq, cp.State, cp.Replica);
+    }
+
+    private void AddCheckpointVote(INodeContext ctx, long seq, Hash state, int replica)
+    {
+        if (!_s.CheckpointVotes.TryGetValue(seq, out var byDigest)) _s.CheckpointVotes[seq] = byDigest = [];
+        if (!byDigest.TryGetValue(state, out var voters)) byDigest[state] = voters = [];
+        voters.Add(replica);
+        // 2f+1 matching checkpoint messages: the stable-checkpoint certificate.
+        if (voters.Count >= Quorum && seq > _s.LowWatermark) MakeStable(ctx, seq, state, voters.Where(v => v != _me).DefaultIfEmpty(-1).Min());
+    }
+
+    private void MakeStable(INodeContext ctx, long seq, Hash state, int source)
+    {
+        _s.LowWatermark = seq;
+        _s.StableState = state;
+        // Garbage collection: everything at or below the stable checkpoint goes.
+        foreach (var k in _s.Log.Keys.TakeWhile(k => k <= seq).ToList()) _s.Log.Remove(k);
+        foreach (var k in _s.CheckpointVotes.Keys.TakeWhile(k => k <= seq).ToList()) _s.CheckpointVotes.Remove(k);
+        if (_s.LastExecuted < seq && source >= 0) AskForState(ctx, source);
+        TryCutBatch(ctx, force: false);
+    }
+
+    private void AskForState(INodeContext ctx, int source)
+    {
+        if (_transferAskedFor >= _s.LowWatermark) return;
+        _transferAskedFor = _s.LowWatermark;
+        _out.Send(ctx, source, new StateRequest(_s.LastExecuted, Signature.By(_me)), StateRequest.SizeBytes);
+    }
+
+    private void OnStateRequest(INodeContext ctx, int sender, StateRequest r)
+    {
+        if (r.AfterSeq >= _s.LastExecuted || r.AfterSeq < 0) return;
+        var batches = _s.Executed.Skip((int)r.AfterSeq).Take(4096).ToList();
+        var reply = new StateReply(batches, Signature.By(_me));
+        _out.Send(ctx, sender, reply, reply.SizeBytes);
+    }
+
+    private void OnStateReply(INodeContext ctx, StateReply r)
+    {
+        // Accept the batches only up to the stable checkpoint, and only if they chain to its digest.
+        var digest = _s.StateDigest;
+        var upTo = -1;
+        for (int i = 0; i < r.Batches.Count; i++)
+        {
+            var b = r.Batches[i];
+            if (b.Height != _s.LastExecuted + 1 + i) break;
+            digest = Hash.Combine(digest, b.Hash);
+            if (b.Height == _s.LowWatermark) { upTo = i; break; }
+        }
+        _transferAskedFor = -1;
+        if (upTo < 0 || digest != _s.StableState) { Reject(ctx); return; }
+        for (int i = 0; i <= upTo; i++) Execute(ctx, r.Batches[i]);
+        TryExecute(ctx);
+    }
+
+    // ---- §4.4 view change ----
+
+    private void StartViewChange(INodeContext ctx, long newView)
+    {
+        if (newView < _s.View || (newView == _s.View && !_s.ViewActive)) return;
+        _s.View = newView;
+        _s.ViewActive = false;
+        _s.ConsecutiveViewChanges++;
+        ctx.CancelTimer(_batchTimer);
+        _batchTimer = TimerId.None;
+        // P: a prepared certificate for every sequence number above the stable checkpoint.
+        var prepared = _s.Log.Values.Where(s => s.Prepared is not null).Select(s => s.Prepared!).Where(p => p.Seq > _s.LowWatermark).ToList();
+        var vc = new ViewChange(newView, _s.LowWatermark, _s.StableState, prepared, _me, Signature.By(_me));
+        Store(vc);
+        _out.Multicast(ctx, vc, vc.SizeBytes(F));
+        // The timer now waits for the new view, twice as long each consecutive time (§4.5.2).
+        CancelViewTimer(ctx);
+        ArmViewTimer(ctx);
+        TryNewView(ctx, newView);
+    }
+
+    private void Store(ViewChange vc)
+    {
+        if (!_s.ViewChanges.TryGetValue(vc.NewView, out var byReplica)) _s.ViewChanges[vc.NewView] = byReplica = [];
+        byReplica[vc.Replica] = vc;
+    }
+
+    private void OnViewChange(INodeContext ctx, int sender, ViewChange vc)
+    {
+        if (sender != vc.Replica) { Reject(ctx); return; }
+        if (vc.NewView < _s.View || (vc.NewView == _s.View && _s.ViewActive)) return;
+        Store(vc);
+        // §4.5.2: f+1 replicas want a later view, so at least one honest one timed out: join the smallest.
+        var later = _s.ViewChanges.Where(kv => kv.Key > _s.View).ToList();
+        var replicas = later.SelectMany(kv => kv.Value.Keys).Where(r => r != _me).Distinct().Count();
+        if (replicas >= F + 1) StartViewChange(ctx, later[0].Key);
+        TryNewView(ctx, vc.NewView);
+    }
+
+    /// <summary>The new primary, with 2f+1 view-changes for its view, announces the new view.</summary>
+    private void TryNewView(INodeContext ctx, long view)
+    {
+        if (Primary(view) != _me || _s.View != view || _s.ViewActive || _s.NewViewSentFor == view) return;
+        if (!_s.ViewChanges.TryGetValue(view, out var vcs) || vcs.Count < Quorum) return;
+        var proof = vcs.Values.OrderBy(v => v.Replica == _me ? -1 : v.Replica).Take(Quorum).ToList();
+        var reissued = ComputeReissued(view, proof);
+        var nv = new NewView(view, proof, reissued, Signature.By(_me));
+        _s.NewViewSentFor = view;
+        _out.Multicast(ctx, nv, nv.SizeBytes(F));
+        InstallNewView(ctx, nv);
+    }
+
+    /// <summary>
+    /// §4.4 the set O: for each sequence number between the latest stable checkpoint in V (min-s)
+    /// and the highest prepared one (max-s), the prepared certificate with the highest view, or a
+    /// null request where V holds none. So a request prepared in an earlier view keeps its number.
+    /// </summary>
+    private List<PrePrepare> ComputeReissued(long view, IReadOnlyList<ViewChange> proof)
+    {
+        var minS = proof.Max(v => v.StableSeq);
+        var certs = proof.SelectMany(v => v.Prepared).Where(p => p.Seq > minS).ToList();
+        var maxS = certs.Count == 0 ? minS : Math.Max(minS, certs.Max(p => p.Seq));
+        var o = new List<PrePrepare>();
+        for (var n = minS + 1; n <= maxS; n++)
+        {
+            PreparedProof? best = null;
+            foreach (var p in certs)
+                if (p.Seq == n && (best is null || p.View > best.View)) best = p;
+            var batch = best?.Batch ?? new Block(n, Hash.Zero, [], "null");
+            o.Add(new PrePrepare(view, n, batch.Hash, batch, Signature.By(Primary(view))));
+        }
+        return o;
+    }
+
+    private void OnNewView(INodeContext ctx, int sender, NewView nv)
+    {
+        if (sender != Primary(nv.View)) { Reject(ctx); return; }
+        if (nv.View < _s.View || (nv.View == _s.View && _s.ViewActive)) return;
+        if (_o.Costs.Verify.Nanos > 0) ctx.ChargeCpu(_o.Costs.Verify * nv.Proof.Count);
+        // Check the proof and recompute O: a faulty primary cannot drop or reorder prepared requests.
+        var valid = nv.Proof.Select(v => v.Replica).Distinct().Count() >= Quorum
+            && nv.Proof.All(v => v.NewView == nv.View && v.Sig.Valid && v.Sig.Signer == v.Replica);
+        if (valid)
+        {
+            var expected = ComputeReissued(nv.View, nv.Proof);
+            valid = expected.Count == nv.Reissued.Count
+                && expected.Zip(nv.Reissued).All(x => x.First.Seq == x.Second.Seq && x.First.Digest == x.Second.Digest && x.Second.Batch.Hash == x.Second.Digest);
+        }
+        if (!valid) { Reject(ctx); return; }
+        InstallNewView(ctx, nv);
+    }
+
+    private void InstallNewView(INodeContext ctx, NewView nv)
+    {
+        var view = nv.View;
+        _s.View = view;
+        _s.ViewActive = true;
+        ctx.Metrics.Add("view_changes");
+        CancelViewTimer(ctx);
+        foreach (var k in _s.ViewChanges.Keys.TakeWhile(k => k < view).ToList()) _s.ViewChanges.Remove(k);
+        // Adopt the latest stable checkpoint in V (its certificate travels in the view-change).
+        var latest = nv.Proof.MaxBy(v => v.StableSeq)!;
+        if (latest.StableSeq > _s.LowWatermark) MakeStable(ctx, latest.StableSeq, latest.StableState, latest.Replica == _me ? -1 : latest.Replica);
+        _s.Assigned.Clear();
+        foreach (var slot in _s.Log.Values)
+            if (slot.Committed && slot.Batch is not null && slot.Seq > _s.LastExecuted)
+                foreach (var tx in slot.CommittedBatch!.Transactions) _s.Assigned.Add(tx.Id);
+        var primary = Primary(view) == _me;
+        foreach (var pp in nv.Reissued)
+        {
+            if (pp.Seq <= _s.LowWatermark) continue;
+            var slot = GetSlot(pp.Seq);
+            Accept(ctx, slot, pp);
+            if (!primary)
+            {
+                Slot.Votes(slot.Prepares, view, pp.Digest).Add(_me);
+                SendVote(ctx, commit: false, view, pp.Seq, pp.Batch);
+            }
+        }
+        var maxS = nv.Reissued.Count == 0 ? latest.StableSeq : nv.Reissued[^1].Seq;
+        if (primary) _s.NextSeq = Math.Max(maxS, _s.LowWatermark) + 1;
+        foreach (var pp in nv.Reissued) CheckPrepared(ctx, pp.Seq);
+        if (_s.Waiting.Count > 0) ArmViewTimer(ctx);
+        TryCutBatch(ctx, force: false);
+    }
+
+    // ---- §4.5.2 timers ----
+
+    private void ArmViewTimer(INodeContext ctx)
+    {
+        if (_viewTimer != TimerId.None) return;
+        var doublings = Math.Min(Math.Max(0, _s.ConsecutiveViewChanges), _o.MaxBackoffDoublings);
+        _viewTimer = ctx.SetTimer(_o.ViewChangeTimeout * (1L << doublings), new ViewTimeout());
+    }
+
+    private void CancelViewTimer(INodeContext ctx)
+    {
+        if (_viewTimer == TimerId.None) return;
+        ctx.CancelTimer(_viewTimer);
+        _viewTimer = TimerId.None;
+    }
+
+    // ---- helpers ----
+
+    private bool InWindow(long seq) => seq > _s.LowWatermark && seq <= _s.LowWatermark + _o.WatermarkWindow;
+
+    private Slot GetSlot(long seq)
+    {
+        if (!_s.Log.TryGetValue(seq, out var slot)) _s.Log[seq] = slot = new Slot(seq);
+        return slot;
+    }
+
+    private static void Reject(INodeContext ctx) => ctx.Metrics.Add("rejected_messages");
+
+    /// <summary>Forge: the same vote under another replica's name, for a batch nobody proposed.</summary>
+    private static IBftMessage? Forge(IBftMessage m, int claimed) => m switch
+    {
+        Prepare p => p with { Replica = claimed, Digest = Hash.Combine(p.Digest, p.Digest), Sig = Signature.Forged(claimed) },
+        Commit c => c with { Replica = claimed, Digest = Hash.Combine(c.Digest, c.Digest), Sig = Signature.Forged(claimed) },
+        _ => null,
+    };
+}

@@ -1,0 +1,65 @@
+using Lab.Ledger.Blocks;
+using Lab.Ledger.Crypto;
+using Lab.Ledger.Transactions;
+
+namespace Lab.Consensus.Pbft;
+
+/// <summary>
+/// A PBFT replica's state, kept on its durable store (Castro-Liskov assume replicas log to stable
+/// storage), so a crash-restart resumes where it stopped; the state machine is rebuilt from
+/// <see cref="Executed"/>. Timers are volatile.
+/// </summary>
+public sealed class PbftState
+{
+    public const string StorageKey = "pbft.state";
+
+    public long View;
+    /// <summary>False between sending a view-change and installing the new view (§4.4).</summary>
+    public bool ViewActive = true;
+    /// <summary>Low watermark h: the last stable checkpoint.</summary>
+    public long LowWatermark;
+    public Hash StableState;
+    public long LastExecuted;
+    /// <summary>Chained digest of every executed batch: what checkpoints certify.</summary>
+    public Hash StateDigest;
+    public long NextSeq = 1;
+    public int ConsecutiveViewChanges;
+    public long NewViewSentFor = -1;
+
+    public readonly SortedDictionary<long, Slot> Log = [];
+    public readonly SortedDictionary<long, Dictionary<Hash, SortedSet<int>>> CheckpointVotes = [];
+    public readonly SortedDictionary<long, SortedDictionary<int, ViewChange>> ViewChanges = [];
+    /// <summary>Executed batches, index = sequence number − 1 (for state transfer).</summary>
+    public readonly List<Block> Executed = [];
+    public readonly Dictionary<TxId, long> ExecutedTx = [];
+
+    /// <summary>Requests received and not executed yet, in arrival order.</summary>
+    public readonly SortedDictionary<long, Transaction> Waiting = [];
+    public readonly Dictionary<TxId, long> WaitingIndex = [];
+    public long Arrivals;
+    /// <summary>Requests in a batch that has a sequence number in the current view (not to be batched again).</summary>
+    public readonly HashSet<TxId> Assigned = [];
+}
+
+/// <summary>Everything a replica knows about one sequence number.</summary>
+public sealed class Slot(long seq)
+{
+    public long Seq { get; } = seq;
+    /// <summary>View of the accepted pre-prepare (−1: none).</summary>
+    public long View = -1;
+    public Hash Digest;
+    public Block? Batch;
+    public readonly Dictionary<(long View, Hash Digest), SortedSet<int>> Prepares = [];
+    public readonly Dictionary<(long View, Hash Digest), SortedSet<int>> Commits = [];
+    public long CommitSentView = -1;
+    /// <summary>The highest-view prepared certificate this replica holds (§4.4's set P).</summary>
+    public PreparedProof? Prepared;
+    public bool Committed;
+    public Block? CommittedBatch;
+
+    public static SortedSet<int> Votes(Dictionary<(long, Hash), SortedSet<int>> votes, long view, Hash digest)
+    {
+        if (!votes.TryGetValue((view, digest), out var set)) votes[(view, digest)] = set = [];
+        return set;
+    }
+}
