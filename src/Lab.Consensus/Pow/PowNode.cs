@@ -31,6 +31,7 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
     private long _txConfirmedEnd;
     private PaymentNotice? _payment;
     private readonly List<WatchedPayment> _watched = [];
+    private PowBlock?[]? _peerBest; // per peer (index in the sorted peer list): best block it is known to have
 
     /// <summary>This node's best chain.</summary>
     public PowBlock Tip { get; private set; } = setup.Genesis;
@@ -125,17 +126,39 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
 
     // ---- 2. relay: announce → request → block ----
 
-    /// <summary>Announces a chain tip to every peer but <paramref name="except"/>.</summary>
+    /// <summary>
+    /// Announces a chain tip to every peer but <paramref name="except"/> and those known to have it
+    /// already (Bitcoin Core keeps each peer's best known block and never announces what it has).
+    /// </summary>
     protected void Announce(INodeContext ctx, PowBlock tip, int headers, int except)
     {
         var msg = new Announce(tip, headers);
         var size = msg.SizeBytes;
-        foreach (var p in Setup.Peers.PeersOf(Me))
-            if (p != except) ctx.Send(new NodeId(p), msg, size);
+        var peers = Setup.Peers.PeersOf(Me);
+        _peerBest ??= new PowBlock?[peers.Count];
+        for (int i = 0; i < peers.Count; i++)
+        {
+            var p = peers[i];
+            if (p == except || Knows(_peerBest[i], tip)) continue;
+            _peerBest[i] = tip;
+            ctx.Send(new NodeId(p), msg, size);
+        }
+    }
+
+    private static bool Knows(PowBlock? best, PowBlock block) =>
+        best is not null && best.Height >= block.Height && ReferenceEquals(best.AncestorAt(block.Height), block);
+
+    private void PeerHas(NodeId peer, PowBlock block)
+    {
+        var i = Setup.Peers.IndexOfPeer(Me, peer.Value);
+        if (i < 0) return; // not a peer (e.g. a payment from afar)
+        _peerBest ??= new PowBlock?[Setup.Peers.PeersOf(Me).Count];
+        if (_peerBest[i] is not { } best || block.ChainWork > best.ChainWork) _peerBest[i] = block;
     }
 
     private void OnAnnounce(INodeContext ctx, NodeId from, Announce a)
     {
+        PeerHas(from, a.Tip);
         if (_have.ContainsKey(a.Tip)) return;
         // Fetch only a chain with more work, or equal work when a tie could make this node switch.
         var wanted = a.Tip.ChainWork > ReferenceWork
@@ -169,6 +192,7 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
                 Upload(ctx, from, m, m.SizeBytes(O.HeaderBytes));
             }
             else Upload(ctx, from, new BlockMessage(b), b.SizeBytes);
+            PeerHas(from, b);
         }
     }
 
