@@ -55,9 +55,10 @@ public static class PowTheory
             else
             {
                 // Positions −D..+1 shifted to 0..D+1; start at x + D.
-                var r = p / q;
+                // Written with s = q/p ≤ 1 so that large D cannot overflow.
+                var s = q / p;
                 int i = x + d, nTop = d + 1;
-                win = Math.Abs(r - 1) < 1e-12 ? (double)i / nTop : (1 - Math.Pow(r, i)) / (1 - Math.Pow(r, nTop));
+                win = Math.Abs(s - 1) < 1e-12 ? (double)i / nTop : Math.Pow(s, nTop - i) * (1 - Math.Pow(s, i)) / (1 - Math.Pow(s, nTop));
             }
             total += pm * win;
             if (1 - mass < 1e-15) break;
