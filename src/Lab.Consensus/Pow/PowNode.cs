@@ -311,8 +311,10 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
         // Rewards follow the chain: a reorganisation takes them back from the stale branch.
         for (var b = old; b.Height > fork.Height; b = b.Parent!) Balances![b.Miner] -= O.BlockRewardSat + b.FeesSat;
         for (var b = newTip; b.Height > fork.Height; b = b.Parent!) Balances![b.Miner] += O.BlockRewardSat + b.FeesSat;
-        // Stale blocks' transactions go back to the mempool (the prefix model: whatever the new chain lacks).
-        if (old.TxEnd > newTip.TxEnd) ctx.Metrics.Add("txs_returned_to_mempool", old.TxEnd - newTip.TxEnd);
+        // Disconnected blocks' transactions go back to the mempool (Bitcoin Core's DisconnectTip);
+        // those the new branch does not include stay there, unconfirmed again.
+        if (old.TxEnd > fork.TxEnd) ctx.Metrics.Add("txs_returned_to_mempool", old.TxEnd - fork.TxEnd);
+        if (old.TxEnd > newTip.TxEnd) ctx.Metrics.Add("txs_unconfirmed_by_reorg", old.TxEnd - newTip.TxEnd);
         WatchPayments(ctx, newTip);
     }
 
