@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Globalization;
+using Lab.Consensus.Pow;
+using Lab.Sim.Kernel;
+using Lab.Sim.Nodes;
+using Lab.Sim.Time;
+using Lab.Sim.Workloads;
+
+namespace Lab.Benchmarks;
+
+/// <summary>
+/// Scale run of pow-bitcoin (SimBlock 2019 network and workload): one configuration per process,
+/// so the peak working set is this run's own. Prints wall time, peak memory, events and events/s,
+/// and the same for a kernel baseline (RandomPing on the same nodes and network) run first in the
+/// same process, so results on a shared machine read as ratios.
+/// <code>dotnet run -c Release --project src/Lab.Benchmarks -- pow-scale --nodes 6000 --blocks 100 --mode Sequential [--baseline-events 5000000] [--no-baseline]</code>
+/// </summary>
+public static class PowScale
+{
+    public static int Run(string[] args)
+    {
+        int nodes = 6000, blocks = 100;
+        long baselineEvents = 5_000_000;
+        var mode = ExecutionMode.Sequential;
+        bool baseline = true, compact = false;
+        ulong seed = 1;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--nodes": nodes = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--blocks": blocks = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--mode": mode = Enum.Parse<ExecutionMode>(args[++i], ignoreCase: true); break;
+                case "--seed": seed = ulong.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--baseline-events": baselineEvents = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--no-baseline": baseline = false; break;
+                case "--compact": compact = true; break;
+                default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
+            }
+        }
+        var network = SimBlockNetwork.Spec();
+
+        if (baseline)
+        {
+            // Kernel baseline: one token per node bouncing between random nodes, on the same network.
+            var pingNodes = Enumerable.Range(0, nodes)
+                .Select(i => new NodeSpec($"n{i}", i % network.Regions.Count, "node", () => new RandomPing(1, Duration.Zero)))
+                .ToList();
+            var sim = new Simulation(new SimulationOptions { Seed = seed, MaxEvents = baselineEvents, Mode = mode }, network, pingNodes);
+            var sw = Stopwatch.StartNew();
+            var r = sim.Run();
+            sw.Stop();
+            Report("baseline-random-ping", nodes, mode, sw.Elapsed.TotalSeconds, r.Stats.EventsProcessed, r.Stats.Windows, "");
+            pingNodes = null;
+            sim = null;
+            GC.Collect();
+        }
+
+        var options = SimBlockNetwork.Bitcoin2019(nodes, blocks) with { CompactBlocks = compact };
+        var sw2 = Stopwatch.StartNew();
+        var run = PowWorld.Build(options, network, SimBlockNetwork.NodeShare, seed);
+        var result = run.Run(new SimulationOptions { Seed = seed, Mode = mode });
+        sw2.Stop();
+        var s = result.Metrics.Scalars;
+        string F(string k) => s.TryGetValue(k, out var v) ? v.ToString("0.####", CultureInfo.InvariantCulture) : "-";
+        Report("pow-bitcoin", nodes, mode, sw2.Elapsed.TotalSeconds, result.Stats.EventsProcessed, result.Stats.Windows,
+            $"links={run.Setup.Peers.Links} blocks={F("blocks_main_chain")} mined={F("blocks_mined")} stale_rate={F("stale_rate")} " +
+            $"reach50_p50={F("block_reach_50_p50_s")}s reach90_p50={F("block_reach_90_p50_s")}s reach90_p90={F("block_reach_90_p90_s")}s " +
+            $"interval={F("mean_block_interval_s")}s tps={F("throughput_tps")} stop={result.Stats.StoppedBy}");
+        return 0;
+    }
+
+    private static void Report(string what, int nodes, ExecutionMode mode, double wall, long events, long windows, string extra)
+    {
+        using var p = Process.GetCurrentProcess();
+        p.Refresh();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{what} nodes={nodes} mode={mode} wall_s={wall:0.00} process_cpu_s={p.TotalProcessorTime.TotalSeconds:0.00} peak_ws_mb={p.PeakWorkingSet64 / 1048576.0:0} " +
+            $"gc_heap_mb={GC.GetTotalMemory(false) / 1048576.0:0} events={events} windows={windows} events_per_s={events / wall:0} {extra}"));
+    }
+}

@@ -1,0 +1,165 @@
+using Lab.Sim.Faults;
+using Lab.Sim.Kernel;
+using Lab.Sim.Network;
+using Lab.Sim.Nodes;
+
+namespace Lab.Consensus.Pow;
+
+/// <summary>
+/// One built proof-of-work world: the node specs to hand to a <see cref="Simulation"/>, the
+/// observer that reads every node at the end, and <see cref="Summarise"/>, which adds the
+/// chain-level metrics (propagation, stale rate, throughput, rewards, attack outcomes) to the result.
+/// </summary>
+public sealed class PowRun : ISimulationObserver
+{
+    private readonly NetworkSpec _network;
+    private PowBlock? _mainTip;
+    private long[]? _balances;
+    private List<double>? _reach50, _reach90, _arrivalSample;
+    private int _blocksSeen;
+
+    internal PowRun(PowSetup setup, IReadOnlyList<NodeSpec> nodes, NetworkSpec network)
+    {
+        Setup = setup;
+        Nodes = nodes;
+        _network = network;
+    }
+
+    public PowSetup Setup { get; }
+    public IReadOnlyList<NodeSpec> Nodes { get; }
+    /// <summary>Observers to add to the simulation (this run itself).</summary>
+    public IReadOnlyList<ISimulationObserver> Observers => [this];
+
+    /// <summary>The client node's chain at the end of the run, genesis first (after the run).</summary>
+    public IReadOnlyList<PowBlock> MainChain
+    {
+        get
+        {
+            var list = new List<PowBlock>();
+            for (var b = _mainTip ?? throw new InvalidOperationException("the run has not ended"); b is not null; b = b.Parent) list.Add(b);
+            list.Reverse();
+            return list;
+        }
+    }
+
+    /// <summary>Builds and runs the simulation, then summarises. <paramref name="options"/>' seed should be the build seed.</summary>
+    public RunResult Run(SimulationOptions options)
+    {
+        var sim = new Simulation(options, _network, Nodes);
+        foreach (var o in Observers) sim.AddObserver(o);
+        var result = sim.Run();
+        Summarise(result);
+        return result;
+    }
+
+    public void OnBarrier(ISimulationView view) { }
+
+    public void OnEnd(ISimulationView view)
+    {
+        var n = view.Directory.Count;
+        var client = (PowNode)view.BehaviourOf(new NodeId(Setup.Options.ClientNode));
+        _mainTip = client.Tip;
+        _balances = client.Balances;
+        var onMain = new HashSet<long>();
+        for (var b = _mainTip; b is not null; b = b.Parent) onMain.Add(b.Id);
+
+        // Arrival delay of every block at every node, grouped by block (sorted by id: no dictionary order leaks).
+        var delays = new SortedDictionary<long, List<double>>();
+        for (int i = 0; i < n; i++)
+        {
+            if (view.BehaviourOf(new NodeId(i)) is not PowNode node) continue;
+            foreach (var a in node.Arrivals)
+            {
+                if (a.Block.Height == 0) continue;
+                if (!delays.TryGetValue(a.Block.Id, out var list)) delays[a.Block.Id] = list = [];
+                list.Add((a.At - a.Block.MinedAt).TotalSeconds);
+            }
+        }
+        _blocksSeen = delays.Count;
+        _reach50 = []; _reach90 = [];
+        var all = new List<double>();
+        int need50 = (int)Math.Ceiling(0.5 * n), need90 = (int)Math.Ceiling(0.9 * n);
+        foreach (var (id, list) in delays)
+        {
+            list.Sort();
+            if (list.Count >= need50) _reach50.Add(list[need50 - 1]);
+            if (list.Count >= need90) _reach90.Add(list[need90 - 1]);
+            if (onMain.Contains(id)) all.AddRange(list.Skip(1)); // the miner's own zero is not a propagation
+        }
+        // The full CDF, thinned by a fixed stride beyond 200,000 points.
+        var stride = Math.Max(1, all.Count / 200_000);
+        _arrivalSample = stride == 1 ? all : all.Where((_, i) => i % stride == 0).ToList();
+    }
+
+    /// <summary>Adds the chain-level scalars and samples to <paramref name="result"/>'s metrics.</summary>
+    public void Summarise(RunResult result)
+    {
+        var m = result.Metrics;
+        var o = Setup.Options;
+        var tip = _mainTip ?? throw new InvalidOperationException("the run has not ended");
+        var mined = m.Counter("blocks_mined");
+        m.Scalars["blocks_mined"] = mined;
+        m.Scalars["blocks_main_chain"] = tip.Height;
+        m.Scalars["blocks_propagated"] = _blocksSeen;
+        m.Scalars["stale_blocks"] = mined - tip.Height;
+        m.Scalars["stale_rate"] = mined > 0 ? (mined - tip.Height) / mined : 0;
+        m.Scalars["mean_block_interval_s"] = tip.Height > 0 ? tip.MinedAt.Seconds / tip.Height : 0;
+        m.Scalars["throughput_tps"] = tip.MinedAt.Nanos > 0 ? tip.TxEnd / tip.MinedAt.Seconds : 0;
+        m.Scalars["final_difficulty"] = tip.Difficulty;
+
+        var chain = MainChain;
+        var intervals = new double[chain.Count - 1];
+        for (int i = 1; i < chain.Count; i++) intervals[i - 1] = (chain[i].MinedAt - chain[i - 1].MinedAt).TotalSeconds;
+        m.Samples["block_interval_s"] = intervals;
+
+        AddPercentiles(m, "block_reach_50", _reach50!);
+        AddPercentiles(m, "block_reach_90", _reach90!);
+        m.Samples["block_reach_50_s"] = [.. _reach50!];
+        m.Samples["block_reach_90_s"] = [.. _reach90!];
+        m.Samples["block_arrival_s"] = [.. _arrivalSample!];
+        foreach (var name in new[] { "confirmation_latency_s", "tx_confirmation_latency_s" })
+            if (m.Samples.TryGetValue(name, out var s)) AddPercentiles(m, name[..^2], [.. s]);
+
+        // Incentives: reward share against hash share, per miner, from the client's ledger view.
+        var rewards = _balances ?? new long[Setup.NodeCount];
+        double totalReward = rewards.Sum(x => (double)x);
+        var hash = new List<double>();
+        var reward = new List<double>();
+        for (int i = 0; i < Setup.NodeCount; i++)
+        {
+            if (Setup.HashShare(i) <= 0) continue;
+            hash.Add(Setup.HashShare(i));
+            reward.Add(totalReward > 0 ? rewards[i] / totalReward : 0);
+        }
+        m.Samples["miner_hash_share"] = [.. hash];
+        m.Samples["miner_reward_share"] = [.. reward];
+        m.Scalars["miner_reward_total_btc"] = totalReward / 1e8;
+
+        if (o.Attack is { } attack)
+        {
+            var attackerBlocks = chain.Count(b => b.Miner == 0);
+            m.Scalars["attacker_hash_share"] = attack.HashShare;
+            m.Scalars["attacker_reward_share"] = totalReward > 0 ? rewards[0] / totalReward : 0;
+            // Eyal & Sirer's relative revenue: the pool's share of the main chain's blocks.
+            m.Scalars["attacker_block_share"] = tip.Height > 0 ? (double)attackerBlocks / tip.Height : 0;
+        }
+        if (o.Attack is DoubleSpendAttack)
+        {
+            var attempts = m.Counter("double_spend_attempts");
+            m.Scalars["double_spend_attempts"] = attempts;
+            m.Scalars["attacker_success_rate"] = attempts > 0 ? m.Counter("double_spend_successes") / attempts : 0;
+        }
+    }
+
+    private static void AddPercentiles(Lab.Sim.Metrics.RunMetrics m, string name, List<double> values)
+    {
+        if (values.Count == 0) return;
+        values.Sort();
+        m.Scalars[name + "_p50_s"] = Percentile(values, 0.5);
+        m.Scalars[name + "_p90_s"] = Percentile(values, 0.9);
+    }
+
+    /// <summary>Nearest-rank percentile of sorted values.</summary>
+    public static double Percentile(IReadOnlyList<double> sorted, double p) =>
+        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+}

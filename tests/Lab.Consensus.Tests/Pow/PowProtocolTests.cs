@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using System.Text;
+using Lab.Consensus.Pow;
+using Lab.Sim.Kernel;
+using Lab.Sim.Time;
+
+namespace Lab.Consensus.Tests.Pow;
+
+public class PowProtocolTests
+{
+    /// <summary>60 nodes on SimBlock's six regions, 535 KB blocks at a 60 s interval: forks happen.</summary>
+    private static (PowRun Run, RunResult Result) SmallBitcoin(ExecutionMode mode, bool compact = false, double miss = 0.3, ulong seed = 7)
+    {
+        var options = SimBlockNetwork.Bitcoin2019(nodes: 60, blocks: 30) with
+        {
+            TargetInterval = Duration.FromSeconds(60),
+            CompactBlocks = compact,
+            CompactMissRate = miss,
+            TxPerSecond = 40,
+            TxValidation = Duration.FromMicros(20),
+        };
+        var run = PowWorld.Build(options, SimBlockNetwork.Spec(), SimBlockNetwork.NodeShare, seed);
+        return (run, run.Run(new SimulationOptions { Seed = seed, Mode = mode }));
+    }
+
+    private static string Fingerprint(RunResult r)
+    {
+        var sb = new StringBuilder();
+        sb.Append($"{r.Stats.EventsProcessed} {r.Stats.MessagesSent} {r.Stats.BytesSent} {r.Stats.FinalTime.Nanos}\n");
+        foreach (var (k, v) in r.Metrics.Counters) sb.Append($"{k}={v:R}\n");
+        foreach (var (k, v) in r.Metrics.Scalars) sb.Append($"{k}={v:R}\n");
+        foreach (var (k, v) in r.Metrics.Samples) sb.Append($"{k}:{string.Join(",", v.Select(x => x.ToString("R")))}\n");
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+    }
+
+    [Fact]
+    public void Sequential_and_actor_runs_are_identical()
+    {
+        var seq = Fingerprint(SmallBitcoin(ExecutionMode.Sequential, compact: true).Result);
+        Assert.Equal(seq, Fingerprint(SmallBitcoin(ExecutionMode.Sequential, compact: true).Result));
+        Assert.Equal(seq, Fingerprint(SmallBitcoin(ExecutionMode.Actors, compact: true).Result));
+        Assert.NotEqual(seq, Fingerprint(SmallBitcoin(ExecutionMode.Sequential, compact: true, seed: 8).Result));
+    }
+
+    [Fact]
+    public void Every_node_ends_on_the_same_chain_and_every_main_chain_block_reaches_90_percent()
+    {
+        var (run, r) = SmallBitcoin(ExecutionMode.Sequential);
+        Assert.Equal(30, r.Metrics.Scalars["blocks_main_chain"]);
+        Assert.Equal(StopReason.Idle, r.Stats.StoppedBy);
+        Assert.True(r.Metrics.Samples["block_reach_90_s"].Length >= 30);
+        // 535 KB at 6 Mbps between regions is 0.7 s per hop: a block cannot reach 90% in under a second.
+        Assert.True(r.Metrics.Scalars["block_reach_90_p50_s"] > 1.0, $"reach90 p50 {r.Metrics.Scalars["block_reach_90_p50_s"]}");
+        Assert.True(r.Metrics.Scalars["block_reach_50_p50_s"] < r.Metrics.Scalars["block_reach_90_p50_s"]);
+        Assert.Equal(30 * 59, r.Metrics.Samples["block_arrival_s"].Length);
+    }
+
+    [Fact]
+    public void Compact_blocks_carry_fewer_bytes_and_misses_fall_back_to_full_blocks()
+    {
+        var full = SmallBitcoin(ExecutionMode.Sequential).Result;
+        var compact = SmallBitcoin(ExecutionMode.Sequential, compact: true, miss: 0.3).Result;
+        var perfect = SmallBitcoin(ExecutionMode.Sequential, compact: true, miss: 0).Result;
+        Assert.True(compact.Stats.BytesSent < full.Stats.BytesSent / 2, $"compact {compact.Stats.BytesSent} vs full {full.Stats.BytesSent}");
+        Assert.True(compact.Metrics.Counter("compact_block_misses") > 0);
+        Assert.Equal(0, perfect.Metrics.Counter("compact_block_misses"));
+        Assert.True(perfect.Stats.BytesSent < compact.Stats.BytesSent);
+        Assert.True(perfect.Metrics.Scalars["block_reach_90_p50_s"] < full.Metrics.Scalars["block_reach_90_p50_s"]);
+    }
+
+    [Fact]
+    public void Rewards_and_fees_follow_the_main_chain_through_reorganisations()
+    {
+        // Slow links and a short interval: many forks and reorganisations.
+        var options = PowTestWorld.Race(8, Duration.FromSeconds(10), 300) with { TxPerSecond = 50, MaxBlockBytes = 80 + 250 * 400, FeePerTxSat = 1000 };
+        var (run, r) = PowTestWorld.Run(options, Duration.FromSeconds(0.5), seed: 4);
+        Assert.True(r.Metrics.Counter("reorgs") > 10, $"only {r.Metrics.Counter("reorgs")} reorgs");
+        Assert.True(r.Metrics.Counter("txs_returned_to_mempool") > 0);
+        var chain = run.MainChain.Skip(1).ToList();
+        var expected = chain.Sum(b => options.BlockRewardSat + b.FeesSat) / 1e8;
+        Assert.Equal(expected, r.Metrics.Scalars["miner_reward_total_btc"], 6);
+        Assert.Equal(1.0, r.Metrics.Samples["miner_reward_share"].Sum(), 9);
+        Assert.Equal(1.0, r.Metrics.Samples["miner_hash_share"].Sum(), 9);
+        // The chain holds a gapless prefix of the transaction sequence.
+        for (int i = 1; i < chain.Count; i++) Assert.Equal(chain[i - 1].TxEnd, chain[i].TxFrom);
+    }
+
+    [Fact]
+    public void Throughput_is_the_arrival_rate_below_capacity_and_the_capacity_above_it()
+    {
+        var below = PowTestWorld.Race(4, Duration.FromSeconds(600), 400) with { TxPerSecond = 2 };          // capacity 2,139 tx / 600 s ≈ 3.6 tps
+        var above = PowTestWorld.Race(4, Duration.FromSeconds(600), 400) with { TxPerSecond = 20 };
+        var rb = PowTestWorld.Run(below, Duration.FromMillis(1), seed: 1).Result.Metrics.Scalars;
+        var ra = PowTestWorld.Run(above, Duration.FromMillis(1), seed: 1).Result.Metrics.Scalars;
+        Assert.InRange(rb["throughput_tps"], 1.9, 2.0);
+        var capacity = (535_000 - 80) / 250 / ra["mean_block_interval_s"];
+        Assert.Equal(capacity, ra["throughput_tps"], 6);
+    }
+
+    [Fact]
+    public void A_block_is_final_after_k_confirmations_about_k_minus_one_intervals_after_it_is_mined()
+    {
+        // With k = 6 and 600 s blocks, the 5 blocks on top take 5 × 600 s on average.
+        var options = PowTestWorld.Race(4, Duration.FromSeconds(600), 1500) with { ConfirmationDepth = 6, TxPerSecond = 1 };
+        var r = PowTestWorld.Run(options, Duration.FromMillis(1), seed: 6).Result;
+        var latency = r.Metrics.Samples["confirmation_latency_s"];
+        Assert.InRange(latency.Average(), 3000 * 0.9, 3000 * 1.1);
+        // Clients wait longer: a transaction first waits for a block.
+        Assert.True(r.Metrics.Scalars["tx_confirmation_latency_p50_s"] > r.Metrics.Scalars["confirmation_latency_p50_s"]);
+    }
+}
