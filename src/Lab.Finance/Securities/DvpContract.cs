@@ -25,8 +25,10 @@ public sealed record DvpBatch(IReadOnlyList<DvpInstruction> Trades, bool Net)
 /// settle; a trade settles at most once. Pre-funding: a buyer without the cash or a seller without
 /// the shares is rejected with a reason (the gateway then drops or queues the trade).
 /// </summary>
-public sealed class DvpContract(MarketNames names) : IContract
+public sealed class DvpContract(MarketNames names, Lab.Sim.Time.Duration? cpuPerTrade = null) : IContract
 {
+    private readonly Lab.Sim.Time.Duration _cpuPerTrade = cpuPerTrade ?? Lab.Sim.Time.Duration.Zero;
+
     public const string ContractName = "dvp";
     public const string SettlementAgentRole = "settlement-agent";
     public string Name => ContractName;
@@ -40,10 +42,12 @@ public sealed class DvpContract(MarketNames names) : IContract
         switch (method, arguments)
         {
             case ("settle", DvpInstruction t):
+                if (Check(ctx, t) is { } reason) { ctx.Decline(reason); return; }
                 SettleOne(ctx, t, checkOnly: false);
                 ctx.Emit("settled", t.TradeIndex);
                 break;
             case ("settle-batch", DvpBatch b):
+                ctx.Charge(_cpuPerTrade * b.Trades.Count);
                 var unsettled = b.Net ? SettleNet(ctx, b.Trades) : SettleGross(ctx, b.Trades);
                 ctx.Emit(ContractRuntime.ResultEvent, FormatUnsettled(unsettled));
                 break;

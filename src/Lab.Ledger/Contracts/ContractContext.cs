@@ -28,7 +28,7 @@ public sealed class ContractContext
     internal void Begin(string caller, long height, TxId tx, string contract)
     {
         Caller = caller; Height = height; Tx = tx; Contract = contract;
-        Writes.Clear(); WriteOrder.Clear(); Events.Clear(); Cpu = Duration.Zero;
+        Writes.Clear(); WriteOrder.Clear(); Events.Clear(); Cpu = Duration.Zero; Declined = null;
     }
 
     // ---- identity and roles ----
@@ -58,7 +58,7 @@ public sealed class ContractContext
     // ---- tokens ----
 
     /// <summary>Units of <paramref name="asset"/> held by <paramref name="holder"/> (shares, or cash in minor units).</summary>
-    public long Balance(string asset, string holder) => Get(ContractRuntime.BalanceKey(asset, holder)) is long b ? b : 0;
+    public long Balance(string asset, string holder) => Get(_runtime.CachedBalanceKey(asset, holder)) is long b ? b : 0;
 
     /// <summary>Moves units between holders; rejects if the sender holds too few. Authorisation is the
     /// calling contract's job (a token contract lets only the owner transfer, a DvP only its agent).</summary>
@@ -69,8 +69,8 @@ public sealed class ContractContext
         if (!_runtime.IsAsset(asset)) Reject($"unknown asset {asset}");
         var have = Balance(asset, from);
         if (have < amount) Reject($"insufficient {asset}: {from} holds {have}, needs {amount}");
-        Put(ContractRuntime.BalanceKey(asset, from), have - amount);
-        Put(ContractRuntime.BalanceKey(asset, to), Balance(asset, to) + amount);
+        Put(_runtime.CachedBalanceKey(asset, from), have - amount);
+        Put(_runtime.CachedBalanceKey(asset, to), Balance(asset, to) + amount);
     }
 
     /// <summary>Creates units: only the asset's issuer may (the one exception to conservation).</summary>
@@ -79,7 +79,7 @@ public sealed class ContractContext
         RequireIssuer(asset);
         if (amount <= 0) Reject("issue amount must be positive");
         Put(ContractRuntime.SupplyKey(asset), checked(Supply(asset) + amount));
-        Put(ContractRuntime.BalanceKey(asset, to), checked(Balance(asset, to) + amount));
+        Put(_runtime.CachedBalanceKey(asset, to), checked(Balance(asset, to) + amount));
     }
 
     /// <summary>Destroys units held by the issuer itself (cash withdrawn, shares cancelled).</summary>
@@ -90,7 +90,7 @@ public sealed class ContractContext
         var have = Balance(asset, Caller);
         if (have < amount) Reject($"insufficient {asset} to redeem: {Caller} holds {have}");
         Put(ContractRuntime.SupplyKey(asset), Supply(asset) - amount);
-        Put(ContractRuntime.BalanceKey(asset, Caller), have - amount);
+        Put(_runtime.CachedBalanceKey(asset, Caller), have - amount);
     }
 
     public long Supply(string asset) => Get(ContractRuntime.SupplyKey(asset)) is long s ? s : 0;
@@ -107,6 +107,12 @@ public sealed class ContractContext
 
     /// <summary>Adds execution cost (CPU) beyond the runtime's per-call charge.</summary>
     public void Charge(Duration cpu) => Cpu += cpu;
+
+    /// <summary>Rejects without unwinding the stack: the contract must return right after. The cheap path for
+    /// expected business rejections (e.g. pre-funding), which are frequent; writes are discarded as with <see cref="Reject"/>.</summary>
+    public void Decline(string reason) => Declined ??= reason;
+
+    internal string? Declined;
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     public void Reject(string reason) => throw new ContractRejected(reason);

@@ -62,11 +62,27 @@ public sealed class ContractRuntime : IStateMachine
     public long UnauthorisedCalls { get; private set; }
     public long ConservationViolations { get; private set; }
     public IReadOnlyCollection<string> Assets => _issuers.Keys;
+    /// <summary>Name of the node that applies blocks to this runtime (set by the first block; null before).</summary>
+    public string? Node { get; private set; }
 
     public bool IsAsset(string asset) => _issuers.ContainsKey(asset);
     public string? IssuerOf(string asset) => _issuers.GetValueOrDefault(asset);
 
     internal static string BalanceKey(string asset, string holder) => string.Concat("balance/", asset, "/", holder);
+
+    private readonly Dictionary<string, Dictionary<string, string>> _balanceKeys = new(StringComparer.Ordinal);
+
+    /// <summary>The state key of a balance, built once per (asset, holder): calls touch the same accounts again and again.</summary>
+    internal string CachedBalanceKey(string asset, string holder)
+    {
+        if (!_balanceKeys.TryGetValue(asset, out var byHolder)) _balanceKeys[asset] = byHolder = new(StringComparer.Ordinal);
+        if (!byHolder.TryGetValue(holder, out var key))
+        {
+            key = BalanceKey(asset, holder);
+            byHolder[holder] = key;
+        }
+        return key;
+    }
     internal static string SupplyKey(string asset) => "supply/" + asset;
     private const string BalancePrefix = "balance/";
 
@@ -80,6 +96,7 @@ public sealed class ContractRuntime : IStateMachine
     {
         if (block.Height != _height + 1)
             throw new InvalidOperationException($"block {block.Height} applied after {_height}: replicas apply committed blocks in height order");
+        Node ??= ctx.Directory.Name(ctx.Self);
         var record = _options.MetricsNode is { } m && ctx.Directory.Name(ctx.Self) == m;
         var outcomes = new TxOutcome[block.Transactions.Count];
         var touched = new SortedSet<string>(StringComparer.Ordinal);
@@ -138,12 +155,18 @@ public sealed class ContractRuntime : IStateMachine
         }
         catch (ContractRejected r)
         {
+            _call.Declined = null;
             cpu += _call.Cpu;
             if (r.Unauthorised) return Unauthorised(r.Reason);
             Rejected++;
             return new TxOutcome(false, r.Reason);
         }
         cpu += _call.Cpu;
+        if (_call.Declined is { } declined)
+        {
+            Rejected++;
+            return new TxOutcome(false, declined);
+        }
         Commit(height, tx.Id, touched);
         Accepted++;
         // A contract may report a result in the reason of an accepted call (e.g. trades left unsettled).
