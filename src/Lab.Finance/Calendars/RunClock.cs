@@ -1,0 +1,29 @@
+using Lab.Sim.Time;
+
+namespace Lab.Finance.Calendars;
+
+/// <summary>
+/// Maps virtual time to calendar time: virtual time 0 is <see cref="Start"/> (e.g.
+/// 2026-06-01T00:00+08:00), and local time in a calendar is that instant at the calendar's fixed offset.
+/// </summary>
+public sealed record RunClock(DateTimeOffset Start)
+{
+    public DateTime Local(SimTime t, BusinessCalendar calendar) =>
+        Start.ToOffset(calendar.UtcOffset).DateTime.AddTicks(t.Nanos / 100);
+
+    /// <summary>The virtual time of a local date and time in <paramref name="calendar"/> (may be negative before the start).</summary>
+    public long NanosAt(DateOnly date, TimeOnly time, BusinessCalendar calendar)
+    {
+        var instant = new DateTimeOffset(date.ToDateTime(time), calendar.UtcOffset);
+        return checked((instant - Start).Ticks * 100);
+    }
+
+    public SimTime At(DateOnly date, TimeOnly time, BusinessCalendar calendar)
+    {
+        var ns = NanosAt(date, time, calendar);
+        if (ns < 0) throw new ArgumentOutOfRangeException(nameof(date), $"{date} {time} is before the run start {Start}");
+        return new SimTime(ns);
+    }
+
+    public DateOnly LocalDate(SimTime t, BusinessCalendar calendar) => DateOnly.FromDateTime(Local(t, calendar));
+}

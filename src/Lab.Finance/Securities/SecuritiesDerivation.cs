@@ -1,0 +1,126 @@
+using Lab.Sim.Kernel;
+
+namespace Lab.Finance.Securities;
+
+/// <summary>Turns a finished run into <see cref="SecuritiesResults"/> and writes its scalars and series into the run's metrics.</summary>
+internal static class SecuritiesDerivation
+{
+    public static SecuritiesResults Derive(RunResult run, SecuritiesObserver observer, SecuritiesOptions options, TradeTape tape, MarketNames names, Func<Trade, long> dayOf)
+    {
+        var trades = tape.Trades;
+        var settledAt = observer.SettledAtNs ?? throw new InvalidOperationException("the securities observer saw no end of run: add it to the simulation");
+        var failed = observer.FailedOnce!;
+        var cancelled = observer.CancelledAtNs!;
+        var times = new List<double>(trades.Count);
+        long failCount = 0; double failValue = 0, totalValue = 0;
+        foreach (var t in trades)
+        {
+            totalValue += t.Value;
+            if (settledAt[t.Index] >= 0) times.Add((settledAt[t.Index] - t.ExecutedAtNs) / 1e9);
+            if (failed[t.Index]) { failCount++; failValue += t.Value; }
+        }
+        times.Sort();
+
+        // Exposure: +value at execution, −value at settlement; level at each bin end, and the exact peak.
+        var bin = Math.Max(1, run.Metrics.SeriesBin.Nanos);
+        var bins = (int)Math.Min(int.MaxValue - 1, run.Stats.FinalTime.Nanos / bin + 1);
+        var delta = new double[bins + 1];
+        var events = new List<(long At, double Change)>(2 * trades.Count);
+        foreach (var t in trades)
+        {
+            var v = t.Value / 100.0;
+            events.Add((t.ExecutedAtNs, v));
+            delta[Math.Min(bins, (int)(t.ExecutedAtNs / bin))] += v;
+            var closed = settledAt[t.Index] >= 0 ? settledAt[t.Index] : cancelled[t.Index];
+            if (closed >= 0)
+            {
+                events.Add((closed, -v));
+                delta[Math.Min(bins, (int)(closed / bin))] -= v;
+            }
+        }
+        var exposure = new double[bins];
+        double level = 0;
+        for (int i = 0; i < bins; i++) { level += delta[i]; exposure[i] = Math.Max(0, level); }
+        // Settlements before executions at equal times: an atomic settlement never counts as exposure.
+        events.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Change.CompareTo(b.Change));
+        double peak = 0; level = 0;
+        foreach (var (_, change) in events) { level += change; peak = Math.Max(peak, level); }
+
+        // Liquidity: trade by trade, per day (T+n), and under this run's own grouping.
+        var days = Math.Max(1, tape.TradingDays.Count);
+        var gross = LiquidityAnalysis.CashNeeds(trades, names.Members, dayOf, t => t.Index, days);
+        var net = LiquidityAnalysis.CashNeeds(trades, names.Members, dayOf, _ => 0, days);
+        Func<Trade, long> group = options.Settlement switch
+        {
+            OnChainSettlement { NettingWindow.Nanos: > 0 } c => t => t.ExecutedAtNs / c.NettingWindow.Nanos,
+            OnChainSettlement => t => t.Index,
+            _ => _ => 0,
+        };
+        var own = LiquidityAnalysis.CashNeeds(trades, names.Members, dayOf, group, days);
+        // Trade-by-trade settlement nets nothing by definition (and would cost one netting per trade).
+        var efficiency = options.Settlement is OnChainSettlement { NettingWindow.Nanos: 0 } ? 0 : NettingEfficiency(trades, names, dayOf, group);
+
+        var onChain = options.Settlement is OnChainSettlement;
+        double tps = 0, peakTps = 0;
+        if (run.Metrics.Series.TryGetValue("chain_committed_tx", out var committed))
+        {
+            int first = Array.FindIndex(committed, x => x > 0), last = Array.FindLastIndex(committed, x => x > 0);
+            var binS = run.Metrics.SeriesBin.TotalSeconds;
+            if (first >= 0) tps = committed.Sum() / ((last - first + 1) * binS);
+            peakTps = committed.DefaultIfEmpty(0).Max() / binS;
+        }
+        var latency = run.Metrics.Samples.TryGetValue("commit_latency_s", out var lat) ? lat.OrderBy(x => x).ToArray() : [];
+        var (violations, agree) = onChain ? observer.ChainAudit() : (0, true);
+
+        var results = new SecuritiesResults
+        {
+            Variant = options.Settlement.Label,
+            OnChain = onChain,
+            Trades = trades.Count,
+            Settled = times.Count,
+            SettlementTimesS = times,
+            ExposureCny = exposure,
+            ExposurePeakCny = peak,
+            LiquidityNeededGrossCny = gross.Peak.Select(x => x / 100.0).ToArray(),
+            LiquidityNeededNetCny = net.Peak.Select(x => x / 100.0).ToArray(),
+            LiquidityNeededCny = own.Peak.Select(x => x / 100.0).ToArray(),
+            NettingEfficiency = efficiency,
+            FailRate = trades.Count == 0 ? 0 : (double)failCount / trades.Count,
+            FailRateValue = totalValue == 0 ? 0 : failValue / totalValue,
+            RejectedPrefunding = (long)run.Metrics.Counter("rejected_prefunding"),
+            ThroughputTps = tps,
+            ThroughputPeakTps = peakTps,
+            CommitLatencyP50S = latency.Length == 0 ? double.NaN : latency[(latency.Length - 1) / 2],
+            CommitLatencyP99S = latency.Length == 0 ? double.NaN : latency[Math.Max(0, (int)Math.Ceiling(0.99 * latency.Length) - 1)],
+            ConservationViolations = violations,
+            ReplicasAgree = onChain ? agree : null,
+            MemberNames = Enumerable.Range(0, names.Members).Select(names.Member).ToArray(),
+        };
+        foreach (var (k, v) in results.Scalars()) run.Metrics.Scalars[k] = v;
+        run.Metrics.Series["exposure_cny"] = exposure;
+        return results;
+    }
+
+    /// <summary>1 − Σ net cash paid per group / Σ gross value, groups within days.</summary>
+    internal static double NettingEfficiency(IReadOnlyList<Trade> trades, MarketNames names, Func<Trade, long> dayOf, Func<Trade, long> group)
+    {
+        long gross = 0, netPaid = 0;
+        var batch = new List<Trade>();
+        (long, long) key = (long.MinValue, long.MinValue);
+        void Flush()
+        {
+            if (batch.Count == 0) return;
+            var n = MultilateralNetting.Net(batch, names.Members, names.Securities);
+            gross += n.GrossValue; netPaid += n.NetCashPaid;
+            batch.Clear();
+        }
+        foreach (var t in trades)
+        {
+            var k = (dayOf(t), group(t));
+            if (k != key) { Flush(); key = k; }
+            batch.Add(t);
+        }
+        Flush();
+        return gross == 0 ? 0 : 1 - (double)netPaid / gross;
+    }
+}

@@ -1,0 +1,122 @@
+using Lab.Ledger.Transactions;
+using Lab.Sim.Time;
+
+namespace Lab.Ledger.Contracts;
+
+/// <summary>
+/// What a contract sees while executing one call: the caller's identity and roles, the block
+/// height, the state (reads see this call's own earlier writes), token balances, events, and the
+/// way to reject. Writes are buffered and reach <see cref="VersionedState"/> only if the call
+/// completes: a call is all or nothing, so a DvP either moves both legs or neither.
+/// There is deliberately no clock here: replicas apply a block at different times.
+/// </summary>
+public sealed class ContractContext
+{
+    private readonly ContractRuntime _runtime;
+    internal readonly Dictionary<string, object?> Writes = new(StringComparer.Ordinal);
+    internal readonly List<string> WriteOrder = [];
+    internal readonly List<(string Name, object? Data)> Events = [];
+    internal Duration Cpu;
+
+    internal ContractContext(ContractRuntime runtime) => _runtime = runtime;
+
+    public string Caller { get; private set; } = "";
+    public long Height { get; private set; }
+    public TxId Tx { get; private set; }
+    public string Contract { get; private set; } = "";
+
+    internal void Begin(string caller, long height, TxId tx, string contract)
+    {
+        Caller = caller; Height = height; Tx = tx; Contract = contract;
+        Writes.Clear(); WriteOrder.Clear(); Events.Clear(); Cpu = Duration.Zero; Declined = null;
+    }
+
+    // ---- identity and roles ----
+
+    public bool CallerHas(string role) => _runtime.Members.Has(Caller, role);
+
+    /// <summary>Rejects the call as unauthorised unless the caller holds <paramref name="role"/>.</summary>
+    public void RequireRole(string role)
+    {
+        if (!CallerHas(role)) Unauthorised($"{Caller} lacks role '{role}'");
+    }
+
+    public bool IsMember(string identity) => _runtime.Members.IsMember(identity);
+
+    // ---- state ----
+
+    public object? Get(string key) => Writes.TryGetValue(key, out var v) ? v : _runtime.State.Get(key);
+
+    public T? Get<T>(string key) => Get(key) is T t ? t : default;
+
+    public void Put(string key, object? value)
+    {
+        if (!Writes.ContainsKey(key)) WriteOrder.Add(key);
+        Writes[key] = value;
+    }
+
+    // ---- tokens ----
+
+    /// <summary>Units of <paramref name="asset"/> held by <paramref name="holder"/> (shares, or cash in minor units).</summary>
+    public long Balance(string asset, string holder) => Get(_runtime.CachedBalanceKey(asset, holder)) is long b ? b : 0;
+
+    /// <summary>Moves units between holders; rejects if the sender holds too few. Authorisation is the
+    /// calling contract's job (a token contract lets only the owner transfer, a DvP only its agent).</summary>
+    public void Transfer(string asset, string from, string to, long amount)
+    {
+        if (amount < 0) Reject($"negative transfer of {asset}");
+        if (amount == 0 || from == to) return;
+        if (!_runtime.IsAsset(asset)) Reject($"unknown asset {asset}");
+        var have = Balance(asset, from);
+        if (have < amount) Reject($"insufficient {asset}: {from} holds {have}, needs {amount}");
+        Put(_runtime.CachedBalanceKey(asset, from), have - amount);
+        Put(_runtime.CachedBalanceKey(asset, to), Balance(asset, to) + amount);
+    }
+
+    /// <summary>Creates units: only the asset's issuer may (the one exception to conservation).</summary>
+    public void Issue(string asset, string to, long amount)
+    {
+        RequireIssuer(asset);
+        if (amount <= 0) Reject("issue amount must be positive");
+        Put(ContractRuntime.SupplyKey(asset), checked(Supply(asset) + amount));
+        Put(_runtime.CachedBalanceKey(asset, to), checked(Balance(asset, to) + amount));
+    }
+
+    /// <summary>Destroys units held by the issuer itself (cash withdrawn, shares cancelled).</summary>
+    public void Redeem(string asset, long amount)
+    {
+        RequireIssuer(asset);
+        if (amount <= 0) Reject("redeem amount must be positive");
+        var have = Balance(asset, Caller);
+        if (have < amount) Reject($"insufficient {asset} to redeem: {Caller} holds {have}");
+        Put(ContractRuntime.SupplyKey(asset), Supply(asset) - amount);
+        Put(_runtime.CachedBalanceKey(asset, Caller), have - amount);
+    }
+
+    public long Supply(string asset) => Get(ContractRuntime.SupplyKey(asset)) is long s ? s : 0;
+
+    private void RequireIssuer(string asset)
+    {
+        if (!_runtime.IsAsset(asset)) Reject($"unknown asset {asset}");
+        if (_runtime.IssuerOf(asset) != Caller) Unauthorised($"{Caller} is not the issuer of {asset}");
+    }
+
+    // ---- events, cost, rejection ----
+
+    public void Emit(string name, object? data = null) => Events.Add((name, data));
+
+    /// <summary>Adds execution cost (CPU) beyond the runtime's per-call charge.</summary>
+    public void Charge(Duration cpu) => Cpu += cpu;
+
+    /// <summary>Rejects without unwinding the stack: the contract must return right after. The cheap path for
+    /// expected business rejections (e.g. pre-funding), which are frequent; writes are discarded as with <see cref="Reject"/>.</summary>
+    public void Decline(string reason) => Declined ??= reason;
+
+    internal string? Declined;
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public void Reject(string reason) => throw new ContractRejected(reason);
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public void Unauthorised(string reason) => throw new ContractRejected("unauthorised: " + reason, unauthorised: true);
+}

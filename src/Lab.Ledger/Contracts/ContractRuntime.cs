@@ -1,0 +1,248 @@
+using System.Security.Cryptography;
+using System.Text;
+using Lab.Ledger.Blocks;
+using Lab.Ledger.Crypto;
+using Lab.Ledger.State;
+using Lab.Ledger.Transactions;
+using Lab.Sim.Nodes;
+using Lab.Sim.Time;
+
+namespace Lab.Ledger.Contracts;
+
+/// <summary>Costs and bookkeeping of a <see cref="ContractRuntime"/>.</summary>
+public sealed record ContractRuntimeOptions
+{
+    /// <summary>CPU charged per executed call (signature check, dispatch, state access). Default 50 µs,
+    /// the order of one ECDSA P-256 verify on a commodity core.</summary>
+    public Duration CpuPerCall { get; init; } = Duration.FromMicros(50);
+
+    /// <summary>Name of the one node whose runtime records counters into the run's metrics (every replica
+    /// executes the same calls; counting on all would multiply totals). Null: none records.</summary>
+    public string? MetricsNode { get; init; }
+
+    /// <summary>Keep emitted events in <see cref="ContractRuntime.Events"/> (for audits and tests).</summary>
+    public bool KeepEvents { get; init; } = true;
+}
+
+/// <summary>
+/// The replicated contract machine: every replica owns one and applies each committed block to it.
+/// Per transaction: the submitter must be a consortium member (regulators are read-only), the call
+/// runs against a buffered write set, and either all its writes commit or none do. Duplicates (a
+/// client resubmitting after a timeout) are not re-executed: they get the first outcome again.
+/// After every block the runtime checks asset conservation: for each asset touched, the sum of all
+/// balances equals the supply, which only the issuer changes (issue/redeem).
+/// </summary>
+public sealed class ContractRuntime : IStateMachine
+{
+    private readonly SortedDictionary<string, IContract> _contracts = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, string> _issuers;
+    private readonly Dictionary<string, long> _balanceTotals = new(StringComparer.Ordinal);
+    private readonly Dictionary<TxId, TxOutcome> _executed = [];
+    private readonly List<ContractEvent> _events = [];
+    private readonly ContractRuntimeOptions _options;
+    private readonly ContractContext _call;
+    private long _height;
+
+    public ContractRuntime(Membership members, IEnumerable<IContract> contracts, IReadOnlyDictionary<string, string> assetIssuers, ContractRuntimeOptions? options = null)
+    {
+        Members = members;
+        foreach (var c in contracts) _contracts.Add(c.Name, c);
+        _issuers = new SortedDictionary<string, string>(assetIssuers.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal);
+        _options = options ?? new ContractRuntimeOptions();
+        _call = new ContractContext(this);
+    }
+
+    public Membership Members { get; }
+    public VersionedState State { get; } = new();
+    public IReadOnlyList<ContractEvent> Events => _events;
+    /// <summary>Height of the last applied block (0 before any).</summary>
+    public long Height => _height;
+    public long Accepted { get; private set; }
+    public long Rejected { get; private set; }
+    public long UnauthorisedCalls { get; private set; }
+    public long ConservationViolations { get; private set; }
+    public IReadOnlyCollection<string> Assets => _issuers.Keys;
+    /// <summary>Name of the node that applies blocks to this runtime (set by the first block; null before).</summary>
+    public string? Node { get; private set; }
+
+    public bool IsAsset(string asset) => _issuers.ContainsKey(asset);
+    public string? IssuerOf(string asset) => _issuers.GetValueOrDefault(asset);
+
+    internal static string BalanceKey(string asset, string holder) => string.Concat("balance/", asset, "/", holder);
+
+    private readonly Dictionary<string, Dictionary<string, string>> _balanceKeys = new(StringComparer.Ordinal);
+
+    /// <summary>The state key of a balance, built once per (asset, holder): calls touch the same accounts again and again.</summary>
+    internal string CachedBalanceKey(string asset, string holder)
+    {
+        if (!_balanceKeys.TryGetValue(asset, out var byHolder)) _balanceKeys[asset] = byHolder = new(StringComparer.Ordinal);
+        if (!byHolder.TryGetValue(holder, out var key))
+        {
+            key = BalanceKey(asset, holder);
+            byHolder[holder] = key;
+        }
+        return key;
+    }
+    internal static string SupplyKey(string asset) => "supply/" + asset;
+    private const string BalancePrefix = "balance/";
+
+    public long Balance(string asset, string holder) => State.Get(BalanceKey(asset, holder)) is long b ? b : 0;
+    public long Supply(string asset) => State.Get(SupplyKey(asset)) is long s ? s : 0;
+
+    /// <summary>Outcome of a transaction already executed here, if any.</summary>
+    public TxOutcome? OutcomeOf(TxId tx) => _executed.GetValueOrDefault(tx);
+
+    public IReadOnlyList<TxOutcome> Apply(Block block, INodeContext ctx)
+    {
+        if (block.Height != _height + 1)
+            throw new InvalidOperationException($"block {block.Height} applied after {_height}: replicas apply committed blocks in height order");
+        Node ??= ctx.Directory.Name(ctx.Self);
+        var record = _options.MetricsNode is { } m && ctx.Directory.Name(ctx.Self) == m;
+        var outcomes = new TxOutcome[block.Transactions.Count];
+        var touched = new SortedSet<string>(StringComparer.Ordinal);
+        var cpu = Duration.Zero;
+        for (int i = 0; i < outcomes.Length; i++)
+        {
+            var tx = block.Transactions[i];
+            if (_executed.TryGetValue(tx.Id, out var first)) { outcomes[i] = first; continue; }
+            var outcome = Execute(tx, block.Height, touched, ref cpu);
+            _executed[tx.Id] = outcome;
+            outcomes[i] = outcome;
+            if (record)
+            {
+                ctx.Metrics.Add(outcome.Accepted ? "contract_accepted" : "contract_rejected");
+                if (outcome.Reason?.StartsWith("unauthorised", StringComparison.Ordinal) == true && !outcome.Accepted)
+                    ctx.Metrics.Add("contract_unauthorised");
+            }
+        }
+        _height = block.Height;
+        CheckConservation(touched, ctx, record);
+        if (cpu > Duration.Zero) ctx.ChargeCpu(cpu);
+        return outcomes;
+    }
+
+    /// <summary>Executes the genesis allocation (height 0) as if each call were submitted by its caller.
+    /// Used to issue the opening balances identically on every replica.</summary>
+    public void ApplyGenesis(IEnumerable<(string Caller, ContractCall Call)> calls)
+    {
+        if (_height != 0) throw new InvalidOperationException("genesis after the first block");
+        var touched = new SortedSet<string>(StringComparer.Ordinal);
+        var cpu = Duration.Zero;
+        long seq = 0;
+        foreach (var (caller, call) in calls)
+        {
+            var tx = new Transaction(new TxId(-(++seq)), caller, call, 0, SimTime.Zero);
+            var o = Execute(tx, 0, touched, ref cpu);
+            if (!o.Accepted) throw new InvalidOperationException($"genesis call {call} by {caller} rejected: {o.Reason}");
+        }
+        foreach (var asset in touched)
+            if (_balanceTotals.GetValueOrDefault(asset) != Supply(asset))
+                throw new InvalidOperationException($"genesis breaks conservation of {asset}");
+    }
+
+    private TxOutcome Execute(Transaction tx, long height, SortedSet<string> touched, ref Duration cpu)
+    {
+        cpu += _options.CpuPerCall;
+        if (tx.Payload is not ContractCall call) { Rejected++; return new TxOutcome(false, "not a contract call"); }
+        if (!Members.IsMember(tx.Submitter)) return Unauthorised($"unauthorised: {tx.Submitter} is not a consortium member");
+        if (Members.Has(tx.Submitter, Membership.Regulator)) return Unauthorised($"unauthorised: {tx.Submitter} is a regulator (read-only)");
+        if (!_contracts.TryGetValue(call.Contract, out var contract)) { Rejected++; return new TxOutcome(false, $"no contract '{call.Contract}'"); }
+
+        _call.Begin(tx.Submitter, height, tx.Id, call.Contract);
+        try
+        {
+            contract.Execute(_call, call.Method, call.Arguments);
+        }
+        catch (ContractRejected r)
+        {
+            _call.Declined = null;
+            cpu += _call.Cpu;
+            if (r.Unauthorised) return Unauthorised(r.Reason);
+            Rejected++;
+            return new TxOutcome(false, r.Reason);
+        }
+        cpu += _call.Cpu;
+        if (_call.Declined is { } declined)
+        {
+            Rejected++;
+            return new TxOutcome(false, declined);
+        }
+        Commit(height, tx.Id, touched);
+        Accepted++;
+        // A contract may report a result in the reason of an accepted call (e.g. trades left unsettled).
+        return _call.Events.Count > 0 && _call.Events[^1].Name == ResultEvent
+            ? new TxOutcome(true, _call.Events[^1].Data as string)
+            : TxOutcome.Ok;
+    }
+
+    /// <summary>An accepted call whose last event has this name returns the event's text as its outcome reason.</summary>
+    public const string ResultEvent = "result";
+
+    private TxOutcome Unauthorised(string reason)
+    {
+        UnauthorisedCalls++;
+        Rejected++;
+        return new TxOutcome(false, reason);
+    }
+
+    private void Commit(long height, TxId tx, SortedSet<string> touched)
+    {
+        foreach (var key in _call.WriteOrder)
+        {
+            var value = _call.Writes[key];
+            if (key.StartsWith(BalancePrefix, StringComparison.Ordinal))
+            {
+                // Track the running sum of balances per asset from the writes themselves, independently
+                // of how a contract computed them: this is what the conservation check compares.
+                var slash = key.IndexOf('/', BalancePrefix.Length);
+                var asset = key[BalancePrefix.Length..slash];
+                var before = State.Get(key) is long b ? b : 0;
+                var after = value is long a ? a : 0;
+                _balanceTotals[asset] = _balanceTotals.GetValueOrDefault(asset) + (after - before);
+                touched.Add(asset);
+            }
+            else if (key.StartsWith("supply/", StringComparison.Ordinal)) touched.Add(key["supply/".Length..]);
+            State.Write(key, value, height);
+        }
+        if (_options.KeepEvents)
+            foreach (var (name, data) in _call.Events)
+                if (name != ResultEvent) _events.Add(new ContractEvent(height, tx, _call.Contract, name, data));
+    }
+
+    private void CheckConservation(SortedSet<string> touched, INodeContext ctx, bool record)
+    {
+        foreach (var asset in touched)
+        {
+            var total = _balanceTotals.GetValueOrDefault(asset);
+            var supply = Supply(asset);
+            if (total == supply) continue;
+            ConservationViolations++;
+            ctx.Metrics.Note("conservation-violation",
+                $"{ctx.Directory.Name(ctx.Self)} at height {_height}: balances of {asset} sum to {total} but supply is {supply}");
+            if (record) ctx.Metrics.Add("conservation_violations");
+        }
+    }
+
+    /// <summary>Full audit (every balance key): asset → (sum of balances, supply). Slow; for tests and the regulator.</summary>
+    public IReadOnlyList<(string Asset, long Balances, long Supply)> Audit()
+    {
+        var sums = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var a in _issuers.Keys) sums[a] = 0;
+        foreach (var (key, v) in State.Ordered())
+        {
+            if (!key.StartsWith(BalancePrefix, StringComparison.Ordinal)) continue;
+            var slash = key.IndexOf('/', BalancePrefix.Length);
+            var asset = key[BalancePrefix.Length..slash];
+            sums[asset] = sums.GetValueOrDefault(asset) + (v.Value is long b ? b : 0);
+        }
+        return sums.Select(kv => (kv.Key, kv.Value, Supply(kv.Key))).ToList();
+    }
+
+    /// <summary>SHA-256 over the ordered state: replicas that applied the same blocks have the same digest.</summary>
+    public Hash Digest()
+    {
+        var sb = new StringBuilder();
+        foreach (var (key, v) in State.Ordered()) sb.Append(key).Append('=').Append(v.Value).Append('@').Append(v.Version).Append('\n');
+        return Hash.FromBytes(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+    }
+}

@@ -1,0 +1,41 @@
+using Lab.Finance.Calendars;
+using Lab.Finance.Chain;
+using Lab.Finance.Securities;
+using Lab.Sim.Kernel;
+using Lab.Sim.Network;
+using Lab.Sim.Time;
+
+namespace Lab.Finance.Tests;
+
+/// <summary>The teaching demo's world in code: three Chinese cities, a 7-replica chain, the cn calendar.</summary>
+internal static class TestWorlds
+{
+    public static NetworkSpec ChinaThreeCities() => new()
+    {
+        Regions = ["shanghai", "beijing", "shenzhen"],
+        // One-way ms: Beijing–Shanghai ≈ 29 ms RTT; Shanghai–Shenzhen ≈ Shanghai–Hong Kong 34 ms RTT; Beijing–Shenzhen ≈ 47 ms RTT (SCENARIOS.md).
+        BaseLatency =
+        [
+            [Duration.FromMillis(0.5), Duration.FromMillis(14.5), Duration.FromMillis(17)],
+            [Duration.FromMillis(14.5), Duration.FromMillis(0.5), Duration.FromMillis(23.5)],
+            [Duration.FromMillis(17), Duration.FromMillis(23.5), Duration.FromMillis(0.5)],
+        ],
+    };
+
+    public static SoloSequencerChain SevenReplicas() => new(new SoloSequencerOptions
+    {
+        Replicas = [("chain-sse", 0), ("chain-ccp", 0), ("chain-csd", 1), ("chain-regulator", 1), ("chain-bank", 0), ("chain-szse", 2), ("chain-broker", 2)],
+    });
+
+    public static (SecuritiesWorldSpec World, RunResult Run, SecuritiesResults Results) Run(SecuritiesOptions options, ulong seed, SimTime? end = null, ISettlementChain? chain = null,
+        IEnumerable<Lab.Sim.Faults.ScheduledFault>? faults = null)
+    {
+        var calendar = BusinessCalendars.China2026();
+        var net = ChinaThreeCities();
+        var world = SecuritiesWorld.Build(options, calendar, net, seed, options.Settlement is OnChainSettlement ? chain ?? SevenReplicas() : null);
+        var sim = new Simulation(new SimulationOptions { Seed = seed, EndTime = end ?? world.SuggestedEnd, SeriesBin = Duration.FromMinutes(10) }, net, world.Nodes, faults);
+        foreach (var o in world.Observers) sim.AddObserver(o);
+        var run = sim.Run();
+        return (world, run, world.Derive(run));
+    }
+}
