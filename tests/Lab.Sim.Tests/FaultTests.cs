@@ -39,6 +39,23 @@ public class FaultTests
     }
 
     [Fact]
+    public void Unlisted_nodes_of_another_kind_reach_both_sides_of_a_partition_and_unlisted_peers_form_a_group()
+    {
+        var probes = Enumerable.Range(0, 5).Select(_ => new Probe()).ToArray();
+        var nodes = Enumerable.Range(0, 5).Select(i => new NodeSpec(i < 4 ? $"n{i}" : "client", 0, i < 4 ? "replica" : "client", () =>
+        {
+            Chatter(5, i, probes[i]);
+            return probes[i];
+        })).ToList();
+        var faults = new[] { new ScheduledFault(T(2), new Partition([NodeSelector.Named("n0", "n1")])) };
+        new Simulation(new SimulationOptions { Seed = 1, EndTime = T(5) }, Net, nodes, faults).Run();
+        bool Heard(int at, int from) => probes[at].Received.Any(x => x.From.Value == from && x.At > T(2.05));
+        Assert.True(Heard(4, 0) && Heard(4, 3) && Heard(0, 4) && Heard(3, 4)); // the client reaches both sides
+        Assert.True(Heard(2, 3));                                            // n2, n3: the unlisted group
+        Assert.False(Heard(0, 2) || Heard(2, 0));
+    }
+
+    [Fact]
     public void A_cut_silences_links_among_the_listed_nodes_only()
     {
         var faults = new[] { new ScheduledFault(T(1), new Cut(NodeSelector.Named("n2", "n3"))) };

@@ -18,6 +18,8 @@ public sealed class ModelRegistry
     public static ModelRegistry Default { get; } = new(
     [
         new GossipModel(),
+        new RaftModel(),
+        new SoloModel(),
     ]);
 
     public IReadOnlyList<IModel> Models => _models;

@@ -29,7 +29,7 @@ public sealed class ExperimentSchema
     }
 
     public static ExperimentSchema For(ModelRegistry registry) =>
-        new([.. CommonKeys.Build(registry), .. registry.Models.SelectMany(m => m.Keys)]);
+        new([.. CommonKeys.Build(registry), .. ChainConfig.Keys, .. registry.Models.SelectMany(m => m.Keys)]);
 
     public IReadOnlyList<SchemaKey> Keys { get; }
 

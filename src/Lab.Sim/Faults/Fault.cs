@@ -18,7 +18,8 @@ public sealed record Restart(NodeSelector Nodes, bool LoseDisk = false) : FaultA
 public sealed record Pause(NodeSelector Nodes) : FaultAction;
 public sealed record Resume(NodeSelector Nodes) : FaultAction;
 
-/// <summary>Traffic between groups is dropped; unlisted nodes form one more group.</summary>
+/// <summary>Traffic between groups is dropped. Unlisted nodes of a listed kind form one more group;
+/// unlisted nodes of other kinds (clients when only replicas are listed) still reach every group.</summary>
 public sealed record Partition(IReadOnlyList<NodeSelector> Groups) : FaultAction;
 public sealed record Heal : FaultAction;
 

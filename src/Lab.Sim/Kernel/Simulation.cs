@@ -217,7 +217,10 @@ public sealed class Simulation : ISimulationView
                 break;
             case Partition p:
                 var groups = p.Groups.Select(g => (IReadOnlyList<int>)Ix(g.Resolve(this, _faultRandom))).ToList();
-                _network.Conditions.Partition(groups);
+                // Unlisted nodes of a kind no group mentions (clients, institutions) keep reaching every side.
+                var listedKinds = groups.SelectMany(g => g).Select(i => Directory[new NodeId(i)].Kind).ToHashSet();
+                var bystanders = Directory.All.Where(n => !listedKinds.Contains(Directory[n].Kind)).Select(n => n.Value).ToList();
+                _network.Conditions.Partition(groups, bystanders);
                 text = "partition " + string.Join(" | ", groups.Select(g => string.Join(", ", g.Select(i => Directory.Name(new NodeId(i))))));
                 break;
             case Heal:

@@ -6,7 +6,7 @@ namespace Lab.Sim.Network;
 /// </summary>
 public sealed class NetworkConditions
 {
-    private readonly int[] _group;          // partition group per node; all 0 when healed
+    private readonly int[] _group;          // partition group per node; all 0 when healed; -1 reaches every group
     private readonly HashSet<long> _cut = [];
     private readonly double[] _slowFactor;  // latency multiplier per node (≥ 1)
 
@@ -24,14 +24,20 @@ public sealed class NetworkConditions
 
     /// <summary>Is traffic from <paramref name="from"/> to <paramref name="to"/> dropped?</summary>
     public bool Blocks(int from, int to) =>
-        (IsPartitioned && _group[from] != _group[to]) || (_cut.Count > 0 && _cut.Contains(Key(from, to)));
+        (IsPartitioned && _group[from] != _group[to] && _group[from] >= 0 && _group[to] >= 0)
+        || (_cut.Count > 0 && _cut.Contains(Key(from, to)));
 
     public double SlowFactor(int from, int to) => LatencyFactor * Math.Max(_slowFactor[from], _slowFactor[to]);
 
-    /// <summary>Splits the nodes into groups; nodes in no listed group form one more group together.</summary>
-    public void Partition(IReadOnlyList<IReadOnlyList<int>> groups)
+    /// <summary>
+    /// Splits the nodes into groups; nodes in no listed group form one more group together, except
+    /// those in <paramref name="reachEveryone"/> (e.g. clients when only replicas are listed), which
+    /// still reach every group.
+    /// </summary>
+    public void Partition(IReadOnlyList<IReadOnlyList<int>> groups, IReadOnlyCollection<int>? reachEveryone = null)
     {
         Array.Fill(_group, 0);
+        foreach (var n in reachEveryone ?? []) _group[n] = -1;
         for (int g = 0; g < groups.Count; g++)
             foreach (var n in groups[g]) _group[n] = g + 1;
         IsPartitioned = true;

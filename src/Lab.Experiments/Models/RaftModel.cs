@@ -1,0 +1,46 @@
+using Lab.Consensus.Raft;
+using Lab.Consensus.Workload;
+using Lab.Experiments.Schema;
+
+namespace Lab.Experiments.Models;
+
+/// <summary><c>chain.protocol: raft</c> — Raft (Ongaro &amp; Ousterhout 2014), crash fault tolerant: n ≥ 2f+1.</summary>
+public sealed class RaftModel : IModel
+{
+    public string Name => "raft";
+    public ModelKind Kind => ModelKind.Protocol;
+    public string Description => "Raft: leader election and log replication; tolerates f crashed of 2f+1 (private/consortium chains)";
+    public FaultTolerance Tolerance => FaultTolerance.Crash;
+
+    public IReadOnlyList<SchemaKey> Keys { get; } =
+    [
+        Key.TimeDistribution("chain.raft.election-timeout", "Randomised election timeout: a follower that hears no leader for this long starts an election.", "uniform(150ms, 300ms)"),
+        Key.Time("chain.raft.heartbeat", "Interval of the leader's empty AppendEntries.", "50ms", min: 1e-6),
+        Key.Int("chain.raft.max-batch", "Most log entries (blocks) in one AppendEntries.", 16, min: 1),
+        Key.Int("chain.raft.pipeline", "AppendEntries a leader keeps in flight per follower.", 8, min: 1),
+        Key.Bool("chain.raft.pre-vote", "Pre-vote round before an election (§9.6 of Ongaro's thesis): a partitioned node cannot disrupt the cluster.", false),
+        Key.Bool("chain.raft.check-quorum", "A leader that cannot reach a majority for an election timeout steps down.", true),
+        Key.Time("chain.raft.disk-write", "CPU/disk time to persist log entries before acknowledging them.", "0s"),
+    ];
+
+    public IReadOnlyList<MetricInfo> Metrics => ChainMetrics.All;
+
+    public World Build(RunContext context)
+    {
+        var c = context.Config;
+        var (low, high) = ChainConfig.Range(c.Distribution("chain.raft.election-timeout"));
+        var raft = new RaftOptions
+        {
+            ElectionTimeoutMin = low,
+            ElectionTimeoutMax = high,
+            Heartbeat = c.Time("chain.raft.heartbeat"),
+            MaxBatchEntries = c.Int("chain.raft.max-batch"),
+            PipelineDepth = c.Int("chain.raft.pipeline"),
+            PreVote = c.Bool("chain.raft.pre-vote"),
+            CheckQuorum = c.Bool("chain.raft.check-quorum"),
+            DiskWrite = c.Time("chain.raft.disk-write"),
+        };
+        var chain = RaftWorld.Build(raft, ChainConfig.Chain(context), ChainConfig.Workload(context, FinalityRule.LeaderReply), context.Network, keySeed: context.Seed);
+        return ChainConfig.ToWorld(chain);
+    }
+}
