@@ -36,6 +36,8 @@ public static class Narrative
             if (parts.Count > 0) sentences.Add($"{Capital(variant)}: {string.Join("; ", parts)}.");
         }
 
+        if (LiquiditySentence(summary) is { } liquidity) sentences.Add(liquidity);
+
         if (h.Throughput is null && h.Latency is null && h.Settlement is null)
         {
             var first = summary.Points.FirstOrDefault();
@@ -59,6 +61,27 @@ public static class Narrative
         var reps = summary.Points.Select(p => p.Replications).DefaultIfEmpty(0).Max();
         if (reps > 1) sentences.Add($"Ranges in brackets are 95% confidence intervals over {reps} replications.");
         return sentences;
+    }
+
+    /// <summary>
+    /// "Members needed 3.3× more liquidity under on-chain than under t+1": the total of
+    /// <c>liquidity_needed</c> (or <c>liquidity_needed.&lt;member&gt;</c> summed over members) of each
+    /// variant's first point, largest against smallest; null with fewer than two variants or no such metric.
+    /// </summary>
+    private static string? LiquiditySentence(ExperimentSummary summary)
+    {
+        const string metric = "liquidity_needed";
+        var totals = summary.Points.GroupBy(p => p.Variant).Select(g =>
+        {
+            var p = g.First();
+            var total = p.Metrics.TryGetValue(metric, out var m) ? m.Mean
+                : p.Metrics.Where(kv => kv.Key.StartsWith(metric + ".", StringComparison.Ordinal)).Sum(kv => kv.Value.Mean);
+            return (Variant: g.Key, Total: total);
+        }).Where(t => t.Total > 0 && double.IsFinite(t.Total)).OrderBy(t => t.Total).ToList();
+        if (totals.Count < 2) return null;
+        var (low, high) = (totals[0], totals[^1]);
+        return $"Members needed {TimeAxis.Significant(high.Total / low.Total)}× more liquidity under {high.Variant} than under {low.Variant} "
+            + $"({TimeAxis.Significant(high.Total)} against {TimeAxis.Significant(low.Total)}, {metric} over all members).";
     }
 
     /// <summary>"was 1,950 tx/s" for one point, "went from 1,950 tx/s at nodes=4 to 410 tx/s at nodes=64" across a sweep.</summary>
