@@ -26,14 +26,15 @@ public static class Narrative
             var points = summary.Points.Where(p => p.Variant == variant).ToList();
             var parts = new List<string>();
             if (h.Throughput is { } tp)
-                parts.Add(Range(points, tp, m => m.Mean, tp.Contains("throughput", StringComparison.Ordinal) ? "throughput was" : $"{Words(tp)} was", "went from"));
+                parts.Add(Range(points, tp, m => m.Mean, tp.Contains("throughput", StringComparison.Ordinal) ? "throughput was" : $"{Words(tp)} averaged", "went from"));
             if (h.Latency is { } lat)
                 parts.Add(Range(points, lat, m => m.P99, $"p99 {Words(lat)} was", "grew from", median: (lat, "median")));
             if (h.Settlement is { } st)
                 parts.Add(Range(points, st, m => m.P50, $"the median {Words(st)} was", "went from", median: null)
                     + (points.Count == 1 ? $" (p99 {Headline.Format(st, points[0].Metrics.TryGetValue(st, out var m) ? m.P99 : double.NaN)})" : ""));
             parts.RemoveAll(p => p.Length == 0);
-            if (parts.Count > 0) sentences.Add($"{Capital(variant)}: {string.Join("; ", parts)}.");
+            // One variant needs no name ("Default: …" reads oddly).
+            if (parts.Count > 0) sentences.Add(variants.Count == 1 ? $"{Capital(string.Join("; ", parts))}." : $"{Capital(variant)}: {string.Join("; ", parts)}.");
         }
 
         if (LiquiditySentence(summary) is { } liquidity) sentences.Add(liquidity);
@@ -99,7 +100,10 @@ public static class Narrative
         }
         var first = having[0];
         var last = having[^1];
-        var subject = lead.EndsWith(" was", StringComparison.Ordinal) ? lead[..^4] : lead;
+        var subject = lead.EndsWith(" was", StringComparison.Ordinal) ? lead[..^4] : lead.EndsWith(" averaged", StringComparison.Ordinal) ? lead[..^9] : lead;
+        var (a, b) = (pick(first.Metrics[metric]), pick(last.Metrics[metric]));
+        // "grew" only when it did: the sentence must not contradict its own numbers.
+        if (verb == "grew from" && b < a) verb = "fell from";
         return $"{subject} {verb} {Headline.Format(metric, pick(first.Metrics[metric]))} at {At(first)} to {Headline.Format(metric, pick(last.Metrics[metric]))} at {At(last)}";
     }
 
