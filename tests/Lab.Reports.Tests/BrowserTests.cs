@@ -18,7 +18,7 @@ public sealed class BrowserTests : IDisposable
             var folder = Directory.CreateDirectory(Path.Combine(_folder, name)).FullName;
             var outcome = ReportWriter.Write(result, folder, [new("lab version", "test")]);
             var page = HeadlessChromium.Open(Path.Combine(folder, "report.html"));
-            Assert.Equal(4, outcome.Charts.Count);
+            Assert.True(outcome.Charts.Count >= 4, $"only {outcome.Charts.Count} charts");
             Assert.Equal(outcome.Charts.Count, page.Images);
             Assert.Empty(page.Broken);
             Assert.Empty(page.Errors);

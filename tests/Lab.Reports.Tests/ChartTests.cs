@@ -41,7 +41,7 @@ public class ChartTests
     public void Without_requested_charts_sensible_ones_are_picked_from_the_metrics()
     {
         Assert.Equal(["throughput-over-time", "latency-cdf", "throughput-vs-nodes", "latency-p99-vs-nodes"], Charts(Results.GossipSweep()).Charts.Select(c => c.Name));
-        Assert.Equal(["throughput-over-time", "settlement-time", "exposure", "liquidity"], Charts(Results.Settlement(50)).Charts.Select(c => c.Name));
+        Assert.Equal(["throughput-over-time", "settlement-time", "exposure", "liquidity", "trade-timeline"], Charts(Results.Settlement(50)).Charts.Select(c => c.Name));
     }
 
     [Fact]

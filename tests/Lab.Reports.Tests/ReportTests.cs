@@ -19,7 +19,7 @@ public sealed class ReportTests : IDisposable
             Directory.GetFiles(Path.Combine(_folder, "metrics")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var charts = Directory.GetFiles(Path.Combine(_folder, "charts")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["exposure.png", "exposure.svg", "liquidity.png", "liquidity.svg", "settlement-time.png", "settlement-time.svg",
-            "throughput-over-time.png", "throughput-over-time.svg"], charts);
+            "throughput-over-time.png", "throughput-over-time.svg", "trade-timeline.png", "trade-timeline.svg"], charts);
         Assert.All(charts, c => Assert.True(new FileInfo(Path.Combine(_folder, "charts", c!)).Length > 1000));
     }
 
@@ -38,7 +38,8 @@ public sealed class ReportTests : IDisposable
         Assert.Matches(@"<section id=""headline"">.*<td>t\+1</td>.*<td>on-chain</td>", html.Replace("\n", " "));
         // Every chart embedded as a PNG data URI, none linked.
         Assert.Equal(outcome.Charts.Count, Regex.Matches(html, "<img class=\"chart\"[^>]*src=\"data:image/png;base64,[A-Za-z0-9+/=]{1000,}\"").Count);
-        Assert.Equal(4, outcome.Charts.Count);
+        Assert.Equal(5, outcome.Charts.Count);
+        Assert.Contains("Members needed 3.33&#215; more liquidity under on-chain than under t+1", html, StringComparison.Ordinal);
         Assert.Contains("height 7: n1 committed ab12", html, StringComparison.Ordinal);
         Assert.Contains("variants:\n  t+1: {}", html, StringComparison.Ordinal);
         Assert.Contains("<th>git commit</th><td>abc1234</td>", html, StringComparison.Ordinal);

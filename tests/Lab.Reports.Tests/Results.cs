@@ -92,6 +92,10 @@ internal static class Results
                     m.Scalars[$"liquidity_needed_net.{member}"] = 1e6 * (r + 2) * liquidityFactor;
                 }
                 m.Counters["trades"] = 1000 + r;
+                // The same 40 trades in both variants, executed 10 min apart, settled after the variant's delay.
+                m.Samples["trade_start_s"] = [.. Enumerable.Range(0, 40).Select(i => 9 * 3600 + i * 600.0)];
+                m.Samples["trade_end_s"] = [.. m.Samples["trade_start_s"].Select((t, i) => t + medianSeconds * (1 + i % 3 * 0.1))];
+                m.Scalars["liquidity_needed"] = 3e6 * liquidityFactor;
                 if (variant == "on-chain" && r == 1) m.Findings.Add(new Finding(SimTime.Zero + Duration.FromHours(3), "safety_violation", "height 7: n1 committed ab12 at 3h, n4 committed cd34 at 3h"));
                 return new ReplicationResult
                 {

@@ -18,6 +18,8 @@ public sealed record ChartSet(IReadOnlyList<ChartImage> Charts, IReadOnlyList<st
 /// <item><c>&lt;series&gt;-over-time</c>, <c>exposure</c>: a series over time (bin values as recorded).</item>
 /// <item><c>&lt;metric&gt;-per-node</c>, <c>commits-per-node</c>, <c>cpu-per-node</c>: bars per node or member, from
 /// metrics named <c>&lt;metric&gt;.&lt;node&gt;</c> (CPU from the kernel).</item>
+/// <item><c>&lt;prefix&gt;-timeline</c>, e.g. <c>trade-timeline</c>: the first items from samples <c>&lt;prefix&gt;_start_s</c>
+/// to <c>&lt;prefix&gt;_end_s</c> (recorded in pairs by the same node), one group per variant.</item>
 /// <item><c>liquidity</c> (or any <c>&lt;prefix&gt;-bars</c>): bars of the metrics starting with the prefix, e.g.
 /// <c>liquidity_needed_gross.m01</c> and <c>liquidity_needed_net.m01</c> give gross vs net per member.</item>
 /// </list>
@@ -31,11 +33,14 @@ public static class ChartCatalog
     [
         "throughput-over-time", "latency-cdf", "settlement-time", "exposure", "liquidity", "commits-per-node",
         "cpu-per-node", "<metric>-over-time", "<metric>-cdf", "<metric>[-p50|-p90|-p99|-max|-mean]-vs-<axis>",
-        "<metric>-per-node", "<prefix>-bars",
+        "<metric>-per-node", "<prefix>-bars", "<prefix>-timeline",
     ];
 
     /// <summary>At most this many lines per chart (points beyond are left out and said so in the caption).</summary>
     public const int MaxLines = 8;
+
+    /// <summary>At most this many points per time-series line (longer series are averaged over runs of bins).</summary>
+    public const int MaxPointsPerSeries = 1_500;
 
     private static readonly string[] Stats = ["mean", "p50", "p90", "p99", "max"];
 
@@ -92,6 +97,7 @@ public static class ChartCatalog
         if (MatchMetric("settlement", samples) is not null) names.Add("settlement-time");
         if (MatchSeries("exposure", result) is not null) names.Add("exposure");
         if (metrics.Any(m => m.StartsWith("liquidity", StringComparison.Ordinal))) names.Add("liquidity");
+        if (samples.Contains("trade_start_s") && samples.Contains("trade_end_s")) names.Add("trade-timeline");
         foreach (var axis in result.SweepAxes)
         {
             var shortAxis = PointSummary.ShortKey(axis).Replace('_', '-');
@@ -121,6 +127,7 @@ public static class ChartCatalog
         if (name.EndsWith("-over-time", StringComparison.Ordinal)) return OverTime(name, name[..^"-over-time".Length], result, out why);
         if (name.EndsWith("-cdf", StringComparison.Ordinal)) return Cdf(name, name[..^"-cdf".Length], result, summary, logTime: null, out why);
         if (name.EndsWith("-per-node", StringComparison.Ordinal)) return PerEntity(name, name[..^"-per-node".Length], summary, out why);
+        if (name.EndsWith("-timeline", StringComparison.Ordinal)) return Timeline(name, name[..^"-timeline".Length], result, out why);
         if (name.EndsWith("-bars", StringComparison.Ordinal)) return PrefixBars(name, name[..^"-bars".Length], result, summary, out why);
         why = $"no chart of that name (known: {string.Join(", ", Names)})";
         return null;
@@ -163,6 +170,7 @@ public static class ChartCatalog
         var lines = new List<ChartLine>();
         var faults = new List<ShadedWindow>();
         var binSeconds = 0.0;
+        var drawnBin = 0.0;
         foreach (var (point, label) in points)
         {
             var runs = point.Replications.Where(r => r.Metrics.Series.ContainsKey(series)).ToList();
@@ -180,11 +188,20 @@ public static class ChartCatalog
                 xs[i] = i * binSeconds;
                 ys[i] = values.Average() / (perSecond && binSeconds > 0 ? binSeconds : 1);
             }
+            // A week in 1 s bins is 604,800 points: average runs of bins so a line has at most MaxPointsPerSeries.
+            var group = (int)Math.Ceiling(length / (double)MaxPointsPerSeries);
+            if (group > 1)
+            {
+                xs = Enumerable.Range(0, (length + group - 1) / group).Select(j => j * group * binSeconds).ToArray();
+                ys = Enumerable.Range(0, xs.Length).Select(j => ys.Skip(j * group).Take(group).Average()).ToArray();
+                drawnBin = Math.Max(drawnBin, group * binSeconds);
+            }
             lines.Add(new ChartLine(label, xs, ys));
             faults.AddRange(FaultsOf(point.Replications[0].Stats));
         }
         var shaded = faults.DistinctBy(f => (f.StartSeconds, f.EndSeconds, f.Label)).OrderBy(f => f.StartSeconds).ToList();
-        var caption = $"{what} (bins of {TimeAxis.Humanise(binSeconds)}), mean over each point's replications."
+        var caption = $"{what} (bins of {TimeAxis.Humanise(binSeconds)}), mean over each point's replications"
+            + (drawnBin > binSeconds ? $", averaged over {TimeAxis.Humanise(drawnBin)} for drawing." : ".")
             + (shaded.Count > 0 ? " Shaded: " + string.Join("; ", shaded.Select(f => $"{f.Label} at {TimeAxis.Humanise(f.StartSeconds)}" + (f.EndSeconds is { } e ? $" until {TimeAxis.Humanise(e)}" : ""))) + "." : "")
             + Omitted(omitted);
         return TimeSeriesChart.Build(name, title, yLabel, lines, shaded, caption);
@@ -313,6 +330,30 @@ public static class ChartCatalog
         return axes.FirstOrDefault(a => a == token || a == t)
             ?? axes.FirstOrDefault(a => PointSummary.ShortKey(a) == t)
             ?? axes.FirstOrDefault(a => a.Contains(t, StringComparison.Ordinal));
+    }
+
+    // ---- timelines --------------------------------------------------------------------------------
+
+    /// <summary>Items drawn per group on a timeline chart.</summary>
+    public const int TimelineItems = 30;
+
+    private static ChartImage? Timeline(string name, string token, ExperimentResult result, out string why)
+    {
+        var p = token.Replace('-', '_');
+        string start = $"{p}_start_s", end = $"{p}_end_s";
+        var groups = new List<TimelineGroup>();
+        foreach (var variant in result.Points.Select(x => x.Variant).Distinct().Take(MaxLines))
+        {
+            // The first replication of the variant's first point: the same seed, so the same trades, in every variant.
+            var run = result.Points.First(x => x.Variant == variant).Replications.FirstOrDefault();
+            if (run is null || !run.Metrics.Samples.TryGetValue(start, out var s) || !run.Metrics.Samples.TryGetValue(end, out var e)) continue;
+            var items = Enumerable.Range(0, Math.Min(Math.Min(s.Length, e.Length), TimelineItems)).Select(i => new TimelineItem(s[i], e[i])).ToList();
+            if (items.Count > 0) groups.Add(new TimelineGroup(variant, items));
+        }
+        if (groups.Count == 0) { why = $"no paired samples {start} and {end} were recorded"; return null; }
+        why = "";
+        return TimelineChart.Build(name, $"{Words(p)} timeline", groups,
+            $"The first {TimelineItems} items of the first replication per variant, from {start} to {end} (samples recorded in pairs).");
     }
 
     // ---- bars -------------------------------------------------------------------------------------

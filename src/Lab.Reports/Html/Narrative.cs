@@ -26,15 +26,18 @@ public static class Narrative
             var points = summary.Points.Where(p => p.Variant == variant).ToList();
             var parts = new List<string>();
             if (h.Throughput is { } tp)
-                parts.Add(Range(points, tp, m => m.Mean, tp.Contains("throughput", StringComparison.Ordinal) ? "throughput was" : $"{Words(tp)} was", "went from"));
+                parts.Add(Range(points, tp, m => m.Mean, tp.Contains("throughput", StringComparison.Ordinal) ? "throughput was" : $"{Words(tp)} averaged", "went from"));
             if (h.Latency is { } lat)
                 parts.Add(Range(points, lat, m => m.P99, $"p99 {Words(lat)} was", "grew from", median: (lat, "median")));
             if (h.Settlement is { } st)
                 parts.Add(Range(points, st, m => m.P50, $"the median {Words(st)} was", "went from", median: null)
                     + (points.Count == 1 ? $" (p99 {Headline.Format(st, points[0].Metrics.TryGetValue(st, out var m) ? m.P99 : double.NaN)})" : ""));
             parts.RemoveAll(p => p.Length == 0);
-            if (parts.Count > 0) sentences.Add($"{Capital(variant)}: {string.Join("; ", parts)}.");
+            // One variant needs no name ("Default: …" reads oddly).
+            if (parts.Count > 0) sentences.Add(variants.Count == 1 ? $"{Capital(string.Join("; ", parts))}." : $"{Capital(variant)}: {string.Join("; ", parts)}.");
         }
+
+        if (LiquiditySentence(summary) is { } liquidity) sentences.Add(liquidity);
 
         if (h.Throughput is null && h.Latency is null && h.Settlement is null)
         {
@@ -61,6 +64,27 @@ public static class Narrative
         return sentences;
     }
 
+    /// <summary>
+    /// "Members needed 3.3× more liquidity under on-chain than under t+1": the total of
+    /// <c>liquidity_needed</c> (or <c>liquidity_needed.&lt;member&gt;</c> summed over members) of each
+    /// variant's first point, largest against smallest; null with fewer than two variants or no such metric.
+    /// </summary>
+    private static string? LiquiditySentence(ExperimentSummary summary)
+    {
+        const string metric = "liquidity_needed";
+        var totals = summary.Points.GroupBy(p => p.Variant).Select(g =>
+        {
+            var p = g.First();
+            var total = p.Metrics.TryGetValue(metric, out var m) ? m.Mean
+                : p.Metrics.Where(kv => kv.Key.StartsWith(metric + ".", StringComparison.Ordinal)).Sum(kv => kv.Value.Mean);
+            return (Variant: g.Key, Total: total);
+        }).Where(t => t.Total > 0 && double.IsFinite(t.Total)).OrderBy(t => t.Total).ToList();
+        if (totals.Count < 2) return null;
+        var (low, high) = (totals[0], totals[^1]);
+        return $"Members needed {TimeAxis.Significant(high.Total / low.Total)}× more liquidity under {high.Variant} than under {low.Variant} "
+            + $"({TimeAxis.Significant(high.Total)} against {TimeAxis.Significant(low.Total)}, {metric} over all members).";
+    }
+
     /// <summary>"was 1,950 tx/s" for one point, "went from 1,950 tx/s at nodes=4 to 410 tx/s at nodes=64" across a sweep.</summary>
     private static string Range(List<PointSummary> points, string metric, Func<MetricSummary, double> pick, string lead, string verb,
         (string Metric, string Word)? median = null)
@@ -76,7 +100,10 @@ public static class Narrative
         }
         var first = having[0];
         var last = having[^1];
-        var subject = lead.EndsWith(" was", StringComparison.Ordinal) ? lead[..^4] : lead;
+        var subject = lead.EndsWith(" was", StringComparison.Ordinal) ? lead[..^4] : lead.EndsWith(" averaged", StringComparison.Ordinal) ? lead[..^9] : lead;
+        var (a, b) = (pick(first.Metrics[metric]), pick(last.Metrics[metric]));
+        // "grew" only when it did: the sentence must not contradict its own numbers.
+        if (verb == "grew from" && b < a) verb = "fell from";
         return $"{subject} {verb} {Headline.Format(metric, pick(first.Metrics[metric]))} at {At(first)} to {Headline.Format(metric, pick(last.Metrics[metric]))} at {At(last)}";
     }
 

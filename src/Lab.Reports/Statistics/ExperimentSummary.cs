@@ -11,12 +11,17 @@ public sealed record ExperimentSummary(string Experiment, ulong Seed, IReadOnlyL
     /// <summary>Findings listed per point; the rest are counted, not listed (the CSV keeps all of them).</summary>
     public const int FindingsPerPoint = 100;
 
+    /// <summary>
+    /// Whether <c>safety_violations</c> is derived for every run: once any run of the experiment has a
+    /// safety finding, so the points can be compared (a model can also record it itself to always have it).
+    /// </summary>
+    public static bool CountsSafety(ExperimentResult result) =>
+        result.Points.Any(p => p.Replications.Any(r =>
+            r.Metrics.Findings.Any(f => f.Kind.StartsWith(RunValues.SafetyFindingPrefix, StringComparison.Ordinal))));
+
     public static ExperimentSummary Of(ExperimentResult result)
     {
-        // safety_violations is reported for every run once any run of the experiment saw one, so the
-        // points can be compared (a model can also record it as a counter to always have it).
-        var countSafety = result.Points.Any(p => p.Replications.Any(r =>
-            r.Metrics.Findings.Any(f => f.Kind.StartsWith(RunValues.SafetyFindingPrefix, StringComparison.Ordinal))));
+        var countSafety = CountsSafety(result);
         var points = new List<PointSummary>(result.Points.Count);
         for (int i = 0; i < result.Points.Count; i++)
             points.Add(Summarise(i, result.Points[i], result.WarmupSeconds, countSafety));

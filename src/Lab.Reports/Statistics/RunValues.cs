@@ -39,7 +39,7 @@ public sealed class RunValues
         v.Values["messages_total"] = s.MessagesSent;
         v.Values["bytes_total"] = s.BytesSent;
         v.Values["messages_dropped"] = s.MessagesDropped;
-        if (s.CpuUtilisation.Count > 0) v.Values["cpu_utilisation"] = s.CpuUtilisation.Average();
+        if (s.CpuUtilisation.Count > 0) v.Values["cpu_utilisation"] = InOrderMean(s.CpuUtilisation);
 
         var m = run.Metrics;
         foreach (var (series, metric) in DerivedRates)
@@ -52,12 +52,23 @@ public sealed class RunValues
         {
             // A run that recorded no sample of this metric contributes nothing to it (n counts runs with samples).
             if (samples.Length == 0) continue;
-            v.Values[name] = samples.Average();
+            v.Values[name] = InOrderMean(samples);
             v.Samples[name] = samples;
         }
         foreach (var (name, value) in m.Counters) Override(v, name, value);
         foreach (var (name, value) in m.Scalars) Override(v, name, value);
         return v;
+    }
+
+    /// <summary>
+    /// Mean summed strictly left to right. LINQ's Sum/Average may vectorise, and a different summation
+    /// order on a machine with wider vectors would change the last bits of summary.json.
+    /// </summary>
+    public static double InOrderMean(IReadOnlyList<double> values)
+    {
+        double total = 0;
+        for (int i = 0; i < values.Count; i++) total += values[i];
+        return total / values.Count;
     }
 
     private static void Override(RunValues v, string name, double value)

@@ -29,6 +29,7 @@ public static class MetricsCsv
     /// <summary>File name → content, in file-name order.</summary>
     public static SortedDictionary<string, byte[]> Files(ExperimentResult result, ExperimentSummary summary)
     {
+        var countSafety = ExperimentSummary.CountsSafety(result);
         var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal)
         {
             ["series.csv"] = Tidy(result, (run, emit) =>
@@ -45,7 +46,7 @@ public static class MetricsCsv
             ["scalars.csv"] = Tidy(result, (run, emit) =>
             {
                 // The same per-run values the summary used (same warm-up and safety rules).
-                foreach (var (name, value) in RunValues.Of(run, result.WarmupSeconds, CountsSafety(summary)).Values)
+                foreach (var (name, value) in RunValues.Of(run, result.WarmupSeconds, countSafety).Values)
                     emit(name, "", Num(value));
             }),
             ["faults.csv"] = Tidy(result, (run, emit) =>
@@ -61,9 +62,6 @@ public static class MetricsCsv
         };
         return files;
     }
-
-    private static bool CountsSafety(ExperimentSummary summary) =>
-        summary.Points.Any(p => p.Metrics.ContainsKey("safety_violations"));
 
     /// <summary>At most <paramref name="cap"/> values, evenly spaced by index (deterministic, order kept).</summary>
     public static IEnumerable<double> Thin(double[] values, int cap)
