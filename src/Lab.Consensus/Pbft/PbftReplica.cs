@@ -82,7 +82,9 @@ public sealed class PbftReplica : IReplica
             case Commit c: OnCommit(ctx, sender, c); break;
             case Checkpoint cp: OnCheckpoint(ctx, sender, cp); break;
             case ViewChange vc: OnViewChange(ctx, sender, vc); break;
-            case NewView nv: OnNewView(ctx, sender, nv); break;
+            case NewView nv when sender == Primary(nv.View): OnNewView(ctx, nv); break;
+            case NewView: Reject(ctx); break;
+            case ForwardedNewView fnv: OnNewView(ctx, fnv.Inner); break;
             case StateRequest sr: OnStateRequest(ctx, sender, sr); break;
             case StateReply rep: OnStateReply(ctx, rep); break;
         }
@@ -430,13 +432,19 @@ public sealed class PbftReplica : IReplica
     private void OnViewChange(INodeContext ctx, int sender, ViewChange vc)
     {
         if (sender != vc.Replica) { Reject(ctx); return; }
-        if (vc.NewView == _s.View && _s.ViewActive && _s.LastNewView?.View == vc.NewView)
+        if (vc.NewView < _s.View || (vc.NewView == _s.View && _s.ViewActive))
         {
-            // It missed our new-view: send it again.
-            _out.Send(ctx, sender, _s.LastNewView, _s.LastNewView.SizeBytes(F));
+            // The sender is behind (its view-change retransmissions say so). Lossy links: help it along
+            // with the new-view it missed, or with our own view-change for its view.
+            if (_s.ViewActive && _s.LastNewView is { } last && last.View >= vc.NewView)
+            {
+                var fwd = new ForwardedNewView(last, Signature.By(_me));
+                _out.Send(ctx, sender, fwd, fwd.SizeBytes(F));
+            }
+            else if (_s.ViewChanges.TryGetValue(vc.NewView, out var old) && old.TryGetValue(_me, out var mine))
+                _out.Send(ctx, sender, mine, mine.SizeBytes(F));
             return;
         }
-        if (vc.NewView < _s.View || (vc.NewView == _s.View && _s.ViewActive)) return;
         Store(vc);
         // §4.5.2: f+1 replicas want a later view, so at least one honest one timed out: join the smallest.
         var later = _s.ViewChanges.Where(kv => kv.Key > _s.View).ToList();
@@ -455,7 +463,6 @@ public sealed class PbftReplica : IReplica
         var reissued = ComputeReissued(view, proof);
         var nv = new NewView(view, proof, reissued, Signature.By(_me));
         _s.NewViewSentFor = view;
-        _s.LastNewView = nv;
         _out.Multicast(ctx, nv, nv.SizeBytes(F));
         InstallNewView(ctx, nv);
     }
@@ -482,9 +489,9 @@ public sealed class PbftReplica : IReplica
         return o;
     }
 
-    private void OnNewView(INodeContext ctx, int sender, NewView nv)
+    private void OnNewView(INodeContext ctx, NewView nv)
     {
-        if (sender != Primary(nv.View)) { Reject(ctx); return; }
+        if (!nv.Sig.Valid || nv.Sig.Signer != Primary(nv.View)) { Reject(ctx); return; }
         if (nv.View < _s.View || (nv.View == _s.View && _s.ViewActive)) return;
         if (_o.Costs.Verify.Nanos > 0) ctx.ChargeCpu(_o.Costs.Verify * nv.Proof.Count);
         // Check the proof and recompute O: a faulty primary cannot drop or reorder prepared requests.
@@ -505,6 +512,7 @@ public sealed class PbftReplica : IReplica
         var view = nv.View;
         _s.View = view;
         _s.ViewActive = true;
+        _s.LastNewView = nv;
         ctx.Metrics.Add("view_changes");
         CancelViewTimer(ctx);
         foreach (var k in _s.ViewChanges.Keys.TakeWhile(k => k < view).ToList()) _s.ViewChanges.Remove(k);

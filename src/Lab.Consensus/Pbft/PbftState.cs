@@ -25,7 +25,7 @@ public sealed class PbftState
     public long NextSeq = 1;
     public int ConsecutiveViewChanges;
     public long NewViewSentFor = -1;
-    /// <summary>The new-view this replica sent as primary, re-sent to replicas that missed it.</summary>
+    /// <summary>The new-view of the current view, passed on to replicas that missed it.</summary>
     public NewView? LastNewView;
 
     public readonly SortedDictionary<long, Slot> Log = [];
