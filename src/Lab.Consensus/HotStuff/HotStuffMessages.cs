@@ -73,6 +73,16 @@ public sealed record NewView(long View, QuorumCert HighQc, int Replica, Signatur
     public int SizeBytes(int n) => 16 + Signature.SizeBytes + HighQc.SizeBytes(n);
 }
 
+/// <summary>
+/// Helps a replica that is behind (it sent a new-view for a view already over): the latest timeout
+/// certificate and highest QC this replica knows, as DiemBFT's SyncInfo.
+/// </summary>
+public sealed record SyncInfo(TimeoutCert? Tc, QuorumCert HighQc, Signature Sig) : IBftMessage
+{
+    public BftMessageKind Kind => BftMessageKind.ViewChange;
+    public int SizeBytes(int n) => 8 + Signature.SizeBytes + HighQc.SizeBytes(n) + (Tc?.SizeBytes(n) ?? 0);
+}
+
 /// <summary>Asks for a node (and its ancestors above <paramref name="AboveHeight"/>) that this replica missed.</summary>
 public sealed record BlockRequest(Hash Node, long AboveHeight, Signature Sig) : IBftMessage
 {

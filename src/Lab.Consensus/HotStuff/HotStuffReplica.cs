@@ -81,6 +81,7 @@ public sealed class HotStuffReplica : IReplica
             case Proposal p: OnProposal(ctx, sender, p); break;
             case Vote v: OnVote(ctx, sender, v); break;
             case NewView nv: OnNewView(ctx, sender, nv); break;
+            case SyncInfo si: OnSyncInfo(ctx, sender, si); break;
             case BlockRequest br: OnBlockRequest(ctx, sender, br); break;
             case BlockReply rep: OnBlockReply(ctx, sender, rep); break;
         }
@@ -90,9 +91,9 @@ public sealed class HotStuffReplica : IReplica
     {
         switch (state)
         {
-            case BatchTimeout b when b.View == _s.CurView:
+            case BatchTimeout b:
                 _batchTimer = TimerId.None;
-                TryPropose(ctx, force: true);
+                TryPropose(ctx, force: b.View == _s.CurView);
                 break;
             case ViewTimeout t when t.View == _s.CurView:
                 _viewTimer = TimerId.None;
@@ -165,9 +166,11 @@ public sealed class HotStuffReplica : IReplica
         return batch;
     }
 
+    /// <summary>The conflicting leaf: the first transaction replaced by a double spend. Derived from the
+    /// leader's id and the view, so colluders compute the same one.</summary>
     private HsNode Variant(HsNode a)
     {
-        var spend = new Transaction(TxId.For(_committee.NodeOf(_me), (1L << 39) + a.View), "double-spend", null, 256, SimTime.Zero);
+        var spend = new Transaction(TxId.For(_committee.NodeOf(Leader(a.View)), (1L << 39) + a.View), "double-spend", null, 256, SimTime.Zero);
         var txs = a.Block.Transactions.Count == 0 ? [spend] : a.Block.Transactions.Skip(1).Prepend(spend).ToList();
         return a with { Block = new Block(a.Height, a.Parent, txs, a.Block.Proposer) };
     }
@@ -316,9 +319,14 @@ public sealed class HotStuffReplica : IReplica
 
     private void OnLocalTimeout(INodeContext ctx)
     {
-        // Give up this view: no vote in it any more; tell everyone (the next leader included) our highest QC.
-        ctx.Metrics.Add("view_changes");
-        _s.ConsecutiveTimeouts++;
+        // Give up this view: no vote in it any more; tell everyone (the next leader included) our highest
+        // QC. While still in it, re-broadcast every base timeout (partitions drop messages).
+        if (_s.TimedOutView != _s.CurView)
+        {
+            ctx.Metrics.Add("view_changes");
+            _s.ConsecutiveTimeouts++;
+            _s.TimedOutView = _s.CurView;
+        }
         _s.LastVotedView = Math.Max(_s.LastVotedView, _s.CurView);
         var nv = new NewView(_s.CurView, _s.HighQc, _me, Signature.By(_me));
         _out.Multicast(ctx, nv, nv.SizeBytes(N));
@@ -333,7 +341,13 @@ public sealed class HotStuffReplica : IReplica
         if (_s.Nodes.ContainsKey(nv.HighQc.Node)) Update(ctx, nv.HighQc);
         else if (nv.HighQc.View > _s.HighQc.View)
             _out.Send(ctx, sender, new BlockRequest(nv.HighQc.Node, _s.Exec.Height, Signature.By(_me)), BlockRequest.SizeBytes);
-        if (nv.View < _s.CurView) return;
+        if (nv.View < _s.CurView)
+        {
+            // The sender is stuck in a view that is over: show it how it ended.
+            var sync = new SyncInfo(_tc is { } tc && tc.View >= nv.View ? tc : null, _s.HighQc, Signature.By(_me));
+            _out.Send(ctx, sender, sync, sync.SizeBytes(N));
+            return;
+        }
         RecordNewView(ctx, nv);
         // Bracha-style synchronisation: f+1 replicas are past our view, so an honest one is: join them.
         var ahead = _newViews.Where(kv => kv.Key > _s.CurView).SelectMany(kv => kv.Value.Keys.Select(r => (r, kv.Key)))
@@ -344,6 +358,15 @@ public sealed class HotStuffReplica : IReplica
             CancelViewTimer(ctx);
             OnLocalTimeout(ctx);
         }
+    }
+
+    private void OnSyncInfo(INodeContext ctx, int sender, SyncInfo si)
+    {
+        if (!si.HighQc.Valid) { Reject(ctx); return; }
+        if (_s.Nodes.ContainsKey(si.HighQc.Node)) Update(ctx, si.HighQc);
+        else if (si.HighQc.View > _s.HighQc.View)
+            _out.Send(ctx, sender, new BlockRequest(si.HighQc.Node, _s.Exec.Height, Signature.By(_me)), BlockRequest.SizeBytes);
+        if (si.Tc is { } tc && tc.View >= _s.CurView) OnTimeoutCert(ctx, tc);
     }
 
     private void RecordNewView(INodeContext ctx, NewView nv)
@@ -367,7 +390,7 @@ public sealed class HotStuffReplica : IReplica
     private void ArmViewTimer(INodeContext ctx)
     {
         if (_viewTimer != TimerId.None) return;
-        var doublings = Math.Min(_s.ConsecutiveTimeouts, _o.MaxBackoffDoublings);
+        var doublings = _s.TimedOutView == _s.CurView ? 0 : Math.Min(_s.ConsecutiveTimeouts, _o.MaxBackoffDoublings);
         _viewTimer = ctx.SetTimer(_o.ViewTimeout * (1L << doublings), new ViewTimeout(_s.CurView));
     }
 

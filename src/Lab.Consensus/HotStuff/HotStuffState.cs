@@ -22,6 +22,8 @@ public sealed class HotStuffState
     public HsNode Exec = HsNode.Genesis;
     public long ProposedView;
     public int ConsecutiveTimeouts;
+    /// <summary>The view this replica last gave up on (it re-broadcasts its new-view while still in it).</summary>
+    public long TimedOutView;
 
     public readonly SortedDictionary<long, Transaction> Mempool = [];
     public readonly Dictionary<TxId, long> MempoolIndex = [];

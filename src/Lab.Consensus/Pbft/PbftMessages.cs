@@ -56,6 +56,14 @@ public sealed record NewView(long View, IReadOnlyList<ViewChange> Proof, IReadOn
     public int SizeBytes(int f) => 16 + Signature.SizeBytes + Proof.Sum(v => v.SizeBytes(f)) + Reissued.Sum(p => p.SizeBytes);
 }
 
+/// <summary>A new-view passed on by another replica to one that missed it (it is self-certifying: the
+/// primary's signature and the 2f+1 view-changes inside).</summary>
+public sealed record ForwardedNewView(NewView Inner, Signature Sig) : IBftMessage
+{
+    public BftMessageKind Kind => BftMessageKind.ViewChange;
+    public int SizeBytes(int f) => 8 + Signature.SizeBytes + Inner.SizeBytes(f);
+}
+
 /// <summary>§4.3 state transfer: a replica behind a stable checkpoint asks for the batches it missed.</summary>
 public sealed record StateRequest(long AfterSeq, Signature Sig) : IBftMessage
 {

@@ -31,6 +31,7 @@ public sealed class PbftReplica : IReplica
 
     private sealed record BatchTimeout;
     private sealed record ViewTimeout;
+    private sealed record ResendViewChange(long View);
 
     public PbftReplica(int replica, PbftOptions options, BftCommittee committee, ByzantineRole role)
     {
@@ -49,6 +50,8 @@ public sealed class PbftReplica : IReplica
     public long LastExecuted => _s.LastExecuted;
     public long LowWatermark => _s.LowWatermark;
     public bool IsPrimary => Primary(_s.View) == _me;
+    /// <summary>The protocol state, for tests and observers (read between windows only).</summary>
+    public PbftState State => _s;
 
     private int F => _committee.F;
     private int Quorum => _committee.Quorum;
@@ -61,7 +64,8 @@ public sealed class PbftReplica : IReplica
         _app = _o.StateMachine();
         foreach (var b in _s.Executed) _app.Apply(b, ctx);
         if (_role.Is(ByzantineBehaviour.Silent)) return;
-        if (!_s.ViewActive || _s.Waiting.Count > 0) ArmViewTimer(ctx);
+        if (!_s.ViewActive) ctx.SetTimer(_o.ViewChangeTimeout, new ResendViewChange(_s.View));
+        if (_s.ViewActive ? _s.Waiting.Count > 0 : true) ArmViewTimer(ctx);
         TryCutBatch(ctx, force: false);
     }
 
@@ -78,7 +82,9 @@ public sealed class PbftReplica : IReplica
             case Commit c: OnCommit(ctx, sender, c); break;
             case Checkpoint cp: OnCheckpoint(ctx, sender, cp); break;
             case ViewChange vc: OnViewChange(ctx, sender, vc); break;
-            case NewView nv: OnNewView(ctx, sender, nv); break;
+            case NewView nv when sender == Primary(nv.View): OnNewView(ctx, nv); break;
+            case NewView: Reject(ctx); break;
+            case ForwardedNewView fnv: OnNewView(ctx, fnv.Inner); break;
             case StateRequest sr: OnStateRequest(ctx, sender, sr); break;
             case StateReply rep: OnStateReply(ctx, rep); break;
         }
@@ -96,6 +102,12 @@ public sealed class PbftReplica : IReplica
                 _viewTimer = TimerId.None;
                 // §4.5.2: waited too long for a request (or for the new view): move to the next view.
                 StartViewChange(ctx, _s.View + 1);
+                break;
+            case ResendViewChange r when !_s.ViewActive && r.View == _s.View:
+                // Links lose messages: keep re-sending our view-change while waiting for the new view.
+                if (_s.ViewChanges.TryGetValue(_s.View, out var mine) && mine.TryGetValue(_me, out var vc))
+                    _out.Multicast(ctx, vc, vc.SizeBytes(F));
+                ctx.SetTimer(_o.ViewChangeTimeout, r);
                 break;
             case BftOutbox.Delayed d:
                 _out.Release(ctx, d);
@@ -121,7 +133,7 @@ public sealed class PbftReplica : IReplica
             // A backup relays the request to the primary and starts its timer (§4.5.2).
             foreach (var node in _committee.Instances(Primary(_s.View))) ctx.Send(node, new ClientRequest(tx), tx.SizeBytes + 32);
         }
-        ArmViewTimer(ctx);
+        if (_s.ViewActive) ArmViewTimer(ctx);
     }
 
     // ---- §4.2 normal case: the primary orders a batch ----
@@ -294,14 +306,17 @@ public sealed class PbftReplica : IReplica
         for (int i = 0; i < batch.Transactions.Count; i++)
         {
             var tx = batch.Transactions[i];
+            _s.Assigned.Remove(tx.Id);
             if (!_s.ExecutedTx.TryAdd(tx.Id, seq)) continue; // executed before: at most once
             if (_s.WaitingIndex.Remove(tx.Id, out var arrival)) _s.Waiting.Remove(arrival);
-            _s.Assigned.Remove(tx.Id);
             Reply(ctx, tx, seq, i < outcomes.Count ? outcomes[i] : null);
         }
         // §4.5.2: stop the timer when no longer waiting; restart it if waiting for another request.
-        CancelViewTimer(ctx);
-        if (_s.Waiting.Count > 0) ArmViewTimer(ctx);
+        if (_s.ViewActive)
+        {
+            CancelViewTimer(ctx);
+            if (_s.Waiting.Count > 0) ArmViewTimer(ctx);
+        }
         if (seq % _o.CheckpointInterval == 0 && seq > _s.LowWatermark) SendCheckpoint(ctx, seq);
     }
 
@@ -395,10 +410,17 @@ public sealed class PbftReplica : IReplica
         var vc = new ViewChange(newView, _s.LowWatermark, _s.StableState, prepared, _me, Signature.By(_me));
         Store(vc);
         _out.Multicast(ctx, vc, vc.SizeBytes(F));
-        // The timer now waits for the new view, twice as long each consecutive time (§4.5.2).
+        // §4.5.2: the timer for the new view starts only once 2f+1 replicas want it (so a replica
+        // alone does not race ahead through views), and is twice as long each consecutive time.
         CancelViewTimer(ctx);
-        ArmViewTimer(ctx);
+        ArmViewChangeTimer(ctx);
+        ctx.SetTimer(_o.ViewChangeTimeout, new ResendViewChange(newView));
         TryNewView(ctx, newView);
+    }
+
+    private void ArmViewChangeTimer(INodeContext ctx)
+    {
+        if (!_s.ViewActive && _s.ViewChanges.TryGetValue(_s.View, out var vcs) && vcs.Count >= Quorum) ArmViewTimer(ctx);
     }
 
     private void Store(ViewChange vc)
@@ -410,12 +432,25 @@ public sealed class PbftReplica : IReplica
     private void OnViewChange(INodeContext ctx, int sender, ViewChange vc)
     {
         if (sender != vc.Replica) { Reject(ctx); return; }
-        if (vc.NewView < _s.View || (vc.NewView == _s.View && _s.ViewActive)) return;
+        if (vc.NewView < _s.View || (vc.NewView == _s.View && _s.ViewActive))
+        {
+            // The sender is behind (its view-change retransmissions say so). Lossy links: help it along
+            // with the new-view it missed, or with our own view-change for its view.
+            if (_s.ViewActive && _s.LastNewView is { } last && last.View >= vc.NewView)
+            {
+                var fwd = new ForwardedNewView(last, Signature.By(_me));
+                _out.Send(ctx, sender, fwd, fwd.SizeBytes(F));
+            }
+            else if (_s.ViewChanges.TryGetValue(vc.NewView, out var old) && old.TryGetValue(_me, out var mine))
+                _out.Send(ctx, sender, mine, mine.SizeBytes(F));
+            return;
+        }
         Store(vc);
         // §4.5.2: f+1 replicas want a later view, so at least one honest one timed out: join the smallest.
         var later = _s.ViewChanges.Where(kv => kv.Key > _s.View).ToList();
         var replicas = later.SelectMany(kv => kv.Value.Keys).Where(r => r != _me).Distinct().Count();
         if (replicas >= F + 1) StartViewChange(ctx, later[0].Key);
+        ArmViewChangeTimer(ctx);
         TryNewView(ctx, vc.NewView);
     }
 
@@ -454,9 +489,9 @@ public sealed class PbftReplica : IReplica
         return o;
     }
 
-    private void OnNewView(INodeContext ctx, int sender, NewView nv)
+    private void OnNewView(INodeContext ctx, NewView nv)
     {
-        if (sender != Primary(nv.View)) { Reject(ctx); return; }
+        if (!nv.Sig.Valid || nv.Sig.Signer != Primary(nv.View)) { Reject(ctx); return; }
         if (nv.View < _s.View || (nv.View == _s.View && _s.ViewActive)) return;
         if (_o.Costs.Verify.Nanos > 0) ctx.ChargeCpu(_o.Costs.Verify * nv.Proof.Count);
         // Check the proof and recompute O: a faulty primary cannot drop or reorder prepared requests.
@@ -477,6 +512,7 @@ public sealed class PbftReplica : IReplica
         var view = nv.View;
         _s.View = view;
         _s.ViewActive = true;
+        _s.LastNewView = nv;
         ctx.Metrics.Add("view_changes");
         CancelViewTimer(ctx);
         foreach (var k in _s.ViewChanges.Keys.TakeWhile(k => k < view).ToList()) _s.ViewChanges.Remove(k);

@@ -25,6 +25,8 @@ public sealed class PbftState
     public long NextSeq = 1;
     public int ConsecutiveViewChanges;
     public long NewViewSentFor = -1;
+    /// <summary>The new-view of the current view, passed on to replicas that missed it.</summary>
+    public NewView? LastNewView;
 
     public readonly SortedDictionary<long, Slot> Log = [];
     public readonly SortedDictionary<long, Dictionary<Hash, SortedSet<int>>> CheckpointVotes = [];

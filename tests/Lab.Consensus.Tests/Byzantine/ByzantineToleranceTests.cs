@@ -1,0 +1,58 @@
+using Lab.Consensus.Byzantine;
+using Lab.Consensus.HotStuff;
+using Lab.Consensus.Pbft;
+using Lab.Sim.Network;
+using Lab.Sim.Time;
+
+namespace Lab.Consensus.Tests.Byzantine;
+
+public class ByzantineToleranceTests
+{
+    private const int Seeds = 100;
+
+    public static TheoryData<string, ByzantineBehaviour> Cases()
+    {
+        var data = new TheoryData<string, ByzantineBehaviour>();
+        foreach (var protocol in new[] { "pbft", "hotstuff", "hotstuff-2chain" })
+            foreach (var b in Enum.GetValues<ByzantineBehaviour>().Where(b => b != ByzantineBehaviour.Honest))
+                data.Add(protocol, b);
+        return data;
+    }
+
+    internal static BftWorld World(string protocol, IReadOnlyList<ByzantineSpec> byzantine, double stopAt, int n = 4)
+    {
+        var world = new BftWorldOptions
+        {
+            Clients = 2,
+            Byzantine = byzantine,
+            Client = new BftClientOptions { RatePerSecond = 40, RetransmitTimeout = Duration.FromMillis(300), StopAt = SimTime.Zero + Duration.FromSeconds(stopAt) },
+        };
+        return protocol switch
+        {
+            "pbft" => PbftWorld.Build(new PbftOptions { Replicas = n, CheckpointInterval = 8, WatermarkWindow = 16, MaxBatch = 200, ViewChangeTimeout = Duration.FromMillis(200), MaxBackoffDoublings = 3 }, world),
+            _ => HotStuffWorld.Build(new HotStuffOptions { Replicas = n, MaxBatch = 200, ViewTimeout = Duration.FromMillis(200), MaxBackoffDoublings = 3, TwoChain = protocol == "hotstuff-2chain" }, world),
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    [Trait("Category", "Slow")]
+    public void f_Byzantine_replicas_with_random_partitions_never_break_safety_and_commits_resume(string protocol, ByzantineBehaviour behaviour)
+    {
+        var network = new NetworkSpec { Jitter = new Lab.Sim.Distributions.Uniform(0.005, 0.015) };
+        double rejected = 0;
+        for (ulong seed = 1; seed <= Seeds; seed++)
+        {
+            // The Byzantine replica leads view 0 (PBFT) / view 4 (HotStuff: n0 leads views 4, 8, ...).
+            var spec = new ByzantineSpec(0, behaviour, WithholdDelay: seed % 2 == 0 ? Duration.FromMillis(50) : null);
+            var faults = RandomFaults.Schedule(seed, 4, 0, behaviour == ByzantineBehaviour.Twin, faultsEnd: 4);
+            var run = BftRun.Create(World(protocol, [spec], stopAt: 6), network, Duration.FromSeconds(14), seed, faults).Run();
+            Assert.True(run.Metrics["safety_violations"] == 0, $"seed {seed}: {run.World.Safety.Violations.FirstOrDefault()?.Description}");
+            // Liveness after the network stabilises: every request is answered by f+1 replicas.
+            var m = run.Result!.Metrics;
+            Assert.True(m.Counter("submitted_tx") == m.Counter("committed_tx"), $"seed {seed}: {m.Counter("committed_tx")} of {m.Counter("submitted_tx")} committed");
+            rejected += run.Metrics["rejected_messages"];
+        }
+        if (behaviour == ByzantineBehaviour.Forge) Assert.True(rejected > 0);
+    }
+}
