@@ -106,7 +106,10 @@ public class RunnerTests
         File.WriteAllText(Path.Combine(dir, "v.yaml"), "name: v\nchain: { protocol: violator, nodes: 2 }\nduration: 1s\n");
         var d = new Diagnostics();
         var e = new ExperimentLoader(registry).Load(Path.Combine(dir, "v.yaml"), [], d)!;
-        Assert.Throws<SafetyViolationException>(() => new ExperimentRunner(registry).Run(e, 1));
+        var stopped = Assert.Throws<ExperimentStoppedException>(() => new ExperimentRunner(registry).Run(e, 1));
+        Assert.IsType<SafetyViolationException>(stopped.Reason);
+        Assert.Contains("forked", stopped.Reason.Message);
+        Assert.Equal(2, stopped.Completed!.Points[0].Replications[0].Metrics.Scalars["safety_violations"]);
         var expected = new ExperimentLoader(registry).Load(Path.Combine(dir, "v.yaml"), ["expect.safety=violated"], d)!;
         var r = new ExperimentRunner(registry).Run(expected, 1);
         Assert.Equal(2, r.Points[0].Replications[0].Metrics.Scalars["safety_violations"]);
