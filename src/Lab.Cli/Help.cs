@@ -34,7 +34,7 @@ public static class Help
         c.WriteLine("DIR/<experiment>/<run-id>/ (DIR defaults to ./results). The folder's path is the last line printed.");
         c.WriteLine();
         var t = new Table().NoBorder().HideHeaders().AddColumn("").AddColumn("");
-        t.AddRow("--set key=value", "override any key (repeatable); values are YAML: --set outputs.charts=[a,b]");
+        t.AddRow("--set key=value", "override any key (repeatable); values are YAML: --set outputs.charts=[[a,b]]");
         t.AddRow("--seed N", "root seed (same as --set seed=N)");
         t.AddRow("--out DIR", "write under DIR instead of ./results");
         t.AddRow("--parallel N", $"runs at once (default: the number of cores, here {Environment.ProcessorCount}); results are identical for any N");

@@ -38,32 +38,53 @@ public static class RunCommand
         if (!quiet && app.Interactive) outcome = LiveProgress.Run(app.Output, runs, p => runner.Run(experiment, parallel, p, cancel));
         else outcome = Capture(() => runner.Run(experiment, parallel, quiet ? null : new PlainProgress(app.Output, runs), cancel));
 
-        switch (outcome.Error)
+        var result = outcome.Result;
+        string? stoppedBy = null;
+        var exit = ExitCode.Ok;
+        if (outcome.Error is ExperimentStoppedException stopped)
         {
-            case null: break;
-            case OperationCanceledException:
-                app.Errors.MarkupLine("[yellow]interrupted[/]: stopped before all runs finished; no results folder was written.");
-                return ExitCode.Cancelled;
-            case SafetyViolationException s:
-                app.Errors.MarkupLine($"[red]safety violated:[/] {Markup.Escape(s.Message)}");
-                return ExitCode.SafetyViolated;
-            case RunFailedException f:
-                app.Errors.MarkupLine($"[red]run failed:[/] {Markup.Escape(f.Message)}");
-                if (f.InnerException?.StackTrace is { } trace) app.Errors.Profile.Out.Writer.WriteLine(trace);
-                return ExitCode.RunFailed;
-            default:
-                throw outcome.Error;
+            (stoppedBy, exit) = stopped.Reason switch
+            {
+                OperationCanceledException => ("interrupted (Ctrl-C)", ExitCode.Cancelled),
+                SafetyViolationException => ("unexpected safety violation", ExitCode.SafetyViolated),
+                _ => ("a run failed", ExitCode.RunFailed),
+            };
+            switch (stopped.Reason)
+            {
+                case OperationCanceledException:
+                    app.Errors.MarkupLine("[yellow]interrupted[/]: stopped before all runs finished.");
+                    break;
+                case SafetyViolationException s:
+                    app.Errors.MarkupLine($"[red]safety violated:[/] {Markup.Escape(s.Message)}");
+                    break;
+                case RunFailedException f:
+                    app.Errors.MarkupLine($"[red]run failed:[/] {Markup.Escape(f.Message)}");
+                    if (f.InnerException?.StackTrace is { } trace) app.Errors.Profile.Out.Writer.WriteLine(trace);
+                    break;
+            }
+            result = stopped.Completed;
+            if (result is null)
+            {
+                app.Errors.WriteLine("No variant/point finished all its replications; no results folder was written.");
+                return exit;
+            }
+            app.Errors.WriteLine($"Keeping the {result.Points.Count} point(s) that finished, in a folder marked incomplete.");
         }
 
         string folder;
         try
         {
-            folder = ResultStore.Write(experiment, outcome.Result!, outRoot, new RunInfo(started, DateTimeOffset.UtcNow, parallel), app.Report);
+            folder = ResultStore.Write(experiment, result!, outRoot, new RunInfo(started, DateTimeOffset.UtcNow, parallel), app.Report, stoppedBy);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             app.Errors.MarkupLine($"[red]writing the results failed:[/] {Markup.Escape(e.GetType().Name + ": " + e.Message)}");
             return ExitCode.RunFailed;
+        }
+        if (stoppedBy is not null)
+        {
+            app.Output.Profile.Out.Writer.WriteLine(folder);
+            return exit;
         }
         if (!quiet) app.Output.MarkupLine($"[green]done[/] in {(DateTimeOffset.UtcNow - started).TotalSeconds:0.0}s; results:");
         app.Output.Profile.Out.Writer.WriteLine(folder);
@@ -75,6 +96,6 @@ public static class RunCommand
     public static ExperimentResultOrError Capture(Func<Lab.Reports.ExperimentResult> run)
     {
         try { return new(run(), null); }
-        catch (Exception e) when (e is OperationCanceledException or SafetyViolationException or RunFailedException) { return new(null, e); }
+        catch (ExperimentStoppedException e) { return new(null, e); }
     }
 }

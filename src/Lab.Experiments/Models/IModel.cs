@@ -30,6 +30,8 @@ public sealed record MetricInfo(string Name, string Description);
 /// replications, variants and sweeps are handled centrally. Safety: record violations with
 /// <c>Metrics.Add("safety_violations")</c> and <c>Metrics.Note("safety", text)</c>; the runner fails the
 /// experiment with exit code 3 unless it says <c>expect.safety: violated</c>.
+/// Runs execute on several threads at once: keep the model object stateless (all run state lives in
+/// what <see cref="Build"/> returns), and draw randomness only from the node contexts' seeded streams.
 /// </summary>
 public interface IModel
 {

@@ -41,7 +41,9 @@ public sealed class NetworkPresets(IReadOnlyList<string> searchDirectories)
 
     /// <summary>The preset's network keys (as <c>network.*</c> paths), or null after reporting why not.</summary>
     public Dictionary<string, ConfigValue>? Load(string reference, SourceMark at, string baseDirectory, ExperimentSchema schema, Diagnostics diagnostics) =>
-        Load(reference, at, baseDirectory, schema, diagnostics, [], baseDirectory);
+        Load(reference, _origin = at, baseDirectory, schema, diagnostics, [], baseDirectory);
+
+    private SourceMark _origin;
 
     /// <param name="displayRoot">Preset files are named relative to the experiment's folder in messages.</param>
     private Dictionary<string, ConfigValue>? Load(string reference, SourceMark at, string baseDirectory, ExperimentSchema schema, Diagnostics diagnostics, List<string> chain, string displayRoot)
@@ -72,7 +74,8 @@ public sealed class NetworkPresets(IReadOnlyList<string> searchDirectories)
         if (chain.Contains(path))
         {
             var cycle = chain.Skip(chain.IndexOf(path)).Append(path).Select(Path.GetFileName);
-            diagnostics.Error(at, "network.preset", "circular preset reference: " + string.Join(" → ", cycle));
+            // Reported where the experiment names the first preset: that is the file the user is editing.
+            diagnostics.Error(chain.Count > 0 ? _origin : at, "network.preset", "circular preset reference: " + string.Join(" → ", cycle));
             return null;
         }
         if (_cache.TryGetValue(path, out var cached)) return cached;

@@ -22,11 +22,13 @@ public static class ResultStore
 {
     public static string LabVersion => typeof(ResultStore).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
-    public static string Write(Experiment experiment, ExperimentResult result, string root, RunInfo info, ReportFiles report)
+    /// <param name="stoppedBy">Null for a complete experiment; otherwise why it stopped early (the folder
+    /// then holds only the points that finished, its name ends in <c>-incomplete</c>).</param>
+    public static string Write(Experiment experiment, ExperimentResult result, string root, RunInfo info, ReportFiles report, string? stoppedBy = null)
     {
         var parent = Path.Combine(Path.GetFullPath(root), experiment.Name);
         Directory.CreateDirectory(parent);
-        var runId = info.Started.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-seed" + experiment.Seed;
+        var runId = info.Started.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-seed" + experiment.Seed + (stoppedBy is null ? "" : "-incomplete");
         var temp = Path.Combine(parent, $".incomplete-{runId}-{Environment.ProcessId}");
         if (Directory.Exists(temp)) Directory.Delete(temp, true);
         Directory.CreateDirectory(temp);
@@ -35,9 +37,11 @@ public static class ResultStore
             File.WriteAllText(Path.Combine(temp, "experiment.yaml"), experiment.SourceText);
             File.WriteAllText(Path.Combine(temp, "resolved.yaml"), experiment.ResolvedYaml);
             var commit = GitCommit();
-            var manifest = Manifest(experiment, info, commit);
+            var manifest = Manifest(experiment, result, info, commit, stoppedBy);
             File.WriteAllText(Path.Combine(temp, "manifest.json"), manifest);
-            report(result, temp, Provenance(experiment, info, commit));
+            var provenance = Provenance(experiment, info, commit);
+            if (stoppedBy is not null) provenance.Add(new("status", $"INCOMPLETE: {stoppedBy}; {result.Points.Count} of {experiment.Points.Count} points finished"));
+            report(result, temp, provenance);
             for (int n = 1; ; n++)
             {
                 var final = Path.Combine(parent, n == 1 ? runId : $"{runId}-{n}");
@@ -57,7 +61,7 @@ public static class ResultStore
     public static string ConfigHash(Experiment e) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(e.ResolvedYaml)));
 
-    private static string Manifest(Experiment e, RunInfo info, string? commit)
+    private static string Manifest(Experiment e, ExperimentResult result, RunInfo info, string? commit, string? stoppedBy)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -72,6 +76,12 @@ public static class ResultStore
             w.WriteNumber("points", e.Points.Count);
             w.WriteNumber("replications", e.Replications);
             w.WriteNumber("runs", e.Points.Count * e.Replications);
+            w.WriteBoolean("complete", stoppedBy is null);
+            if (stoppedBy is not null)
+            {
+                w.WriteString("stopped_by", stoppedBy);
+                w.WriteNumber("points_finished", result.Points.Count);
+            }
             w.WriteNumber("parallel", info.Parallel);
             w.WriteString("started_utc", info.Started.UtcDateTime.ToString("o", CultureInfo.InvariantCulture));
             w.WriteString("finished_utc", info.Finished.UtcDateTime.ToString("o", CultureInfo.InvariantCulture));

@@ -32,13 +32,19 @@ public sealed class ExperimentRunner(ModelRegistry registry)
                 if (i >= runs.Count) return;
                 try
                 {
-                    results[i] = RunOne(experiment, runs[i], mode, progress, stop.Token);
+                    var rep = RunOne(experiment, runs[i], mode, progress, stop.Token);
+                    results[i] = rep;
+                    if (UnexpectedViolation(experiment, runs[i], rep) is { } violation)
+                    {
+                        Interlocked.CompareExchange(ref failure, violation, null);
+                        stop.Cancel();
+                        return;
+                    }
                 }
                 catch (OperationCanceledException) { return; }
                 catch (Exception e)
                 {
-                    var f = e as SafetyViolationException ?? (Exception)new RunFailedException(runs[i], e);
-                    Interlocked.CompareExchange(ref failure, f, null);
+                    Interlocked.CompareExchange(ref failure, new RunFailedException(runs[i], e), null);
                     stop.Cancel();
                     return;
                 }
@@ -53,15 +59,26 @@ public sealed class ExperimentRunner(ModelRegistry registry)
             foreach (var t in threads) t.Start();
             foreach (var t in threads) t.Join();
         }
-        if (failure is not null) throw failure;
-        cancel.ThrowIfCancellationRequested();
-
-        var points = experiment.Points.Select(p => new PointResult
+        if (failure is not null || cancel.IsCancellationRequested)
         {
-            Variant = p.Variant,
-            Parameters = p.Parameters,
-            Replications = [.. Enumerable.Range(0, experiment.Replications).Select(r => results[p.Index * experiment.Replications + r]!)],
-        }).ToList();
+            var completed = Assemble(experiment, results);
+            throw new ExperimentStoppedException(failure ?? new OperationCanceledException(cancel), completed.Points.Count > 0 ? completed : null);
+        }
+        return Assemble(experiment, results);
+    }
+
+    /// <summary>The result of every point whose replications all finished, in plan order.</summary>
+    private static ExperimentResult Assemble(Experiment experiment, ReplicationResult?[] results)
+    {
+        var n = experiment.Replications;
+        var points = experiment.Points
+            .Where(p => Enumerable.Range(0, n).All(r => results[p.Index * n + r] is not null))
+            .Select(p => new PointResult
+            {
+                Variant = p.Variant,
+                Parameters = p.Parameters,
+                Replications = [.. Enumerable.Range(0, n).Select(r => results[p.Index * n + r]!)],
+            }).ToList();
         return new ExperimentResult
         {
             Name = experiment.Name,
@@ -116,9 +133,6 @@ public sealed class ExperimentRunner(ModelRegistry registry)
         var violations = Math.Max(m.Counter("safety_violations"), m.Findings.Count(f => f.Kind == "safety"));
         m.Scalars["safety_violations"] = violations;
         progress?.Finished(run);
-        if (violations > 0 && experiment.ExpectedSafety != "violated")
-            throw new SafetyViolationException(run, [.. m.Findings.Where(f => f.Kind == "safety").Select(f => $"at {f.At}: {f.Text}")
-                                                      .DefaultIfEmpty($"{violations} violation(s) counted")]);
         return new ReplicationResult
         {
             Index = run.Replication,
@@ -127,6 +141,16 @@ public sealed class ExperimentRunner(ModelRegistry registry)
             Metrics = m,
             Nodes = [.. result.Nodes.All.Select(n => (result.Nodes.Name(n), result.Nodes[n].Kind))],
         };
+    }
+
+    /// <summary>A violation is a failure unless the experiment says <c>expect.safety: violated</c>.</summary>
+    public static SafetyViolationException? UnexpectedViolation(Experiment experiment, RunSpec run, ReplicationResult rep)
+    {
+        var m = rep.Metrics;
+        var violations = m.Scalars.GetValueOrDefault("safety_violations");
+        if (violations == 0 || experiment.ExpectedSafety == "violated") return null;
+        return new SafetyViolationException(run, [.. m.Findings.Where(f => f.Kind == "safety").Select(f => $"at {f.At}: {f.Text}")
+                                                   .DefaultIfEmpty($"{violations} violation(s) counted")]);
     }
 
     private static string Describe(Diagnostics d) => string.Join("\n", d.Sorted());

@@ -14,3 +14,14 @@ public sealed class SafetyViolationException(RunSpec run, IReadOnlyList<string> 
 {
     public RunSpec Run { get; } = run;
 }
+
+/// <summary>
+/// The experiment stopped early (<see cref="Reason"/>: a <see cref="RunFailedException"/>, a
+/// <see cref="SafetyViolationException"/> or an <see cref="OperationCanceledException"/>).
+/// <see cref="Completed"/> holds the points whose replications all finished, if any, so they can be kept.
+/// </summary>
+public sealed class ExperimentStoppedException(Exception reason, Lab.Reports.ExperimentResult? completed) : Exception(reason.Message, reason)
+{
+    public Exception Reason { get; } = reason;
+    public Lab.Reports.ExperimentResult? Completed { get; } = completed;
+}

@@ -117,7 +117,7 @@ public sealed class ExperimentSchema
             var format = k.Allowed is not null ? "" : k.Type.Format;
             var limits = new List<string>();
             if (k.Required) limits.Add("required");
-            var def = k.Default is null ? (k.Required ? "required" : "—") : $"`{k.Default}`";
+            var def = k.Default is null ? (k.Required ? "required" : "—") : k.Default.Length == 0 ? "`\"\"`" : $"`{k.Default}`";
             sb.Append($"| `{k.Path}` | {Escape(type)} | {Escape(format)} | {Escape(def)} | {Escape(k.Description)} |\n");
         }
         sb.Append('\n');

@@ -131,7 +131,9 @@ public sealed class ScalarType<T>(string name, string format, Func<string, Schem
         if (key.Allowed is { } allowed && !allowed.Contains(s.Value, StringComparer.Ordinal))
         {
             var hint = Suggest.Closest(s.Value, allowed);
-            ctx.Error(s.Mark, $"'{s.Value}' is not one of: {string.Join(", ", allowed)}" + (hint is null ? "" : $"; did you mean '{hint}'?"));
+            ctx.Error(s.Mark, allowed.Count == 0
+                ? $"'{s.Value}' is not available: none are registered yet"
+                : $"'{s.Value}' is not one of: {string.Join(", ", allowed)}" + (hint is null ? "" : $"; did you mean '{hint}'?"));
             return null;
         }
         if (jsonType is "integer" or "number" or "boolean" && s.Quoted)

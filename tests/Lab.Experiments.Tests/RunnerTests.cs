@@ -1,0 +1,139 @@
+using Lab.Experiments.Models;
+using Lab.Experiments.Results;
+using Lab.Experiments.Running;
+using Lab.Experiments.Validation;
+using Lab.Reports;
+
+namespace Lab.Experiments.Tests;
+
+public class RunnerTests
+{
+    private static Experiment Demo(params string[] sets)
+    {
+        var d = new Diagnostics();
+        var file = Path.Combine(TestModels.RepositoryRoot(), "scenarios", "demo", "gossip.yaml");
+        return new ExperimentLoader(ModelRegistry.Default).Load(file, sets, d) ?? throw new InvalidOperationException(string.Join("\n", d.Sorted()));
+    }
+
+    /// <summary>Everything a report is made from, as text: equal text ⇒ equal summary and CSVs.</summary>
+    private static string Fingerprint(ExperimentResult r)
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var p in r.Points)
+            foreach (var rep in p.Replications)
+            {
+                sb.Append($"{p.Variant} {rep.Index} {rep.Seed} {rep.Stats.EventsProcessed} {rep.Stats.MessagesSent} {rep.Stats.MessagesDropped} {rep.Stats.FinalTime}\n");
+                foreach (var (k, v) in rep.Metrics.Counters) sb.Append($"c {k} {v:R}\n");
+                foreach (var (k, v) in rep.Metrics.Scalars) sb.Append($"s {k} {v:R}\n");
+                foreach (var (k, v) in rep.Metrics.Samples) sb.Append($"x {k} {string.Join(",", v.Select(x => x.ToString("R")))}\n");
+                foreach (var (k, v) in rep.Metrics.Series) sb.Append($"t {k} {string.Join(",", v.Select(x => x.ToString("R")))}\n");
+                foreach (var f in rep.Stats.Faults) sb.Append($"f {f.Start} {f.End} {f.Description}\n");
+            }
+        return sb.ToString();
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void The_gossip_demo_gives_identical_results_on_one_and_two_threads()
+    {
+        var e = Demo("duration=30s", "faults=[{at: 10s, partition: [hong-kong], for: 10s}]");
+        var runner = new ExperimentRunner(ModelRegistry.Default);
+        var one = runner.Run(e, parallel: 1);
+        var two = runner.Run(e, parallel: 2);
+        Assert.Equal(Fingerprint(one), Fingerprint(two));
+        Assert.True(one.Points[0].Replications[0].Metrics.Samples["rumour_latency_s"].Length > 100);
+    }
+
+    [Fact]
+    public void Replications_differ_and_the_partition_shows_in_the_data()
+    {
+        var e = Demo("duration=30s", "faults=[{at: 10s, partition: [hong-kong], for: 10s}]");
+        var r = new ExperimentRunner(ModelRegistry.Default).Run(e, parallel: 1);
+        var reps = r.Points[0].Replications;
+        Assert.Equal(3, reps.Count);
+        Assert.NotEqual(reps[0].Metrics.Counter("rumours_originated"), reps[1].Metrics.Counter("rumours_originated"));
+        Assert.Single(reps[0].Stats.Faults);
+        Assert.Contains("partition", reps[0].Stats.Faults[0].Description);
+        // During the partition a rumour reaches only its own side: coverage drops below 1.
+        Assert.InRange(reps[0].Metrics.Scalars["rumour_coverage"], 0.5, 0.99);
+        Assert.Equal(0, reps[0].Metrics.Scalars["safety_violations"]);
+    }
+
+    [Fact]
+    public void Results_go_to_a_new_folder_with_the_verbatim_file_and_are_never_overwritten()
+    {
+        var e = Demo("duration=5s", "replications=1", "faults=[]");
+        var result = new ExperimentRunner(ModelRegistry.Default).Run(e, parallel: 1);
+        var root = Directory.CreateTempSubdirectory("lab-results").FullName;
+        var info = new RunInfo(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), new DateTimeOffset(2026, 1, 2, 3, 4, 6, TimeSpan.Zero), 1);
+        var seen = new List<string>();
+        void Fake(ExperimentResult r, string folder, IReadOnlyList<KeyValuePair<string, string>> provenance)
+        {
+            seen.Add(folder);
+            Assert.Contains(provenance, p => p.Key == "seed");
+            File.WriteAllText(Path.Combine(folder, "summary.json"), "{}");
+        }
+        var first = ResultStore.Write(e, result, root, info, Fake);
+        var second = ResultStore.Write(e, result, root, info, Fake);
+        Assert.NotEqual(first, second);
+        Assert.Equal(Path.Combine(root, "gossip-partition", "20260102-030405-seed1"), first);
+        Assert.Equal(File.ReadAllText(Path.Combine(TestModels.RepositoryRoot(), "scenarios", "demo", "gossip.yaml")), File.ReadAllText(Path.Combine(first, "experiment.yaml")));
+        Assert.Contains("duration: 5s", File.ReadAllText(Path.Combine(first, "resolved.yaml")));
+        Assert.Contains("\"config_hash\": \"sha256:", File.ReadAllText(Path.Combine(first, "manifest.json")));
+        Assert.True(File.Exists(Path.Combine(first, "summary.json")));
+        Assert.DoesNotContain(seen, f => f == first);   // the writer saw the temporary folder
+        Assert.Equal(2, Directory.GetDirectories(Path.Combine(root, "gossip-partition")).Length);
+        Directory.Delete(root, true);
+    }
+
+    [Fact]
+    public void A_failing_report_writer_leaves_no_folder_behind()
+    {
+        var e = Demo("duration=2s", "replications=1", "faults=[]");
+        var result = new ExperimentRunner(ModelRegistry.Default).Run(e, parallel: 1);
+        var root = Directory.CreateTempSubdirectory("lab-results").FullName;
+        var info = new RunInfo(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 1);
+        Assert.Throws<IOException>(() => ResultStore.Write(e, result, root, info, (_, _, _) => throw new IOException("disk full")));
+        Assert.Empty(Directory.GetFileSystemEntries(root));
+        Directory.Delete(root, true);
+    }
+
+    [Fact]
+    public void An_unexpected_safety_violation_stops_the_experiment()
+    {
+        var registry = ModelRegistry.Default.With(new Violator());
+        var dir = Directory.CreateTempSubdirectory("lab-exp").FullName;
+        File.WriteAllText(Path.Combine(dir, "v.yaml"), "name: v\nchain: { protocol: violator, nodes: 2 }\nduration: 1s\n");
+        var d = new Diagnostics();
+        var e = new ExperimentLoader(registry).Load(Path.Combine(dir, "v.yaml"), [], d)!;
+        var stopped = Assert.Throws<ExperimentStoppedException>(() => new ExperimentRunner(registry).Run(e, 1));
+        Assert.IsType<SafetyViolationException>(stopped.Reason);
+        Assert.Contains("forked", stopped.Reason.Message);
+        Assert.Equal(2, stopped.Completed!.Points[0].Replications[0].Metrics.Scalars["safety_violations"]);
+        var expected = new ExperimentLoader(registry).Load(Path.Combine(dir, "v.yaml"), ["expect.safety=violated"], d)!;
+        var r = new ExperimentRunner(registry).Run(expected, 1);
+        Assert.Equal(2, r.Points[0].Replications[0].Metrics.Scalars["safety_violations"]);
+        Directory.Delete(dir, true);
+    }
+
+    private sealed class Violator : IModel
+    {
+        public string Name => "violator";
+        public ModelKind Kind => ModelKind.Protocol;
+        public string Description => "reports a safety violation at start";
+        public IReadOnlyList<Schema.SchemaKey> Keys => [];
+        public World Build(RunContext context)
+        {
+            var w = new World();
+            for (int i = 0; i < context.Config.Int("chain.nodes"); i++) w.Nodes.Add(new($"n{i}", 0, "replica", () => new Breaks()));
+            return w;
+        }
+    }
+
+    private sealed class Breaks : Lab.Sim.Nodes.INodeBehaviour
+    {
+        public void OnStart(Lab.Sim.Nodes.INodeContext ctx) { ctx.Metrics.Add("safety_violations"); ctx.Metrics.Note("safety", $"{ctx.Self} forked"); }
+        public void OnMessage(Lab.Sim.Nodes.INodeContext ctx, Lab.Sim.Nodes.NodeId from, object message) { }
+        public void OnTimer(Lab.Sim.Nodes.INodeContext ctx, object state) { }
+    }
+}
