@@ -31,6 +31,7 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
     private long _txConfirmedEnd;
     private PaymentNotice? _payment;
     private readonly List<WatchedPayment> _watched = [];
+    private const string TipKey = "pow.tip";
     private PowBlock?[]? _peerBest; // per peer (index in the sorted peer list): best block it is known to have
 
     /// <summary>This node's best chain.</summary>
@@ -73,6 +74,16 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
     {
         _have[Setup.Genesis] = 0;
         if (IsClient) Balances = new long[Setup.NodeCount];
+        // After a restart the chain comes back from disk (its blocks were validated before).
+        if (ctx.Storage.TryGet<PowBlock>(TipKey, out var saved))
+        {
+            for (var b = saved; b.Height > 0; b = b.Parent!) _have[b] = ctx.Now.Nanos;
+            Tip = saved;
+            _confirmedHeight = Math.Max(0, saved.Height - O.ConfirmationDepth + 1);
+            _txConfirmedEnd = saved.AncestorAt(_confirmedHeight).TxEnd;
+            if (Balances is { } bal)
+                for (var b = saved; b.Height > 0; b = b.Parent!) bal[b.Miner] += O.BlockRewardSat + b.FeesSat;
+        }
         for (int i = 0; i < Setup.Steps.Count; i++)
             if (Setup.Steps[i].At > ctx.Now) ctx.SetTimer(Setup.Steps[i].At - ctx.Now, new HashStepTimer(i));
         Init(ctx);
@@ -273,6 +284,7 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
         var old = Tip;
         var fork = ReferenceEquals(newTip.Parent, old) ? old : PowBlock.ForkPoint(old, newTip);
         Tip = newTip;
+        ctx.Storage.Put(TipKey, newTip);
         var depth = old.Height - fork.Height;
         if (depth > 0)
         {
