@@ -41,6 +41,8 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
     /// <summary>Balances by miner along this node's chain (kept by the client node only, else null).</summary>
     public long[]? Balances { get; private set; }
     public bool IsClient => Me == O.ClientNode;
+    /// <summary>False for attackers.</summary>
+    public virtual bool IsHonest => true;
 
     // ---- hooks for attackers ----
 
@@ -296,6 +298,8 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
         if (fork.Height < _confirmedHeight)
         {
             ctx.Metrics.Add("final_blocks_reverted", _confirmedHeight - fork.Height);
+            if (IsClient)
+                ctx.Metrics.Note("finality-violation", $"{_confirmedHeight - fork.Height} block(s) with {k} confirmations reverted by a reorganisation to {newTip}");
             _confirmedHeight = fork.Height;
         }
         while (_confirmedHeight < newTip.Height - k + 1)
