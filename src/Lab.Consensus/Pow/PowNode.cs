@@ -134,7 +134,7 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
         ctx.Metrics.Add("blocks_mined");
         Accept(ctx, block);
         OnMined(ctx, block);
-        ScheduleMining(ctx, force: true);
+        ScheduleMining(ctx, force: false); // draws unless OnMined already did
     }
 
     // ---- 2. relay: announce → request → block ----
