@@ -171,6 +171,8 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
 
     private void OnAnnounce(INodeContext ctx, NodeId from, Announce a)
     {
+        // Most announcements come after the block became our tip and was relayed: nothing to learn.
+        if (ReferenceEquals(a.Tip, Tip)) return;
         PeerHas(from, a.Tip);
         if (_have.ContainsKey(a.Tip)) return;
         // Fetch only a chain with more work, or equal work when a tie could make this node switch.
