@@ -22,6 +22,7 @@ public sealed class DoubleSpender(PowSetup setup, int self) : PowNode(setup, sel
     protected override PowBlock MiningTip => _attempt != 0 ? _private : _public;
     protected override double ReferenceWork => _public.ChainWork;
     protected override bool WantsTies => true;
+    public override bool IsHonest => false;
     protected override int DoubleSpendTag(PowBlock parent) => _attempt == 0 ? _attempts + 1 : 0;
 
     protected override void OnMined(INodeContext ctx, PowBlock block)

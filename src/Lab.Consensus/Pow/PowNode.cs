@@ -31,6 +31,7 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
     private long _txConfirmedEnd;
     private PaymentNotice? _payment;
     private readonly List<WatchedPayment> _watched = [];
+    private const string TipKey = "pow.tip";
     private PowBlock?[]? _peerBest; // per peer (index in the sorted peer list): best block it is known to have
 
     /// <summary>This node's best chain.</summary>
@@ -40,6 +41,8 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
     /// <summary>Balances by miner along this node's chain (kept by the client node only, else null).</summary>
     public long[]? Balances { get; private set; }
     public bool IsClient => Me == O.ClientNode;
+    /// <summary>False for attackers.</summary>
+    public virtual bool IsHonest => true;
 
     // ---- hooks for attackers ----
 
@@ -73,6 +76,16 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
     {
         _have[Setup.Genesis] = 0;
         if (IsClient) Balances = new long[Setup.NodeCount];
+        // After a restart the chain comes back from disk (its blocks were validated before).
+        if (ctx.Storage.TryGet<PowBlock>(TipKey, out var saved))
+        {
+            for (var b = saved; b.Height > 0; b = b.Parent!) _have[b] = ctx.Now.Nanos;
+            Tip = saved;
+            _confirmedHeight = Math.Max(0, saved.Height - O.ConfirmationDepth + 1);
+            _txConfirmedEnd = saved.AncestorAt(_confirmedHeight).TxEnd;
+            if (Balances is { } bal)
+                for (var b = saved; b.Height > 0; b = b.Parent!) bal[b.Miner] += O.BlockRewardSat + b.FeesSat;
+        }
         for (int i = 0; i < Setup.Steps.Count; i++)
             if (Setup.Steps[i].At > ctx.Now) ctx.SetTimer(Setup.Steps[i].At - ctx.Now, new HashStepTimer(i));
         Init(ctx);
@@ -121,7 +134,7 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
         ctx.Metrics.Add("blocks_mined");
         Accept(ctx, block);
         OnMined(ctx, block);
-        ScheduleMining(ctx, force: true);
+        ScheduleMining(ctx, force: false); // draws unless OnMined already did
     }
 
     // ---- 2. relay: announce → request → block ----
@@ -158,6 +171,8 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
 
     private void OnAnnounce(INodeContext ctx, NodeId from, Announce a)
     {
+        // Most announcements come after the block became our tip and was relayed: nothing to learn.
+        if (ReferenceEquals(a.Tip, Tip)) return;
         PeerHas(from, a.Tip);
         if (_have.ContainsKey(a.Tip)) return;
         // Fetch only a chain with more work, or equal work when a tie could make this node switch.
@@ -273,6 +288,7 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
         var old = Tip;
         var fork = ReferenceEquals(newTip.Parent, old) ? old : PowBlock.ForkPoint(old, newTip);
         Tip = newTip;
+        ctx.Storage.Put(TipKey, newTip);
         var depth = old.Height - fork.Height;
         if (depth > 0)
         {
@@ -284,6 +300,8 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
         if (fork.Height < _confirmedHeight)
         {
             ctx.Metrics.Add("final_blocks_reverted", _confirmedHeight - fork.Height);
+            if (IsClient)
+                ctx.Metrics.Note("finality-violation", $"{_confirmedHeight - fork.Height} block(s) with {k} confirmations reverted by a reorganisation to {newTip}");
             _confirmedHeight = fork.Height;
         }
         while (_confirmedHeight < newTip.Height - k + 1)

@@ -17,6 +17,7 @@ public sealed class PowRun : ISimulationObserver
     private long[]? _balances;
     private List<double>? _reach50, _reach90, _arrivalSample;
     private int _blocksSeen;
+    private int _disagreeing;
 
     internal PowRun(PowSetup setup, IReadOnlyList<NodeSpec> nodes, NetworkSpec network)
     {
@@ -60,6 +61,17 @@ public sealed class PowRun : ISimulationObserver
         var client = (PowNode)view.BehaviourOf(new NodeId(Setup.Options.ClientNode));
         _mainTip = client.Tip;
         _balances = client.Balances;
+        // Agreement: every honest node holds the client's block at depth k (probabilistic finality).
+        var finalHeight = _mainTip.Height - Setup.Options.ConfirmationDepth + 1;
+        _disagreeing = 0;
+        if (finalHeight > 0)
+        {
+            var final = _mainTip.AncestorAt(finalHeight);
+            for (int i = 0; i < n; i++)
+                if (view.BehaviourOf(new NodeId(i)) is PowNode { IsHonest: true } node && view.StateOf(new NodeId(i)) == NodeState.Up
+                    && !node.Tip.Descends(final))
+                    _disagreeing++;
+        }
         var onMain = new HashSet<long>();
         for (var b = _mainTip; b is not null; b = b.Parent) onMain.Add(b.Id);
 
@@ -106,6 +118,7 @@ public sealed class PowRun : ISimulationObserver
         m.Scalars["mean_block_interval_s"] = tip.Height > 0 ? tip.MinedAt.Seconds / tip.Height : 0;
         m.Scalars["throughput_tps"] = tip.MinedAt.Nanos > 0 ? tip.TxEnd / tip.MinedAt.Seconds : 0;
         m.Scalars["final_difficulty"] = tip.Difficulty;
+        m.Scalars["nodes_disagreeing_on_final_block"] = _disagreeing;
 
         var chain = MainChain;
         var intervals = new double[chain.Count - 1];

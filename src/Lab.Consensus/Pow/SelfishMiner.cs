@@ -17,6 +17,7 @@ public sealed class SelfishMiner(PowSetup setup, int self) : PowNode(setup, self
     protected override PowBlock MiningTip => _private;
     protected override double ReferenceWork => _public.ChainWork;
     protected override bool WantsTies => true;
+    public override bool IsHonest => false;
 
     /// <summary>"My pool found a block."</summary>
     protected override void OnMined(INodeContext ctx, PowBlock block)

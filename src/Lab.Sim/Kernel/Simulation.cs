@@ -144,6 +144,20 @@ public sealed class Simulation : ISimulationView
         if (t == _registered[node]) return;
         _registered[node] = t;
         if (t != long.MaxValue) _wakeups.Enqueue(node, t);
+        if (_wakeups.Count > 4 * _hosts.Length + 1024) CompactWakeups();
+    }
+
+    /// <summary>
+    /// Lazy deletion leaves a stale entry behind each superseded registration (e.g. a far-future
+    /// timer overtaken by a message); without pruning the heap grows with the run and every
+    /// operation slows. Rebuilds it from the live registrations, one per node. Which equal-time
+    /// node comes out first never affects results (a window takes all of them).
+    /// </summary>
+    private void CompactWakeups()
+    {
+        _wakeups.Clear();
+        for (int n = 0; n < _hosts.Length; n++)
+            if (_registered[n] != long.MaxValue && !_inWindow[n]) _wakeups.Enqueue(n, _registered[n]);
     }
 
     /// <summary>Hands a node's sent messages to their destinations (between windows, one thread).</summary>

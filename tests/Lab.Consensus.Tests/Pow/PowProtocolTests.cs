@@ -108,4 +108,33 @@ public class PowProtocolTests
         // Clients wait longer: a transaction first waits for a block.
         Assert.True(r.Metrics.Scalars["tx_confirmation_latency_p50_s"] > r.Metrics.Scalars["confirmation_latency_p50_s"]);
     }
+
+    [Fact]
+    public void A_crashed_node_catches_up_with_the_chain_after_restarting()
+    {
+        var options = PowTestWorld.Race(6, Duration.FromSeconds(60), 60);
+        var run = PowWorld.Build(options, Lab.Sim.Network.NetworkSpec.Constant(Duration.FromMillis(20)), null, 3);
+        var faults = new[]
+        {
+            new Lab.Sim.Faults.ScheduledFault(SimTime.Zero + Duration.FromMinutes(10),
+                new Lab.Sim.Faults.Crash(new Lab.Sim.Faults.NamedNodes(["n3"])), Duration.FromMinutes(20)),
+        };
+        var sim = new Simulation(new SimulationOptions { Seed = 3 }, Lab.Sim.Network.NetworkSpec.Constant(Duration.FromMillis(20)), run.Nodes, faults);
+        var tips = new List<PowBlock>();
+        sim.AddObserver(run);
+        sim.AddObserver(new TipCollector(tips));
+        var r = sim.Run();
+        run.Summarise(r);
+        Assert.Equal(60, r.Metrics.Scalars["blocks_main_chain"]);
+        Assert.All(tips, t => Assert.Same(tips[0], t));
+    }
+
+    private sealed class TipCollector(List<PowBlock> tips) : Lab.Sim.Faults.ISimulationObserver
+    {
+        public void OnBarrier(Lab.Sim.Faults.ISimulationView view) { }
+        public void OnEnd(Lab.Sim.Faults.ISimulationView view)
+        {
+            for (int i = 0; i < view.Directory.Count; i++) tips.Add(((PowNode)view.BehaviourOf(new Lab.Sim.Nodes.NodeId(i))).Tip);
+        }
+    }
 }
