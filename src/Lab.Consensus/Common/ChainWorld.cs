@@ -144,7 +144,6 @@ public sealed class ChainWorld
         Func<int, IReadOnlyList<NodeId>, ChainOptions, INodeBehaviour> replica,
         Func<IReadOnlyList<NodeId>, IEnumerable<NodeSpec>>? extraNodes = null, ulong keySeed = 0)
     {
-        chain.Validate();
         workload.Validate();
         var replicas = Enumerable.Range(0, chain.Nodes).Select(i => new NodeId(i)).ToList();
         var clients = Enumerable.Range(chain.Nodes, workload.Clients).Select(i => new NodeId(i)).ToList();
@@ -157,6 +156,8 @@ public sealed class ChainWorld
                 .Concat(extra.Select(e => new Member(e.Name, Role.Client)));
             chain = chain with { Members = new Consortium(members, keySeed) };
         }
+
+        chain.Validate();
 
         int Region(IReadOnlyList<string>? names, int i)
         {
