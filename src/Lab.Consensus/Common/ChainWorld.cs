@@ -18,8 +18,9 @@ namespace Lab.Consensus.Common;
 /// </summary>
 public sealed class ChainWorld
 {
-    private ChainWorld(IReadOnlyList<NodeSpec> nodes, IReadOnlyList<NodeId> replicas, IReadOnlyList<NodeId> clients, Duration warmup, double offeredTps)
+    private ChainWorld(IReadOnlyList<NodeSpec> nodes, IReadOnlyList<NodeId> replicas, IReadOnlyList<NodeId> clients, Duration warmup, double offeredTps, int toleratedFaults)
     {
+        ToleratedFaults = toleratedFaults;
         Nodes = nodes;
         Replicas = replicas;
         Clients = clients;
@@ -27,6 +28,10 @@ public sealed class ChainWorld
         OfferedTps = offeredTps;
         Availability = new AvailabilityObserver { From = SimTime.Zero + warmup };
     }
+
+    /// <summary>Replicas that may fail (crash, be cut off) at once with safety still guaranteed: ⌊(n−1)/2⌋ for
+    /// Raft, 0 for solo. Within it a safety violation is a bug and the run must fail (exit 3); beyond it, a result.</summary>
+    public int ToleratedFaults { get; }
 
     public IReadOnlyList<NodeSpec> Nodes { get; }
     public IReadOnlyList<NodeId> Replicas { get; }
@@ -142,9 +147,8 @@ public sealed class ChainWorld
     public static ChainWorld Assemble(
         ChainOptions chain, WorkloadOptions workload, NetworkSpec network,
         Func<int, IReadOnlyList<NodeId>, ChainOptions, INodeBehaviour> replica,
-        Func<IReadOnlyList<NodeId>, IEnumerable<NodeSpec>>? extraNodes = null, ulong keySeed = 0)
+        Func<IReadOnlyList<NodeId>, IEnumerable<NodeSpec>>? extraNodes = null, ulong keySeed = 0, int toleratedFaults = 0)
     {
-        chain.Validate();
         workload.Validate();
         var replicas = Enumerable.Range(0, chain.Nodes).Select(i => new NodeId(i)).ToList();
         var clients = Enumerable.Range(chain.Nodes, workload.Clients).Select(i => new NodeId(i)).ToList();
@@ -157,6 +161,8 @@ public sealed class ChainWorld
                 .Concat(extra.Select(e => new Member(e.Name, Role.Client)));
             chain = chain with { Members = new Consortium(members, keySeed) };
         }
+
+        chain.Validate();
 
         int Region(IReadOnlyList<string>? names, int i)
         {
@@ -181,6 +187,6 @@ public sealed class ChainWorld
         }
         nodes.AddRange(extra);
         var offered = workload.ClosedLoopOutstanding is null ? workload.Arrivals.MeanRatePerSecond : 0;
-        return new ChainWorld(nodes, replicas, clients, workload.Warmup, offered);
+        return new ChainWorld(nodes, replicas, clients, workload.Warmup, offered, toleratedFaults);
     }
 }

@@ -8,13 +8,3 @@ public interface IBlockSource : IReplica
     /// <summary>The block this replica holds at <paramref name="height"/> (1-based), or null.</summary>
     Block? BlockAt(long height);
 }
-
-/// <summary>A replica with a notion of leadership (Raft leader, solo orderer, BFT primary), for the
-/// availability metric and for faults aimed at "the leader".</summary>
-public interface ILeaderRole : IReplica
-{
-    /// <summary>True while this replica acts as leader.</summary>
-    bool IsActingLeader { get; }
-    /// <summary>Its term (Raft) or view (BFT); 0 where the protocol has none.</summary>
-    long Term { get; }
-}

@@ -31,10 +31,3 @@ public sealed class SubmissionLog
     /// <summary>The submitted transaction with this sequence number, or null.</summary>
     public Transaction? Find(long sequence) => sequence >= 0 && sequence < _txs.Count ? _txs[(int)sequence] : null;
 }
-
-/// <summary>A node that submits transactions (load client, institution); the validity checker reads its log.</summary>
-public interface ITransactionSource : INodeBehaviour
-{
-    /// <summary>Null until the node has started.</summary>
-    SubmissionLog? Submissions { get; }
-}

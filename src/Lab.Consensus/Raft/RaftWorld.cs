@@ -20,6 +20,7 @@ public static class RaftWorld
     {
         raft.Validate();
         return ChainWorld.Assemble(chain, workload, network,
-            (_, replicas, c) => new RaftReplica(raft, c, replicas), extraNodes, keySeed);
+            (_, replicas, c) => new RaftReplica(raft, c, replicas), extraNodes, keySeed,
+            toleratedFaults: (chain.Nodes - 1) / 2); // §5: a majority must stay up and connected
     }
 }

@@ -7,12 +7,6 @@ using Lab.Sim.Time;
 
 namespace Lab.Consensus.Workload;
 
-/// <summary>A transaction the client now knows is final: when, where, and what the ledger did with it.</summary>
-public sealed record Finality(Transaction Tx, long Height, TxOutcome Outcome, SimTime SubmittedAt, SimTime FinalAt, int Attempts)
-{
-    public Duration Latency => FinalAt - SubmittedAt;
-}
-
 /// <summary>
 /// Submit-and-await-finality for any node that submits transactions (load clients, institutions
 /// settling DvP trades): signs, sends to the target replica(s), follows redirects, retries on

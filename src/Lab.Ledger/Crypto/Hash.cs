@@ -11,7 +11,7 @@ public readonly record struct Hash(ulong A, ulong B, ulong C, ulong D)
     public static Hash Of(ReadOnlySpan<byte> data)
     {
         Span<byte> d = stackalloc byte[32];
-        SHA256.HashData(data, d);
+        Sha256.HashData(data, d);
         return FromBytes(d);
     }
 

@@ -13,5 +13,11 @@ public class RaftSmokeTests
         var tps = r.Metrics.Scalars["throughput_tps"];
         Assert.InRange(tps, 190, 210);
         Assert.True(r.Metrics.Samples["commit_latency_s"].Max() < 0.1, $"max latency {r.Metrics.Samples["commit_latency_s"].Max()}");
+        // The standard chain metrics are all there.
+        foreach (var name in new[] { "offered_tps", "unavailable_s", "leader_elections", "messages_total", "bytes_total", "safety_violations", "cpu_utilisation_max", "cpu_utilisation_n0", "commit_latency_p99_s" })
+            Assert.True(r.Metrics.Scalars.ContainsKey(name), name);
+        Assert.Equal(0, r.Metrics.Scalars["safety_violations"]);
+        Assert.Equal(r.Stats.MessagesSent, r.Metrics.Scalars["messages_total"]);
+        Assert.Equal(2, w.ToleratedFaults);
     }
 }

@@ -1,0 +1,39 @@
+using Lab.Sim.Metrics;
+using Lab.Sim.Nodes;
+using Lab.Sim.Randomness;
+using Lab.Sim.Time;
+
+namespace Lab.Consensus.Tests.Common;
+
+/// <summary>A hand-driven node context: timers and sends are recorded, CPU charges advance the clock.</summary>
+internal sealed class TestContext : INodeContext
+{
+    public TestContext(int nodes = 2, int self = 0)
+    {
+        Directory = new NodeDirectory(Enumerable.Range(0, nodes).Select(i => new NodeSpec($"n{i}", 0, "node", () => null!)).ToList());
+        Self = new NodeId(self);
+        Metrics = new MetricRecorder(() => Now, Duration.FromSeconds(1));
+    }
+
+    public SimTime Now { get; set; }
+    public NodeId Self { get; }
+    public SimRandom Random { get; } = new(1);
+    public MetricRecorder Metrics { get; }
+    public DurableStore Storage { get; } = new();
+    public NodeDirectory Directory { get; }
+    public List<(NodeId To, object Message)> Sent { get; } = [];
+    public List<(TimerId Id, SimTime At, object State)> Timers { get; } = [];
+    public HashSet<TimerId> Cancelled { get; } = [];
+    public Duration Cpu { get; private set; }
+    private long _next;
+
+    public void Send(NodeId to, object message, int sizeBytes) => Sent.Add((to, message));
+    public TimerId SetTimer(Duration after, object state)
+    {
+        var id = new TimerId(++_next);
+        Timers.Add((id, Now + after, state));
+        return id;
+    }
+    public void CancelTimer(TimerId id) => Cancelled.Add(id);
+    public void ChargeCpu(Duration cpu) { Cpu += cpu; Now += cpu; }
+}
