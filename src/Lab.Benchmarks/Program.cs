@@ -27,6 +27,8 @@ public static class Program
                 return RaftThroughputBenchmark.Run(args[1..]);
             case "pow-scale":
                 return PowScale.Run(args[1..]);
+            case "bft-scale":
+                return BftScale.Run(args[1..]);
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
                 return 0;

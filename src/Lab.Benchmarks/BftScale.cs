@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using Lab.Consensus.Byzantine;
+using Lab.Consensus.HotStuff;
+using Lab.Consensus.Pbft;
+using Lab.Sim.Kernel;
+using Lab.Sim.Network;
+using Lab.Sim.Nodes;
+using Lab.Sim.Time;
+using Lab.Sim.Workloads;
+
+namespace Lab.Benchmarks;
+
+/// <summary>
+/// Scale run of the BFT protocols (issue 5 §7): n replicas in three regions, Poisson load from 16
+/// clients, signatures modelled as CPU cost. Prints wall time, events, events/s and peak memory per
+/// protocol, after a kernel baseline (RandomPing on the same nodes and network) in the same process,
+/// so results on a shared machine read as ratios.
+/// <code>dotnet run -c Release --project src/Lab.Benchmarks -- bft-scale [--protocol pbft|hotstuff|both] [--nodes 64] [--rate 1000] [--seconds 60] [--mode Sequential] [--baseline-events 5000000] [--no-baseline]</code>
+/// </summary>
+public static class BftScale
+{
+    /// <summary>Hong Kong, Frankfurt, US East: one-way latencies of the aws-3-regions sketch, 1 Gbps per node.</summary>
+    public static NetworkSpec ThreeRegions() => new()
+    {
+        Regions = ["hong-kong", "frankfurt", "us-east"],
+        BaseLatency =
+        [
+            [Duration.FromMillis(1), Duration.FromMillis(95), Duration.FromMillis(105)],
+            [Duration.FromMillis(95), Duration.FromMillis(1), Duration.FromMillis(45)],
+            [Duration.FromMillis(105), Duration.FromMillis(45), Duration.FromMillis(1)],
+        ],
+        Upload = [Bandwidth.Gbps(1), Bandwidth.Gbps(1), Bandwidth.Gbps(1)],
+        Download = [Bandwidth.Gbps(1), Bandwidth.Gbps(1), Bandwidth.Gbps(1)],
+    };
+
+    public static int Run(string[] args)
+    {
+        int nodes = 64, clients = 16;
+        double rate = 1000, seconds = 60;
+        long baselineEvents = 5_000_000;
+        var mode = ExecutionMode.Sequential;
+        var protocol = "both";
+        bool baseline = true;
+        ulong seed = 1;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--protocol": protocol = args[++i]; break;
+                case "--nodes": nodes = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--rate": rate = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--seconds": seconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--mode": mode = Enum.Parse<ExecutionMode>(args[++i], ignoreCase: true); break;
+                case "--seed": seed = ulong.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--baseline-events": baselineEvents = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--no-baseline": baseline = false; break;
+                default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
+            }
+        }
+        var network = ThreeRegions();
+
+        if (baseline)
+        {
+            var ping = Enumerable.Range(0, nodes)
+                .Select(i => new NodeSpec($"n{i}", i % 3, "node", () => new RandomPing(4, Duration.Zero))).ToList();
+            var sim = new Simulation(new SimulationOptions { Seed = seed, MaxEvents = baselineEvents, Mode = mode }, network, ping);
+            var sw = Stopwatch.StartNew();
+            var r = sim.Run();
+            sw.Stop();
+            Report("baseline-random-ping", nodes, mode, sw.Elapsed.TotalSeconds, r, "");
+            GC.Collect();
+        }
+
+        var world = new BftWorldOptions
+        {
+            Regions = 3,
+            Clients = clients,
+            Client = new BftClientOptions { RatePerSecond = rate / clients, TxSizeBytes = 512, RetransmitTimeout = Duration.FromSeconds(5) },
+            Warmup = Duration.FromSeconds(Math.Min(10, seconds / 6)),
+        };
+        if (protocol is "pbft" or "both")
+            Measure("pbft", nodes, mode, seed, seconds, network,
+                PbftWorld.Build(new PbftOptions { Replicas = nodes, MaxBatch = 500, BatchTimeout = Duration.FromMillis(100), ViewChangeTimeout = Duration.FromSeconds(5) }, world));
+        if (protocol is "hotstuff" or "both")
+            Measure("hotstuff", nodes, mode, seed, seconds, network,
+                HotStuffWorld.Build(new HotStuffOptions { Replicas = nodes, MaxBatch = 500, BatchTimeout = Duration.FromMillis(10), ViewTimeout = Duration.FromSeconds(5) }, world));
+        return 0;
+    }
+
+    private static void Measure(string what, int nodes, ExecutionMode mode, ulong seed, double seconds, NetworkSpec network, BftWorld world)
+    {
+        var sim = new Simulation(new SimulationOptions { Seed = seed, EndTime = SimTime.Zero + Duration.FromSeconds(seconds), Mode = mode }, network, world.Nodes);
+        foreach (var o in world.Observers) sim.AddObserver(o);
+        var sw = Stopwatch.StartNew();
+        var result = sim.Run();
+        sw.Stop();
+        var m = world.DeriveMetrics(result);
+        string F(string k, string format = "0.###") => m.TryGetValue(k, out var v) ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
+        Report(what, nodes, mode, sw.Elapsed.TotalSeconds, result,
+            $"virtual_s={seconds} tps={F("throughput_tps")} latency_p50_s={F("commit_latency_s_p50")} latency_p99_s={F("commit_latency_s_p99")} " +
+            $"msgs_per_decision={F("messages_per_decision", "0")} bytes_per_decision={F("bytes_per_decision", "0")} height={F("committed_height", "0")} " +
+            $"view_changes={F("view_changes")} cpu_max={F("cpu_utilisation_max")} safety_violations={F("safety_violations", "0")}");
+        GC.Collect();
+    }
+
+    private static void Report(string what, int nodes, ExecutionMode mode, double wall, RunResult r, string extra)
+    {
+        using var p = Process.GetCurrentProcess();
+        p.Refresh();
+        var events = r.Stats.EventsProcessed;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{what} nodes={nodes} mode={mode} wall_s={wall:0.00} peak_ws_mb={p.PeakWorkingSet64 / 1048576.0:0} gc_heap_mb={GC.GetTotalMemory(false) / 1048576.0:0} " +
+            $"events={events} messages={r.Stats.MessagesSent} windows={r.Stats.Windows} events_per_s={events / wall:0} {extra}"));
+    }
+}
