@@ -36,6 +36,17 @@ public class SecuritiesWorldTests
     }
 
     [Fact]
+    public void Actor_execution_gives_the_same_results_as_sequential_execution()
+    {
+        var options = Small(new OnChainSettlement { Prefunding = PrefundingPolicy.Queue }, inventory: 1.5);
+        var sequential = TestWorlds.Run(options, 13).Results.Scalars();
+        var actors = TestWorlds.Run(options, 13, mode: Lab.Sim.Kernel.ExecutionMode.Actors).Results.Scalars();
+        Assert.Equal(sequential, actors);
+        var t1 = Small(new DeferredNetSettlement(), inventory: 1.5);
+        Assert.Equal(TestWorlds.Run(t1, 13).Results.Scalars(), TestWorlds.Run(t1, 13, mode: Lab.Sim.Kernel.ExecutionMode.Actors).Results.Scalars());
+    }
+
+    [Fact]
     public void Shorter_settlement_cycles_settle_sooner_and_on_chain_sooner_still()
     {
         double Median(SettlementVariant v) => TestWorlds.Run(Small(v, inventory: 10), 5).Results.SettlementTimeP50S;

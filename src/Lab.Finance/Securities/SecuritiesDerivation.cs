@@ -61,12 +61,14 @@ internal static class SecuritiesDerivation
         var efficiency = options.Settlement is OnChainSettlement { NettingWindow.Nanos: 0 } ? 0 : NettingEfficiency(trades, names, dayOf, group);
 
         var onChain = options.Settlement is OnChainSettlement;
+        // Throughput while the chain is in use: committed transactions over the series bins that saw
+        // commits (nights and weekends excluded), and the busiest bin.
         double tps = 0, peakTps = 0;
         if (run.Metrics.Series.TryGetValue("chain_committed_tx", out var committed))
         {
-            int first = Array.FindIndex(committed, x => x > 0), last = Array.FindLastIndex(committed, x => x > 0);
             var binS = run.Metrics.SeriesBin.TotalSeconds;
-            if (first >= 0) tps = committed.Sum() / ((last - first + 1) * binS);
+            var active = committed.Count(x => x > 0);
+            if (active > 0) tps = committed.Sum() / (active * binS);
             peakTps = committed.DefaultIfEmpty(0).Max() / binS;
         }
         var latency = run.Metrics.Samples.TryGetValue("commit_latency_s", out var lat) ? lat.OrderBy(x => x).ToArray() : [];
@@ -95,10 +97,24 @@ internal static class SecuritiesDerivation
             ConservationViolations = violations,
             ReplicasAgree = onChain ? agree : null,
             MemberNames = Enumerable.Range(0, names.Members).Select(names.Member).ToArray(),
+            Timeline = Timeline(trades, settledAt, failed, onChain),
         };
         foreach (var (k, v) in results.Scalars()) run.Metrics.Scalars[k] = v;
         run.Metrics.Series["exposure_cny"] = exposure;
         return results;
+    }
+
+    private static List<TradeTimeline> Timeline(IReadOnlyList<Trade> trades, long[] settledAt, bool[] failed, bool onChain, int sample = 200)
+    {
+        var step = Math.Max(1, trades.Count / sample);
+        var list = new List<TradeTimeline>();
+        for (int i = 0; i < trades.Count; i += step)
+        {
+            var t = trades[i];
+            list.Add(new TradeTimeline(t.Index, t.ExecutedAtNs / 1e9, onChain ? null : t.AffirmedAtNs / 1e9,
+                settledAt[i] >= 0 ? settledAt[i] / 1e9 : null, failed[i]));
+        }
+        return list;
     }
 
     /// <summary>1 − Σ net cash paid per group / Σ gross value, groups within days.</summary>

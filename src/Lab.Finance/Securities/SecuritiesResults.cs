@@ -40,6 +40,8 @@ public sealed record SecuritiesResults
     /// <summary>On chain: every replica at the same height has the same state digest (null off chain).</summary>
     public bool? ReplicasAgree { get; init; }
     public required IReadOnlyList<string> MemberNames { get; init; }
+    /// <summary>An evenly spaced sample of trades from execution to settlement, for the timeline chart.</summary>
+    public IReadOnlyList<TradeTimeline> Timeline { get; init; } = [];
 
     public double LiquidityNeededGrossTotalCny => LiquidityNeededGrossCny.Sum();
     public double LiquidityNeededNetTotalCny => LiquidityNeededNetCny.Sum();
@@ -89,3 +91,9 @@ public sealed record SecuritiesResults
         return s;
     }
 }
+
+/// <summary>One trade's life for the timeline chart: virtual seconds since the run start (null: did not happen).</summary>
+/// <param name="AffirmedS">When the buy side affirmed (T+n only).</param>
+/// <param name="SettledS">When it settled; null if it never did.</param>
+/// <param name="Failed">It failed (T+n) or was rejected (on chain) at least once.</param>
+public sealed record TradeTimeline(int Index, double ExecutedS, double? AffirmedS, double? SettledS, bool Failed);
