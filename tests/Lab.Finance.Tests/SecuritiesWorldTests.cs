@@ -124,3 +124,27 @@ public class SecuritiesWorldTests
         Assert.Equal("14 min", SettlementHeadline.Human(14 * 60));
     }
 }
+
+public class ChainSeamTests
+{
+    [Fact]
+    public void A_replica_set_plugged_through_the_generic_seam_settles_like_the_built_in_sequencer()
+    {
+        // Same replicas as SoloSequencerChain, but wired the way the experiment layer wires Raft or PBFT:
+        // replicas from a factory, a client that trusts f+1 = 3 matching replies sent to every replica.
+        var solo = TestWorlds.SevenReplicas();
+        var names = new[] { "chain-sse", "chain-ccp", "chain-csd", "chain-regulator", "chain-bank", "chain-szse", "chain-broker" };
+        var plugged = new ConsensusChain("test-bft", solo.Replicas, new ReplyQuorumOptions(names, MatchingReplies: 3, SendToAll: true, Lab.Sim.Time.Duration.FromSeconds(5)));
+        var options = new SecuritiesOptions
+        {
+            Market = new MarketOptions { Members = 4, Securities = 3, Trades = 500 },
+            Settlement = new OnChainSettlement(),
+        };
+        var viaSeam = TestWorlds.Run(options, 21, chain: plugged).Results;
+        var builtIn = TestWorlds.Run(options, 21, chain: solo).Results;
+        Assert.Equal(builtIn.Settled, viaSeam.Settled);
+        Assert.Equal(builtIn.RejectedPrefunding, viaSeam.RejectedPrefunding);
+        Assert.True(viaSeam.ReplicasAgree);
+        Assert.Equal("3 matching committed replies of 7 replicas", plugged.FinalityRule);
+    }
+}

@@ -22,7 +22,9 @@ public static class SecuritiesWorld
     /// <param name="network">The run's network: institution regions are looked up by name in it.</param>
     /// <param name="chain">Required for <see cref="OnChainSettlement"/>; ignored for T+n.</param>
     /// <param name="tape">Trades to replay instead of generating them from the seed (tests, recorded days).</param>
-    public static SecuritiesWorldSpec Build(SecuritiesOptions options, BusinessCalendar calendar, NetworkSpec network, ulong seed, ISettlementChain? chain = null, TradeTape? tape = null)
+    /// <param name="runEnd">The run's end time, if later than <see cref="SuggestedEnd"/>: institutions keep their daily
+    /// cycles (batches, netting windows, queue retries) going until then.</param>
+    public static SecuritiesWorldSpec Build(SecuritiesOptions options, BusinessCalendar calendar, NetworkSpec network, ulong seed, ISettlementChain? chain = null, TradeTape? tape = null, SimTime? runEnd = null)
     {
         var clock = new RunClock(options.Start);
         var market = options.Market;
@@ -31,7 +33,7 @@ public static class SecuritiesWorld
         long DayOf(Trade t) => clock.LocalDate(new SimTime(t.ExecutedAtNs), calendar).DayNumber;
         var opening = OpeningPositions.From(tape, market, options.Inventory, DayOf);
         var end = SuggestedEnd(options, calendar);
-        var horizon = end.Nanos;
+        var horizon = Math.Max(end.Nanos, runEnd is { } re && re != SimTime.MaxValue ? re.Nanos : 0);
 
         int Region(string name)
         {
