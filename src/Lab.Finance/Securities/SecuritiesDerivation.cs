@@ -12,12 +12,13 @@ internal static class SecuritiesDerivation
         var failed = observer.FailedOnce!;
         var cancelled = observer.CancelledAtNs!;
         var times = new List<double>(trades.Count);
-        long failCount = 0; double failValue = 0, totalValue = 0;
+        long failCount = 0; double failValue = 0, totalValue = 0, failShares = 0, totalShares = 0;
         foreach (var t in trades)
         {
             totalValue += t.Value;
+            totalShares += t.Quantity;
             if (settledAt[t.Index] >= 0) times.Add((settledAt[t.Index] - t.ExecutedAtNs) / 1e9);
-            if (failed[t.Index]) { failCount++; failValue += t.Value; }
+            if (failed[t.Index]) { failCount++; failValue += t.Value; failShares += t.Quantity; }
         }
         times.Sort();
 
@@ -89,6 +90,7 @@ internal static class SecuritiesDerivation
             NettingEfficiency = efficiency,
             FailRate = trades.Count == 0 ? 0 : (double)failCount / trades.Count,
             FailRateValue = totalValue == 0 ? 0 : failValue / totalValue,
+            FailRateShares = totalShares == 0 ? 0 : failShares / totalShares,
             RejectedPrefunding = (long)run.Metrics.Counter("rejected_prefunding"),
             ThroughputTps = tps,
             ThroughputPeakTps = peakTps,

@@ -31,6 +31,8 @@ public sealed record SecuritiesResults
     /// <summary>Trades that failed (T+n) or were rejected (on chain) at least once, by count and by value.</summary>
     public required double FailRate { get; init; }
     public required double FailRateValue { get; init; }
+    /// <summary>Failed or rejected share volume over traded share volume.</summary>
+    public double FailRateShares { get; init; }
     public required long RejectedPrefunding { get; init; }
     public double ThroughputTps { get; init; }
     public double ThroughputPeakTps { get; init; }
@@ -72,6 +74,7 @@ public sealed record SecuritiesResults
             ["netting_efficiency"] = NettingEfficiency,
             ["fail_rate"] = FailRate,
             ["fail_rate_value"] = FailRateValue,
+            ["fail_rate_shares"] = FailRateShares,
             ["rejected_prefunding"] = RejectedPrefunding,
         };
         for (int m = 0; m < MemberNames.Count; m++)
