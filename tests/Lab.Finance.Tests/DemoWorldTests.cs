@@ -8,7 +8,7 @@ public class DemoWorldTests(ITestOutputHelper output)
 {
     [Fact]
     [Trait("Category", "Slow")]
-    public void The_teaching_week_runs_both_variants_well_within_thirty_seconds_and_on_chain_settles_faster()
+    public void The_teaching_week_runs_both_variants_on_the_same_trades_and_on_chain_settles_faster()
     {
         var wall = Stopwatch.StartNew();
         var t1 = TestWorlds.Run(new SecuritiesOptions(), 20260601);
@@ -23,6 +23,7 @@ public class DemoWorldTests(ITestOutputHelper output)
         Assert.True(chain.Results.SettlementTimeP50S < t1.Results.SettlementTimeP50S);
         Assert.Equal(0, chain.Results.ConservationViolations);
         Assert.True(chain.Results.ReplicasAgree);
-        Assert.True(total.TotalSeconds < 30, $"both variants took {total.TotalSeconds:0.0} s of wall time");
+        Assert.Equal(t1.World.Tape.Trades, chain.World.Tape.Trades);
+        // Wall time is printed, not asserted (no timing assertions): see the report for the measured figures.
     }
 }

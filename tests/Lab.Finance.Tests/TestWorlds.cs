@@ -28,12 +28,12 @@ internal static class TestWorlds
     });
 
     public static (SecuritiesWorldSpec World, RunResult Run, SecuritiesResults Results) Run(SecuritiesOptions options, ulong seed, SimTime? end = null, ISettlementChain? chain = null,
-        IEnumerable<Lab.Sim.Faults.ScheduledFault>? faults = null)
+        IEnumerable<Lab.Sim.Faults.ScheduledFault>? faults = null, TradeTape? tape = null, ExecutionMode mode = ExecutionMode.Sequential)
     {
         var calendar = BusinessCalendars.China2026();
         var net = ChinaThreeCities();
-        var world = SecuritiesWorld.Build(options, calendar, net, seed, options.Settlement is OnChainSettlement ? chain ?? SevenReplicas() : null);
-        var sim = new Simulation(new SimulationOptions { Seed = seed, EndTime = end ?? world.SuggestedEnd, SeriesBin = Duration.FromMinutes(10) }, net, world.Nodes, faults);
+        var world = SecuritiesWorld.Build(options, calendar, net, seed, options.Settlement is OnChainSettlement ? chain ?? SevenReplicas() : null, tape);
+        var sim = new Simulation(new SimulationOptions { Seed = seed, EndTime = end ?? world.SuggestedEnd, SeriesBin = Duration.FromMinutes(10), Mode = mode }, net, world.Nodes, faults);
         foreach (var o in world.Observers) sim.AddObserver(o);
         var run = sim.Run();
         return (world, run, world.Derive(run));

@@ -136,7 +136,7 @@ public sealed class DvpGateway(TradeTape tape, OnChainSettlement settlement, ICh
             ctx.Metrics.Add("settlement_fails");
             ctx.Metrics.Add("settlement_fails_value", t.Value / 100.0);
             if (prefunding) ctx.Metrics.Add("rejected_prefunding");
-            else ctx.Note("settlement-rejected", $"trade {t.Index} rejected: {reason}");
+            else ctx.Metrics.Note("settlement-rejected", $"trade {t.Index} rejected: {reason}");
         }
         if (settlement.Prefunding == PrefundingPolicy.Reject || !prefunding)
         {
@@ -158,9 +158,4 @@ public sealed class DvpGateway(TradeTape tape, OnChainSettlement settlement, ICh
         var next = (ctx.Now.Nanos / w + 1) * w;
         if (next <= horizonNs) ctx.SetTimer(Duration.FromNanos(next - ctx.Now.Nanos), new WindowClose());
     }
-}
-
-internal static class NodeContextNotes
-{
-    public static void Note(this INodeContext ctx, string kind, string text) => ctx.Metrics.Note(kind, text);
 }

@@ -21,36 +21,36 @@ public static class MultilateralNetting
     {
         var members = cash.Count;
         var active = new bool[trades.Count];
+        var exogenous = new bool[trades.Count];
         var failed = new List<Trade>();
         for (int i = 0; i < trades.Count; i++)
         {
-            if (failExogenously?.Invoke(trades[i]) == true) failed.Add(trades[i]);
+            exogenous[i] = failExogenously?.Invoke(trades[i]) == true;
+            if (exogenous[i]) failed.Add(trades[i]);
             else active[i] = true;
         }
-        var outcome = model switch
+        switch (model)
         {
-            DvpModel.NetNet => NetNet(trades, active, cash, holdings, members, securities),
-            DvpModel.GrossSecuritiesNetCash => GrossNet(trades, active, cash, holdings, members, securities),
-            DvpModel.GrossGross => GrossGross(trades, active, cash, holdings, securities),
-            _ => throw new ArgumentOutOfRangeException(nameof(model)),
-        };
+            case DvpModel.NetNet: NetNet(trades, active, cash, holdings, members, securities); break;
+            case DvpModel.GrossSecuritiesNetCash: GrossNet(trades, active, cash, holdings, members, securities); break;
+            case DvpModel.GrossGross: GrossGross(trades, active, cash, holdings, securities); break;
+            default: throw new ArgumentOutOfRangeException(nameof(model));
+        }
         var settled = new List<Trade>();
         for (int i = 0; i < trades.Count; i++)
         {
             if (active[i]) settled.Add(trades[i]);
-            else if (failExogenously?.Invoke(trades[i]) != true) failed.Add(trades[i]);
+            else if (!exogenous[i]) failed.Add(trades[i]);
         }
         failed.Sort((a, b) => a.Index.CompareTo(b.Index));
-        return Summarise(trades, settled, failed, members, securities, outcome.Exogenous);
+        return Summarise(settled, failed, members, securities);
     }
 
     /// <summary>Net positions of a set of trades without any funding check (for netting statistics).</summary>
     public static NettingOutcome Net(IReadOnlyList<Trade> trades, int members, int securities) =>
-        Summarise(trades, trades.ToList(), [], members, securities, 0);
+        Summarise(trades.ToList(), [], members, securities);
 
-    private readonly record struct Pass(int Exogenous);
-
-    private static Pass NetNet(IReadOnlyList<Trade> trades, bool[] active, IReadOnlyList<long> cash, IReadOnlyList<long> holdings, int members, int securities)
+    private static void NetNet(IReadOnlyList<Trade> trades, bool[] active, IReadOnlyList<long> cash, IReadOnlyList<long> holdings, int members, int securities)
     {
         var netCash = new long[members];
         var netSec = new long[members * securities];
@@ -102,10 +102,9 @@ public static class MultilateralNetting
                 sellCursor[k] = c;
             }
         }
-        return new Pass(0);
     }
 
-    private static Pass GrossNet(IReadOnlyList<Trade> trades, bool[] active, IReadOnlyList<long> cash, IReadOnlyList<long> holdings, int members, int securities)
+    private static void GrossNet(IReadOnlyList<Trade> trades, bool[] active, IReadOnlyList<long> cash, IReadOnlyList<long> holdings, int members, int securities)
     {
         // Alternate a gross securities pass (in time order) with a net cash unwind until both hold.
         var netCash = new long[members];
@@ -136,10 +135,9 @@ public static class MultilateralNetting
                 changed = true;
             }
         }
-        return new Pass(0);
     }
 
-    private static Pass GrossGross(IReadOnlyList<Trade> trades, bool[] active, IReadOnlyList<long> cash, IReadOnlyList<long> holdings, int securities)
+    private static void GrossGross(IReadOnlyList<Trade> trades, bool[] active, IReadOnlyList<long> cash, IReadOnlyList<long> holdings, int securities)
     {
         var c = cash.ToArray();
         var hold = holdings.ToArray();
@@ -152,7 +150,6 @@ public static class MultilateralNetting
             hold[from] -= t.Quantity; hold[t.Buyer * securities + t.Security] += t.Quantity;
             c[t.Buyer] -= t.Value; c[t.Seller] += t.Value;
         }
-        return new Pass(0);
     }
 
     private static void Apply(Trade t, long[] netCash, long[] netSec, int securities, int sign)
@@ -163,7 +160,7 @@ public static class MultilateralNetting
         netSec[t.Seller * securities + t.Security] -= sign * t.Quantity;
     }
 
-    private static NettingOutcome Summarise(IReadOnlyList<Trade> all, List<Trade> settled, List<Trade> failed, int members, int securities, int exogenous)
+    private static NettingOutcome Summarise(List<Trade> settled, List<Trade> failed, int members, int securities)
     {
         var netCash = new long[members];
         var netSec = new long[members * securities];

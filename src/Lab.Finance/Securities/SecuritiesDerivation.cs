@@ -12,12 +12,13 @@ internal static class SecuritiesDerivation
         var failed = observer.FailedOnce!;
         var cancelled = observer.CancelledAtNs!;
         var times = new List<double>(trades.Count);
-        long failCount = 0; double failValue = 0, totalValue = 0;
+        long failCount = 0; double failValue = 0, totalValue = 0, failShares = 0, totalShares = 0;
         foreach (var t in trades)
         {
             totalValue += t.Value;
+            totalShares += t.Quantity;
             if (settledAt[t.Index] >= 0) times.Add((settledAt[t.Index] - t.ExecutedAtNs) / 1e9);
-            if (failed[t.Index]) { failCount++; failValue += t.Value; }
+            if (failed[t.Index]) { failCount++; failValue += t.Value; failShares += t.Quantity; }
         }
         times.Sort();
 
@@ -61,12 +62,14 @@ internal static class SecuritiesDerivation
         var efficiency = options.Settlement is OnChainSettlement { NettingWindow.Nanos: 0 } ? 0 : NettingEfficiency(trades, names, dayOf, group);
 
         var onChain = options.Settlement is OnChainSettlement;
+        // Throughput while the chain is in use: committed transactions over the series bins that saw
+        // commits (nights and weekends excluded), and the busiest bin.
         double tps = 0, peakTps = 0;
         if (run.Metrics.Series.TryGetValue("chain_committed_tx", out var committed))
         {
-            int first = Array.FindIndex(committed, x => x > 0), last = Array.FindLastIndex(committed, x => x > 0);
             var binS = run.Metrics.SeriesBin.TotalSeconds;
-            if (first >= 0) tps = committed.Sum() / ((last - first + 1) * binS);
+            var active = committed.Count(x => x > 0);
+            if (active > 0) tps = committed.Sum() / (active * binS);
             peakTps = committed.DefaultIfEmpty(0).Max() / binS;
         }
         var latency = run.Metrics.Samples.TryGetValue("commit_latency_s", out var lat) ? lat.OrderBy(x => x).ToArray() : [];
@@ -87,6 +90,7 @@ internal static class SecuritiesDerivation
             NettingEfficiency = efficiency,
             FailRate = trades.Count == 0 ? 0 : (double)failCount / trades.Count,
             FailRateValue = totalValue == 0 ? 0 : failValue / totalValue,
+            FailRateShares = totalShares == 0 ? 0 : failShares / totalShares,
             RejectedPrefunding = (long)run.Metrics.Counter("rejected_prefunding"),
             ThroughputTps = tps,
             ThroughputPeakTps = peakTps,
@@ -95,10 +99,24 @@ internal static class SecuritiesDerivation
             ConservationViolations = violations,
             ReplicasAgree = onChain ? agree : null,
             MemberNames = Enumerable.Range(0, names.Members).Select(names.Member).ToArray(),
+            Timeline = Timeline(trades, settledAt, failed, onChain),
         };
         foreach (var (k, v) in results.Scalars()) run.Metrics.Scalars[k] = v;
         run.Metrics.Series["exposure_cny"] = exposure;
         return results;
+    }
+
+    private static List<TradeTimeline> Timeline(IReadOnlyList<Trade> trades, long[] settledAt, bool[] failed, bool onChain, int sample = 200)
+    {
+        var step = Math.Max(1, trades.Count / sample);
+        var list = new List<TradeTimeline>();
+        for (int i = 0; i < trades.Count; i += step)
+        {
+            var t = trades[i];
+            list.Add(new TradeTimeline(t.Index, t.ExecutedAtNs / 1e9, onChain ? null : t.AffirmedAtNs / 1e9,
+                settledAt[i] >= 0 ? settledAt[i] / 1e9 : null, failed[i]));
+        }
+        return list;
     }
 
     /// <summary>1 − Σ net cash paid per group / Σ gross value, groups within days.</summary>

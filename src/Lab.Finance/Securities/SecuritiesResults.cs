@@ -31,6 +31,8 @@ public sealed record SecuritiesResults
     /// <summary>Trades that failed (T+n) or were rejected (on chain) at least once, by count and by value.</summary>
     public required double FailRate { get; init; }
     public required double FailRateValue { get; init; }
+    /// <summary>Failed or rejected share volume over traded share volume.</summary>
+    public double FailRateShares { get; init; }
     public required long RejectedPrefunding { get; init; }
     public double ThroughputTps { get; init; }
     public double ThroughputPeakTps { get; init; }
@@ -40,6 +42,8 @@ public sealed record SecuritiesResults
     /// <summary>On chain: every replica at the same height has the same state digest (null off chain).</summary>
     public bool? ReplicasAgree { get; init; }
     public required IReadOnlyList<string> MemberNames { get; init; }
+    /// <summary>An evenly spaced sample of trades from execution to settlement, for the timeline chart.</summary>
+    public IReadOnlyList<TradeTimeline> Timeline { get; init; } = [];
 
     public double LiquidityNeededGrossTotalCny => LiquidityNeededGrossCny.Sum();
     public double LiquidityNeededNetTotalCny => LiquidityNeededNetCny.Sum();
@@ -70,6 +74,7 @@ public sealed record SecuritiesResults
             ["netting_efficiency"] = NettingEfficiency,
             ["fail_rate"] = FailRate,
             ["fail_rate_value"] = FailRateValue,
+            ["fail_rate_shares"] = FailRateShares,
             ["rejected_prefunding"] = RejectedPrefunding,
         };
         for (int m = 0; m < MemberNames.Count; m++)
@@ -89,3 +94,9 @@ public sealed record SecuritiesResults
         return s;
     }
 }
+
+/// <summary>One trade's life for the timeline chart: virtual seconds since the run start (null: did not happen).</summary>
+/// <param name="AffirmedS">When the buy side affirmed (T+n only).</param>
+/// <param name="SettledS">When it settled; null if it never did.</param>
+/// <param name="Failed">It failed (T+n) or was rejected (on chain) at least once.</param>
+public sealed record TradeTimeline(int Index, double ExecutedS, double? AffirmedS, double? SettledS, bool Failed);

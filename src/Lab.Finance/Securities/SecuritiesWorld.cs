@@ -21,16 +21,19 @@ public static class SecuritiesWorld
 {
     /// <param name="network">The run's network: institution regions are looked up by name in it.</param>
     /// <param name="chain">Required for <see cref="OnChainSettlement"/>; ignored for T+n.</param>
-    public static SecuritiesWorldSpec Build(SecuritiesOptions options, BusinessCalendar calendar, NetworkSpec network, ulong seed, ISettlementChain? chain = null)
+    /// <param name="tape">Trades to replay instead of generating them from the seed (tests, recorded days).</param>
+    /// <param name="runEnd">The run's end time, if later than <see cref="SuggestedEnd"/>: institutions keep their daily
+    /// cycles (batches, netting windows, queue retries) going until then.</param>
+    public static SecuritiesWorldSpec Build(SecuritiesOptions options, BusinessCalendar calendar, NetworkSpec network, ulong seed, ISettlementChain? chain = null, TradeTape? tape = null, SimTime? runEnd = null)
     {
         var clock = new RunClock(options.Start);
         var market = options.Market;
         var names = new MarketNames(market.Members, market.Securities);
-        var tape = TradeTape.Generate(market, calendar, clock, seed);
+        tape ??= TradeTape.Generate(market, calendar, clock, seed);
         long DayOf(Trade t) => clock.LocalDate(new SimTime(t.ExecutedAtNs), calendar).DayNumber;
         var opening = OpeningPositions.From(tape, market, options.Inventory, DayOf);
         var end = SuggestedEnd(options, calendar);
-        var horizon = end.Nanos;
+        var horizon = Math.Max(end.Nanos, runEnd is { } re && re != SimTime.MaxValue ? re.Nanos : 0);
 
         int Region(string name)
         {

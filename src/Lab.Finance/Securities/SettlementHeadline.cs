@@ -32,7 +32,7 @@ public static class SettlementHeadline
     public static string Human(double seconds)
     {
         if (double.IsNaN(seconds)) return "never (nothing settled)";
-        string F(double v) => v.ToString(v < 10 ? "0.0" : "0", CultureInfo.InvariantCulture);
+        string F(double v) => v.ToString(v < 100 ? "0.#" : "0", CultureInfo.InvariantCulture);
         if (seconds < 1) return F(seconds * 1000) + " ms";
         if (seconds < 120) return F(seconds) + " s";
         if (seconds < 2 * 3600) return F(seconds / 60) + " min";

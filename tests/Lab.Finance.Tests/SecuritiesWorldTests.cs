@@ -1,0 +1,150 @@
+using Lab.Finance.Chain;
+using Lab.Finance.Securities;
+using Lab.Sim.Faults;
+using Lab.Sim.Time;
+
+namespace Lab.Finance.Tests;
+
+public class SecuritiesWorldTests
+{
+    /// <summary>A small week: 6 members, 5 securities, 3,000 trades.</summary>
+    private static SecuritiesOptions Small(SettlementVariant settlement, double inventory = 3.5) => new()
+    {
+        Market = new MarketOptions { Members = 6, Securities = 5, Trades = 3000 },
+        Inventory = new InventoryOptions { CashMultiple = inventory, SecuritiesMultiple = inventory },
+        Settlement = settlement,
+    };
+
+    [Fact]
+    public void The_same_seed_gives_the_same_trades_in_both_variants_and_another_seed_does_not()
+    {
+        var t1 = TestWorlds.Run(Small(new DeferredNetSettlement()), 42);
+        var chain = TestWorlds.Run(Small(new OnChainSettlement()), 42);
+        Assert.Equal(t1.World.Tape.Trades, chain.World.Tape.Trades);
+        Assert.Equal(t1.World.Opening.Cash, chain.World.Opening.Cash);
+        Assert.Equal(t1.Run.Metrics.Series["trades_executed"], chain.Run.Metrics.Series["trades_executed"]);
+        var other = TestWorlds.Run(Small(new DeferredNetSettlement()), 43);
+        Assert.NotEqual(t1.World.Tape.Trades, other.World.Tape.Trades);
+    }
+
+    [Fact]
+    public void Same_seed_and_variant_give_identical_results()
+    {
+        var a = TestWorlds.Run(Small(new OnChainSettlement { NettingWindow = Duration.FromMinutes(30) }), 7).Results.Scalars();
+        var b = TestWorlds.Run(Small(new OnChainSettlement { NettingWindow = Duration.FromMinutes(30) }), 7).Results.Scalars();
+        Assert.Equal(a, b);
+    }
+
+    [Fact]
+    public void Actor_execution_gives_the_same_results_as_sequential_execution()
+    {
+        var options = Small(new OnChainSettlement { Prefunding = PrefundingPolicy.Queue }, inventory: 1.5);
+        var sequential = TestWorlds.Run(options, 13).Results.Scalars();
+        var actors = TestWorlds.Run(options, 13, mode: Lab.Sim.Kernel.ExecutionMode.Actors).Results.Scalars();
+        Assert.Equal(sequential, actors);
+        var t1 = Small(new DeferredNetSettlement(), inventory: 1.5);
+        Assert.Equal(TestWorlds.Run(t1, 13).Results.Scalars(), TestWorlds.Run(t1, 13, mode: Lab.Sim.Kernel.ExecutionMode.Actors).Results.Scalars());
+    }
+
+    [Fact]
+    public void Shorter_settlement_cycles_settle_sooner_and_on_chain_sooner_still()
+    {
+        double Median(SettlementVariant v) => TestWorlds.Run(Small(v, inventory: 10), 5).Results.SettlementTimeP50S;
+        var t2 = Median(new DeferredNetSettlement { CycleDays = 2 });
+        var t1 = Median(new DeferredNetSettlement { CycleDays = 1 });
+        var t0 = Median(new DeferredNetSettlement { CycleDays = 0 });
+        var atomic = Median(new OnChainSettlement());
+        Assert.True(t2 > t1 && t1 > t0 && t0 > atomic, $"T+2 {t2}, T+1 {t1}, T+0 {t0}, atomic {atomic}");
+        Assert.InRange(t1, 17 * 3600, 24 * 3600); // trades 09:30–15:00 settle next day 09:00
+        Assert.True(atomic < 2, $"atomic DvP took {atomic} s");
+    }
+
+    [Fact]
+    public void Netting_windows_trade_settlement_time_for_liquidity()
+    {
+        var atomic = TestWorlds.Run(Small(new OnChainSettlement(), inventory: 10), 3).Results;
+        var hourly = TestWorlds.Run(Small(new OnChainSettlement { NettingWindow = Duration.FromHours(1) }, inventory: 10), 3).Results;
+        Assert.Equal(0, atomic.NettingEfficiency);
+        Assert.True(hourly.NettingEfficiency > 0.5, $"hourly netting efficiency {hourly.NettingEfficiency}");
+        Assert.True(hourly.LiquidityNeededCny.Sum() < atomic.LiquidityNeededCny.Sum());
+        Assert.True(hourly.SettlementTimeP50S > atomic.SettlementTimeP50S);
+        Assert.Equal(hourly.Trades, hourly.Settled);
+    }
+
+    [Fact]
+    public void Underfunded_members_cause_T_plus_1_fails_that_roll_and_on_chain_rejections_that_are_counted()
+    {
+        var t1 = TestWorlds.Run(Small(new DeferredNetSettlement(), inventory: 1), 11);
+        var reject = TestWorlds.Run(Small(new OnChainSettlement(), inventory: 1), 11);
+        var queue = TestWorlds.Run(Small(new OnChainSettlement { Prefunding = PrefundingPolicy.Queue }, inventory: 1), 11);
+        Assert.True(t1.Results.FailRate > 0);
+        // Failed obligations roll to the next settlement date, and some of them settle there.
+        var log = (SecuritiesObserver)t1.World.Observers[0];
+        Assert.Contains(Enumerable.Range(0, t1.Results.Trades), i => log.FailedOnce![i] && log.SettledAtNs![i] >= 0);
+        Assert.True(reject.Results.RejectedPrefunding > 0);
+        Assert.Equal(reject.Results.Trades - reject.Results.Settled, reject.Results.RejectedPrefunding);
+        // Queued trades are retried and some settle later; rejected ones never do.
+        Assert.True(queue.Results.Settled > reject.Results.Settled);
+        Assert.True(queue.Results.SettlementTimeMaxS > 60);
+    }
+
+    [Fact]
+    public void On_chain_DvP_stays_atomic_and_replicas_converge_when_a_replica_and_the_sequencer_crash_mid_flow()
+    {
+        var options = Small(new OnChainSettlement(), inventory: 1.5);
+        // Tuesday 10:00 local: trading is under way; one replica is down for 20 minutes, the sequencer for 2 minutes.
+        var tuesday10 = new SimTime(Duration.FromHours(24 + 10).Nanos);
+        ScheduledFault[] faults =
+        [
+            new(tuesday10, new Crash(NodeSelector.Named("chain-csd")), Duration.FromMinutes(20)),
+            new(tuesday10 + Duration.FromMinutes(5), new Crash(NodeSelector.Named("chain-sse")), Duration.FromMinutes(2)),
+        ];
+        var (world, run, results) = TestWorlds.Run(options, 9, faults: faults);
+        Assert.Equal(0, results.ConservationViolations);
+        Assert.True(results.ReplicasAgree);
+        Assert.Equal(2, run.Stats.Faults.Count);
+        // Every trade either settled (both legs) or was rejected (neither); none lost in the crash.
+        Assert.Equal(results.Trades, results.Settled + (int)results.RejectedPrefunding);
+        // Trades executed while the sequencer was down waited for it: the slowest took at least a minute.
+        Assert.True(results.SettlementTimeMaxS > 60, $"max settlement {results.SettlementTimeMaxS} s");
+    }
+
+    [Fact]
+    public void The_headline_reads_as_two_sentences_with_the_numbers()
+    {
+        var t1 = TestWorlds.Run(Small(new DeferredNetSettlement()), 1).Results;
+        var chain = TestWorlds.Run(Small(new OnChainSettlement()), 1).Results;
+        var text = SettlementHeadline.Compose(t1, chain);
+        Assert.StartsWith("Under T+1 the median trade settled ", text);
+        Assert.Contains(" h after execution; on-chain DvP settled in ", text);
+        Assert.Contains("more cash on hand because netting was lost", text);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(text, @"\.(\s|$)").Count);
+        Assert.Equal("18.4 h", SettlementHeadline.Human(18.4 * 3600));
+        Assert.Equal("2.1 s", SettlementHeadline.Human(2.1));
+        Assert.Equal("14 min", SettlementHeadline.Human(14 * 60));
+    }
+}
+
+public class ChainSeamTests
+{
+    [Fact]
+    public void A_replica_set_plugged_through_the_generic_seam_settles_like_the_built_in_sequencer()
+    {
+        // Same replicas as SoloSequencerChain, but wired the way the experiment layer wires Raft or PBFT:
+        // replicas from a factory, a client that trusts f+1 = 3 matching replies sent to every replica.
+        var solo = TestWorlds.SevenReplicas();
+        var names = new[] { "chain-sse", "chain-ccp", "chain-csd", "chain-regulator", "chain-bank", "chain-szse", "chain-broker" };
+        var plugged = new ConsensusChain("test-bft", solo.Replicas, new ReplyQuorumOptions(names, MatchingReplies: 3, SendToAll: true, Lab.Sim.Time.Duration.FromSeconds(5)));
+        var options = new SecuritiesOptions
+        {
+            Market = new MarketOptions { Members = 4, Securities = 3, Trades = 500 },
+            Settlement = new OnChainSettlement(),
+        };
+        var viaSeam = TestWorlds.Run(options, 21, chain: plugged).Results;
+        var builtIn = TestWorlds.Run(options, 21, chain: solo).Results;
+        Assert.Equal(builtIn.Settled, viaSeam.Settled);
+        Assert.Equal(builtIn.RejectedPrefunding, viaSeam.RejectedPrefunding);
+        Assert.True(viaSeam.ReplicasAgree);
+        Assert.Equal("3 matching committed replies of 7 replicas", plugged.FinalityRule);
+    }
+}

@@ -1,0 +1,166 @@
+using Lab.Ledger.Blocks;
+using Lab.Ledger.Contracts;
+using Lab.Ledger.Crypto;
+using Lab.Ledger.Transactions;
+using Lab.Sim.Metrics;
+using Lab.Sim.Time;
+
+namespace Lab.Ledger.Tests.Contracts;
+
+public class ContractRuntimeTests
+{
+    private static Membership Members() => new Membership()
+        .Add("bank", "issuer").Add("csd", "issuer").Add("alice").Add("bob").Add("agent", "settlement-agent")
+        .Add("regulator", Membership.Regulator);
+
+    private static readonly Dictionary<string, string> Issuers = new() { ["CNY"] = "bank", ["SEC001"] = "csd" };
+
+    private static ContractRuntime Runtime(params IContract[] extra)
+    {
+        var rt = new ContractRuntime(Members(), [new TokenContract(), .. extra], Issuers, new ContractRuntimeOptions { MetricsNode = "replica" });
+        rt.ApplyGenesis(
+        [
+            ("bank", TokenContract.IssueCall("CNY", "alice", 1000)),
+            ("bank", TokenContract.IssueCall("CNY", "bob", 500)),
+            ("csd", TokenContract.IssueCall("SEC001", "bob", 10)),
+        ]);
+        return rt;
+    }
+
+    private long _seq;
+    private Transaction Tx(string caller, ContractCall call) => new(new TxId(++_seq), caller, call, 100, SimTime.Zero);
+
+    private static Block BlockOf(ContractRuntime rt, params Transaction[] txs) => new(rt.Height + 1, Hash.Zero, txs, "test");
+
+    [Fact]
+    public void An_owner_transfers_its_own_tokens_and_the_supply_is_unchanged()
+    {
+        var rt = Runtime();
+        var outcomes = rt.Apply(BlockOf(rt, Tx("alice", TokenContract.TransferCall("CNY", "alice", "bob", 300))), new FakeNodeContext());
+        Assert.True(outcomes[0].Accepted);
+        Assert.Equal(700, rt.Balance("CNY", "alice"));
+        Assert.Equal(800, rt.Balance("CNY", "bob"));
+        Assert.Equal(1500, rt.Supply("CNY"));
+        Assert.Equal(2, rt.State.VersionOf("balance/CNY/alice"));
+    }
+
+    [Fact]
+    public void An_unauthorised_transfer_is_rejected_counted_and_changes_nothing()
+    {
+        var rt = Runtime();
+        var ctx = new FakeNodeContext();
+        var outcomes = rt.Apply(BlockOf(rt,
+            Tx("bob", TokenContract.TransferCall("CNY", "alice", "bob", 300)),      // bob moves alice's cash
+            Tx("mallory", TokenContract.TransferCall("CNY", "mallory", "bob", 1)), // not a member
+            Tx("regulator", TokenContract.TransferCall("CNY", "regulator", "bob", 1)), // read-only role
+            Tx("alice", TokenContract.IssueCall("CNY", "alice", 1_000_000))),     // not the issuer
+            ctx);
+        Assert.All(outcomes, o => Assert.False(o.Accepted));
+        Assert.All(outcomes, o => Assert.StartsWith("unauthorised", o.Reason));
+        Assert.Equal(4, rt.UnauthorisedCalls);
+        Assert.Equal(4, RunMetrics.Merge(Duration.FromSeconds(1), [ctx.Metrics]).Counter("contract_unauthorised"));
+        Assert.Equal(1000, rt.Balance("CNY", "alice"));
+        Assert.Equal(1500, rt.Supply("CNY"));
+    }
+
+    [Fact]
+    public void A_rejected_call_discards_every_write_it_made_before_rejecting()
+    {
+        var rt = Runtime(new TwoLegs());
+        // Leg one (bob → alice, 10 shares) succeeds inside the call; leg two (alice pays 5,000) cannot.
+        var outcomes = rt.Apply(BlockOf(rt, Tx("agent", new ContractCall("two-legs", "settle", 5000L))), new FakeNodeContext());
+        Assert.False(outcomes[0].Accepted);
+        Assert.Equal(10, rt.Balance("SEC001", "bob"));
+        Assert.Equal(0, rt.Balance("SEC001", "alice"));
+        Assert.Equal(1, rt.State.VersionOf("balance/SEC001/bob"));
+    }
+
+    [Fact]
+    public void DvP_is_atomic_when_the_replica_crashes_between_the_legs_and_restarts_from_its_log()
+    {
+        var crashing = new TwoLegs { CrashBetweenLegs = true };
+        var rt = Runtime(crashing);
+        var block = BlockOf(rt, Tx("agent", new ContractCall("two-legs", "settle", 100L)));
+        // The replica dies after the delivery leg: nothing of the call is visible in its state.
+        Assert.Throws<ReplicaCrashed>(() => rt.Apply(block, new FakeNodeContext()));
+        Assert.Equal(10, rt.Balance("SEC001", "bob"));
+        Assert.Equal(1000, rt.Balance("CNY", "alice"));
+        Assert.Equal(0, rt.Height);
+        // After restart a fresh runtime re-applies the committed block and ends where a replica that never crashed ends.
+        var restarted = Runtime(new TwoLegs());
+        var healthy = Runtime(new TwoLegs());
+        restarted.Apply(block, new FakeNodeContext());
+        healthy.Apply(block, new FakeNodeContext());
+        Assert.Equal(10, restarted.Balance("SEC001", "alice"));
+        Assert.Equal(900, restarted.Balance("CNY", "alice"));
+        Assert.Equal(600, restarted.Balance("CNY", "bob"));
+        Assert.Equal(healthy.Digest(), restarted.Digest());
+    }
+
+    [Fact]
+    public void Conservation_is_checked_after_every_block_and_a_contract_that_mints_is_caught()
+    {
+        var rt = Runtime(new Minter());
+        var ctx = new FakeNodeContext();
+        rt.Apply(BlockOf(rt, Tx("alice", TokenContract.TransferCall("CNY", "alice", "bob", 1))), ctx);
+        Assert.Equal(0, rt.ConservationViolations);
+        rt.Apply(BlockOf(rt, Tx("alice", new ContractCall("minter", "mint"))), ctx);
+        Assert.Equal(1, rt.ConservationViolations);
+        Assert.Contains(RunMetrics.Merge(Duration.FromSeconds(1), [ctx.Metrics]).Findings, f => f.Kind == "conservation-violation" && f.Text.Contains("CNY"));
+        Assert.Contains(rt.Audit(), a => a.Asset == "CNY" && a.Balances == 1500 + 1_000 && a.Supply == 1500);
+    }
+
+    [Fact]
+    public void Issue_and_redeem_by_the_issuer_change_supply_and_keep_conservation()
+    {
+        var rt = Runtime();
+        rt.Apply(BlockOf(rt,
+            Tx("bank", TokenContract.IssueCall("CNY", "bank", 200)),
+            Tx("bank", TokenContract.RedeemCall("CNY", 50))), new FakeNodeContext());
+        Assert.Equal(1650, rt.Supply("CNY"));
+        Assert.Equal(0, rt.ConservationViolations);
+        Assert.All(rt.Audit(), a => Assert.Equal(a.Supply, a.Balances));
+    }
+
+    [Fact]
+    public void A_resubmitted_transaction_gets_its_first_outcome_and_is_not_executed_twice()
+    {
+        var rt = Runtime();
+        var tx = Tx("alice", TokenContract.TransferCall("CNY", "alice", "bob", 100));
+        rt.Apply(BlockOf(rt, tx), new FakeNodeContext());
+        var again = rt.Apply(BlockOf(rt, tx), new FakeNodeContext());
+        Assert.True(again[0].Accepted);
+        Assert.Equal(900, rt.Balance("CNY", "alice"));
+    }
+
+    [Fact]
+    public void Blocks_must_be_applied_in_height_order()
+    {
+        var rt = Runtime();
+        Assert.Throws<InvalidOperationException>(() => rt.Apply(new Block(2, Hash.Zero, [], "x"), new FakeNodeContext()));
+    }
+
+    /// <summary>Delivery then payment in one call, like the DvP contract, with an optional crash between the legs.</summary>
+    private sealed class TwoLegs : IContract
+    {
+        public bool CrashBetweenLegs { get; init; }
+        public string Name => "two-legs";
+        public void Execute(ContractContext ctx, string method, object? arguments)
+        {
+            ctx.RequireRole("settlement-agent");
+            ctx.Transfer("SEC001", "bob", "alice", 10);
+            if (CrashBetweenLegs) throw new ReplicaCrashed();
+            ctx.Transfer("CNY", "alice", "bob", (long)arguments!);
+        }
+    }
+
+    private sealed class ReplicaCrashed : Exception;
+
+    /// <summary>A buggy contract that credits a balance directly, creating money.</summary>
+    private sealed class Minter : IContract
+    {
+        public string Name => "minter";
+        public void Execute(ContractContext ctx, string method, object? arguments) =>
+            ctx.Put("balance/CNY/" + ctx.Caller, ctx.Balance("CNY", ctx.Caller) + 1_000);
+    }
+}
