@@ -20,6 +20,8 @@ public sealed class ModelRegistry
         new GossipModel(),
         new RaftModel(),
         new SoloModel(),
+        new PbftModel(),
+        new HotStuffModel(),
     ]);
 
     public IReadOnlyList<IModel> Models => _models;

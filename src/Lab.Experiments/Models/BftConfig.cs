@@ -1,0 +1,110 @@
+using Lab.Consensus.Byzantine;
+using Lab.Experiments.Faults;
+using Lab.Experiments.Values;
+using Lab.Sim.Faults;
+using Lab.Sim.Metrics;
+using Lab.Sim.Nodes;
+using Lab.Sim.Time;
+using ConsensusByzantine = Lab.Consensus.Byzantine.ByzantineSpec;
+
+namespace Lab.Experiments.Models;
+
+/// <summary>What PBFT and HotStuff share in the YAML: clients, authentication costs, Byzantine nodes, metrics.</summary>
+public static class BftConfig
+{
+    public static readonly IReadOnlyList<string> Behaviours = ["silent", "equivocate", "double-vote", "withhold", "forge", "twin"];
+
+    public static IReadOnlyList<MetricInfo> Metrics { get; } =
+    [
+        new("throughput_tps", "transactions clients saw final (f+1 matching replies) per second, after warm-up"),
+        new("commit_latency_s", "submit → f+1 matching replies"),
+        new("view_changes", "views installed (average over replicas)"),
+        new("messages_per_decision", "protocol messages per committed block"),
+        new("bytes_per_decision", "protocol bytes per committed block"),
+        new("rejected_messages", "messages honest replicas rejected (bad signatures, wrong sender)"),
+        new("safety_violations", "conflicting commits among honest replicas"),
+        new("cpu_utilisation_max", "CPU utilisation of the busiest replica"),
+    ];
+
+    public static BftWorldOptions World(RunContext context)
+    {
+        var c = context.Config;
+        var clients = Math.Max(1, c.Int("workload.clients.count"));
+        var rate = c.GetOr<Arrivals?>("workload.arrivals", null)?.Rate.PerSecond ?? 1000;
+        return new BftWorldOptions
+        {
+            Regions = context.Network.Regions.Count,
+            Clients = clients,
+            Client = new BftClientOptions
+            {
+                RatePerSecond = rate / clients,
+                TxSizeBytes = checked((int)c.Size("workload.tx-size").Bytes),
+                RetransmitTimeout = c.Time("workload.retry-timeout"),
+                StopAt = c.GetOr<Duration?>("workload.submit-until", null) is { } until ? SimTime.Zero + until : null,
+            },
+            Byzantine = Byzantine(c),
+            Warmup = context.Warmup,
+        };
+    }
+
+    public static AuthenticationCosts Costs(RunConfig c) => new()
+    {
+        Sign = c.Time("chain.cpu.sign"),
+        Verify = c.Time("chain.cpu.verify"),
+        HashPerKilobyte = c.Time("chain.cpu.hash-per-kb"),
+    };
+
+    private static IReadOnlyList<ConsensusByzantine> Byzantine(RunConfig c)
+    {
+        var list = new List<ConsensusByzantine>();
+        foreach (var b in c.GetOr<List<Faults.ByzantineSpec>>("byzantine", []))
+        {
+            var behaviour = b.Behaviour switch
+            {
+                "silent" => ByzantineBehaviour.Silent,
+                "equivocate" => ByzantineBehaviour.Equivocate,
+                "double-vote" => ByzantineBehaviour.DoubleVote,
+                "withhold" => ByzantineBehaviour.Withhold,
+                "forge" => ByzantineBehaviour.Forge,
+                "twin" => ByzantineBehaviour.Twin,
+                _ => throw new InvalidOperationException($"validation let an unknown behaviour '{b.Behaviour}' through"),
+            };
+            foreach (var n in b.Nodes)
+                list.Add(new ConsensusByzantine(int.Parse(n.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture), behaviour, b.Collude));
+        }
+        return list;
+    }
+
+    /// <summary>Hands a BFT world to the runner: nodes, checkers, the "leader" target and the derived metrics.</summary>
+    public static World ToWorld(BftWorld bft, NodeSelector leader)
+    {
+        var world = new World();
+        world.Nodes.AddRange(bft.Nodes);
+        world.Observers.AddRange(bft.Observers);
+        world.Targets["leader"] = leader;
+        world.Targets["primary"] = leader;
+        world.Finish = result =>
+        {
+            var m = result.Metrics;
+            foreach (var (k, v) in bft.DeriveMetrics(result)) m.Scalars[k] = v;
+            m.Counters["safety_violations"] = bft.Safety.Violations.Count;
+            foreach (var v in bft.Safety.Violations) m.Findings.Add(new Finding(v.At, "safety", v.Description));
+        };
+        return world;
+    }
+
+    /// <summary>The replica leading the highest view among running replicas (resolved when a fault fires).</summary>
+    public static NodeSelector Leader(Func<INodeBehaviour, long?> viewOf, Func<long, int, int> leaderOfView) =>
+        new DynamicNodes("leader", view =>
+        {
+            long best = -1;
+            var replicas = 0;
+            foreach (var n in view.Directory.OfKind(BftWorld.ReplicaKind))
+            {
+                if (view.Directory.Name(n).EndsWith("-twin", StringComparison.Ordinal)) continue;
+                replicas++;
+                if (view.StateOf(n) == NodeState.Up && viewOf(view.BehaviourOf(n)) is { } v) best = Math.Max(best, v);
+            }
+            return best < 0 || replicas == 0 ? [] : [new NodeId(leaderOfView(best, replicas))];
+        });
+}
