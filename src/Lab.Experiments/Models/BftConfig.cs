@@ -30,7 +30,7 @@ public static class BftConfig
     {
         var c = context.Config;
         var clients = Math.Max(1, c.Int("workload.clients.count"));
-        var rate = c.GetOr<Arrivals?>("workload.arrivals", null)?.Rate.PerSecond ?? 1000;
+        var rate = ChainConfig.OfferedRate(c, 1000);
         return new BftWorldOptions
         {
             Regions = context.Network.Regions.Count,

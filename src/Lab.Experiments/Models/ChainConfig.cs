@@ -22,6 +22,7 @@ public static class ChainConfig
         Key.Time("chain.cpu.verify", "CPU time of one signature verification (default: this machine's measured ECDSA P-256 cost).", Duration.FromNanos(CryptoCosts.ThisMachine.Verify.Nanos).ToString()),
         Key.Time("chain.cpu.sign", "CPU time of one signature (default: this machine's measured ECDSA P-256 cost).", Duration.FromNanos(CryptoCosts.ThisMachine.Sign.Nanos).ToString()),
         Key.Time("chain.cpu.hash-per-kb", "CPU time to hash one kilobyte with SHA-256 (default: measured on this machine).", Duration.FromNanos(CryptoCosts.ThisMachine.HashPerKb.Nanos).ToString()),
+        Key.Rate("workload.rate", "Total offered load; overrides the rate written in arrivals (handy to sweep: `workload.rate: [1000/s, 5000/s]`)."),
         Key.Int("workload.outstanding", "Closed loop: each client keeps this many transactions in flight (absent: open loop, see arrivals).", null, min: 1, max: 1_000_000),
         Key.Time("workload.think-time", "Closed loop: pause between a transaction's finality and the client's next one.", "0s"),
         Key.Time("workload.retry-timeout", "A client resends a transaction not final after this long.", "1s", min: 1e-6),
@@ -58,12 +59,13 @@ public static class ChainConfig
     {
         var c = context.Config;
         var arrivals = c.GetOr<Arrivals?>("workload.arrivals", null) ?? new Arrivals("poisson", new Rate(1000));
+        var rate = OfferedRate(c, 1000);
         ArrivalProcess process = arrivals.Process switch
         {
-            "constant" => new ConstantArrivals(arrivals.Rate.PerSecond),
-            _ => new PoissonArrivals(arrivals.Rate.PerSecond),
+            "constant" => new ConstantArrivals(rate),
+            _ => new PoissonArrivals(rate),
         };
-        if (c.Text("workload.profile") == "trading-hours") process = TimeOfDayArrivals.TradingHours(arrivals.Rate.PerSecond);
+        if (c.Text("workload.profile") == "trading-hours") process = TimeOfDayArrivals.TradingHours(rate);
         if (c.GetOr<string?>("workload.trace", null) is { } trace)
         {
             var path = Path.IsPathRooted(trace) ? trace : Path.Combine(Path.GetDirectoryName(c.MarkOf("workload.trace").File) ?? ".", trace);
@@ -83,6 +85,10 @@ public static class ChainConfig
             Finality = finality with { RetryTimeout = c.Time("workload.retry-timeout") },
         };
     }
+
+    /// <summary>Total offered load in transactions per second: <c>workload.rate</c>, else the rate in <c>workload.arrivals</c>.</summary>
+    public static double OfferedRate(RunConfig c, double fallback) =>
+        c.GetOr<Rate?>("workload.rate", null)?.PerSecond ?? c.GetOr<Arrivals?>("workload.arrivals", null)?.Rate.PerSecond ?? fallback;
 
     /// <summary>Hands a built chain to the runner: its nodes, checkers, the "leader" fault target and its metrics.</summary>
     public static World ToWorld(ChainWorld chain)

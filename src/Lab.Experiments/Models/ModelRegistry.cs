@@ -22,6 +22,7 @@ public sealed class ModelRegistry
         new SoloModel(),
         new PbftModel(),
         new HotStuffModel(),
+        new PowModel(),
     ]);
 
     public IReadOnlyList<IModel> Models => _models;
