@@ -90,5 +90,7 @@ public class MultilateralNettingTests
         var net = LiquidityAnalysis.CashNeeds(day, 2, _ => 0, _ => 0, 1);
         Assert.Equal([100_000L, 0L], gross.Peak);
         Assert.Equal([0L, 0L], net.Peak);
+        // Without reusing proceeds, each must pre-fund its whole purchase.
+        Assert.Equal([100_000L, 100_000L], LiquidityAnalysis.PurchasesPeak(day, 2, _ => 0, 1));
     }
 }

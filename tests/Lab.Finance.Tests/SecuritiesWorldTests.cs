@@ -110,6 +110,27 @@ public class SecuritiesWorldTests
     }
 
     [Fact]
+    public void A_crash_of_the_submitting_exchange_loses_no_trade_and_settles_none_twice()
+    {
+        var options = Small(new OnChainSettlement(), inventory: 10);
+        // Crash 50 ms after a trade is submitted on Tuesday morning: its DvP is in flight (final after ~230 ms).
+        var tape = TradeTape.Generate(options.Market, Lab.Finance.Calendars.BusinessCalendars.China2026(), new Lab.Finance.Calendars.RunClock(options.Start), 17);
+        var victim = tape.Trades.First(t => t.ExecutedAtNs > Duration.FromHours(24 + 10).Nanos);
+        var crash = new ScheduledFault[] { new(new SimTime(victim.ExecutedAtNs) + Duration.FromMillis(50), new Crash(NodeSelector.Named("exchange")), Duration.FromMinutes(3)) };
+        var (world, run, crashed) = TestWorlds.Run(options, 17, faults: crash);
+        var log = (SecuritiesObserver)world.Observers[0];
+        Assert.True(log.SettledAtNs![victim.Index] >= victim.ExecutedAtNs + Duration.FromMinutes(3).Nanos, "the in-flight trade was resubmitted after the restart");
+        var clean = TestWorlds.Run(options, 17).Results;
+        Assert.Equal(crashed.Trades, crashed.Settled + (int)crashed.RejectedPrefunding);
+        Assert.Equal(0, crashed.ConservationViolations);
+        Assert.True(crashed.ReplicasAgree);
+        // Trades executed while the exchange was down went through after its restart, minutes late.
+        Assert.True(crashed.SettlementTimeMaxS > 60, $"max {crashed.SettlementTimeMaxS} s");
+        Assert.True(clean.SettlementTimeMaxS < 60);
+        Assert.Single(run.Stats.Faults);
+    }
+
+    [Fact]
     public void The_headline_reads_as_two_sentences_with_the_numbers()
     {
         var t1 = TestWorlds.Run(Small(new DeferredNetSettlement()), 1).Results;

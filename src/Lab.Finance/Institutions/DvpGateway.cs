@@ -19,7 +19,7 @@ public sealed class DvpGateway(TradeTape tape, OnChainSettlement settlement, ICh
     private sealed record QueueRetry;
 
     private readonly List<ChainFinality> _final = [];
-    private readonly Dictionary<TxId, IReadOnlyList<Trade>> _inFlight = [];
+    private SortedDictionary<TxId, (Transaction Tx, IReadOnlyList<Trade> Trades)> _inFlight = [];
     private readonly List<Trade> _window = [];
     private readonly SortedDictionary<int, Trade> _queue = [];
     private SettlementRecords _records = new(0);
@@ -35,7 +35,11 @@ public sealed class DvpGateway(TradeTape tape, OnChainSettlement settlement, ICh
     {
         _records = ctx.Storage.GetOrAdd("gateway.records", () => new SettlementRecords(Tape.Trades.Count));
         _sequence = ctx.Storage.GetOrAdd("gateway.sequence", () => new long[] { 0 });
+        _inFlight = ctx.Storage.GetOrAdd("gateway.in-flight", () => new SortedDictionary<TxId, (Transaction, IReadOnlyList<Trade>)>());
         client.Start(ctx);
+        // After a crash: resubmit what was in flight under the same ids. The chain executes each at most
+        // once and answers a resubmission with its first outcome, so no trade is lost or settled twice.
+        foreach (var (tx, _) in _inFlight.Values) client.Submit(ctx, tx);
         if (settlement.NettingWindow > Duration.Zero) ScheduleWindow(ctx);
         base.OnStart(ctx);
     }
@@ -84,7 +88,7 @@ public sealed class DvpGateway(TradeTape tape, OnChainSettlement settlement, ICh
     private void Submit(INodeContext ctx, ContractCall call, IReadOnlyList<Trade> trades, int bytes)
     {
         var tx = new Transaction(TxId.For(ctx.Self, ++_sequence[0]), MarketNames.Exchange, call, bytes, ctx.Now);
-        _inFlight[tx.Id] = trades;
+        _inFlight[tx.Id] = (tx, trades);
         ctx.Metrics.Add("chain_submitted_tx");
         client.Submit(ctx, tx);
     }
@@ -93,7 +97,8 @@ public sealed class DvpGateway(TradeTape tape, OnChainSettlement settlement, ICh
     {
         foreach (var f in _final)
         {
-            if (!_inFlight.Remove(f.Tx.Id, out var trades)) continue;
+            if (!_inFlight.Remove(f.Tx.Id, out var entry)) continue;
+            var trades = entry.Trades;
             ctx.Metrics.Sample("commit_latency_s", f.Latency.TotalSeconds);
             ctx.Metrics.Series("chain_committed_tx");
             ctx.Metrics.Add("chain_committed_tx");

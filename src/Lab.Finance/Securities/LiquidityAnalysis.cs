@@ -15,6 +15,11 @@ public static class LiquidityAnalysis
     public static MemberNeeds CashNeeds(IReadOnlyList<Trade> trades, int members, Func<Trade, long> dayOf, Func<Trade, long> groupOf, int tradingDays) =>
         Needs(trades, members, dayOf, groupOf, tradingDays, t => (t.Buyer, t.Value), t => (t.Seller, t.Value));
 
+    /// <summary>Peak over days of each member's total purchases in the day: the cash to pre-fund every purchase
+    /// without counting on same-day sale proceeds (the cautious reading of "gross").</summary>
+    public static IReadOnlyList<long> PurchasesPeak(IReadOnlyList<Trade> trades, int members, Func<Trade, long> dayOf, int tradingDays) =>
+        Needs(trades, members, dayOf, t => t.Index, tradingDays, t => (t.Buyer, t.Value), t => (t.Seller, 0)).Peak;
+
     /// <summary>Shares of each security members deliver, per member × security (index m * securities + s).</summary>
     public static MemberNeeds SecurityNeeds(IReadOnlyList<Trade> trades, int members, int securities, Func<Trade, long> dayOf, Func<Trade, long> groupOf, int tradingDays) =>
         Needs(trades, members * securities, dayOf, groupOf, tradingDays,

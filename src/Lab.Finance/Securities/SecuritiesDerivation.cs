@@ -87,6 +87,7 @@ internal static class SecuritiesDerivation
             LiquidityNeededGrossCny = gross.Peak.Select(x => x / 100.0).ToArray(),
             LiquidityNeededNetCny = net.Peak.Select(x => x / 100.0).ToArray(),
             LiquidityNeededCny = own.Peak.Select(x => x / 100.0).ToArray(),
+            PurchasesPeakCny = LiquidityAnalysis.PurchasesPeak(trades, names.Members, dayOf, days).Select(x => x / 100.0).ToArray(),
             NettingEfficiency = efficiency,
             FailRate = trades.Count == 0 ? 0 : (double)failCount / trades.Count,
             FailRateValue = totalValue == 0 ? 0 : failValue / totalValue,

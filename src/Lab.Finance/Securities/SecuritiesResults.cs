@@ -24,6 +24,8 @@ public sealed record SecuritiesResults
     public required IReadOnlyList<double> LiquidityNeededGrossCny { get; init; }
     /// <summary>Per member: cash needed with end-of-day netting (T+n), peak over days (yuan).</summary>
     public required IReadOnlyList<double> LiquidityNeededNetCny { get; init; }
+    /// <summary>Per member: peak daily purchases, i.e. cash to pre-fund every purchase without reusing same-day proceeds (yuan).</summary>
+    public IReadOnlyList<double> PurchasesPeakCny { get; init; } = [];
     /// <summary>Per member: cash needed under this run's own grouping (gross, per netting window, or per day).</summary>
     public required IReadOnlyList<double> LiquidityNeededCny { get; init; }
     /// <summary>1 − net cash paid / gross trade value under this run's grouping (0 for trade-by-trade DvP).</summary>
@@ -71,6 +73,7 @@ public sealed record SecuritiesResults
             ["liquidity_needed_gross_cny"] = LiquidityNeededGrossTotalCny,
             ["liquidity_needed_net_cny"] = LiquidityNeededNetTotalCny,
             ["liquidity_needed_cny"] = LiquidityNeededCny.Sum(),
+            ["liquidity_prefund_all_purchases_cny"] = PurchasesPeakCny.Sum(),
             ["netting_efficiency"] = NettingEfficiency,
             ["fail_rate"] = FailRate,
             ["fail_rate_value"] = FailRateValue,

@@ -6,8 +6,8 @@ namespace Lab.Finance.Securities;
 public static class SettlementHeadline
 {
     /// <summary>E.g. "Under T+1 the median trade settled 18.4 h after execution; on-chain DvP settled in 2.1 s.
-    /// Members needed 2.4× more cash on hand because netting was lost, and 3.1% of on-chain trades were
-    /// rejected for lack of pre-funding."</summary>
+    /// Members needed 1.2× more cash on hand because netting was lost (7.1× to pre-fund every purchase without
+    /// counting on same-day sales), and 1.1% of on-chain trades were rejected for lack of pre-funding (T+n failed 1.7%)."</summary>
     public static string Compose(SecuritiesResults traditional, SecuritiesResults onChain)
     {
         var first = $"Under {traditional.Variant} the median trade settled {Human(traditional.SettlementTimeP50S)} after execution; " +
@@ -15,8 +15,10 @@ public static class SettlementHeadline
         var gross = onChain.LiquidityNeededCny.Sum();
         var net = traditional.LiquidityNeededCny.Sum();
         string second;
+        var prefundAll = onChain.PurchasesPeakCny.Sum();
         if (net > 0 && gross > net * 1.05)
-            second = $"Members needed {Ratio(gross / net)} more cash on hand because netting was lost";
+            second = $"Members needed {Ratio(gross / net)} more cash on hand because netting was lost" +
+                     (prefundAll > gross * 1.5 ? $" ({Ratio(prefundAll / net)} to pre-fund every purchase without counting on same-day sales)" : "");
         else if (net > 0 && gross < net * 0.95)
             second = $"Members needed {Ratio(net / gross)} less cash on hand on chain";
         else
