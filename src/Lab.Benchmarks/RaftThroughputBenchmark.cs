@@ -52,7 +52,11 @@ public static class RaftThroughputBenchmark
 
         // Baseline first: the kernel alone, same virtual duration, similar node count.
         var (ping, pingWall, _, pingCpu) = Measure(() => Ping(end));
+        var alloc0 = GC.GetTotalAllocatedBytes();
+        var gcs0 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var (raft, raftWall, peak, raftCpu) = Measure(() => Raft(end));
+        var allocated = GC.GetTotalAllocatedBytes() - alloc0;
+        var gcs = (GC.CollectionCount(0) - gcs0.Item1, GC.CollectionCount(1) - gcs0.Item2, GC.CollectionCount(2) - gcs0.Item3);
 
         static string F(double v) => v.ToString("N1", CultureInfo.InvariantCulture);
         Console.WriteLine($"raft-throughput: 5 replicas, {rate:N0} tx/s offered, {seconds} s virtual");
@@ -62,7 +66,7 @@ public static class RaftThroughputBenchmark
         Console.WriteLine($"  wall time          {F(raftWall)} s");
         Console.WriteLine($"  virtual s / wall s {F(seconds / raftWall)} (target ≥ 30); per CPU-second of the process {F(seconds / raftCpu)} (CPU {F(raftCpu)} s)");
         Console.WriteLine($"  events             {raft.Stats.EventsProcessed:N0} ({raft.Stats.EventsProcessed / raftWall:N0} events/s), {raft.Stats.MessagesSent:N0} messages");
-        Console.WriteLine($"  peak working set   {peak / 1e6:N0} MB");
+        Console.WriteLine($"  peak working set   {peak / 1e6:N0} MB; allocated {allocated / 1e6:N0} MB ({allocated / Math.Max(1, raft.Metrics.Counter("submitted_tx")):N0} B per tx); GCs gen0/1/2 {gcs.Item1}/{gcs.Item2}/{gcs.Item3}");
         Console.WriteLine($"baseline RandomPing (9 nodes × 20 tokens, same {seconds} s virtual, same process):");
         Console.WriteLine($"  wall {F(pingWall)} s, {ping.Stats.EventsProcessed:N0} events ({ping.Stats.EventsProcessed / pingWall:N0} events/s), virtual s / wall s {F(seconds / pingWall)}; per CPU-second {F(seconds / pingCpu)} (CPU {F(pingCpu)} s)");
         Console.WriteLine($"ratio raft/baseline events/s: wall {(raft.Stats.EventsProcessed / raftWall) / (ping.Stats.EventsProcessed / pingWall):N2}, CPU {(raft.Stats.EventsProcessed / raftCpu) / (ping.Stats.EventsProcessed / pingCpu):N2}");

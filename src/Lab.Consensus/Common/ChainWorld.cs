@@ -33,6 +33,8 @@ public sealed class ChainWorld
     /// Raft, 0 for solo. Within it a safety violation is a bug and the run must fail (exit 3); beyond it, a result.</summary>
     public int ToleratedFaults { get; }
 
+    private bool _completed;
+
     public IReadOnlyList<NodeSpec> Nodes { get; }
     public IReadOnlyList<NodeId> Replicas { get; }
     public IReadOnlyList<NodeId> Clients { get; }
@@ -68,6 +70,8 @@ public sealed class ChainWorld
     /// </summary>
     public void Complete(RunResult result)
     {
+        if (_completed) throw new InvalidOperationException("Complete is called once per run (it adds to the result's counters)");
+        _completed = true;
         var m = result.Metrics;
         var end = result.Stats.FinalTime;
         var violations = SafetyViolations;

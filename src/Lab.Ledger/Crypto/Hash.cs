@@ -8,10 +8,16 @@ public readonly record struct Hash(ulong A, ulong B, ulong C, ulong D)
 {
     public static readonly Hash Zero = default;
 
+    // One reusable SHA-256 context per thread: the one-shot SHA256.HashData allocates and frees a
+    // platform context on every call, which costs more than hashing a transaction or a Merkle node.
+    [ThreadStatic] private static IncrementalHash? t_sha256;
+
     public static Hash Of(ReadOnlySpan<byte> data)
     {
+        var sha = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(data);
         Span<byte> d = stackalloc byte[32];
-        Sha256.HashData(data, d);
+        sha.GetHashAndReset(d);
         return FromBytes(d);
     }
 
