@@ -137,5 +137,6 @@ public class ExperimentLoaderTests
         Assert.Equal([1, 2, 1, 2], Enumerable.Range(0, 4).Select(ctx.RegionOf));
         var world = new Models.GossipModel().Build(ctx);
         Assert.Equal([1, 2, 1, 2], world.Nodes.Select(n => n.Region));
+        Assert.Equal([0, 1, 2, 0], Enumerable.Range(0, 4).Select(ctx.ClientRegionOf));
     }
 }
