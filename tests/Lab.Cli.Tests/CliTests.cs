@@ -128,4 +128,15 @@ public class CliTests
         Assert.Contains("lognormal", output);
         Assert.Contains("rumour_latency_s", output);
     }
+
+    [Fact]
+    public void Bad_overrides_are_reported_against_the_option()
+    {
+        var demo = Path.Combine(Root(), "scenarios", "demo", "gossip.yaml");
+        var (code, _, err) = Lab("validate", demo, "--set", "chain.nodes=abc", "--set", "chain.nodez=4", "--set", "oops");
+        Assert.Equal(ExitCode.Invalid, code);
+        Assert.Contains("--set chain.nodes=abc:1:1: chain.nodes: 'abc' is not a whole number", err);
+        Assert.Contains("--set chain.nodez=4:1:1: chain.nodez: unknown key; did you mean 'chain.nodes'?", err);
+        Assert.Contains("--set oops:1:1: expected key=value", err);
+    }
 }

@@ -127,4 +127,16 @@ public class ExperimentLoaderTests
         Assert.Contains("partition: [hong-kong]", first.ResolvedYaml);
         Assert.Contains("jitter: uniform(0ms, 5ms)", first.ResolvedYaml);
     }
+
+    [Fact]
+    public void Placement_cycles_through_the_listed_regions()
+    {
+        var e = Load(Base + "chain.placement: [frankfurt, us-east]\nnetwork.preset: aws-3-regions\n");
+        var c = e.Points.Single().Config;
+        var ctx = new Models.RunContext { Config = c, Seed = 1, Network = Network.NetworkBuilder.Build(c, new Diagnostics())!, Registry = TestModels.Registry };
+        Assert.Equal([1, 2, 1, 2], Enumerable.Range(0, 4).Select(ctx.RegionOf));
+        var world = new Models.GossipModel().Build(ctx);
+        Assert.Equal([1, 2, 1, 2], world.Nodes.Select(n => n.Region));
+        Assert.Equal([0, 1, 2, 0], Enumerable.Range(0, 4).Select(ctx.ClientRegionOf));
+    }
 }

@@ -12,7 +12,21 @@ public sealed class PlainProgress(IAnsiConsole output, int total) : IRunProgress
     private int _done;
 
     public void Started(RunSpec run) { }
-    public void Advanced(RunSpec run, double fraction) { }
+    private int _lastTenth;
+
+    /// <summary>A single run can be long: report its virtual time every 10%.</summary>
+    public void Advanced(RunSpec run, double fraction)
+    {
+        if (total != 1) return;
+        lock (_lock)
+        {
+            var tenth = (int)(fraction * 10);
+            if (tenth <= _lastTenth || tenth >= 10) return;
+            _lastTenth = tenth;
+            var duration = run.Point.Config.Time("duration");
+            output.Profile.Out.Writer.WriteLine($"{run.Label}: {tenth * 10}% of virtual time ({duration.TotalSeconds * fraction:0}s of {duration.TotalSeconds:0}s), elapsed {_clock.Elapsed:hh\\:mm\\:ss}");
+        }
+    }
 
     public void Finished(RunSpec run)
     {

@@ -39,6 +39,7 @@ public static class RunCommand
         else outcome = Capture(() => runner.Run(experiment, parallel, quiet ? null : new PlainProgress(app.Output, runs), cancel));
 
         var result = outcome.Result;
+        if (!quiet && result is not null) Headline.Print(app.Output, result);
         string? stoppedBy = null;
         var exit = ExitCode.Ok;
         if (outcome.Error is ExperimentStoppedException stopped)

@@ -34,6 +34,9 @@ public sealed class RunConfig
     /// <summary>The value, or <paramref name="fallback"/> when the key is absent.</summary>
     public T GetOr<T>(string path, T fallback) => _values.TryGetValue(path, out var v) ? (T)v.Value : fallback;
 
+    /// <summary>A list of names (e.g. <c>network.regions</c>, <c>outputs.charts</c>); empty when absent.</summary>
+    public IReadOnlyList<string> Strings(string path) => [.. GetOr<List<object>>(path, []).Cast<string>()];
+
     public int Int(string path) => checked((int)Get<long>(path));
     public double Number(string path) => Get<double>(path);
     public bool Bool(string path) => Get<bool>(path);

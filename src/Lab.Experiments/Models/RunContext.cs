@@ -28,6 +28,15 @@ public sealed class RunContext
         var r = Network.RegionIndex(name);
         return r < 0 ? 0 : r;
     }
+
+    /// <summary>Region index of the i-th client: round-robin over <c>workload.clients.regions</c> (<c>all</c>: every region).</summary>
+    public int ClientRegionOf(int index)
+    {
+        var regions = Config.Strings("workload.clients.regions").Where(r => r != "all").ToList();
+        if (regions.Count == 0) return index % Network.Regions.Count;
+        var r = Network.RegionIndex(regions[index % regions.Count]);
+        return r < 0 ? 0 : r;
+    }
 }
 
 /// <summary>Where nodes go: round-robin over all regions (no regions listed), or cycling through the listed ones.</summary>
