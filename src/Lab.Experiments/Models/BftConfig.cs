@@ -79,8 +79,10 @@ public static class BftConfig
     public static World ToWorld(BftWorld bft, NodeSelector leader)
     {
         var world = new World();
+        var commits = new CommitsPerReplica();
         world.Nodes.AddRange(bft.Nodes);
         world.Observers.AddRange(bft.Observers);
+        world.Observers.Add(commits);
         world.Targets["leader"] = leader;
         world.Targets["primary"] = leader;
         world.Finish = result =>
@@ -89,6 +91,7 @@ public static class BftConfig
             foreach (var (k, v) in bft.DeriveMetrics(result)) m.Scalars[k] = v;
             m.Counters["safety_violations"] = bft.Safety.Violations.Count;
             foreach (var v in bft.Safety.Violations) m.Findings.Add(new Finding(v.At, "safety", v.Description));
+            foreach (var (name, height) in commits.Heights) m.Scalars["commits." + name] = height;
         };
         return world;
     }
@@ -107,4 +110,19 @@ public static class BftConfig
             }
             return best < 0 || replicas == 0 ? [] : [new NodeId(leaderOfView(best, replicas))];
         });
+}
+
+/// <summary>Blocks each replica committed by the end (scalars <c>commits.&lt;node&gt;</c>, the commits-per-node chart): a fork shows as replicas that disagree.</summary>
+internal sealed class CommitsPerReplica : ISimulationObserver
+{
+    public List<(string Name, double Height)> Heights { get; } = [];
+
+    public void OnBarrier(ISimulationView view) { }
+
+    public void OnEnd(ISimulationView view)
+    {
+        foreach (var n in view.Directory.OfKind(BftWorld.ReplicaKind))
+            if (view.BehaviourOf(n) is Lab.Consensus.Common.IReplica { Commits: { } log })
+                Heights.Add((view.Directory.Name(n), log.Count));
+    }
 }

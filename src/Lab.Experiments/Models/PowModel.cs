@@ -24,7 +24,7 @@ public sealed class PowModel : IModel
         Key.Bool("chain.pow.fixed-block-size", "Every block has exactly block-size bytes (as SimBlock does), whatever the mempool holds.", false),
         Key.NumberDistribution("chain.pow.hash-power", "Relative hash power of each miner, drawn per miner (absent: equal)."),
         Key.Int("chain.pow.miners", "How many nodes mine (absent: all).", null, min: 1),
-        Key.Int("chain.pow.retarget-window", "Blocks between difficulty retargets (Bitcoin: 2016).", 2016, min: 1),
+        Key.Int("chain.pow.retarget-window", "Blocks between difficulty retargets (Bitcoin: 2016; 0: never retarget).", 2016, min: 0),
         Key.Number("chain.pow.retarget-clamp", "Largest factor one retarget may change the difficulty by (Bitcoin: 4).", "4", min: 1),
         Key.Int("chain.pow.out-degree", "Outbound peers each node opens (Bitcoin Core: 8).", 8, min: 1),
         Key.Int("chain.pow.max-peers", "Most peers a node accepts in total (Bitcoin Core: 125).", 125, min: 1),
