@@ -107,6 +107,21 @@ public class FaultTests
     }
 
     [Fact]
+    public void A_timed_crash_restarts_the_node_it_crashed_even_when_the_selector_would_now_pick_another()
+    {
+        // "The node with the lowest index that is up": n0 at the crash, n1 when the crash ends.
+        var firstUp = new DynamicNodes("first up", v => v.Directory.All.Where(n => v.StateOf(n) == NodeState.Up).Take(1).ToList());
+        var faults = new[] { new ScheduledFault(T(1), new Crash(firstUp), Duration.FromSeconds(2)) };
+        var (sim, probes) = Of(3, Net, faults: faults);
+        var r = sim.Run();
+        Assert.Equal(2, probes[0].Count);                     // n0 crashed and came back as a fresh behaviour
+        Assert.Single(probes[1]);                             // n1 was never touched
+        Assert.All(new[] { 0, 1, 2 }, i => Assert.Equal(NodeState.Up, sim.StateOf(new NodeId(i))));
+        var w = Assert.Single(r.Stats.Faults);
+        Assert.Equal((T(1), T(3)), (w.Start, w.End!.Value));
+    }
+
+    [Fact]
     public void A_restart_without_its_disk_loses_durable_state_too()
     {
         var faults = new[]

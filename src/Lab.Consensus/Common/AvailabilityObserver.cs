@@ -6,8 +6,8 @@ namespace Lab.Consensus.Common;
 
 /// <summary>
 /// Measures <c>unavailable_s</c>: virtual time during which no running replica acts as leader in
-/// the highest term among running replicas (a stale leader cut off in a minority does not count once
-/// the majority has moved to a later term). State is sampled between windows, so the error is at
+/// the highest term among the running replicas it can reach (a stale leader that can reach a replica
+/// of a later term does not count; neither do replicas behind a partition that it cannot reach). State is sampled between windows, so the error is at
 /// most one window (the network's minimum latency).
 /// </summary>
 public sealed class AvailabilityObserver : ISimulationObserver
@@ -35,19 +35,28 @@ public sealed class AvailabilityObserver : ISimulationObserver
 
     public void OnEnd(ISimulationView view) => OnBarrier(view);
 
-    /// <summary>Running replicas acting as leader in the highest term among running replicas.</summary>
+    /// <summary>
+    /// Running replicas acting as leader whose term is the highest among the running replicas they
+    /// can reach. Replicas cut off behind a partition may raise their terms in failed elections; that
+    /// does not stop a leader on the other side from serving, so they are not compared.
+    /// </summary>
     public static IReadOnlyList<NodeId> Leaders(ISimulationView view)
     {
-        long maxTerm = long.MinValue;
-        var leaders = new List<(NodeId Node, long Term)>();
+        var replicas = new List<(NodeId Node, ILeaderRole Role)>();
         for (int i = 0; i < view.Directory.Count; i++)
         {
             var node = new NodeId(i);
-            if (view.StateOf(node) != NodeState.Up || view.BehaviourOf(node) is not ILeaderRole r) continue;
-            maxTerm = Math.Max(maxTerm, r.Term);
-            if (r.IsActingLeader) leaders.Add((node, r.Term));
+            if (view.StateOf(node) == NodeState.Up && view.BehaviourOf(node) is ILeaderRole r) replicas.Add((node, r));
         }
-        return leaders.Where(l => l.Term == maxTerm).Select(l => l.Node).ToList();
+        var leaders = new List<NodeId>();
+        foreach (var (leader, role) in replicas)
+        {
+            if (!role.IsActingLeader) continue;
+            var outranked = replicas.Any(o => o.Role.Term > role.Term
+                && !view.Network.Blocks(leader.Value, o.Node.Value) && !view.Network.Blocks(o.Node.Value, leader.Value));
+            if (!outranked) leaders.Add(leader);
+        }
+        return leaders;
     }
 
     /// <summary>Fault target "leader": the current leader(s), resolved when the fault fires.</summary>

@@ -26,7 +26,10 @@ public sealed class Simulation : ISimulationView
     private readonly bool[] _inWindow;
     private readonly SimRandom _faultRandom;
     private readonly List<FaultWindow> _faultLog = [];
-    private readonly Dictionary<ScheduledFault, int> _openFaults = [];
+    // Keyed by reference: two equal fault records are still two faults.
+    private readonly Dictionary<ScheduledFault, ScheduledFault> _undoOf = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<ScheduledFault, IReadOnlyList<NodeId>> _hit = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<ScheduledFault, int> _openFaults = new(ReferenceEqualityComparer.Instance);
     private int _nextFault;
     private SimTime _now;
     private long _windows;
@@ -175,14 +178,17 @@ public sealed class Simulation : ISimulationView
 
     // ---- faults ----
 
-    private static List<ScheduledFault> ExpandUndos(IEnumerable<ScheduledFault> faults)
+    private List<ScheduledFault> ExpandUndos(IEnumerable<ScheduledFault> faults)
     {
         var list = new List<(ScheduledFault F, int Order)>();
         int order = 0;
         foreach (var f in faults)
         {
             list.Add((f, order++));
-            if (f.For is { } d) list.Add((new ScheduledFault(f.At + d, Undo(f.Action)), order++));
+            if (f.For is not { } d) continue;
+            var undo = new ScheduledFault(f.At + d, Undo(f.Action));
+            _undoOf[undo] = f;
+            list.Add((undo, order++));
         }
         return list.OrderBy(x => x.F.At.Nanos).ThenBy(x => x.Order).Select(x => x.F).ToList();
     }
@@ -199,6 +205,16 @@ public sealed class Simulation : ISimulationView
         _ => throw new ArgumentException($"{a.GetType().Name} cannot be given a duration"),
     };
 
+    /// <summary>The nodes a fault hits. An undo hits exactly the nodes its fault hit ("crash: leader,
+    /// for: 5s" restarts the node that was leader at the crash, not whoever leads 5 s later).</summary>
+    private IReadOnlyList<NodeId> Targets(ScheduledFault f, NodeSelector selector)
+    {
+        if (_undoOf.TryGetValue(f, out var original) && _hit.TryGetValue(original, out var nodes)) return nodes;
+        var resolved = selector.Resolve(this, _faultRandom);
+        if (f.For is not null) _hit[f] = resolved;
+        return resolved;
+    }
+
     private void Apply(ScheduledFault f)
     {
         string Names(IReadOnlyList<NodeId> ns) => string.Join(", ", ns.Select(Directory.Name));
@@ -207,25 +223,25 @@ public sealed class Simulation : ISimulationView
         switch (f.Action)
         {
             case Crash c:
-                var crashed = c.Nodes.Resolve(this, _faultRandom);
+                var crashed = Targets(f, c.Nodes);
                 foreach (var n in crashed) _hosts[n.Value].Crash();
                 foreach (var n in crashed) Register(n.Value);
                 text = $"crash {Names(crashed)}";
                 break;
             case Restart r:
-                var restarted = r.Nodes.Resolve(this, _faultRandom);
+                var restarted = Targets(f, r.Nodes);
                 foreach (var n in restarted) _hosts[n.Value].Restart(_now, r.LoseDisk);
                 foreach (var n in restarted) Merge(_hosts[n.Value]);
                 foreach (var n in restarted) Register(n.Value);
                 text = $"restart {Names(restarted)}";
                 break;
             case Pause p:
-                var paused = p.Nodes.Resolve(this, _faultRandom);
+                var paused = Targets(f, p.Nodes);
                 foreach (var n in paused) { _hosts[n.Value].Pause(); Register(n.Value); }
                 text = $"pause {Names(paused)}";
                 break;
             case Resume r:
-                var resumed = r.Nodes.Resolve(this, _faultRandom);
+                var resumed = Targets(f, r.Nodes);
                 foreach (var n in resumed) { _hosts[n.Value].Resume(_now); Register(n.Value); }
                 text = $"resume {Names(resumed)}";
                 break;
@@ -242,12 +258,12 @@ public sealed class Simulation : ISimulationView
                 text = "heal partition";
                 break;
             case Cut c:
-                var cut = c.Nodes.Resolve(this, _faultRandom);
+                var cut = Targets(f, c.Nodes);
                 _network.Conditions.Cut(Ix(cut));
                 text = $"cut links among {Names(cut)}";
                 break;
             case Uncut u:
-                var uncut = u.Nodes.Resolve(this, _faultRandom);
+                var uncut = Targets(f, u.Nodes);
                 _network.Conditions.Uncut(Ix(uncut));
                 text = $"restore links among {Names(uncut)}";
                 break;
@@ -260,7 +276,7 @@ public sealed class Simulation : ISimulationView
                 text = s.Factor > 1 ? $"latency ×{s.Factor}" : "latency back to normal";
                 break;
             case SlowNodes s:
-                var slow = s.Nodes.Resolve(this, _faultRandom);
+                var slow = Targets(f, s.Nodes);
                 _network.Conditions.SetSlow(Ix(slow), s.Factor);
                 text = s.Factor > 1 ? $"links of {Names(slow)} ×{s.Factor} slower" : $"links of {Names(slow)} back to normal";
                 break;
@@ -272,13 +288,10 @@ public sealed class Simulation : ISimulationView
 
     private void RecordFault(ScheduledFault f, string text)
     {
-        // An undo closes the most recent open fault window of the matching kind.
-        var undoOf = _openFaults.Keys.LastOrDefault(o => o.For is { } d && o.At + d == f.At && Undo(o.Action).GetType() == f.Action.GetType());
-        if (undoOf is not null)
+        // An undo closes its fault's window; every other fault opens one (a point if it has no duration).
+        if (_undoOf.TryGetValue(f, out var original) && _openFaults.Remove(original, out var index))
         {
-            var index = _openFaults[undoOf];
             _faultLog[index] = _faultLog[index] with { End = _now };
-            _openFaults.Remove(undoOf);
             return;
         }
         _faultLog.Add(new FaultWindow(_now, f.For is null ? _now : null, text));
