@@ -64,8 +64,12 @@ public sealed class PbftReplica : IReplica
         _app = _o.StateMachine();
         foreach (var b in _s.Executed) _app.Apply(b, ctx);
         if (_role.Is(ByzantineBehaviour.Silent)) return;
-        if (!_s.ViewActive) ctx.SetTimer(_o.ViewChangeTimeout, new ResendViewChange(_s.View));
-        if (_s.ViewActive ? _s.Waiting.Count > 0 : true) ArmViewTimer(ctx);
+        if (!_s.ViewActive)
+        {
+            ctx.SetTimer(_o.ViewChangeTimeout, new ResendViewChange(_s.View));
+            ArmViewChangeTimer(ctx);
+        }
+        else if (_s.Waiting.Count > 0) ArmViewTimer(ctx);
         TryCutBatch(ctx, force: false);
     }
 
