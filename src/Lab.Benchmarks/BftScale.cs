@@ -20,6 +20,8 @@ namespace Lab.Benchmarks;
 /// </summary>
 public static class BftScale
 {
+    private static double _baselineEventsPerSecond = double.NaN;
+
     /// <summary>Hong Kong, Frankfurt, US East: one-way latencies of the aws-3-regions sketch, 1 Gbps per node.</summary>
     public static NetworkSpec ThreeRegions() => new()
     {
@@ -76,6 +78,7 @@ public static class BftScale
             var r = sim.Run();
             sw.Stop();
             Report("baseline-random-ping", nodes, mode, sw.Elapsed.TotalSeconds, r, "");
+            _baselineEventsPerSecond = r.Stats.EventsProcessed / sw.Elapsed.TotalSeconds;
             GC.Collect();
         }
 
@@ -107,7 +110,8 @@ public static class BftScale
         Report(what, nodes, mode, sw.Elapsed.TotalSeconds, result,
             $"virtual_s={seconds} tps={F("throughput_tps")} latency_p50_s={F("commit_latency_s_p50")} latency_p99_s={F("commit_latency_s_p99")} " +
             $"msgs_per_decision={F("messages_per_decision", "0")} bytes_per_decision={F("bytes_per_decision", "0")} height={F("committed_height", "0")} " +
-            $"view_changes={F("view_changes")} cpu_max={F("cpu_utilisation_max")} safety_violations={F("safety_violations", "0")}");
+            $"view_changes={F("view_changes")} cpu_max={F("cpu_utilisation_max")} safety_violations={F("safety_violations", "0")} " +
+            string.Create(CultureInfo.InvariantCulture, $"events_per_s_vs_baseline={result.Stats.EventsProcessed / sw.Elapsed.TotalSeconds / _baselineEventsPerSecond:0.00}"));
         GC.Collect();
     }
 
