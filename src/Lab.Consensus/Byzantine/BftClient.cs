@@ -41,14 +41,23 @@ public sealed class BftClient(BftClientOptions options, BftCommittee committee) 
     {
         public Transaction Tx { get; } = tx;
         public Duration Timeout;
-        // (height, accepted) → replicas that replied so (a twin's two instances count once).
-        public readonly Dictionary<(long Height, bool Accepted), HashSet<int>> Replies = [];
+        // Distinct replies: (height, accepted) and the replicas that replied so (a twin's two instances count once).
+        public readonly List<(long Height, bool Accepted, VoteSet Replicas)> Replies = [];
+
+        public VoteSet Tally(long height, bool accepted)
+        {
+            foreach (var r in Replies)
+                if (r.Height == height && r.Accepted == accepted) return r.Replicas;
+            var set = new VoteSet();
+            Replies.Add((height, accepted, set));
+            return set;
+        }
     }
 
     private sealed record NextArrival;
     private sealed record Retransmit(TxId Tx);
 
-    private readonly Dictionary<TxId, Pending> _pending = [];
+    private readonly Dictionary<TxId, Pending> _pending = new(TxIdComparer.Instance);
     private long _sequence;
     private int _leader;
 
@@ -104,8 +113,7 @@ public sealed class BftClient(BftClientOptions options, BftCommittee committee) 
         if (replica < 0) return;
         if (reply.LeaderHint is { } hint && committee.ReplicaOf(hint) is var l and >= 0) _leader = l;
         if (!_pending.TryGetValue(reply.Tx, out var p)) return;
-        var key = (reply.Height, reply.Outcome?.Accepted ?? true);
-        if (!p.Replies.TryGetValue(key, out var set)) p.Replies[key] = set = [];
+        var set = p.Tally(reply.Height, reply.Outcome?.Accepted ?? true);
         set.Add(replica);
         if (set.Count < committee.F + 1) return;
         // f+1 matching replies: at least one honest replica committed it there.

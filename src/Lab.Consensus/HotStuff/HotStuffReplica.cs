@@ -29,7 +29,7 @@ public sealed class HotStuffReplica : IReplica
     private IStateMachine _app = null!;
     private TimerId _viewTimer = TimerId.None;
     private TimerId _batchTimer = TimerId.None;
-    private readonly Dictionary<(long View, Hash Node), SortedSet<int>> _votes = [];
+    private readonly Dictionary<(long View, Hash Node), VoteSet> _votes = [];
     private readonly SortedDictionary<long, SortedDictionary<int, QuorumCert>> _newViews = [];
     private readonly Dictionary<Hash, List<(int From, Proposal P)>> _awaiting = [];
     private TimeoutCert? _tc;
@@ -111,10 +111,7 @@ public sealed class HotStuffReplica : IReplica
     {
         if (_o.Costs.Verify.Nanos > 0) ctx.ChargeCpu(_o.Costs.Verify);
         if (_s.CommittedTx.TryGetValue(tx.Id, out var height)) { Reply(ctx, tx, height, TxOutcome.Ok); return; }
-        if (_s.MempoolIndex.ContainsKey(tx.Id)) return;
-        var arrival = ++_s.Arrivals;
-        _s.Mempool[arrival] = tx;
-        _s.MempoolIndex[tx.Id] = arrival;
+        if (!_s.Mempool.Add(tx)) return;
         if (_s.Mempool.Count >= _o.MaxBatch) TryPropose(ctx, force: false);
     }
 
@@ -153,11 +150,11 @@ public sealed class HotStuffReplica : IReplica
     /// <summary>Waiting transactions not already in an uncommitted ancestor of the new leaf.</summary>
     private List<Transaction> Batch(HsNode parent)
     {
-        var inFlight = new HashSet<TxId>();
+        var inFlight = new HashSet<TxId>(TxIdComparer.Instance);
         for (var n = parent; n.Height > _s.Exec.Height && _s.Nodes.TryGetValue(n.Parent, out var up); n = up)
             foreach (var tx in n.Block.Transactions) inFlight.Add(tx.Id);
         var batch = new List<Transaction>();
-        foreach (var tx in _s.Mempool.Values)
+        foreach (var tx in _s.Mempool.InArrivalOrder())
         {
             if (inFlight.Contains(tx.Id)) continue;
             batch.Add(tx);
@@ -241,14 +238,14 @@ public sealed class HotStuffReplica : IReplica
     {
         if (sender != v.Replica) { Reject(ctx); return; }
         if (Leader(v.View + 1) != _me || v.View < _s.HighQc.View) return;
-        if (!_votes.TryGetValue((v.View, v.Node), out var voters)) _votes[(v.View, v.Node)] = voters = [];
+        if (!_votes.TryGetValue((v.View, v.Node), out var voters)) _votes[(v.View, v.Node)] = voters = new VoteSet();
         if (!voters.Add(v.Replica) || voters.Count != Quorum) return;
         if (_o.Costs.Aggregate.Nanos > 0) ctx.ChargeCpu(_o.Costs.Aggregate);
         var qc = new QuorumCert(v.View, v.Node, v.Height);
         if (!_s.Nodes.ContainsKey(qc.Node))
         {
             // Certified but unseen here: fetch it before building on it.
-            _out.Send(ctx, voters.First(r => r != _me), new BlockRequest(qc.Node, _s.Exec.Height, Signature.By(_me)), BlockRequest.SizeBytes);
+            _out.Send(ctx, voters.Voters().First(r => r != _me), new BlockRequest(qc.Node, _s.Exec.Height, Signature.By(_me)), BlockRequest.SizeBytes);
             _s.HighQc = qc.View > _s.HighQc.View ? qc : _s.HighQc;
             return;
         }
@@ -291,7 +288,7 @@ public sealed class HotStuffReplica : IReplica
             {
                 var tx = n.Block.Transactions[i];
                 if (!_s.CommittedTx.TryAdd(tx.Id, n.Height)) continue;
-                if (_s.MempoolIndex.Remove(tx.Id, out var arrival)) _s.Mempool.Remove(arrival);
+                _s.Mempool.Remove(tx.Id);
                 Reply(ctx, tx, n.Height, i < outcomes.Count ? outcomes[i] : null);
             }
             _s.Exec = n;

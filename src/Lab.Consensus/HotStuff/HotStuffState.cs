@@ -25,8 +25,6 @@ public sealed class HotStuffState
     /// <summary>The view this replica last gave up on (it re-broadcasts its new-view while still in it).</summary>
     public long TimedOutView;
 
-    public readonly SortedDictionary<long, Transaction> Mempool = [];
-    public readonly Dictionary<TxId, long> MempoolIndex = [];
-    public long Arrivals;
-    public readonly Dictionary<TxId, long> CommittedTx = [];
+    public readonly Mempool Mempool = new();
+    public readonly Dictionary<TxId, long> CommittedTx = new(Lab.Consensus.Byzantine.TxIdComparer.Instance);
 }

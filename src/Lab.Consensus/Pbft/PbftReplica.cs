@@ -64,8 +64,12 @@ public sealed class PbftReplica : IReplica
         _app = _o.StateMachine();
         foreach (var b in _s.Executed) _app.Apply(b, ctx);
         if (_role.Is(ByzantineBehaviour.Silent)) return;
-        if (!_s.ViewActive) ctx.SetTimer(_o.ViewChangeTimeout, new ResendViewChange(_s.View));
-        if (_s.ViewActive ? _s.Waiting.Count > 0 : true) ArmViewTimer(ctx);
+        if (!_s.ViewActive)
+        {
+            ctx.SetTimer(_o.ViewChangeTimeout, new ResendViewChange(_s.View));
+            ArmViewChangeTimer(ctx);
+        }
+        else if (_s.Waiting.Count > 0) ArmViewTimer(ctx);
         TryCutBatch(ctx, force: false);
     }
 
@@ -145,20 +149,27 @@ public sealed class PbftReplica : IReplica
         {
             // Watermarks (§4.3): no sequence number beyond h + L until a checkpoint becomes stable.
             if (_s.NextSeq > _s.LowWatermark + _o.WatermarkWindow) return;
-            var batch = new List<Transaction>();
+            var available = _s.Waiting.Count - _s.Assigned.Count; // a lower bound: Assigned may hold executed ones
+            if (available < _o.MaxBatch)
+            {
+                available = 0;
+                foreach (var tx in _s.Waiting.Values)
+                    if (!_s.Assigned.Contains(tx.Id) && ++available == _o.MaxBatch) break;
+            }
+            if (available == 0) return;
+            if (available < _o.MaxBatch && !force && _o.BatchTimeout.Nanos > 0)
+            {
+                if (_batchTimer == TimerId.None) _batchTimer = ctx.SetTimer(_o.BatchTimeout, new BatchTimeout());
+                return;
+            }
+            force = false;
+            var batch = new List<Transaction>(Math.Min(available, _o.MaxBatch));
             foreach (var tx in _s.Waiting.Values)
             {
                 if (_s.Assigned.Contains(tx.Id)) continue;
                 batch.Add(tx);
                 if (batch.Count == _o.MaxBatch) break;
             }
-            if (batch.Count == 0) return;
-            if (batch.Count < _o.MaxBatch && !force && _o.BatchTimeout.Nanos > 0)
-            {
-                if (_batchTimer == TimerId.None) _batchTimer = ctx.SetTimer(_o.BatchTimeout, new BatchTimeout());
-                return;
-            }
-            force = false;
             SendPrePrepare(ctx, batch);
         }
     }
@@ -301,7 +312,8 @@ public sealed class PbftReplica : IReplica
         Commits!.Commit(seq, batch.Hash, batch.Transactions.Count, ctx.Now);
         _s.Executed.Add(batch);
         _s.LastExecuted = seq;
-        _s.StateDigest = Hash.Combine(_s.StateDigest, batch.Hash);
+        if (seq % _o.CheckpointInterval == 0)
+            _s.StateDigest = CheckpointDigest(_s.StateDigest, _s.Executed.Skip(_s.Executed.Count - _o.CheckpointInterval).Select(b => b.Hash));
         _s.ConsecutiveViewChanges = 0;
         for (int i = 0; i < batch.Transactions.Count; i++)
         {
@@ -345,10 +357,10 @@ public sealed class PbftReplica : IReplica
     private void AddCheckpointVote(INodeContext ctx, long seq, Hash state, int replica)
     {
         if (!_s.CheckpointVotes.TryGetValue(seq, out var byDigest)) _s.CheckpointVotes[seq] = byDigest = [];
-        if (!byDigest.TryGetValue(state, out var voters)) byDigest[state] = voters = [];
+        if (!byDigest.TryGetValue(state, out var voters)) byDigest[state] = voters = new VoteSet();
         voters.Add(replica);
         // 2f+1 matching checkpoint messages: the stable-checkpoint certificate.
-        if (voters.Count >= Quorum && seq > _s.LowWatermark) MakeStable(ctx, seq, state, voters.Where(v => v != _me).DefaultIfEmpty(-1).Min());
+        if (voters.Count >= Quorum && seq > _s.LowWatermark) MakeStable(ctx, seq, state, voters.Voters().Where(v => v != _me).DefaultIfEmpty(-1).Min());
     }
 
     private void MakeStable(INodeContext ctx, long seq, Hash state, int source)
@@ -377,20 +389,38 @@ public sealed class PbftReplica : IReplica
         _out.Send(ctx, sender, reply, reply.SizeBytes);
     }
 
+    /// <summary>The state a checkpoint certifies: the previous checkpoint's digest and the K batches since,
+    /// hashed once per checkpoint (one SHA-256 over K digests, not K chained ones).</summary>
+    private static Hash CheckpointDigest(Hash previous, IEnumerable<Hash> batches)
+    {
+        var hashes = batches.ToList();
+        var buf = new byte[32 * (hashes.Count + 1)];
+        previous.WriteTo(buf);
+        for (int i = 0; i < hashes.Count; i++) hashes[i].WriteTo(buf.AsSpan(32 * (i + 1)));
+        return Hash.Of(buf);
+    }
+
     private void OnStateReply(INodeContext ctx, StateReply r)
     {
-        // Accept the batches only up to the stable checkpoint, and only if they chain to its digest.
-        var digest = _s.StateDigest;
+        // Accept the batches only up to the stable checkpoint, and only if they hash to its digest.
+        var k = _o.CheckpointInterval;
         var upTo = -1;
         for (int i = 0; i < r.Batches.Count; i++)
         {
-            var b = r.Batches[i];
-            if (b.Height != _s.LastExecuted + 1 + i) break;
-            digest = Hash.Combine(digest, b.Hash);
-            if (b.Height == _s.LowWatermark) { upTo = i; break; }
+            if (r.Batches[i].Height != _s.LastExecuted + 1 + i) break;
+            if (r.Batches[i].Height == _s.LowWatermark) { upTo = i; break; }
         }
         _transferAskedFor = -1;
-        if (upTo < 0 || digest != _s.StableState) { Reject(ctx); return; }
+        if (upTo < 0) { Reject(ctx); return; }
+        var boundary = _s.LastExecuted - _s.LastExecuted % k;
+        var digest = _s.StateDigest;
+        Hash HashAt(long seq) => seq <= _s.LastExecuted ? _s.Executed[(int)seq - 1].Hash : r.Batches[(int)(seq - _s.LastExecuted - 1)].Hash;
+        for (var end = boundary + k; end <= _s.LowWatermark; end += k)
+        {
+            var from = end - k + 1;
+            digest = CheckpointDigest(digest, Enumerable.Range(0, k).Select(j => HashAt(from + j)));
+        }
+        if (digest != _s.StableState) { Reject(ctx); return; }
         for (int i = 0; i <= upTo; i++) Execute(ctx, r.Batches[i]);
         TryExecute(ctx);
     }

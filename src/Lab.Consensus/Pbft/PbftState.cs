@@ -1,3 +1,4 @@
+using Lab.Consensus.Byzantine;
 using Lab.Ledger.Blocks;
 using Lab.Ledger.Crypto;
 using Lab.Ledger.Transactions;
@@ -20,7 +21,7 @@ public sealed class PbftState
     public long LowWatermark;
     public Hash StableState;
     public long LastExecuted;
-    /// <summary>Chained digest of every executed batch: what checkpoints certify.</summary>
+    /// <summary>Digest of the state at the last checkpoint boundary (a multiple of K): what checkpoints certify.</summary>
     public Hash StateDigest;
     public long NextSeq = 1;
     public int ConsecutiveViewChanges;
@@ -29,18 +30,18 @@ public sealed class PbftState
     public NewView? LastNewView;
 
     public readonly SortedDictionary<long, Slot> Log = [];
-    public readonly SortedDictionary<long, Dictionary<Hash, SortedSet<int>>> CheckpointVotes = [];
+    public readonly SortedDictionary<long, Dictionary<Hash, VoteSet>> CheckpointVotes = [];
     public readonly SortedDictionary<long, SortedDictionary<int, ViewChange>> ViewChanges = [];
     /// <summary>Executed batches, index = sequence number − 1 (for state transfer).</summary>
     public readonly List<Block> Executed = [];
-    public readonly Dictionary<TxId, long> ExecutedTx = [];
+    public readonly Dictionary<TxId, long> ExecutedTx = new(TxIdComparer.Instance);
 
     /// <summary>Requests received and not executed yet, in arrival order.</summary>
     public readonly SortedDictionary<long, Transaction> Waiting = [];
-    public readonly Dictionary<TxId, long> WaitingIndex = [];
+    public readonly Dictionary<TxId, long> WaitingIndex = new(TxIdComparer.Instance);
     public long Arrivals;
     /// <summary>Requests in a batch that has a sequence number in the current view (not to be batched again).</summary>
-    public readonly HashSet<TxId> Assigned = [];
+    public readonly HashSet<TxId> Assigned = new(TxIdComparer.Instance);
 }
 
 /// <summary>Everything a replica knows about one sequence number.</summary>
@@ -51,17 +52,17 @@ public sealed class Slot(long seq)
     public long View = -1;
     public Hash Digest;
     public Block? Batch;
-    public readonly Dictionary<(long View, Hash Digest), SortedSet<int>> Prepares = [];
-    public readonly Dictionary<(long View, Hash Digest), SortedSet<int>> Commits = [];
+    public readonly Dictionary<(long View, Hash Digest), VoteSet> Prepares = [];
+    public readonly Dictionary<(long View, Hash Digest), VoteSet> Commits = [];
     public long CommitSentView = -1;
     /// <summary>The highest-view prepared certificate this replica holds (§4.4's set P).</summary>
     public PreparedProof? Prepared;
     public bool Committed;
     public Block? CommittedBatch;
 
-    public static SortedSet<int> Votes(Dictionary<(long, Hash), SortedSet<int>> votes, long view, Hash digest)
+    public static VoteSet Votes(Dictionary<(long, Hash), VoteSet> votes, long view, Hash digest)
     {
-        if (!votes.TryGetValue((view, digest), out var set)) votes[(view, digest)] = set = [];
+        if (!votes.TryGetValue((view, digest), out var set)) votes[(view, digest)] = set = new VoteSet();
         return set;
     }
 }
