@@ -57,7 +57,7 @@ public sealed class BftClient(BftClientOptions options, BftCommittee committee) 
     private sealed record NextArrival;
     private sealed record Retransmit(TxId Tx);
 
-    private readonly Dictionary<TxId, Pending> _pending = new(TxIdComparer.Instance);
+    private readonly Dictionary<TxId, Pending> _pending = new();
     private long _sequence;
     private int _leader;
 

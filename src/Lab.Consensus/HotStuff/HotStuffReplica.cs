@@ -150,7 +150,7 @@ public sealed class HotStuffReplica : IReplica
     /// <summary>Waiting transactions not already in an uncommitted ancestor of the new leaf.</summary>
     private List<Transaction> Batch(HsNode parent)
     {
-        var inFlight = new HashSet<TxId>(TxIdComparer.Instance);
+        var inFlight = new HashSet<TxId>();
         for (var n = parent; n.Height > _s.Exec.Height && _s.Nodes.TryGetValue(n.Parent, out var up); n = up)
             foreach (var tx in n.Block.Transactions) inFlight.Add(tx.Id);
         var batch = new List<Transaction>();

@@ -26,5 +26,5 @@ public sealed class HotStuffState
     public long TimedOutView;
 
     public readonly Mempool Mempool = new();
-    public readonly Dictionary<TxId, long> CommittedTx = new(Lab.Consensus.Byzantine.TxIdComparer.Instance);
+    public readonly Dictionary<TxId, long> CommittedTx = new();
 }

@@ -9,7 +9,7 @@ namespace Lab.Consensus.HotStuff;
 public sealed class Mempool
 {
     private readonly List<Transaction> _queue = [];
-    private readonly HashSet<TxId> _present = new(Lab.Consensus.Byzantine.TxIdComparer.Instance);
+    private readonly HashSet<TxId> _present = new();
     private int _head;
 
     public int Count => _present.Count;

@@ -34,14 +34,14 @@ public sealed class PbftState
     public readonly SortedDictionary<long, SortedDictionary<int, ViewChange>> ViewChanges = [];
     /// <summary>Executed batches, index = sequence number − 1 (for state transfer).</summary>
     public readonly List<Block> Executed = [];
-    public readonly Dictionary<TxId, long> ExecutedTx = new(TxIdComparer.Instance);
+    public readonly Dictionary<TxId, long> ExecutedTx = new();
 
     /// <summary>Requests received and not executed yet, in arrival order.</summary>
     public readonly SortedDictionary<long, Transaction> Waiting = [];
-    public readonly Dictionary<TxId, long> WaitingIndex = new(TxIdComparer.Instance);
+    public readonly Dictionary<TxId, long> WaitingIndex = new();
     public long Arrivals;
     /// <summary>Requests in a batch that has a sequence number in the current view (not to be batched again).</summary>
-    public readonly HashSet<TxId> Assigned = new(TxIdComparer.Instance);
+    public readonly HashSet<TxId> Assigned = new();
 }
 
 /// <summary>Everything a replica knows about one sequence number.</summary>

@@ -13,6 +13,9 @@ public readonly record struct TxId(long Value) : IComparable<TxId>
     public NodeId Client => new((int)(Value >> 40));
     public long Sequence => Value & ((1L << 40) - 1);
     public int CompareTo(TxId other) => Value.CompareTo(other.Value);
+    // long's own hash (low ^ high word) gives sequence ^ (client << 8): few distinct values for many
+    // clients × sequences, so sets of ids degrade. Fibonacci hashing spreads them; it is fixed, not per process.
+    public override int GetHashCode() => unchecked((int)((ulong)Value * 0x9E3779B97F4A7C15UL >> 32));
     public override string ToString() => $"tx{Client.Value}.{Sequence}";
 }
 
