@@ -1,3 +1,4 @@
+using Lab.Sim.Testing;
 using Lab.Ledger.Identity;
 using Lab.Sim.Nodes;
 
@@ -8,8 +9,8 @@ public class MembershipTests
     [Fact]
     public void Non_members_and_read_only_members_are_refused_and_counted()
     {
-        // TestContext nodes are n0 (self) and n1; n1 is not a validator.
-        var ctx = new TestContext(nodes: 2);
+        // ManualNodeContext nodes are n0 (self) and n1; n1 is not a validator.
+        var ctx = new ManualNodeContext(nodes: 2);
         var gate = new MembershipGate(new Consortium([new Member("n0", Role.Validator), new Member("n1", Role.Regulator)]), ctx.Directory);
         Assert.False(gate.AdmitProtocol(ctx, new NodeId(1)));
         Assert.False(gate.AdmitSubmission(ctx, new NodeId(1)));
@@ -21,7 +22,7 @@ public class MembershipTests
     [Fact]
     public void An_open_chain_admits_everyone()
     {
-        var ctx = new TestContext(nodes: 2);
+        var ctx = new ManualNodeContext(nodes: 2);
         var gate = new MembershipGate(null, ctx.Directory);
         Assert.True(gate.AdmitProtocol(ctx, new NodeId(1)));
         Assert.True(gate.IsOpen);

@@ -1,3 +1,4 @@
+using Lab.Sim.Testing;
 using Lab.Ledger.Batching;
 using Lab.Ledger.Transactions;
 using Lab.Sim.Time;
@@ -12,7 +13,7 @@ public class MempoolTests
     public void A_block_is_due_when_max_transactions_are_pending()
     {
         var cutter = new BlockCutter(new BlockOptions { MaxTransactions = 3, BatchTimeout = Duration.FromMillis(10) });
-        var ctx = new TestContext();
+        var ctx = new ManualNodeContext();
         Assert.False(cutter.Add(ctx, Tx(1)));
         Assert.False(cutter.Add(ctx, Tx(2)));
         Assert.True(cutter.Add(ctx, Tx(3)));
@@ -35,7 +36,7 @@ public class MempoolTests
     public void The_batch_timer_starts_with_the_first_transaction_and_cuts_a_partial_block()
     {
         var cutter = new BlockCutter(new BlockOptions { MaxTransactions = 10, BatchTimeout = Duration.FromMillis(10) });
-        var ctx = new TestContext { Now = new SimTime(5) };
+        var ctx = new ManualNodeContext { Now = new SimTime(5) };
         cutter.Add(ctx, Tx(1));
         cutter.Add(ctx, Tx(2));
         var timer = Assert.Single(ctx.Timers);

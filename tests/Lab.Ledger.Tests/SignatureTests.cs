@@ -1,3 +1,4 @@
+using Lab.Sim.Testing;
 using Lab.Ledger.Crypto;
 using Lab.Ledger.Identity;
 using Lab.Ledger.Transactions;
@@ -17,27 +18,27 @@ public class SignatureTests
     [Fact]
     public void A_real_signature_verifies_at_another_node()
     {
-        var signed = Real.ForNode().Sign(new TestContext(), Tx("bank-a"));
+        var signed = Real.ForNode().Sign(new ManualNodeContext(), Tx("bank-a"));
         Assert.Equal(SigningKey.SignatureBytes, signed.Signature!.Length);
-        Assert.True(Real.ForNode().Verify(new TestContext(), signed));
+        Assert.True(Real.ForNode().Verify(new ManualNodeContext(), signed));
     }
 
     [Fact]
     public void A_tampered_payload_is_rejected()
     {
-        var signed = Real.ForNode().Sign(new TestContext(), Tx("bank-a"));
+        var signed = Real.ForNode().Sign(new ManualNodeContext(), Tx("bank-a"));
         var tampered = signed with { Payload = "pay 1000" };
-        Assert.False(Real.ForNode().Verify(new TestContext(), tampered));
+        Assert.False(Real.ForNode().Verify(new ManualNodeContext(), tampered));
     }
 
     [Fact]
     public void A_signature_by_another_member_is_rejected()
     {
-        var byB = Real.ForNode().Sign(new TestContext(), Tx("bank-b"));
+        var byB = Real.ForNode().Sign(new ManualNodeContext(), Tx("bank-b"));
         var claimsA = byB with { Submitter = "bank-a" };
-        Assert.False(Real.ForNode().Verify(new TestContext(), claimsA));
-        Assert.False(Real.ForNode().Verify(new TestContext(), Tx("bank-a")), "unsigned");
-        Assert.False(Real.ForNode().Verify(new TestContext(), Tx("mallory") with { Signature = byB.Signature }), "non-member");
+        Assert.False(Real.ForNode().Verify(new ManualNodeContext(), claimsA));
+        Assert.False(Real.ForNode().Verify(new ManualNodeContext(), Tx("bank-a")), "unsigned");
+        Assert.False(Real.ForNode().Verify(new ManualNodeContext(), Tx("mallory") with { Signature = byB.Signature }), "non-member");
     }
 
     [Fact]
@@ -53,7 +54,7 @@ public class SignatureTests
     [Fact]
     public void Modelled_signatures_only_charge_cpu()
     {
-        var ctx = new TestContext();
+        var ctx = new ManualNodeContext();
         var session = TransactionSigning.Default.ForNode();
         var tx = session.Sign(ctx, Tx("bank-a"));
         Assert.Null(tx.Signature);

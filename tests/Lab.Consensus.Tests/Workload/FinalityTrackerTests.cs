@@ -1,3 +1,4 @@
+using Lab.Sim.Testing;
 using Lab.Consensus.Common;
 using Lab.Consensus.Tests.Common;
 using Lab.Consensus.Workload;
@@ -12,9 +13,9 @@ public class FinalityTrackerTests
 {
     private static readonly NodeId[] Replicas = [new(0), new(1), new(2), new(3)];
 
-    private static (FinalityTracker Tracker, TestContext Ctx, List<Finality> Final) Start(FinalityRule rule)
+    private static (FinalityTracker Tracker, ManualNodeContext Ctx, List<Finality> Final) Start(FinalityRule rule)
     {
-        var ctx = new TestContext(nodes: 5, self: 4);
+        var ctx = new ManualNodeContext(nodes: 5, self: 4);
         var final = new List<Finality>();
         var tracker = new FinalityTracker(rule, Replicas, TransactionSigning.Free) { Finalized = (_, f) => final.Add(f) };
         tracker.OnStart(ctx);

@@ -3,12 +3,15 @@ using Lab.Sim.Nodes;
 using Lab.Sim.Randomness;
 using Lab.Sim.Time;
 
-namespace Lab.Consensus.Tests.Common;
+namespace Lab.Sim.Testing;
 
-/// <summary>A hand-driven node context: timers and sends are recorded, CPU charges advance the clock.</summary>
-internal sealed class TestContext : INodeContext
+/// <summary>
+/// A hand-driven node context for unit tests of protocol code without a simulation: sends and timers
+/// are recorded (nothing is delivered or fired), CPU charges advance the clock, <see cref="Now"/> is settable.
+/// </summary>
+public sealed class ManualNodeContext : INodeContext
 {
-    public TestContext(int nodes = 2, int self = 0)
+    public ManualNodeContext(int nodes = 2, int self = 0)
     {
         Directory = new NodeDirectory(Enumerable.Range(0, nodes).Select(i => new NodeSpec($"n{i}", 0, "node", () => null!)).ToList());
         Self = new NodeId(self);
