@@ -21,19 +21,20 @@ public sealed class HotStuffModel : IModel
         Key.Time("chain.cpu.verify-aggregate", "CPU time to verify one aggregated quorum certificate.", "140us"),
     ];
 
+    /// <summary>The protocol options of one run (also used by scenarios that run their chain on HotStuff).</summary>
+    public static HotStuffOptions Options(RunConfig c) => new()
+    {
+        Replicas = c.Int("chain.nodes"),
+        MaxBatch = c.Int("chain.block.max-tx"),
+        BatchTimeout = c.Time("chain.block.timeout"),
+        ViewTimeout = c.Time("chain.hotstuff.view-timeout"),
+        TwoChain = c.Bool("chain.hotstuff.two-chain"),
+        Costs = BftConfig.Costs(c) with { Aggregate = c.Time("chain.cpu.aggregate"), VerifyAggregate = c.Time("chain.cpu.verify-aggregate") },
+    };
+
     public World Build(RunContext context)
     {
-        var c = context.Config;
-        var options = new HotStuffOptions
-        {
-            Replicas = c.Int("chain.nodes"),
-            MaxBatch = c.Int("chain.block.max-tx"),
-            BatchTimeout = c.Time("chain.block.timeout"),
-            ViewTimeout = c.Time("chain.hotstuff.view-timeout"),
-            TwoChain = c.Bool("chain.hotstuff.two-chain"),
-            Costs = BftConfig.Costs(c) with { Aggregate = c.Time("chain.cpu.aggregate"), VerifyAggregate = c.Time("chain.cpu.verify-aggregate") },
-        };
         var leader = BftConfig.Leader(b => (b as HotStuffReplica)?.CurrentView, (view, n) => (int)(view % n));
-        return BftConfig.ToWorld(HotStuffWorld.Build(options, BftConfig.World(context)), leader);
+        return BftConfig.ToWorld(HotStuffWorld.Build(Options(context.Config), BftConfig.World(context)), leader);
     }
 }

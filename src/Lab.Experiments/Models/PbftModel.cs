@@ -20,20 +20,21 @@ public sealed class PbftModel : IModel
         Key.Int("chain.pbft.watermark-window", "Sequence numbers a primary may run ahead of the last stable checkpoint (H − h).", 256, min: 2),
     ];
 
+    /// <summary>The protocol options of one run (also used by scenarios that run their chain on PBFT).</summary>
+    public static PbftOptions Options(RunConfig c) => new()
+    {
+        Replicas = c.Int("chain.nodes"),
+        MaxBatch = c.Int("chain.block.max-tx"),
+        BatchTimeout = c.Time("chain.block.timeout"),
+        ViewChangeTimeout = c.Time("chain.pbft.view-change-timeout"),
+        CheckpointInterval = c.Int("chain.pbft.checkpoint-interval"),
+        WatermarkWindow = c.Int("chain.pbft.watermark-window"),
+        Costs = BftConfig.Costs(c),
+    };
+
     public World Build(RunContext context)
     {
-        var c = context.Config;
-        var options = new PbftOptions
-        {
-            Replicas = c.Int("chain.nodes"),
-            MaxBatch = c.Int("chain.block.max-tx"),
-            BatchTimeout = c.Time("chain.block.timeout"),
-            ViewChangeTimeout = c.Time("chain.pbft.view-change-timeout"),
-            CheckpointInterval = c.Int("chain.pbft.checkpoint-interval"),
-            WatermarkWindow = c.Int("chain.pbft.watermark-window"),
-            Costs = BftConfig.Costs(c),
-        };
         var leader = BftConfig.Leader(b => (b as PbftReplica)?.View, (view, n) => (int)(view % n));
-        return BftConfig.ToWorld(PbftWorld.Build(options, BftConfig.World(context)), leader);
+        return BftConfig.ToWorld(PbftWorld.Build(Options(context.Config), BftConfig.World(context)), leader);
     }
 }
