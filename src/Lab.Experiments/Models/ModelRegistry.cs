@@ -18,7 +18,10 @@ public sealed class ModelRegistry
     public static ModelRegistry Default { get; } = new(
     [
         new GossipModel(),
+        new SecuritiesModel(),
         new RaftModel(),
+        new PbftModel(),
+        new HotStuffModel(),
         new SoloModel(),
     ]);
 
