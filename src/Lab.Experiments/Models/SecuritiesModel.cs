@@ -247,6 +247,53 @@ public sealed partial class SecuritiesModel : IModel
         m.Samples["trade_end_s"] = [.. ends];
     }
 
+    /// <summary>
+    /// The report's two opening sentences (<see cref="SettlementHeadline.Compose"/>): T+1 (else the first
+    /// T+n variant) against atomic on-chain DvP (else the first on-chain variant), first replication of each.
+    /// Nothing when the experiment has not both kinds (e.g. a sweep of netting windows).
+    /// </summary>
+    public IReadOnlyList<string> Conclude(IReadOnlyList<Lab.Reports.PointResult> points)
+    {
+        double Scalar(Lab.Reports.PointResult p, string name) =>
+            p.Replications.Count > 0 && p.Replications[0].Metrics.Scalars.TryGetValue(name, out var v) ? v : double.NaN;
+        var deferred = points.Where(p => Scalar(p, CycleScalar) >= 0).ToList();
+        var onChain = points.Where(p => Scalar(p, CycleScalar) < 0).ToList();
+        var t = deferred.FirstOrDefault(p => Scalar(p, CycleScalar) == 1) ?? deferred.FirstOrDefault();
+        var o = onChain.FirstOrDefault(p => Scalar(p, WindowScalar) == 0) ?? onChain.FirstOrDefault();
+        if (t is null || o is null) return [];
+        return [SettlementHeadline.Compose(Results(t), Results(o))];
+    }
+
+    /// <summary>The figures <see cref="SettlementHeadline"/> reads, back from a run's metrics.</summary>
+    private static SecuritiesResults Results(Lab.Reports.PointResult point)
+    {
+        var m = point.Replications[0].Metrics;
+        var cycle = (int)m.Scalars[CycleScalar];
+        SettlementVariant variant = cycle >= 0
+            ? new DeferredNetSettlement { CycleDays = cycle }
+            : new OnChainSettlement { NettingWindow = Duration.FromSeconds(m.Scalars.GetValueOrDefault(WindowScalar)) };
+        var members = m.Scalars.Where(kv => kv.Key.StartsWith("liquidity_needed_cny.", StringComparison.Ordinal)).ToList();
+        var times = m.Samples.TryGetValue("settlement_time_s", out var s) ? s.Order().ToArray() : [];
+        return new SecuritiesResults
+        {
+            Variant = variant.Label,
+            OnChain = cycle < 0,
+            Trades = (int)m.Scalars.GetValueOrDefault("trades"),
+            Settled = times.Length,
+            SettlementTimesS = times,
+            ExposureCny = [],
+            ExposurePeakCny = m.Scalars.GetValueOrDefault("exposure_peak_cny"),
+            LiquidityNeededGrossCny = [],
+            LiquidityNeededNetCny = [],
+            LiquidityNeededCny = [.. members.Select(kv => kv.Value)],
+            NettingEfficiency = m.Scalars.GetValueOrDefault("netting_efficiency"),
+            FailRate = m.Scalars.GetValueOrDefault("fail_rate"),
+            FailRateValue = m.Scalars.GetValueOrDefault("fail_rate_value"),
+            RejectedPrefunding = (long)m.Scalars.GetValueOrDefault("rejected_prefunding"),
+            MemberNames = [.. members.Select(kv => kv.Key["liquidity_needed_cny.".Length..])],
+        };
+    }
+
     internal const string CycleScalar = "settlement_cycle_days";
     internal const string WindowScalar = "settlement_netting_window_s";
 }
