@@ -113,5 +113,7 @@ public class SecuritiesModelTests
         var opening = Assert.Single(result.Opening);
         Assert.StartsWith("Under T+1 the median trade settled", opening, StringComparison.Ordinal);
         Assert.Contains("on-chain DvP settled in", opening, StringComparison.Ordinal);
+        var summary = Lab.Reports.Statistics.ExperimentSummary.Of(result);
+        Assert.Equal(opening, Lab.Reports.Html.Narrative.Sentences(result, summary)[0]);
     }
 }
