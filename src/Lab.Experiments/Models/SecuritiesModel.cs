@@ -102,6 +102,8 @@ public sealed partial class SecuritiesModel : IModel
                 problems.Error(c.MarkOf("settlement.mode"), "chain.protocol", $"atomic-dvp settles on a chain: say which protocol it runs ({string.Join(", ", SecuritiesChain.Protocols)})");
             else if (!SecuritiesChain.Protocols.Contains(c.Text("chain.protocol")))
                 problems.Error(c.MarkOf("chain.protocol"), "chain.protocol", $"securities on chain runs on {string.Join(", ", SecuritiesChain.Protocols)}, not '{c.Text("chain.protocol")}'");
+            if (c.Text("chain.signatures") == "real")
+                problems.Error(c.MarkOf("chain.signatures"), "chain.signatures", "securities settle with modelled signatures only: the exchange submits as settlement agent without consortium keys");
         }
         foreach (var key in new[] { "scenario.trades.price", "scenario.trades.quantity" })
             if (c.Distribution(key).Minimum < 0)
