@@ -24,6 +24,8 @@ public sealed record ExperimentResult
     public double WarmupSeconds { get; init; }
     /// <summary>What the experiment expects of safety: "hold" (default) or "violated".</summary>
     public string ExpectedSafety { get; init; } = "hold";
+    /// <summary>Sentences from the model that open the report's summary, before the generated ones.</summary>
+    public IReadOnlyList<string> Opening { get; init; } = [];
     public required IReadOnlyList<PointResult> Points { get; init; }
 }
 

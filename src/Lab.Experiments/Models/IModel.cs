@@ -50,4 +50,7 @@ public interface IModel
     void Check(RunConfig config, Diagnostics problems) { }
     /// <summary>Builds the world of one run. Must be deterministic in <see cref="RunContext.Seed"/> and cheap (it is also called to validate).</summary>
     World Build(RunContext context);
+    /// <summary>Sentences that open the report's summary, composed from every finished point of the experiment
+    /// (e.g. the securities headline comparing T+1 with on-chain settlement). Called once, after all runs.</summary>
+    IReadOnlyList<string> Conclude(IReadOnlyList<Lab.Reports.PointResult> points) => [];
 }

@@ -23,6 +23,7 @@ public sealed class ModelRegistry
         new PbftModel(),
         new HotStuffModel(),
         new PowModel(),
+        new SecuritiesModel(),
     ]);
 
     public IReadOnlyList<IModel> Models => _models;

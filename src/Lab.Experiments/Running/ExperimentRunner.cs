@@ -93,6 +93,7 @@ public sealed class ExperimentRunner(ModelRegistry registry)
             WarmupSeconds = experiment.Warmup.TotalSeconds,
             ExpectedSafety = experiment.ExpectedSafety,
             Points = points,
+            Opening = [.. experiment.Points.Select(p => p.Model).Distinct().SelectMany(m => m.Conclude(points))],
         };
     }
 

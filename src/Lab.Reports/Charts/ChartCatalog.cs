@@ -327,9 +327,10 @@ public static class ChartCatalog
     private static string? MatchAxis(string token, IReadOnlyList<string> axes)
     {
         var t = token.Replace('-', '_');
+        // Keys are written with '-' (settlement.netting-window): try the token as written, then with '_'.
         return axes.FirstOrDefault(a => a == token || a == t)
-            ?? axes.FirstOrDefault(a => PointSummary.ShortKey(a) == t)
-            ?? axes.FirstOrDefault(a => a.Contains(t, StringComparison.Ordinal));
+            ?? axes.FirstOrDefault(a => PointSummary.ShortKey(a) == token || PointSummary.ShortKey(a) == t)
+            ?? axes.FirstOrDefault(a => a.Contains(token, StringComparison.Ordinal) || a.Contains(t, StringComparison.Ordinal));
     }
 
     // ---- timelines --------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ public static class Narrative
     public static IReadOnlyList<string> Sentences(ExperimentResult result, ExperimentSummary summary)
     {
         var h = Headline.Of(summary);
-        var sentences = new List<string>();
+        var sentences = new List<string>(result.Opening);
         var runs = summary.Points.Sum(p => p.Replications);
         var variants = summary.Points.Select(p => p.Variant).Distinct().ToList();
         sentences.Add($"{Count(runs, "run")} of {Count(summary.Points.Count, "configuration")}"
