@@ -1,45 +1,30 @@
-using System.Globalization;
 using Lab.Reports;
+using Lab.Reports.Statistics;
 using Spectre.Console;
 
 namespace Lab.Cli.Commands;
 
 /// <summary>
-/// A glance at the numbers after a run: per variant and point, the mean over replications of each
-/// scalar metric and the median of each sampled one. The full statistics are in summary.json.
+/// A glance at the numbers after a run: the report's headline columns (throughput, latency and
+/// settlement percentiles, messages, safety) per variant and point. The full statistics are in summary.json.
 /// </summary>
 public static class Headline
 {
-    public static void Print(IAnsiConsole c, ExperimentResult result, int maxColumns = 6)
+    public static void Print(IAnsiConsole c, ExperimentResult result)
     {
-        var first = result.Points.FirstOrDefault()?.Replications.FirstOrDefault();
-        if (first is null) return;
-        var scalars = first.Metrics.Scalars.Keys.Where(k => k is not "events_total").ToList();
-        var samples = first.Metrics.Samples.Keys.ToList();
-        var columns = samples.Select(s => (Name: s + " p50", Sample: true, Key: s)).Concat(scalars.Select(s => (Name: s, Sample: false, Key: s))).Take(maxColumns).ToList();
+        if (result.Points.Count == 0) return;
+        var summary = ExperimentSummary.Of(result);
+        var columns = Lab.Reports.Html.Headline.Columns(summary);
         var table = new Table().AddColumn("variant / point");
-        foreach (var col in columns) table.AddColumn(new TableColumn(Markup.Escape(col.Name)).RightAligned());
-        foreach (var p in result.Points)
+        foreach (var col in columns) table.AddColumn(new TableColumn(Markup.Escape(col.Title)).RightAligned());
+        foreach (var p in summary.Points)
         {
-            var cells = new List<string> { Markup.Escape(p.Variant + string.Concat(p.Parameters.Select(kv => $" {kv.Key}={kv.Value}"))) };
+            var cells = new List<string> { Markup.Escape(p.Variant + string.Concat(result.SweepAxes.Select(a => $" {a}={p.Parameter(a)}"))) };
             foreach (var col in columns)
-            {
-                var values = p.Replications.Select(r => col.Sample
-                    ? (r.Metrics.Samples.TryGetValue(col.Key, out var xs) && xs.Length > 0 ? Median(xs) : double.NaN)
-                    : r.Metrics.Scalars.GetValueOrDefault(col.Key, double.NaN)).Where(v => !double.IsNaN(v)).ToList();
-                cells.Add(values.Count == 0 ? "—" : Format(values.Average()));
-            }
+                cells.Add(p.Metrics.TryGetValue(col.Metric, out var m) ? Markup.Escape(Lab.Reports.Html.Headline.Format(col.Metric, col.Pick(m))) : "—");
             table.AddRow(cells.ToArray());
         }
         c.Write(table);
+        foreach (var sentence in result.Opening) c.WriteLine(sentence);
     }
-
-    private static double Median(double[] xs)
-    {
-        var sorted = xs.Order().ToArray();
-        return sorted[sorted.Length / 2];
-    }
-
-    private static string Format(double v) =>
-        Math.Abs(v) >= 1000 || v == Math.Round(v) ? v.ToString("#,0", CultureInfo.InvariantCulture) : v.ToString("0.####", CultureInfo.InvariantCulture);
 }

@@ -21,6 +21,38 @@ public sealed record Headline(string? Throughput, string? Latency, string? Settl
             all.Contains("safety_violations"));
     }
 
+    /// <summary>
+    /// The columns of the headline table (report and terminal): throughput with its CI, latency and
+    /// settlement percentiles, messages, safety; or, when none of those exist, the model's first metrics.
+    /// </summary>
+    public static IReadOnlyList<HeadlineColumn> Columns(ExperimentSummary summary)
+    {
+        var hl = Of(summary);
+        var columns = new List<HeadlineColumn>();
+        if (hl.Throughput is { } tp) columns.Add(new(ChartCatalog.Humanise(tp), tp, m => m.Mean, true));
+        if (hl.Latency is { } lat)
+        {
+            columns.Add(new($"{ChartCatalog.Words(lat)} p50", lat, m => m.P50, false));
+            columns.Add(new($"{ChartCatalog.Words(lat)} p99", lat, m => m.P99, false));
+        }
+        if (hl.Settlement is { } st)
+        {
+            columns.Add(new($"{ChartCatalog.Words(st)} p50", st, m => m.P50, false));
+            columns.Add(new($"{ChartCatalog.Words(st)} p99", st, m => m.P99, false));
+            columns.Add(new($"{ChartCatalog.Words(st)} max", st, m => m.Max, false));
+        }
+        if (hl.Messages) columns.Add(new("Messages", "messages_total", m => m.Mean, true));
+        if (hl.Safety) columns.Add(new("Safety violations", "safety_violations", m => m.Mean, false));
+        if (columns.Count == 0)
+        {
+            // Nothing well known: the first few metrics the model recorded itself.
+            var kernel = new HashSet<string>(["events_total", "messages_total", "bytes_total", "messages_dropped", "cpu_utilisation"], StringComparer.Ordinal);
+            foreach (var m in summary.Points.SelectMany(p => p.Metrics.Keys).Where(m => !kernel.Contains(m)).Distinct().Take(5))
+                columns.Add(new(m, m, s => s.Mean, true));
+        }
+        return columns;
+    }
+
     /// <summary>A value with its unit as a person reads it: seconds humanised, rates and counts with 3 significant digits.</summary>
     public static string Format(string metric, double value) =>
         metric.EndsWith("_per_s", StringComparison.Ordinal) ? TimeAxis.Significant(value) + "/s"
@@ -28,3 +60,6 @@ public sealed record Headline(string? Throughput, string? Latency, string? Settl
         : ChartCatalog.IsSeconds(metric) ? TimeAxis.Humanise(value)
         : TimeAxis.Significant(value);
 }
+
+/// <summary>One column of the headline table: its title, the metric, which statistic, and whether to show the 95% CI.</summary>
+public sealed record HeadlineColumn(string Title, string Metric, Func<MetricSummary, double> Pick, bool Ci);

@@ -52,29 +52,7 @@ public static class HtmlReport
 
     private static void HeadlineTable(StringBuilder h, ExperimentResult result, ExperimentSummary summary)
     {
-        var hl = Headline.Of(summary);
-        var columns = new List<(string Title, string Metric, Func<MetricSummary, double> Pick, bool Ci)>();
-        if (hl.Throughput is { } tp) columns.Add((ChartCatalog.Humanise(tp), tp, m => m.Mean, true));
-        if (hl.Latency is { } lat)
-        {
-            columns.Add(($"{ChartCatalog.Words(lat)} p50", lat, m => m.P50, false));
-            columns.Add(($"{ChartCatalog.Words(lat)} p99", lat, m => m.P99, false));
-        }
-        if (hl.Settlement is { } st)
-        {
-            columns.Add(($"{ChartCatalog.Words(st)} p50", st, m => m.P50, false));
-            columns.Add(($"{ChartCatalog.Words(st)} p99", st, m => m.P99, false));
-            columns.Add(($"{ChartCatalog.Words(st)} max", st, m => m.Max, false));
-        }
-        if (hl.Messages) columns.Add(("Messages", "messages_total", m => m.Mean, true));
-        if (hl.Safety) columns.Add(("Safety violations", "safety_violations", m => m.Mean, false));
-        if (columns.Count == 0)
-        {
-            // Nothing well known: the first few metrics the model recorded itself.
-            var kernel = new HashSet<string>(["events_total", "messages_total", "bytes_total", "messages_dropped", "cpu_utilisation"], StringComparer.Ordinal);
-            foreach (var m in summary.Points.SelectMany(p => p.Metrics.Keys).Where(m => !kernel.Contains(m)).Distinct().Take(5))
-                columns.Add((m, m, s => s.Mean, true));
-        }
+        var columns = Headline.Columns(summary);
 
         h.Append("<section id=\"headline\"><h2>Headline numbers</h2>\n<div class=\"scroll\"><table class=\"numbers\">\n<thead><tr><th>Variant</th>");
         foreach (var axis in result.SweepAxes) h.Append($"<th>{E(axis)}</th>");
