@@ -25,11 +25,11 @@ public sealed class RaftModel : IModel
 
     public IReadOnlyList<MetricInfo> Metrics => ChainMetrics.All;
 
-    public World Build(RunContext context)
+    /// <summary>The protocol options of one run (also used by scenarios that run their chain on Raft).</summary>
+    public static RaftOptions Options(RunConfig c)
     {
-        var c = context.Config;
         var (low, high) = ChainConfig.Range(c.Distribution("chain.raft.election-timeout"));
-        var raft = new RaftOptions
+        return new RaftOptions
         {
             ElectionTimeoutMin = low,
             ElectionTimeoutMax = high,
@@ -40,7 +40,11 @@ public sealed class RaftModel : IModel
             CheckQuorum = c.Bool("chain.raft.check-quorum"),
             DiskWrite = c.Time("chain.raft.disk-write"),
         };
-        var chain = RaftWorld.Build(raft, ChainConfig.Chain(context), ChainConfig.Workload(context, FinalityRule.LeaderReply), context.Network, keySeed: context.Seed);
+    }
+
+    public World Build(RunContext context)
+    {
+        var chain = RaftWorld.Build(Options(context.Config), ChainConfig.Chain(context), ChainConfig.Workload(context, FinalityRule.LeaderReply), context.Network, keySeed: context.Seed);
         return ChainConfig.ToWorld(chain);
     }
 }

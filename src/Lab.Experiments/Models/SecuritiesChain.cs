@@ -29,7 +29,8 @@ public static class SecuritiesChain
         var protocol = c.Text("chain.protocol");
         var n = c.Int("chain.nodes");
         // Transactions come from the exchange, not from signing clients: signatures cost CPU time only.
-        var chain = ChainConfig.Chain(context) with { Signing = new TransactionSigning(SignatureMode.Modelled, ChainConfig.Chain(context).Signing.Costs) };
+        var configured = ChainConfig.Chain(context);
+        var chain = configured with { Signing = new TransactionSigning(SignatureMode.Modelled, configured.Signing.Costs) };
         var names = Enumerable.Range(0, n).Select(i => $"n{i}").ToArray();
         var ids = Enumerable.Range(0, n).Select(i => new NodeId(i)).ToArray();
         var f = (n - 1) / 3;
@@ -42,18 +43,7 @@ public static class SecuritiesChain
         {
             case "raft":
             {
-                var (low, high) = ChainConfig.Range(c.Distribution("chain.raft.election-timeout"));
-                var raft = new RaftOptions
-                {
-                    ElectionTimeoutMin = low,
-                    ElectionTimeoutMax = high,
-                    Heartbeat = c.Time("chain.raft.heartbeat"),
-                    MaxBatchEntries = c.Int("chain.raft.max-batch"),
-                    PipelineDepth = c.Int("chain.raft.pipeline"),
-                    PreVote = c.Bool("chain.raft.pre-vote"),
-                    CheckQuorum = c.Bool("chain.raft.check-quorum"),
-                    DiskWrite = c.Time("chain.raft.disk-write"),
-                };
+                var raft = RaftModel.Options(c);
                 raft.Validate();
                 return new SplitRepliesChain(new ConsensusChain("raft",
                     sm => Replicas(sm, i => () => new RaftReplica(raft, chain with { StateMachine = sm }, ids)),
@@ -61,11 +51,7 @@ public static class SecuritiesChain
             }
             case "solo":
             {
-                var solo = new SoloOptions
-                {
-                    HeadInterval = c.GetOr("chain.solo.head-interval", Duration.FromMillis(200)),
-                    SyncBatch = checked((int)c.GetOr("chain.solo.sync-batch", 64L)),
-                };
+                var solo = SoloModel.Options(c);
                 return new SplitRepliesChain(new ConsensusChain("solo",
                     sm => Replicas(sm, i => i == 0
                         ? () => new SoloOrderer(solo, chain with { StateMachine = sm }, ids[1..])

@@ -19,11 +19,12 @@ public sealed class SoloModel : IModel
 
     public IReadOnlyList<MetricInfo> Metrics => ChainMetrics.All;
 
+    /// <summary>The orderer's options of one run (also used by scenarios that run their chain on a solo orderer).</summary>
+    public static SoloOptions Options(RunConfig c) => new() { HeadInterval = c.Time("chain.solo.head-interval"), SyncBatch = c.Int("chain.solo.sync-batch") };
+
     public World Build(RunContext context)
     {
-        var c = context.Config;
-        var solo = new SoloOptions { HeadInterval = c.Time("chain.solo.head-interval"), SyncBatch = c.Int("chain.solo.sync-batch") };
-        var chain = SoloWorld.Build(solo, ChainConfig.Chain(context), ChainConfig.Workload(context, FinalityRule.LeaderReply), context.Network, keySeed: context.Seed);
+        var chain = SoloWorld.Build(Options(context.Config), ChainConfig.Chain(context), ChainConfig.Workload(context, FinalityRule.LeaderReply), context.Network, keySeed: context.Seed);
         return ChainConfig.ToWorld(chain);
     }
 }
