@@ -45,18 +45,18 @@ public static class SecuritiesChain
             {
                 var raft = RaftModel.Options(c);
                 raft.Validate();
-                return new SplitRepliesChain(new ConsensusChain("raft",
+                return new ConsensusChain("raft",
                     sm => Replicas(sm, i => () => new RaftReplica(raft, chain with { StateMachine = sm }, ids)),
-                    new ReplyQuorumOptions(names, MatchingReplies: 1, SendToAll: false, retry)));
+                    new ReplyQuorumOptions(names, MatchingReplies: 1, SendToAll: false, retry));
             }
             case "solo":
             {
                 var solo = SoloModel.Options(c);
-                return new SplitRepliesChain(new ConsensusChain("solo",
+                return new ConsensusChain("solo",
                     sm => Replicas(sm, i => i == 0
                         ? () => new SoloOrderer(solo, chain with { StateMachine = sm }, ids[1..])
                         : () => new SoloPeer(chain with { StateMachine = sm }, ids[0])),
-                    new ReplyQuorumOptions(names, MatchingReplies: 1, SendToAll: false, retry)));
+                    new ReplyQuorumOptions(names, MatchingReplies: 1, SendToAll: false, retry));
             }
             case "pbft":
             {

@@ -60,6 +60,12 @@ public sealed class ReplyQuorumClient(ReplyQuorumOptions options) : IChainClient
 
     public bool TryHandle(INodeContext ctx, NodeId from, object message, List<ChainFinality> final)
     {
+        // Raft and solo answer a whole committed block in one message.
+        if (message is ClientReplies batch)
+        {
+            foreach (var r in batch.Replies) TryHandle(ctx, from, r, final);
+            return true;
+        }
         if (message is not ClientReply reply) return false;
         if (!_pending.TryGetValue(reply.Tx, out var p)) return true; // already final, or not ours
         if (!reply.Committed)
