@@ -23,6 +23,9 @@ public static class BarChart
             // Many members: slanted labels so they do not overlap.
             plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
             plot.Axes.Bottom.TickLabelStyle.Alignment = ScottPlot.Alignment.MiddleLeft;
+            // Room below the axis for the slanted names (ScottPlot does not size the panel for rotated text).
+            var longest = categories.Max(c => c.Length);
+            plot.Axes.Bottom.MinimumSize = (float)(16 + 0.72 * longest * plot.Axes.Bottom.TickLabelStyle.FontSize);
         }
         plot.Axes.Margins(bottom: 0);
         ChartCanvas.LegendIfNeeded(plot, groups.Count);
