@@ -9,8 +9,12 @@ namespace Lab.Consensus.Byzantine;
 /// <summary>Who is in a BFT world besides the protocol: clients, regions, Byzantine replicas.</summary>
 public sealed record BftWorldOptions
 {
-    /// <summary>Regions of the network; replica i and client j sit in region i (j) mod this.</summary>
+    /// <summary>Regions of the network; by default replica i and client j sit in region i (j) mod this.</summary>
     public int Regions { get; init; } = 1;
+    /// <summary>Region of replica i, when placement is given (null: i mod <see cref="Regions"/>).</summary>
+    public Func<int, int>? ReplicaRegion { get; init; }
+    /// <summary>Region of client j, when placement is given (null: j mod <see cref="Regions"/>).</summary>
+    public Func<int, int>? ClientRegion { get; init; }
     public int Clients { get; init; } = 4;
     /// <summary>Each client's load; the offered load is Clients × RatePerSecond.</summary>
     public BftClientOptions Client { get; init; } = new();
@@ -46,13 +50,13 @@ public sealed record BftWorld(
         for (int r = 0; r < n; r++)
         {
             var id = r;
-            nodes.Add(new NodeSpec($"n{r}", r % world.Regions, ReplicaKind, () => replica(id, committee, new ByzantineRole(id, committee, world.Byzantine))));
+            nodes.Add(new NodeSpec($"n{r}", world.ReplicaRegion?.Invoke(r) ?? r % world.Regions, ReplicaKind, () => replica(id, committee, new ByzantineRole(id, committee, world.Byzantine))));
         }
         foreach (var t in twins)
-            nodes.Add(new NodeSpec($"n{t}-twin", t % world.Regions, ReplicaKind, () => replica(t, committee, new ByzantineRole(t, committee, world.Byzantine))));
+            nodes.Add(new NodeSpec($"n{t}-twin", world.ReplicaRegion?.Invoke(t) ?? t % world.Regions, ReplicaKind, () => replica(t, committee, new ByzantineRole(t, committee, world.Byzantine))));
         var firstClient = nodes.Count;
         for (int c = 0; c < world.Clients; c++)
-            nodes.Add(new NodeSpec($"c{c}", c % world.Regions, ClientKind, () => new BftClient(world.Client, committee)));
+            nodes.Add(new NodeSpec($"c{c}", world.ClientRegion?.Invoke(c) ?? c % world.Regions, ClientKind, () => new BftClient(world.Client, committee)));
 
         var safety = new SafetyChecker();
         var decisions = new DecisionObserver();

@@ -34,6 +34,8 @@ public static class BftConfig
         return new BftWorldOptions
         {
             Regions = context.Network.Regions.Count,
+            ReplicaRegion = context.RegionOf,
+            ClientRegion = context.ClientRegionOf,
             Clients = clients,
             Client = new BftClientOptions
             {
