@@ -1,0 +1,21 @@
+namespace Lab.Sim.Metrics;
+
+/// <summary>
+/// Names of the metrics the kernel itself measures in every run, whatever the nodes run. Each name
+/// is defined here once; models and reports refer to these constants, never to the string.
+/// </summary>
+public static class KernelMetrics
+{
+    /// <summary>Events (messages and timers) the kernel handed to nodes.</summary>
+    public const string EventsTotal = "events_total";
+    /// <summary>Messages nodes sent to other nodes (a multicast to k nodes counts k).</summary>
+    public const string MessagesTotal = "messages_total";
+    /// <summary>Bytes nodes sent to other nodes.</summary>
+    public const string BytesTotal = "bytes_total";
+    /// <summary>Messages lost: to loss, partitions, crashed receivers.</summary>
+    public const string MessagesDropped = "messages_dropped";
+    /// <summary>Mean over nodes of the share of time a node's CPU was busy, 0 to 1.</summary>
+    public const string CpuUtilisation = "cpu_utilisation";
+    /// <summary>The busiest node's CPU utilisation, 0 to 1 (chain models: the busiest replica).</summary>
+    public const string CpuUtilisationMax = "cpu_utilisation_max";
+}
