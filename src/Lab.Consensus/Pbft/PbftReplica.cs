@@ -16,7 +16,7 @@ namespace Lab.Consensus.Pbft;
 /// A replica does not send its own prepares and commits to itself: it records them locally, so
 /// for n = 4 one request costs 3 pre-prepares, 9 prepares, 12 commits and 4 replies.
 /// </summary>
-public sealed class PbftReplica : IReplica
+public sealed class PbftReplica : IBlockSource, ILeaderRole
 {
     private readonly PbftOptions _o;
     private readonly BftCommittee _committee;
@@ -52,6 +52,11 @@ public sealed class PbftReplica : IReplica
     public bool IsPrimary => Primary(_s.View) == _me;
     /// <summary>The protocol state, for tests and observers (read between windows only).</summary>
     public PbftState State => _s;
+
+    // Seen by the chain's checkers and availability measure (ChainWorld): executed batches are the blocks.
+    public Block? BlockAt(long height) => _s is not null && height >= 1 && height <= _s.Executed.Count ? _s.Executed[(int)height - 1] : null;
+    public bool IsActingLeader => _s is not null && _s.ViewActive && Primary(_s.View) == _me && !_role.Is(ByzantineBehaviour.Silent);
+    long ILeaderRole.Term => _s?.View ?? 0;
 
     private int F => _committee.F;
     private int Quorum => _committee.Quorum;
