@@ -153,6 +153,15 @@ public class SecuritiesWorldTests
 
 public class ChainSeamTests
 {
+    private static readonly SecuritiesOptions SmallMarket = new()
+    {
+        Market = new MarketOptions { Members = 4, Securities = 3, Trades = 500 },
+        Settlement = new OnChainSettlement(),
+    };
+
+    /// <summary>The same market on the default seven PBFT replicas, run once for every protocol to compare with.</summary>
+    private static readonly Lazy<SecuritiesResults> Reference = new(() => TestWorlds.Run(SmallMarket, 21).Results);
+
     // HotStuff is left out here: its pacemaker proposes a (possibly empty) block every view, so a chain idle through
     // a week of nights and weekends costs tens of millions of views. The experiment layer's tests run it on short runs.
     [Theory]
@@ -168,13 +177,8 @@ public class ChainSeamTests
             "solo" => new SoloProtocol(new SoloOptions { HeadInterval = Duration.FromSeconds(5) }),
             _ => new PbftProtocol(new PbftOptions()),
         };
-        var options = new SecuritiesOptions
-        {
-            Market = new MarketOptions { Members = 4, Securities = 3, Trades = 500 },
-            Settlement = new OnChainSettlement(),
-        };
-        var (world, run, results) = TestWorlds.Run(options, 21, chain: TestWorlds.SevenReplicas(chain));
-        var reference = TestWorlds.Run(options, 21).Results; // PBFT
+        var (world, run, results) = TestWorlds.Run(SmallMarket, 21, chain: TestWorlds.SevenReplicas(chain));
+        var reference = Reference.Value;
         Assert.Equal(reference.Settled, results.Settled);
         Assert.Equal(reference.RejectedPrefunding, results.RejectedPrefunding);
         Assert.True(results.ReplicasAgree);
