@@ -59,7 +59,7 @@ public sealed class HotStuffReplica : IReplica
     public void OnStart(INodeContext ctx)
     {
         Commits = CommitLog.Of(ctx);
-        _s = ctx.Storage.GetOrAdd(HotStuffState.StorageKey, () => new HotStuffState());
+        _s = ctx.Storage.GetOrAdd(HotStuffState.StorageKey, () => new HotStuffState(_o.Block));
         _app = _o.StateMachine();
         if (_role.Is(ByzantineBehaviour.Silent)) return;
         // The state machine is volatile: re-apply the committed chain.
@@ -112,7 +112,7 @@ public sealed class HotStuffReplica : IReplica
         if (_o.Costs.Verify.Nanos > 0) ctx.ChargeCpu(_o.Costs.Verify);
         if (_s.CommittedTx.TryGetValue(tx.Id, out var height)) { Reply(ctx, tx, height, TxOutcome.Ok); return; }
         if (!_s.Mempool.Add(tx)) return;
-        if (_s.Mempool.Count >= _o.MaxBatch) TryPropose(ctx, force: false);
+        if (_s.Mempool.HasFullBlock) TryPropose(ctx, force: false);
     }
 
     // ---- Algorithm 3 onPropose: the leader extends its highest QC ----
@@ -124,9 +124,9 @@ public sealed class HotStuffReplica : IReplica
         // §6: the leader of v proposes once it holds QC(v−1) (happy path) or a TC for v−1.
         if (_s.HighQc.View != view - 1 && _tc?.View != view - 1) return;
         if (!_s.Nodes.TryGetValue(_s.HighQc.Node, out var parent)) return;
-        if (!force && _s.Mempool.Count < _o.MaxBatch && _o.BatchTimeout.Nanos > 0)
+        if (!force && !_s.Mempool.HasFullBlock && _o.Block.BatchTimeout.Nanos > 0)
         {
-            if (_batchTimer == TimerId.None) _batchTimer = ctx.SetTimer(_o.BatchTimeout, new BatchTimeout(view));
+            if (_batchTimer == TimerId.None) _batchTimer = ctx.SetTimer(_o.Block.BatchTimeout, new BatchTimeout(view));
             return;
         }
         ctx.CancelTimer(_batchTimer);
@@ -153,14 +153,7 @@ public sealed class HotStuffReplica : IReplica
         var inFlight = new HashSet<TxId>();
         for (var n = parent; n.Height > _s.Exec.Height && _s.Nodes.TryGetValue(n.Parent, out var up); n = up)
             foreach (var tx in n.Block.Transactions) inFlight.Add(tx.Id);
-        var batch = new List<Transaction>();
-        foreach (var tx in _s.Mempool.InArrivalOrder())
-        {
-            if (inFlight.Contains(tx.Id)) continue;
-            batch.Add(tx);
-            if (batch.Count == _o.MaxBatch) break;
-        }
-        return batch;
+        return _s.Mempool.NextBlock(tx => inFlight.Contains(tx.Id), out _);
     }
 
     /// <summary>The conflicting leaf: the first transaction replaced by a double spend. Derived from the

@@ -60,7 +60,7 @@ public sealed class PbftReplica : IReplica
     public void OnStart(INodeContext ctx)
     {
         Commits = CommitLog.Of(ctx);
-        _s = ctx.Storage.GetOrAdd(PbftState.StorageKey, () => new PbftState());
+        _s = ctx.Storage.GetOrAdd(PbftState.StorageKey, () => new PbftState(_o.Block));
         _app = _o.StateMachine();
         foreach (var b in _s.Executed) _app.Apply(b, ctx);
         if (_role.Is(ByzantineBehaviour.Silent)) return;
@@ -125,12 +125,7 @@ public sealed class PbftReplica : IReplica
     {
         if (_o.Costs.Verify.Nanos > 0) ctx.ChargeCpu(_o.Costs.Verify); // the client's signature
         if (_s.ExecutedTx.TryGetValue(tx.Id, out var seq)) { Reply(ctx, tx, seq, null); return; }
-        if (!_s.WaitingIndex.ContainsKey(tx.Id))
-        {
-            var arrival = ++_s.Arrivals;
-            _s.Waiting[arrival] = tx;
-            _s.WaitingIndex[tx.Id] = arrival;
-        }
+        _s.Waiting.Add(tx);
         if (IsPrimary && _s.ViewActive) TryCutBatch(ctx, force: false);
         else if (_s.ViewActive)
         {
@@ -149,27 +144,15 @@ public sealed class PbftReplica : IReplica
         {
             // Watermarks (§4.3): no sequence number beyond h + L until a checkpoint becomes stable.
             if (_s.NextSeq > _s.LowWatermark + _o.WatermarkWindow) return;
-            var available = _s.Waiting.Count - _s.Assigned.Count; // a lower bound: Assigned may hold executed ones
-            if (available < _o.MaxBatch)
+            // Requests that already have a sequence number in this view are not batched again.
+            var batch = _s.Waiting.NextBlock(tx => _s.Assigned.Contains(tx.Id), out var full);
+            if (batch.Count == 0) return;
+            if (!full && !force && _o.Block.BatchTimeout.Nanos > 0)
             {
-                available = 0;
-                foreach (var tx in _s.Waiting.Values)
-                    if (!_s.Assigned.Contains(tx.Id) && ++available == _o.MaxBatch) break;
-            }
-            if (available == 0) return;
-            if (available < _o.MaxBatch && !force && _o.BatchTimeout.Nanos > 0)
-            {
-                if (_batchTimer == TimerId.None) _batchTimer = ctx.SetTimer(_o.BatchTimeout, new BatchTimeout());
+                if (_batchTimer == TimerId.None) _batchTimer = ctx.SetTimer(_o.Block.BatchTimeout, new BatchTimeout());
                 return;
             }
             force = false;
-            var batch = new List<Transaction>(Math.Min(available, _o.MaxBatch));
-            foreach (var tx in _s.Waiting.Values)
-            {
-                if (_s.Assigned.Contains(tx.Id)) continue;
-                batch.Add(tx);
-                if (batch.Count == _o.MaxBatch) break;
-            }
             SendPrePrepare(ctx, batch);
         }
     }
@@ -320,7 +303,7 @@ public sealed class PbftReplica : IReplica
             var tx = batch.Transactions[i];
             _s.Assigned.Remove(tx.Id);
             if (!_s.ExecutedTx.TryAdd(tx.Id, seq)) continue; // executed before: at most once
-            if (_s.WaitingIndex.Remove(tx.Id, out var arrival)) _s.Waiting.Remove(arrival);
+            _s.Waiting.Remove(tx.Id);
             Reply(ctx, tx, seq, i < outcomes.Count ? outcomes[i] : null);
         }
         // §4.5.2: stop the timer when no longer waiting; restart it if waiting for another request.

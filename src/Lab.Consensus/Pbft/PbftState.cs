@@ -1,4 +1,5 @@
 using Lab.Consensus.Byzantine;
+using Lab.Ledger.Batching;
 using Lab.Ledger.Blocks;
 using Lab.Ledger.Crypto;
 using Lab.Ledger.Transactions;
@@ -10,7 +11,7 @@ namespace Lab.Consensus.Pbft;
 /// storage), so a crash-restart resumes where it stopped; the state machine is rebuilt from
 /// <see cref="Executed"/>. Timers are volatile.
 /// </summary>
-public sealed class PbftState
+public sealed class PbftState(BlockOptions block)
 {
     public const string StorageKey = "pbft.state";
 
@@ -36,10 +37,8 @@ public sealed class PbftState
     public readonly List<Block> Executed = [];
     public readonly Dictionary<TxId, long> ExecutedTx = new();
 
-    /// <summary>Requests received and not executed yet, in arrival order.</summary>
-    public readonly SortedDictionary<long, Transaction> Waiting = [];
-    public readonly Dictionary<TxId, long> WaitingIndex = new();
-    public long Arrivals;
+    /// <summary>Requests received and not executed yet, in arrival order (removed on execution).</summary>
+    public readonly Mempool Waiting = new(block);
     /// <summary>Requests in a batch that has a sequence number in the current view (not to be batched again).</summary>
     public readonly HashSet<TxId> Assigned = new();
 }

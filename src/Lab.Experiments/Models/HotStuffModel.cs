@@ -1,5 +1,6 @@
 using Lab.Consensus.HotStuff;
 using Lab.Experiments.Schema;
+using Lab.Ledger.Batching;
 
 namespace Lab.Experiments.Models;
 
@@ -25,8 +26,12 @@ public sealed class HotStuffModel : IModel
     public static HotStuffOptions Options(RunConfig c) => new()
     {
         Replicas = c.Int("chain.nodes"),
-        MaxBatch = c.Int("chain.block.max-tx"),
-        BatchTimeout = c.Time("chain.block.timeout"),
+        Block = new BlockOptions
+        {
+            MaxTransactions = c.Int("chain.block.max-tx"),
+            MaxBytes = c.Size("chain.block.max-size").Bytes,
+            BatchTimeout = c.Time("chain.block.timeout"),
+        },
         ViewTimeout = c.Time("chain.hotstuff.view-timeout"),
         TwoChain = c.Bool("chain.hotstuff.two-chain"),
         Costs = BftConfig.Costs(c) with { Aggregate = c.Time("chain.cpu.aggregate"), VerifyAggregate = c.Time("chain.cpu.verify-aggregate") },

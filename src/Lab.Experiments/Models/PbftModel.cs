@@ -1,5 +1,6 @@
 using Lab.Consensus.Pbft;
 using Lab.Experiments.Schema;
+using Lab.Ledger.Batching;
 
 namespace Lab.Experiments.Models;
 
@@ -24,8 +25,12 @@ public sealed class PbftModel : IModel
     public static PbftOptions Options(RunConfig c) => new()
     {
         Replicas = c.Int("chain.nodes"),
-        MaxBatch = c.Int("chain.block.max-tx"),
-        BatchTimeout = c.Time("chain.block.timeout"),
+        Block = new BlockOptions
+        {
+            MaxTransactions = c.Int("chain.block.max-tx"),
+            MaxBytes = c.Size("chain.block.max-size").Bytes,
+            BatchTimeout = c.Time("chain.block.timeout"),
+        },
         ViewChangeTimeout = c.Time("chain.pbft.view-change-timeout"),
         CheckpointInterval = c.Int("chain.pbft.checkpoint-interval"),
         WatermarkWindow = c.Int("chain.pbft.watermark-window"),

@@ -1,6 +1,7 @@
 using Lab.Consensus.Byzantine;
 using Lab.Consensus.HotStuff;
 using Lab.Consensus.Pbft;
+using Lab.Ledger.Batching;
 using Lab.Sim.Network;
 using Lab.Sim.Time;
 
@@ -29,8 +30,8 @@ public class ByzantineToleranceTests
         };
         return protocol switch
         {
-            "pbft" => PbftWorld.Build(new PbftOptions { Replicas = n, CheckpointInterval = 8, WatermarkWindow = 16, MaxBatch = 200, ViewChangeTimeout = Duration.FromMillis(200), MaxBackoffDoublings = 3 }, world),
-            _ => HotStuffWorld.Build(new HotStuffOptions { Replicas = n, MaxBatch = 200, ViewTimeout = Duration.FromMillis(200), MaxBackoffDoublings = 3, TwoChain = protocol == "hotstuff-2chain" }, world),
+            "pbft" => PbftWorld.Build(new PbftOptions { Replicas = n, CheckpointInterval = 8, WatermarkWindow = 16, Block = new BlockOptions { MaxTransactions = 200 }, ViewChangeTimeout = Duration.FromMillis(200), MaxBackoffDoublings = 3 }, world),
+            _ => HotStuffWorld.Build(new HotStuffOptions { Replicas = n, Block = new BlockOptions { MaxTransactions = 200 }, ViewTimeout = Duration.FromMillis(200), MaxBackoffDoublings = 3, TwoChain = protocol == "hotstuff-2chain" }, world),
         };
     }
 
