@@ -21,5 +21,7 @@ public sealed record HotStuffOptions
     /// child in the next view is certified. One view faster, same safety (needs the view-based pacemaker).</summary>
     public bool TwoChain { get; init; }
     public AuthenticationCosts Costs { get; init; } = new();
+    /// <summary>Signing keys: modelled (default) or real ECDSA (<see cref="CommitteeKeys.Real"/>).</summary>
+    public CommitteeKeys Keys { get; init; } = CommitteeKeys.Modelled;
     public Func<IStateMachine> StateMachine { get; init; } = () => new NullStateMachine();
 }

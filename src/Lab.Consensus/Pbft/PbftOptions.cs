@@ -22,6 +22,8 @@ public sealed record PbftOptions
     /// <summary>Cap of the doubling: at most 2^this × the first timeout.</summary>
     public int MaxBackoffDoublings { get; init; } = 6;
     public AuthenticationCosts Costs { get; init; } = new();
+    /// <summary>Signing keys: modelled (default) or real ECDSA (<see cref="CommitteeKeys.Real"/>).</summary>
+    public CommitteeKeys Keys { get; init; } = CommitteeKeys.Modelled;
     /// <summary>The replicated application (a fresh one per replica instance).</summary>
     public Func<IStateMachine> StateMachine { get; init; } = () => new NullStateMachine();
 }

@@ -11,7 +11,7 @@ public sealed class HotStuffModel : IModel
     public ModelKind Kind => ModelKind.Protocol;
     public string Description => "chained HotStuff (Yin et al. 2019): rotating leaders, quorum certificates, three-chain commit; f Byzantine of 3f+1";
     public FaultTolerance Tolerance => FaultTolerance.Byzantine;
-    public IReadOnlyList<string> ByzantineBehaviours => BftConfig.Behaviours;
+    public IReadOnlyList<string> ByzantineBehaviours => BftConfig.HotStuffBehaviours;
     public IReadOnlyList<MetricInfo> Metrics => BftConfig.Metrics;
 
     public IReadOnlyList<SchemaKey> Keys { get; } =
@@ -40,6 +40,7 @@ public sealed class HotStuffModel : IModel
     public World Build(RunContext context)
     {
         var leader = BftConfig.Leader(b => (b as HotStuffReplica)?.CurrentView, (view, n) => (int)(view % n));
-        return BftConfig.ToWorld(HotStuffWorld.Build(Options(context.Config), BftConfig.World(context)), leader);
+        var options = Options(context.Config) with { Keys = BftConfig.Keys(context) };
+        return BftConfig.ToWorld(HotStuffWorld.Build(options, BftConfig.World(context)), leader);
     }
 }

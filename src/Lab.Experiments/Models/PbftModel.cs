@@ -11,7 +11,7 @@ public sealed class PbftModel : IModel
     public ModelKind Kind => ModelKind.Protocol;
     public string Description => "PBFT (Castro & Liskov 1999): three-phase agreement with view changes; f Byzantine of 3f+1";
     public FaultTolerance Tolerance => FaultTolerance.Byzantine;
-    public IReadOnlyList<string> ByzantineBehaviours => BftConfig.Behaviours;
+    public IReadOnlyList<string> ByzantineBehaviours => BftConfig.PbftBehaviours;
     public IReadOnlyList<MetricInfo> Metrics => BftConfig.Metrics;
 
     public IReadOnlyList<SchemaKey> Keys { get; } =
@@ -40,6 +40,7 @@ public sealed class PbftModel : IModel
     public World Build(RunContext context)
     {
         var leader = BftConfig.Leader(b => (b as PbftReplica)?.View, (view, n) => (int)(view % n));
-        return BftConfig.ToWorld(PbftWorld.Build(Options(context.Config), BftConfig.World(context)), leader);
+        var options = Options(context.Config) with { Keys = BftConfig.Keys(context) };
+        return BftConfig.ToWorld(PbftWorld.Build(options, BftConfig.World(context)), leader);
     }
 }
