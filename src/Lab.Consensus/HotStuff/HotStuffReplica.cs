@@ -176,10 +176,7 @@ public sealed class HotStuffReplica : IReplica
         var stale = _s.Exec.Justify;
         if (_role.Is(ByzantineBehaviour.StaleQc)) return stale;
         if (!_role.Is(ByzantineBehaviour.ForgeQc)) return null;
-        var votes = _s.HighQc.Votes.Count > 0
-            ? _s.HighQc.Votes
-            : Enumerable.Range(0, Quorum).Select(r => _auth.ForgeAs(r, Vote.For(view - 1, stale.Height, stale.Node))).ToList();
-        return new QuorumCert(view - 1, stale.Node, stale.Height, votes);
+        return new QuorumCert(view - 1, stale.Node, stale.Height, _s.HighQc.Votes);
     }
 
     /// <summary>Waiting transactions not already in an uncommitted ancestor of the new leaf.</summary>
