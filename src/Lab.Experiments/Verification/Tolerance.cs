@@ -38,8 +38,8 @@ public sealed record Tolerance(ToleranceKind Kind, double Amount)
                 return (new(ToleranceKind.Relative, pct / 100), null);
             return (null, $"'{t}' is not a percentage: write e.g. 5%");
         }
-        var (e, error, _) = Expression.Parse(t, allowMetrics: false);
-        if (e is null) return (null, $"'{t}' is not a tolerance ({error}): write {Forms}");
+        var (e, _, _) = Expression.Parse(t, allowMetrics: false);
+        if (e is null) return (null, $"'{t}' is not a tolerance: write {Forms}");
         var amount = e.Value;
         if (!(amount >= 0) || double.IsInfinity(amount)) return (null, $"a tolerance must be a finite amount ≥ 0, got '{t}'");
         return (new(ToleranceKind.Absolute, amount), null);
