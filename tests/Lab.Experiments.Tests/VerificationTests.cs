@@ -139,6 +139,16 @@ public class VerifierTests
     }
 
     [Fact]
+    public void Over_divides_by_the_other_point_run_by_run()
+    {
+        // "Compact blocks cut the median delay by 90%": the ratio is 0.1.
+        var c = CheckOf("metric: m\nstatistic: mean\nexpect: 1 - 0.9\ntolerance: 1%");
+        var r = Verifier.Evaluate(c with { Combination = Combination.Over }, [Run(0.5), Run(0.7)], [Run(5), Run(7)]);
+        Assert.Equal(CheckOutcome.Pass, r.Outcome);
+        Assert.Equal(CheckOutcome.Fail, Verifier.Evaluate(c with { Combination = Combination.Over }, [Run(0.5), Run(0.7)], [Run(7), Run(5)]).Outcome);
+    }
+
+    [Fact]
     public void A_metric_the_run_does_not_report_makes_the_check_invalid_with_a_suggestion()
     {
         var r = Verifier.Evaluate(CheckOf("metric: n\nstatistic: mean\nexpect: 1\ntolerance: 0"), [Run(1)], null);

@@ -142,7 +142,7 @@ public static class VerifyCommand
         {
             var c = r.Check;
             var mark = r.Outcome switch { CheckOutcome.Pass => "[green]pass[/]", CheckOutcome.Fail => "[red]FAIL[/]", _ => "[red]INVALID[/]" };
-            var point = c.At.Label + (c.Minus is null ? "" : " minus " + c.Minus.Label);
+            var point = c.At.Label + (c.Other is null ? "" : (c.Combination == Combination.Minus ? " minus " : " over ") + c.Other.Label);
             var metric = $"{c.Statistic} of {c.Metric.Text}" + (point.Length > 0 ? $" at {point}" : "");
             var measured = Markup.Escape(r.Measured) + (r.Note.Length > 0 ? $"\n[red]{Markup.Escape(r.Note)}[/]" : "");
             t.AddRow(mark, Markup.Escape(c.Claim), Markup.Escape(metric), Markup.Escape(r.Expected), measured, Markup.Escape(r.Allowed), $"[[{sources.IndexOf(c.Source) + 1}]]");

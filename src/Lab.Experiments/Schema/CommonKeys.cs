@@ -78,6 +78,7 @@ public static class CommonKeys
         new("verify.checks[].check", KeyType.Text, "What is claimed, in a sentence (printed in the table).") { ItemKey = true, Required = true },
         new("verify.checks[].at", KeyType.Text, "The point read: `{ variant: name, <sweep key>: value }`; may be left out when the experiment has one point.") { ItemKey = true },
         new("verify.checks[].minus", KeyType.Text, "A second point subtracted run by run (same replication and seed), e.g. to count what one variant adds.") { ItemKey = true },
+        new("verify.checks[].over", KeyType.Text, "A second point divided by run by run (same replication and seed), for claims such as \"cuts the delay by 90%\" (expect 0.1).") { ItemKey = true },
         new("verify.checks[].metric", KeyType.Text, "A metric of the run's summary (`commit_latency_s`), or a formula of them evaluated per run (`messages_total / committed_tx`).") { ItemKey = true, Required = true },
         new("verify.checks[].statistic", KeyType.Text, "`mean` (over replications, as in summary.json), `min`, `max`, `p50`/`p99`/... (pooled samples), `every` (each sample within tolerance) or `values` (sorted samples against a list).") { ItemKey = true, Required = true },
         new("verify.checks[].expect", KeyType.Text, "The expected value: a number or a formula (`5 * 10ms`, `1 - exp(-0.018)`; times in seconds); a list for `values`.") { ItemKey = true, Required = true },
@@ -224,7 +225,7 @@ public static class CommonKeys
         {
             w.WriteStartObject(k); w.WriteStartArray("type"); w.WriteStringValue("string"); w.WriteStringValue("number"); w.WriteEndArray(); w.WriteEndObject();
         }
-        foreach (var k in new[] { "at", "minus" })
+        foreach (var k in new[] { "at", "minus", "over" })
         {
             w.WriteStartObject(k); w.WriteString("type", "object"); w.WriteEndObject();
         }

@@ -16,8 +16,10 @@ public sealed record Check
     /// <summary>What is claimed, in a sentence (<c>check:</c>).</summary>
     public required string Claim { get; init; }
     public required PointSelector At { get; init; }
-    /// <summary>A second point whose value is subtracted run by run (same replication, same seed); null: none.</summary>
-    public PointSelector? Minus { get; init; }
+    /// <summary>A second point (<c>minus:</c> or <c>over:</c>) combined with <see cref="At"/> run by run (same replication, same seed); null: none.</summary>
+    public PointSelector? Other { get; init; }
+    /// <summary>How <see cref="Other"/> combines with <see cref="At"/>: subtracted or divided by.</summary>
+    public Combination Combination { get; init; }
     /// <summary>A metric name, or a formula of metrics evaluated run by run.</summary>
     public required Expression Metric { get; init; }
     public required SourceMark MetricMark { get; init; }
@@ -31,9 +33,18 @@ public sealed record Check
 
     /// <summary>Index of the point <see cref="At"/> selects (resolved after the experiment's points are known).</summary>
     public int Point { get; init; } = -1;
-    /// <summary>Index of the point <see cref="Minus"/> selects, or −1.</summary>
-    public int MinusPoint { get; init; } = -1;
+    /// <summary>Index of the point <see cref="Other"/> selects, or −1.</summary>
+    public int OtherPoint { get; init; } = -1;
 
     /// <summary>The key path used in messages: <c>verify.checks[2]</c>.</summary>
     public string Path => $"verify.checks[{Index}]";
+}
+
+/// <summary>How a check's second point combines with its first, run by run.</summary>
+public enum Combination
+{
+    /// <summary><c>minus:</c> at − other (what one variant adds to another).</summary>
+    Minus,
+    /// <summary><c>over:</c> at / other (a ratio, e.g. "cuts the delay by 90%": 0.1).</summary>
+    Over,
 }

@@ -21,11 +21,11 @@ public static class Verifier
         IReadOnlyList<RunValues> Runs(int point) =>
             runsOf.TryGetValue(point, out var r) ? r
                 : runsOf[point] = [.. result.Points[point].Replications.Select(x => RunValues.Of(x, experiment.Warmup.TotalSeconds, countSafety))];
-        return [.. spec.Checks.Select(c => Evaluate(c, Runs(c.Point), c.MinusPoint >= 0 ? Runs(c.MinusPoint) : null))];
+        return [.. spec.Checks.Select(c => Evaluate(c, Runs(c.Point), c.OtherPoint >= 0 ? Runs(c.OtherPoint) : null))];
     }
 
-    /// <summary>Evaluates one check given the run values of its point (and of its <c>minus:</c> point).</summary>
-    public static CheckResult Evaluate(Check c, IReadOnlyList<RunValues> runs, IReadOnlyList<RunValues>? minus)
+    /// <summary>Evaluates one check given the run values of its point (and of its <c>minus:</c> or <c>over:</c> point).</summary>
+    public static CheckResult Evaluate(Check c, IReadOnlyList<RunValues> runs, IReadOnlyList<RunValues>? other)
     {
         var expected = c.Expect.Select(e => e.Value).ToArray();
         var expectedText = c.Statistic.Kind == StatisticKind.Values ? "[" + string.Join(", ", expected.Select(v => Show(v))) + "]" : Show(expected[0]);
@@ -34,13 +34,14 @@ public static class Verifier
 
         var (perRun, distribution, missing) = Values(c, runs);
         if (missing is not null) return Result(CheckOutcome.Invalid, "—", missing);
-        if (minus is not null)
+        if (other is not null)
         {
-            var (other, _, missingThere) = Values(c, minus);
-            if (missingThere is not null) return Result(CheckOutcome.Invalid, "—", missingThere + " (at the minus: point)");
-            if (other.Length != perRun.Length) return Result(CheckOutcome.Invalid, "—", "the two points have different replications");
-            // Same replication, same seed: the difference is taken run by run.
-            perRun = [.. perRun.Zip(other, (a, b) => a - b)];
+            var word = c.Combination == Combination.Minus ? "minus" : "over";
+            var (there, _, missingThere) = Values(c, other);
+            if (missingThere is not null) return Result(CheckOutcome.Invalid, "—", $"{missingThere} (at the {word}: point)");
+            if (there.Length != perRun.Length) return Result(CheckOutcome.Invalid, "—", $"the {word}: point reports the metric in {there.Length} runs, this one in {perRun.Length}");
+            // Same replication, same seed: the two points are combined run by run.
+            perRun = [.. perRun.Zip(there, (a, b) => c.Combination == Combination.Minus ? a - b : a / b)];
             distribution = perRun;
         }
         if (perRun.Length == 0 || distribution.Length == 0) return Result(CheckOutcome.Invalid, "—", "no values at this point");

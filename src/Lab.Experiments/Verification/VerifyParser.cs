@@ -14,7 +14,7 @@ public static class VerifyParser
     public const string Section = "verify";
 
     private static readonly string[] SectionKeys = ["suite", "checks"];
-    private static readonly string[] CheckKeys = ["check", "at", "minus", "metric", "statistic", "expect", "tolerance", "source"];
+    private static readonly string[] CheckKeys = ["check", "at", "minus", "over", "metric", "statistic", "expect", "tolerance", "source"];
     private static readonly string[] RequiredCheckKeys = ["check", "metric", "statistic", "expect", "tolerance", "source"];
 
     /// <summary>Parses the section; null (with diagnostics) if anything is wrong.</summary>
@@ -74,7 +74,14 @@ public static class VerifyParser
         var claim = Text(m["check"]!, path + ".check", d);
         var source = Text(m["source"]!, path + ".source", d);
         var at = m["at"] is { } atNode ? Selector(atNode, path + ".at", d) : PointSelector.Any(m.Mark);
-        var minus = m["minus"] is { } minusNode ? Selector(minusNode, path + ".minus", d) : null;
+        PointSelector? other = null;
+        var combination = Combination.Minus;
+        if (m["minus"] is { } minusNode) other = Selector(minusNode, path + ".minus", d);
+        if (m["over"] is { } overNode)
+        {
+            if (m["minus"] is not null) d.Error(overNode.Mark, path + ".over", "give minus: or over:, not both");
+            else { other = Selector(overNode, path + ".over", d); combination = Combination.Over; }
+        }
 
         Expression? metric = null;
         var metricNode = m["metric"]!;
@@ -131,7 +138,8 @@ public static class VerifyParser
             Index = index,
             Claim = claim!,
             At = at!,
-            Minus = minus,
+            Other = other,
+            Combination = combination,
             Metric = metric!,
             MetricMark = metricNode.Mark,
             Statistic = statistic!,
@@ -143,7 +151,7 @@ public static class VerifyParser
     }
 
     /// <summary>
-    /// Points each check at the experiment's point (and its <c>minus:</c> point) and checks what needs
+    /// Points each check at the experiment's point (and its <c>minus:</c> or <c>over:</c> point) and checks what needs
     /// the whole experiment: a confidence interval needs at least two replications.
     /// </summary>
     /// <param name="same">Whether two written values of a sweep key mean the same (e.g. <c>20ms</c> and <c>0.02s</c>).</param>
@@ -155,12 +163,13 @@ public static class VerifyParser
         foreach (var c in spec.Checks)
         {
             var point = Select(c.At, c.Path + ".at", points, axes, same, d);
-            var minus = c.Minus is null ? -1 : Select(c.Minus, c.Path + ".minus", points, axes, same, d);
+            var key = c.Path + (c.Combination == Combination.Minus ? ".minus" : ".over");
+            var other = c.Other is null ? -1 : Select(c.Other, key, points, axes, same, d);
             if (c.Tolerance.Kind == ToleranceKind.Confidence && replications < 2)
                 d.Error(c.ToleranceMark, c.Path + ".tolerance", $"a confidence interval needs at least 2 replications; this experiment has {replications}");
-            if (minus >= 0 && minus == point)
-                d.Error(c.Minus!.Mark, c.Path + ".minus", "selects the same point as 'at': the difference would be 0");
-            checks.Add(c with { Point = point, MinusPoint = minus });
+            if (other >= 0 && other == point)
+                d.Error(c.Other!.Mark, key, $"selects the same point as 'at': the {(c.Combination == Combination.Minus ? "difference would be 0" : "ratio would be 1")}");
+            checks.Add(c with { Point = point, OtherPoint = other });
         }
         return d.Errors.Count > before ? null : spec with { Checks = checks };
     }
