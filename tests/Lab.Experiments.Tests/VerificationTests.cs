@@ -139,6 +139,17 @@ public class VerifierTests
     }
 
     [Fact]
+    public void A_bound_holds_on_its_side_only()
+    {
+        var most = CheckOf("metric: m\nstatistic: max\nexpect: 10\ntolerance: at-most");
+        Assert.Equal(CheckOutcome.Pass, Verifier.Evaluate(most, [Run(0, 3, 10)], null).Outcome);
+        Assert.Equal(CheckOutcome.Fail, Verifier.Evaluate(most, [Run(0, 3, 10.5)], null).Outcome);
+        var least = CheckOf("metric: m\nstatistic: min\nexpect: 3\ntolerance: at-least");
+        Assert.Equal(CheckOutcome.Pass, Verifier.Evaluate(least, [Run(0, 3, 100)], null).Outcome);
+        Assert.Equal(CheckOutcome.Fail, Verifier.Evaluate(least, [Run(0, 2.9, 100)], null).Outcome);
+    }
+
+    [Fact]
     public void Over_divides_by_the_other_point_run_by_run()
     {
         // "Compact blocks cut the median delay by 90%": the ratio is 0.1.

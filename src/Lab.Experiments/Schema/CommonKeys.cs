@@ -82,7 +82,7 @@ public static class CommonKeys
         new("verify.checks[].metric", KeyType.Text, "A metric of the run's summary (`commit_latency_s`), or a formula of them evaluated per run (`messages_total / committed_tx`).") { ItemKey = true, Required = true },
         new("verify.checks[].statistic", KeyType.Text, "`mean` (over replications, as in summary.json), `min`, `max`, `p50`/`p99`/... (pooled samples), `every` (each sample within tolerance) or `values` (sorted samples against a list).") { ItemKey = true, Required = true },
         new("verify.checks[].expect", KeyType.Text, "The expected value: a number or a formula (`5 * 10ms`, `1 - exp(-0.018)`; times in seconds); a list for `values`.") { ItemKey = true, Required = true },
-        new("verify.checks[].tolerance", KeyType.Text, "`0.002` or `1us` (absolute), `5%` (of the expected value), or `ci95`/`ci99` (the expected value lies in that Student-t interval of the mean over replications).") { ItemKey = true, Required = true },
+        new("verify.checks[].tolerance", KeyType.Text, "`0.002` or `1us` (absolute), `5%` (of the expected value), `ci95`/`ci99` (the expected value lies in that Student-t interval of the mean over replications), or `at-most`/`at-least` (the expected value is a bound).") { ItemKey = true, Required = true },
         new("verify.checks[].source", KeyType.Text, "The paper, table or derivation the expected value comes from, and why the tolerance is what it is.") { ItemKey = true, Required = true },
     ];
 

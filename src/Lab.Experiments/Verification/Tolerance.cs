@@ -11,21 +11,28 @@ public enum ToleranceKind
     Relative,
     /// <summary>The expected value lies inside the two-sided Student-t confidence interval, at level amount, of the mean over replications.</summary>
     Confidence,
+    /// <summary>measured ≤ expected: the expected value is a bound (e.g. what an uplink allows).</summary>
+    AtMost,
+    /// <summary>measured ≥ expected.</summary>
+    AtLeast,
 }
 
 /// <summary>
 /// A check's <c>tolerance:</c> — an absolute amount (<c>0.002</c>, <c>1us</c>), a share of the
 /// expected value (<c>5%</c>) or a confidence-interval rule (<c>ci99</c>: the expected value lies
-/// in the 99% Student-t interval of the mean over replications).
+/// in the 99% Student-t interval of the mean over replications), or a one-sided bound (<c>at-most</c>,
+/// <c>at-least</c>: the expected value is a limit the measured one must not cross).
 /// </summary>
 public sealed record Tolerance(ToleranceKind Kind, double Amount)
 {
-    public const string Forms = "an absolute amount (0.002, 1us), a share of the expected value (5%) or ci95/ci99 (the expected value lies in that confidence interval of the mean over replications)";
+    public const string Forms = "an absolute amount (0.002, 1us), a share of the expected value (5%), ci95/ci99 (the expected value lies in that confidence interval of the mean over replications), or at-most/at-least (the expected value is a bound)";
 
     /// <summary>Parses the text; returns the tolerance or an error message.</summary>
     public static (Tolerance? Value, string? Error) Parse(string text)
     {
         var t = text.Trim();
+        if (t == "at-most") return (new(ToleranceKind.AtMost, 0), null);
+        if (t == "at-least") return (new(ToleranceKind.AtLeast, 0), null);
         if (t.StartsWith("ci", StringComparison.Ordinal))
         {
             if (double.TryParse(t[2..], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var level) && level is >= 50 and < 100)
@@ -49,6 +56,8 @@ public sealed record Tolerance(ToleranceKind Kind, double Amount)
     {
         ToleranceKind.Relative => "± " + (Amount * 100).ToString("0.###", CultureInfo.InvariantCulture) + "%",
         ToleranceKind.Confidence => "in its " + (Amount * 100).ToString("0.###", CultureInfo.InvariantCulture) + "% CI",
+        ToleranceKind.AtMost => "at most",
+        ToleranceKind.AtLeast => "at least",
         _ => "± " + Verifier.Show(Amount),
     };
 }

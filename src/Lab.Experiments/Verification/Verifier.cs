@@ -86,7 +86,9 @@ public static class Verifier
                 };
                 var ok = Within(value, expected[0], c.Tolerance);
                 return Result(ok ? CheckOutcome.Pass : CheckOutcome.Fail, Show(value, expected[0]),
-                    ok ? "" : double.IsNaN(value) ? "not a number" : $"off by {Show(value - expected[0])}");
+                    ok ? "" : double.IsNaN(value) ? "not a number"
+                        : c.Tolerance.Kind is ToleranceKind.AtMost or ToleranceKind.AtLeast ? $"beyond the bound by {Show(Math.Abs(value - expected[0]))}"
+                        : $"off by {Show(value - expected[0])}");
             }
         }
     }
@@ -118,8 +120,13 @@ public static class Verifier
             : $"no metric '{name}' at this point" + (Schema.Suggest.Closest(name, known) is { } h ? $"; did you mean '{h}'?" : "");
     }
 
-    private static bool Within(double measured, double expected, Tolerance t) =>
-        !double.IsNaN(measured) && Math.Abs(measured - expected) <= (t.Kind == ToleranceKind.Relative ? t.Amount * Math.Abs(expected) : t.Amount);
+    private static bool Within(double measured, double expected, Tolerance t) => !double.IsNaN(measured) && t.Kind switch
+    {
+        ToleranceKind.AtMost => measured <= expected,
+        ToleranceKind.AtLeast => measured >= expected,
+        ToleranceKind.Relative => Math.Abs(measured - expected) <= t.Amount * Math.Abs(expected),
+        _ => Math.Abs(measured - expected) <= t.Amount,
+    };
 
     /// <summary>Half-width of the two-sided Student-t interval of the mean at <paramref name="level"/>.</summary>
     private static double HalfWidth(double[] values, double level)
@@ -137,6 +144,8 @@ public static class Verifier
         ToleranceKind.Relative when expected.Length == 1 => $"± {t.Amount * 100:0.###}% (± {Show(t.Amount * Math.Abs(expected[0]))})",
         ToleranceKind.Relative => $"± {t.Amount * 100:0.###}% each",
         ToleranceKind.Absolute => $"± {Show(t.Amount)}",
+        ToleranceKind.AtMost => "at most (bound)",
+        ToleranceKind.AtLeast => "at least (bound)",
         _ => $"{t.Amount * 100:0.##}% CI",
     };
 
