@@ -79,7 +79,7 @@ public static class VerifyCommand
                         break;
                 }
             }
-            w.WriteLine($"  {(DateTimeOffset.UtcNow - started).TotalSeconds:0.0}s");
+            w.WriteLine($"  done in {(DateTimeOffset.UtcNow - started).TotalSeconds:0.0}s");
             w.WriteLine();
         }
 

@@ -11,6 +11,4 @@ public sealed record VerifySpec(SourceMark Mark, string Suite, IReadOnlyList<Che
 {
     public const string Quick = "quick";
     public const string Full = "full";
-
-    public bool IsQuick => Suite == Quick;
 }
