@@ -4,6 +4,7 @@ using Lab.Consensus.Common;
 using Lab.Consensus.HotStuff;
 using Lab.Consensus.Pbft;
 using Lab.Consensus.Workload;
+using Lab.Ledger.Batching;
 using Lab.Sim.Distributions;
 using Lab.Sim.Kernel;
 using Lab.Sim.Metrics;
@@ -96,10 +97,10 @@ public static class BftScale
         };
         if (protocol is "pbft" or "both")
             Measure("pbft", nodes, mode, seed, seconds, network,
-                ChainWorld.Build(new PbftProtocol(new PbftOptions { MaxBatch = 500, BatchTimeout = Duration.FromMillis(100), ViewChangeTimeout = Duration.FromSeconds(5) }), chain, workload, network));
+                ChainWorld.Build(new PbftProtocol(new PbftOptions { Block = new BlockOptions { MaxTransactions = 500, BatchTimeout = Duration.FromMillis(100) }, ViewChangeTimeout = Duration.FromSeconds(5) }), chain, workload, network));
         if (protocol is "hotstuff" or "both")
             Measure("hotstuff", nodes, mode, seed, seconds, network,
-                ChainWorld.Build(new HotStuffProtocol(new HotStuffOptions { MaxBatch = 500, BatchTimeout = Duration.FromMillis(10), ViewTimeout = Duration.FromSeconds(5) }), chain, workload, network));
+                ChainWorld.Build(new HotStuffProtocol(new HotStuffOptions { Block = new BlockOptions { MaxTransactions = 500, BatchTimeout = Duration.FromMillis(10) }, ViewTimeout = Duration.FromSeconds(5) }), chain, workload, network));
         return 0;
     }
 

@@ -89,7 +89,7 @@ public class TinyProtocolTests
     {
         public override string Description => "a test protocol: one orderer, one transaction per block";
         public override IReadOnlyList<SchemaKey> Keys => [];
-        public override ChainProtocol Protocol(RunConfig config) => new TinyProtocol();
+        public override ChainProtocol Protocol(RunContext context) => new TinyProtocol();
     }
 
     private static readonly ModelRegistry Registry = ModelRegistry.Default.With(new TinyModel());

@@ -5,14 +5,20 @@ using Lab.Sim.Nodes;
 namespace Lab.Consensus.Byzantine;
 
 /// <summary>
-/// What PBFT and HotStuff share as chain protocols: Byzantine fault tolerance (n ≥ 3f+1), every Byzantine
-/// behaviour (twins run as two nodes of one identity), one <see cref="BftCommittee"/> per run with a
+/// What PBFT and HotStuff share as chain protocols: Byzantine fault tolerance (n ≥ 3f+1), the shared
+/// Byzantine behaviours (twins run as two nodes of one identity), one <see cref="BftCommittee"/> per run with a
 /// <see cref="ByzantineRole"/> per replica, and leader elections counted as view changes per replica.
 /// </summary>
 public abstract class BftProtocol : ChainProtocol
 {
     public override FaultTolerance Tolerance => FaultTolerance.Byzantine;
-    public override IReadOnlyList<ByzantineBehaviour> ByzantineBehaviours { get; } = [.. Enum.GetValues<ByzantineBehaviour>().Where(b => b != ByzantineBehaviour.Honest)];
+
+    /// <summary>The behaviours both protocols implement; each adds its own attacks on its certificates.</summary>
+    protected static readonly IReadOnlyList<ByzantineBehaviour> Shared =
+    [
+        ByzantineBehaviour.Silent, ByzantineBehaviour.Equivocate, ByzantineBehaviour.DoubleVote,
+        ByzantineBehaviour.Withhold, ByzantineBehaviour.Forge, ByzantineBehaviour.Twin,
+    ];
 
     public sealed override Func<int, INodeBehaviour> Replicas(ReplicaSet replicas, ChainOptions chain, IReadOnlyList<ByzantineSpec> byzantine)
     {

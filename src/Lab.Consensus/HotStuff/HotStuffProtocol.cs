@@ -16,6 +16,7 @@ public sealed class HotStuffProtocol(HotStuffOptions options) : BftProtocol
 {
     public HotStuffOptions Options => options;
     public override string Name => "hotstuff";
+    public override IReadOnlyList<ByzantineBehaviour> ByzantineBehaviours { get; } = [.. Shared, ByzantineBehaviour.ForgeQc, ByzantineBehaviour.StaleQc];
 
     /// <summary>"leader": the leader of the highest view a running replica is in (v mod n).</summary>
     public override IReadOnlyList<(string Word, NodeSelector Nodes)> FaultTargets { get; } =

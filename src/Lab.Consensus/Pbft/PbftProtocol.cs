@@ -15,6 +15,7 @@ public sealed class PbftProtocol(PbftOptions options) : BftProtocol
 {
     public PbftOptions Options => options;
     public override string Name => "pbft";
+    public override IReadOnlyList<ByzantineBehaviour> ByzantineBehaviours { get; } = [.. Shared, ByzantineBehaviour.LieInNewView, ByzantineBehaviour.ForgeProof];
 
     /// <summary>"leader" and "primary": the primary of the highest view a running replica is in (v mod n).</summary>
     public override IReadOnlyList<(string Word, NodeSelector Nodes)> FaultTargets { get; } =

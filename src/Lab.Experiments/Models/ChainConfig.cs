@@ -38,6 +38,14 @@ public static class ChainConfig
         Key.Time("workload.submit-until", "Clients stop submitting at this time (absent: until the run ends)."),
     ];
 
+    /// <summary>Block cutting from <c>chain.block.*</c> (every protocol that batches reads it).</summary>
+    public static BlockOptions Block(RunConfig c) => new()
+    {
+        MaxTransactions = c.Int("chain.block.max-tx"),
+        MaxBytes = c.Size("chain.block.max-size").Bytes,
+        BatchTimeout = c.Time("chain.block.timeout"),
+    };
+
     public static ChainOptions Chain(RunContext context)
     {
         var c = context.Config;
@@ -52,12 +60,7 @@ public static class ChainConfig
         {
             Nodes = c.Int("chain.nodes"),
             Placement = c.GetOr<Placement?>("chain.placement", null) is { Regions.Count: > 0 } p ? [.. p.Regions.Select(r => r.Name)] : null,
-            Block = new BlockOptions
-            {
-                MaxTransactions = c.Int("chain.block.max-tx"),
-                MaxBytes = c.Size("chain.block.max-size").Bytes,
-                BatchTimeout = c.Time("chain.block.timeout"),
-            },
+            Block = Block(c),
             Signing = new TransactionSigning(mode, costs),
         };
     }

@@ -24,11 +24,11 @@ public abstract class ChainModel(ChainProtocol defaults) : IChainModel
     /// <summary>Words faults may target besides node and region names, e.g. "leader".</summary>
     public IReadOnlyList<string> FaultTargetWords => [.. defaults.FaultTargets.Select(t => t.Word)];
 
-    /// <summary>The protocol with this run's options.</summary>
-    public abstract ChainProtocol Protocol(RunConfig config);
+    /// <summary>The protocol with this run's options (and, where it needs them, keys from the run's seed).</summary>
+    public abstract ChainProtocol Protocol(RunContext context);
 
     /// <summary>The workload rules every chain protocol shares (<see cref="ChainConfig.Check"/>); override to add the protocol's own, calling this too.</summary>
     public virtual void Check(RunConfig config, Diagnostics problems) => ChainConfig.Check(config, problems);
 
-    public World Build(RunContext context) => ChainConfig.ToWorld(ChainConfig.Build(context, Protocol(context.Config)));
+    public World Build(RunContext context) => ChainConfig.ToWorld(ChainConfig.Build(context, Protocol(context)));
 }

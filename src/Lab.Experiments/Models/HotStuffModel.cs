@@ -23,12 +23,16 @@ public sealed class HotStuffModel() : ChainModel(new HotStuffProtocol(new HotStu
         Key.Time("chain.cpu.verify-aggregate", "CPU time to verify one aggregated quorum certificate.", "140us"),
     ];
 
-    public override ChainProtocol Protocol(RunConfig config) => new HotStuffProtocol(new HotStuffOptions
+    public override ChainProtocol Protocol(RunContext context)
     {
-        MaxBatch = config.Int("chain.block.max-tx"),
-        BatchTimeout = config.Time("chain.block.timeout"),
-        ViewTimeout = config.Time("chain.hotstuff.view-timeout"),
-        TwoChain = config.Bool("chain.hotstuff.two-chain"),
-        Costs = PbftModel.Costs(config) with { Aggregate = config.Time("chain.cpu.aggregate"), VerifyAggregate = config.Time("chain.cpu.verify-aggregate") },
-    });
+        var c = context.Config;
+        return new HotStuffProtocol(new HotStuffOptions
+        {
+            Block = ChainConfig.Block(c),
+            ViewTimeout = c.Time("chain.hotstuff.view-timeout"),
+            TwoChain = c.Bool("chain.hotstuff.two-chain"),
+            Costs = PbftModel.Costs(c) with { Aggregate = c.Time("chain.cpu.aggregate"), VerifyAggregate = c.Time("chain.cpu.verify-aggregate") },
+            Keys = PbftModel.CommitteeKeysOf(context),
+        });
+    }
 }

@@ -9,6 +9,6 @@ namespace Lab.Experiments.Models;
 /// </summary>
 public interface IChainModel : IModel
 {
-    /// <summary>The protocol with this run's options.</summary>
-    ChainProtocol Protocol(RunConfig config);
+    /// <summary>The protocol with this run's options (and, where it needs them, keys from the run's seed).</summary>
+    ChainProtocol Protocol(RunContext context);
 }

@@ -23,15 +23,23 @@ public sealed class PbftModel() : ChainModel(new PbftProtocol(new PbftOptions())
         Key.Int("chain.pbft.watermark-window", "Sequence numbers a primary may run ahead of the last stable checkpoint (H − h).", 256, min: 2),
     ];
 
-    public override ChainProtocol Protocol(RunConfig config) => new PbftProtocol(new PbftOptions
+    public override ChainProtocol Protocol(RunContext context)
     {
-        MaxBatch = config.Int("chain.block.max-tx"),
-        BatchTimeout = config.Time("chain.block.timeout"),
-        ViewChangeTimeout = config.Time("chain.pbft.view-change-timeout"),
-        CheckpointInterval = config.Int("chain.pbft.checkpoint-interval"),
-        WatermarkWindow = config.Int("chain.pbft.watermark-window"),
-        Costs = Costs(config),
-    });
+        var c = context.Config;
+        return new PbftProtocol(new PbftOptions
+        {
+            Block = ChainConfig.Block(c),
+            ViewChangeTimeout = c.Time("chain.pbft.view-change-timeout"),
+            CheckpointInterval = c.Int("chain.pbft.checkpoint-interval"),
+            WatermarkWindow = c.Int("chain.pbft.watermark-window"),
+            Costs = Costs(c),
+            Keys = CommitteeKeysOf(context),
+        });
+    }
+
+    /// <summary>The committee's keys: real ECDSA keys from the run seed with <c>chain.signatures: real</c>, else modelled.</summary>
+    public static CommitteeKeys CommitteeKeysOf(RunContext context) =>
+        context.Config.Text("chain.signatures") == "real" ? CommitteeKeys.Real(context.Seed, context.Config.Int("chain.nodes")) : CommitteeKeys.Modelled;
 
     /// <summary>Authentication costs of BFT replicas from <c>chain.cpu.*</c>.</summary>
     public static AuthenticationCosts Costs(RunConfig c) => new()

@@ -20,7 +20,7 @@ public sealed class RaftModel() : ChainModel(new RaftProtocol(new RaftOptions())
         Key.Time("chain.raft.disk-write", "CPU/disk time to persist log entries before acknowledging them.", "0s"),
     ];
 
-    public override ChainProtocol Protocol(RunConfig config) => new RaftProtocol(Options(config));
+    public override ChainProtocol Protocol(RunContext context) => new RaftProtocol(Options(context.Config));
 
     /// <summary>The protocol options of one run.</summary>
     public static RaftOptions Options(RunConfig c)

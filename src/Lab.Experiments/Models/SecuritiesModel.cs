@@ -191,7 +191,7 @@ public sealed partial class SecuritiesModel : IModel
         // Transactions come from the exchange, not from signing clients: signatures cost CPU time only.
         var configured = ChainConfig.Chain(context);
         var options = configured with { Signing = new TransactionSigning(SignatureMode.Modelled, configured.Signing.Costs) };
-        return new SettlementChain(model.Protocol(c), options)
+        return new SettlementChain(model.Protocol(context), options)
         {
             RetryTimeout = c.Time("workload.retry-timeout"),
             Byzantine = ChainConfig.Byzantine(c),

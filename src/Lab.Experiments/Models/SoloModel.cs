@@ -15,6 +15,6 @@ public sealed class SoloModel() : ChainModel(new SoloProtocol(new SoloOptions())
         Key.Int("chain.solo.sync-batch", "Most blocks sent in one catch-up message.", 64, min: 1),
     ];
 
-    public override ChainProtocol Protocol(RunConfig config) =>
-        new SoloProtocol(new SoloOptions { HeadInterval = config.Time("chain.solo.head-interval"), SyncBatch = config.Int("chain.solo.sync-batch") });
+    public override ChainProtocol Protocol(RunContext context) =>
+        new SoloProtocol(new SoloOptions { HeadInterval = context.Config.Time("chain.solo.head-interval"), SyncBatch = context.Config.Int("chain.solo.sync-batch") });
 }

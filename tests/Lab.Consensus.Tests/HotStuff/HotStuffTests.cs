@@ -2,6 +2,7 @@ using Lab.Consensus.Byzantine;
 using Lab.Consensus.Common;
 using Lab.Consensus.HotStuff;
 using Lab.Consensus.Tests.Byzantine;
+using Lab.Ledger.Batching;
 using Lab.Sim.Faults;
 using Lab.Sim.Network;
 using Lab.Sim.Time;
@@ -14,7 +15,7 @@ public class HotStuffTests
     private static SimTime At(double s) => SimTime.Zero + Duration.FromSeconds(s);
 
     private static BftRun OneRequest(bool twoChain, Duration length) =>
-        BftRun.Create(new HotStuffProtocol(new HotStuffOptions { Costs = AuthenticationCosts.Free, BatchTimeout = Duration.Zero, TwoChain = twoChain }), 4,
+        BftRun.Create(new HotStuffProtocol(new HotStuffOptions { Costs = AuthenticationCosts.Free, Block = new BlockOptions { BatchTimeout = Duration.Zero }, TwoChain = twoChain }), 4,
             BftRun.OneRequest, NetworkSpec.Constant(D), length).Run();
 
     [Fact]
