@@ -29,6 +29,7 @@ public class NarrativeTests
         return new ExperimentResult
         {
             Name = "pbft-scaling", Seed = 3, SourceYaml = "", ResolvedYaml = "", SweepAxes = ["chain.nodes"],
+            Words = [new(MetricWord.Throughput, "throughput_tps"), new(MetricWord.Latency, "commit_latency_s")],
             Points = [Point(4, 1950, 0.045), Point(16, 1200, 0.2), Point(64, 410, latencyAt64)],
         };
     }

@@ -1,6 +1,7 @@
 using Lab.Consensus.Common;
 using Lab.Experiments.Schema;
 using Lab.Experiments.Validation;
+using Lab.Reports;
 
 namespace Lab.Experiments.Models;
 
@@ -54,8 +55,14 @@ public interface IModel
     string Description { get; }
     /// <summary>The model's own keys, with full dotted paths.</summary>
     IReadOnlyList<SchemaKey> Keys { get; }
-    /// <summary>Metrics of this model beyond the standard chain set (<c>StandardMetrics</c>), for <c>lab list metrics</c>.</summary>
+    /// <summary>Every metric this model records beyond what every run and every chain run records
+    /// (<see cref="MetricCatalog"/>): <c>lab list metrics</c> prints them, and <c>lab validate</c> refuses a chart
+    /// of a metric no model of the experiment lists. A family is written <c>name.&lt;node&gt;</c>.</summary>
     IReadOnlyList<MetricInfo> Metrics => [];
+    /// <summary>Words that mean this model's metrics (<see cref="MetricWord"/>: throughput, latency,
+    /// settlement), read by charts such as <c>latency-cdf</c>, the headline table and the narrative. Chain models
+    /// get the chain contract's (<see cref="MetricCatalog.ChainWords"/>) besides.</summary>
+    IReadOnlyList<MetricWord> Words => [];
     /// <summary>How many faulty nodes it survives; the loader checks the nodes listed in <c>byzantine</c>
     /// against it (e.g. n ≥ 3f+1) unless <c>expect.safety: violated</c>.</summary>
     FaultTolerance Tolerance => FaultTolerance.None;
