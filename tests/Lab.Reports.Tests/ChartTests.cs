@@ -1,7 +1,6 @@
 using System.Text;
 using Lab.Reports.Charts;
 using Lab.Reports.Statistics;
-using Lab.Sim.Kernel;
 using Lab.Sim.Metrics;
 using Lab.Sim.Time;
 
@@ -63,7 +62,7 @@ public class ChartTests
             "time series" => ((Chart)new TimeSeriesChart("queue", "queue_length", null), "Queue length over time", "nodes=4"),
             "distribution" => (new DistributionChart("wait", "wait_s", null), "Wait: cumulative distribution", "nodes=4"),
             "sweep" => (new SweepChart("wait-p99-vs-nodes", "wait_s", "p99", "chain.nodes"), "Wait (p99) vs nodes", "chain.nodes"),
-            "bars" => (new BarChart("fees", "fee"), "Fee", "fee_base"),
+            "bars" => (new BarChart("fees", "fee", ["fee_base", "fee_tip"]), "Fee", "fee_base"),
             "timeline" => (new TimelineChart("job-timeline", "job_start_s", "job_end_s"), "Job timeline", "plain"),
             _ => (new PerNodeChart("blocks-per-node", "blocks"), "Blocks per node", "n1"),
         };
@@ -135,19 +134,12 @@ public class ChartTests
                     Replications = [new ReplicationResult
                     {
                         Index = 0, Seed = 0, Stats = Results.EmptyStats(1),
-                        Metrics = Fill(m => { foreach (var s in samples) m.Samples[s] = [1, 2]; }),
+                        Metrics = Results.Metrics(m => { foreach (var s in samples) m.Samples[s] = [1, 2]; }),
                     }],
                 },
             ],
         };
         return ChartVocabulary.Of(result, ExperimentSummary.Of(result));
-    }
-
-    private static RunMetrics Fill(Action<RunMetrics> fill)
-    {
-        var m = new RunMetrics(Duration.FromSeconds(1));
-        fill(m);
-        return m;
     }
 
     [Fact]

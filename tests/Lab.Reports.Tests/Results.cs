@@ -147,6 +147,14 @@ internal static class Results
         ],
     };
 
+    /// <summary>Metrics of one run with 1 s series bins, filled by hand.</summary>
+    public static RunMetrics Metrics(Action<RunMetrics> fill)
+    {
+        var m = new RunMetrics(Duration.FromSeconds(1));
+        fill(m);
+        return m;
+    }
+
     public static RunStats EmptyStats(double seconds) =>
         new(0, 0, 0, 0, 0, 0, SimTime.Zero + Duration.FromSeconds(seconds), StopReason.EndTime, [], []);
 }

@@ -9,15 +9,15 @@ namespace Lab.Reports.Charts;
 /// bar per metric (<c>fail-rate-bars</c>: <c>fail_rate</c>, <c>fail_rate_value</c>, …). The metrics drawn are
 /// listed in the caption.
 /// </summary>
-public sealed record BarChart(string Name, string Prefix) : Chart(Name)
+/// <param name="Metrics">The metrics under the prefix, in ordinal order.</param>
+public sealed record BarChart(string Name, string Prefix, IReadOnlyList<string> Metrics) : Chart(Name)
 {
     /// <summary>The chart names this kind reads.</summary>
     public static readonly IReadOnlyList<string> Patterns = ["liquidity", "<prefix>-bars"];
 
     private const string Suffix = "-bars";
 
-    /// <summary>The prefix, not a metric: the metrics are those the results hold under it.</summary>
-    public override IReadOnlyList<string> Draws => [Prefix + "…"];
+    public override IReadOnlyList<string> Draws => Metrics;
 
     /// <summary>This kind's chart for <paramref name="name"/>, or null when the name is not one of its <see cref="Patterns"/>.</summary>
     public static ChartPlan? Parse(string name, ChartVocabulary v)
@@ -25,16 +25,17 @@ public sealed record BarChart(string Name, string Prefix) : Chart(Name)
         var word = name == "liquidity" ? name : name.EndsWith(Suffix, StringComparison.Ordinal) ? name[..^Suffix.Length] : null;
         if (word is null) return null;
         var prefix = word.Replace('-', '_');
-        return v.HasPrefix(prefix)
-            ? ChartPlan.Of(new BarChart(name, prefix))
-            : ChartPlan.Failed(name, $"no metric starting with '{prefix}'", MetricLookup.Missing($"no metric starting with '{prefix}'", prefix, v.Names(MetricShape.Value)));
+        var metrics = v.WithPrefix(prefix);
+        if (metrics.Count > 0) return ChartPlan.Of(new BarChart(name, prefix, metrics));
+        var why = $"no metric starting with '{prefix}'";
+        return ChartPlan.Failed(name, why, MetricLookup.Missing(why, prefix, v.Names(MetricShape.Value)));
     }
 
     public override ChartImage? Draw(ExperimentResult result, ExperimentSummary summary, out string why)
     {
-        var metrics = summary.Points.SelectMany(p => p.Metrics.Keys).Distinct().Order(StringComparer.Ordinal)
-            .Where(m => m.StartsWith(Prefix, StringComparison.Ordinal)).ToList();
-        if (metrics.Count == 0) { why = $"no run recorded a metric starting with '{Prefix}'"; return null; }
+        var recorded = summary.Points.SelectMany(p => p.Metrics.Keys).ToHashSet(StringComparer.Ordinal);
+        var metrics = Metrics.Where(recorded.Contains).ToList();
+        if (metrics.Count == 0) { why = $"no run recorded {string.Join(", ", Metrics)}"; return null; }
         why = "";
         var perEntity = metrics.Where(m => m.Contains('.')).ToList();
         var title = MetricLabels.Title(Prefix);

@@ -88,10 +88,9 @@ public sealed partial class ChartVocabulary
             .Concat(_patterns.Select(p => p.Written).Where(w => w.Contains(".<", StringComparison.Ordinal)).Select(w => w[..w.IndexOf(".<", StringComparison.Ordinal)]))
             .Distinct().Order(StringComparer.Ordinal)];
 
-    /// <summary>Per-run values whose names start with <paramref name="prefix"/> (declared ones with placeholders included as written).</summary>
-    public bool HasPrefix(string prefix) =>
-        _names[MetricShape.Value].Any(m => m.StartsWith(prefix, StringComparison.Ordinal))
-        || _patterns.Any(p => p.Written.StartsWith(prefix, StringComparison.Ordinal));
+    /// <summary>Per-run values whose names start with <paramref name="prefix"/>, in ordinal order (declared ones with placeholders as written).</summary>
+    public IReadOnlyList<string> WithPrefix(string prefix) =>
+        [.. _names[MetricShape.Value].Concat(_patterns.Select(p => p.Written)).Where(m => m.StartsWith(prefix, StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal)];
 
     /// <summary>
     /// The one metric a chart word means, of the shape the chart draws, by exact rules only: the name itself
