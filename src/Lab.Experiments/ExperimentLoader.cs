@@ -13,10 +13,13 @@ namespace Lab.Experiments;
 /// <summary>
 /// Reads and validates an experiment file: YAML syntax, keys and types, presets, variants, sweep,
 /// cross-field rules and a dry build of every point (so node names in faults are checked). All
-/// problems are collected; the experiment is null if there is any.
+/// problems are collected; the experiment is null if there is any. Everything read is bounded by
+/// <paramref name="limits"/> (file sizes, YAML depth and size, runs).
 /// </summary>
-public sealed class ExperimentLoader(ModelRegistry registry)
+public sealed class ExperimentLoader(ModelRegistry registry, InputLimits? limits = null)
 {
+    private readonly InputLimits _limits = limits ?? InputLimits.Default;
+
     private static readonly HashSet<string> Meta = [CommonKeys.Variants, CommonKeys.Sweep, CommonKeys.Verify];
 
     public ExperimentSchema Schema { get; } = ExperimentSchema.For(registry);
@@ -26,13 +29,15 @@ public sealed class ExperimentLoader(ModelRegistry registry)
     public Experiment? Load(string displayPath, IReadOnlyList<string> overrides, Diagnostics diagnostics)
     {
         var full = Path.GetFullPath(displayPath);
-        if (!System.IO.File.Exists(full))
+        var files = new InputFiles(_limits, relativeNames: !Path.IsPathRooted(displayPath));
+        byte[] bytes;
+        try { bytes = files.ReadText(full); }
+        catch (InputFileException e)
         {
-            diagnostics.Error(new SourceMark(displayPath, 1, 1), "", Directory.Exists(full) ? "is a folder, not an experiment file" : "file not found");
+            diagnostics.Error(new SourceMark(displayPath, 1, 1), "", e.Message == "not found" ? "file not found" : e.Message == "is a folder, not a file" ? "is a folder, not an experiment file" : e.Message);
             return null;
         }
-        var bytes = System.IO.File.ReadAllBytes(full);
-        var root = YamlReader.Read(displayPath, bytes, diagnostics);
+        var root = YamlReader.Read(displayPath, bytes, diagnostics, _limits);
         if (root is null) return null;
         if (root is not YMapping map)
         {
@@ -40,12 +45,12 @@ public sealed class ExperimentLoader(ModelRegistry registry)
             return null;
         }
         var text = Encoding.UTF8.GetString(bytes);
-        return Load(displayPath, Path.GetDirectoryName(full)!, text, map, overrides, diagnostics);
+        return Load(displayPath, Path.GetDirectoryName(full)!, text, map, overrides, diagnostics, files);
     }
 
-    private Experiment? Load(string file, string baseDir, string text, YMapping map, IReadOnlyList<string> overrides, Diagnostics diagnostics)
+    private Experiment? Load(string file, string baseDir, string text, YMapping map, IReadOnlyList<string> overrides, Diagnostics diagnostics, InputFiles files)
     {
-        var binder = new ConfigBinder(Schema, diagnostics, baseDir);
+        var binder = new ConfigBinder(Schema, diagnostics, baseDir, files);
         var fileLayer = binder.Bind(map, "file", skipAtRoot: Meta);
         var setLayer = BindOverrides(binder, overrides, diagnostics);
         var variants = ReadVariants(map[CommonKeys.Variants], binder, diagnostics);
@@ -57,12 +62,21 @@ public sealed class ExperimentLoader(ModelRegistry registry)
         if (diagnostics.HasErrors) return null;
 
         var defaults = Defaults(diagnostics);
-        var presets = NetworkPresets.For(baseDir);
+        var presets = NetworkPresets.For(baseDir, files);
         var @base = Merge(fileLayer, setLayer);
+        // Counted before anything is expanded: a sweep of 10^9 points is refused at once, not enumerated.
+        var replications = (long)(@base.GetValueOrDefault("replications") ?? defaults["replications"]).Value;
+        var runs = (double)variants.Count * sweep!.Count * replications;
+        if (runs > _limits.Runs)
+        {
+            var where = map[CommonKeys.Sweep] is { } sweepNode ? (sweepNode.Mark, CommonKeys.Sweep) : (@base.TryGetValue("replications", out var r) ? r.Node.Mark : rootMark, "replications");
+            diagnostics.Error(where.Item1, where.Item2, $"{variants.Count} variant(s) × {sweep.Count:0} sweep point(s) × {replications} replication(s) = {runs:0} runs, more than the limit of {_limits.Runs} ({InputLimits.Raise("runs")})");
+            return null;
+        }
         var points = new List<PlannedPoint>();
         foreach (var (variantName, variantLayer) in variants)
         {
-            foreach (var point in sweep!.Points)
+            foreach (var point in sweep.Points)
             {
                 var explicitValues = Merge(@base, variantLayer, point.Layer);
                 var config = Resolve(defaults, explicitValues, presets, baseDir, diagnostics);
@@ -82,6 +96,7 @@ public sealed class ExperimentLoader(ModelRegistry registry)
         var resolved = ResolvedYaml(baseConfig, map);
         return new Experiment
         {
+            Inputs = files.Digests,
             File = file,
             SourceText = text,
             Name = baseConfig.Text("name"),
@@ -165,11 +180,12 @@ public sealed class ExperimentLoader(ModelRegistry registry)
     }
 
     private sealed record SweepPoint(IReadOnlyList<KeyValuePair<string, string>> Parameters, Dictionary<string, ConfigValue> Layer);
-    private sealed record SweepPlan(IReadOnlyList<string> Axes, IReadOnlyList<SweepPoint> Points);
+    /// <param name="Count">Number of points, known before <paramref name="Points"/> is enumerated (a double: it may be astronomically large).</param>
+    private sealed record SweepPlan(IReadOnlyList<string> Axes, double Count, IEnumerable<SweepPoint> Points);
 
     private SweepPlan? ReadSweep(YNode? node, Diagnostics diagnostics, string baseDir)
     {
-        var single = new SweepPlan([], [new SweepPoint([], [])]);
+        var single = new SweepPlan([], 1, [new SweepPoint([], [])]);
         if (node is null || node is YScalar { IsNull: true }) return single;
         if (node is not YMapping map)
         {
@@ -184,7 +200,16 @@ public sealed class ExperimentLoader(ModelRegistry registry)
         {
             var key = keyNode.Value;
             var schemaKey = Schema.Leaf(key);
-            if (schemaKey is null || Meta.Contains(key) || key is "name" or "replications")
+            if (key is "name" or "replications" && schemaKey is not null)
+            {
+                diagnostics.Error(keyNode.Mark, "sweep", key switch
+                {
+                    "replications" => "cannot sweep over 'replications': every point runs the same replications (write replications: N at the top level)",
+                    _ => "cannot sweep over 'name': an experiment has one name",
+                });
+                return null;
+            }
+            if (schemaKey is null || Meta.Contains(key))
             {
                 var hint = Schema.SuggestFor(key);
                 diagnostics.Error(keyNode.Mark, "sweep", $"cannot sweep over '{key}': unknown key" + (hint is null ? "" : $"; did you mean '{hint}'?"));
@@ -238,9 +263,8 @@ public sealed class ExperimentLoader(ModelRegistry registry)
         foreach (var g in groups) combos = combos.SelectMany(c => g.Select(alt => c.Concat(alt).ToList()));
         var points = combos.Select(c => new SweepPoint(
             [.. c.Select(x => new KeyValuePair<string, string>(x.Key, x.Value is YScalar s ? s.Value : "…"))],
-            c.ToDictionary(x => x.Key, x => new ConfigValue(x.Parsed, x.Value, "sweep"), StringComparer.Ordinal))).ToList();
-        if (points.Count > 100_000) { diagnostics.Error(map.Mark, "sweep", $"{points.Count} points is too many (at most 100000)"); return null; }
-        return new SweepPlan(axes, points);
+            c.ToDictionary(x => x.Key, x => new ConfigValue(x.Parsed, x.Value, "sweep"), StringComparer.Ordinal)));
+        return new SweepPlan(axes, groups.Aggregate(1.0, (n, g) => n * g.Count), points);
     }
 
     private Dictionary<string, ConfigValue> Defaults(Diagnostics diagnostics)

@@ -7,11 +7,14 @@ using Lab.Sim.Time;
 
 namespace Lab.Experiments.Schema;
 
-/// <summary>Where a value is being parsed: to report errors against its key, and to find files it names.</summary>
-public sealed class ValueContext(string baseDirectory, Validation.Diagnostics diagnostics, string key)
+/// <summary>Where a value is being parsed: to report errors against its key, and to find and read files it names.</summary>
+public sealed class ValueContext(string baseDirectory, Validation.Diagnostics diagnostics, string key, Validation.InputFiles? files = null)
 {
     public string BaseDirectory { get; } = baseDirectory;
     public string Key { get; } = key;
+    /// <summary>Reads the files a value names (traces, CDFs) within their limits.</summary>
+    public Validation.InputFiles Files { get; } = files ?? new Validation.InputFiles(Validation.InputLimits.Default);
+    public Validation.Diagnostics Diagnostics => diagnostics;
     public void Error(SourceMark mark, string message) => diagnostics.Error(mark, Key, message);
 }
 
