@@ -65,7 +65,9 @@ public sealed class CliApp(IAnsiConsole output, IAnsiConsole errors, bool intera
     /// <summary>A one-line error (no exception names, no stack trace) and the exit code to return.</summary>
     public int Fail(string message, int code)
     {
-        errors.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+        // Written as it is, never wrapped: a path in the message must stay whole for the user to copy.
+        errors.Markup("[red]error:[/] ");
+        errors.Profile.Out.Writer.WriteLine(message);
         return code;
     }
 

@@ -76,8 +76,14 @@ public static class RunCommand
         if (!quiet && app.Interactive) outcome = LiveProgress.Run(app.Output, runs, already, p => runner.Run(experiment, parallel, p, cancel, folder));
         else outcome = Capture(() => runner.Run(experiment, parallel, quiet ? null : new PlainProgress(app.Output, runs, already), cancel, folder));
 
-        if (outcome.Error is ResultFolderException broken)
-            return app.Fail($"{broken.Message}; the runs that finished are kept in {folder.Path}: resume with 'lab run --resume {folder.Path}' once that is fixed", ExitCode.RunFailed);
+        if (outcome.Error is ResultFolderException or ExperimentStoppedException { Reason: ResultFolderException })
+        {
+            var broken = outcome.Error as ResultFolderException ?? (ResultFolderException)((ExperimentStoppedException)outcome.Error).Reason;
+            // Say in the manifest why it stopped, if the disk still lets us; the folder's name already says incomplete.
+            try { folder.Stop(null, "writing results failed", app.Report, DateTimeOffset.UtcNow); }
+            catch (ResultFolderException) { }
+            return app.Fail($"{broken.Message}; the runs that finished are kept: resume with 'lab run --resume {folder.Path}' once that is fixed", ExitCode.RunFailed);
+        }
         if (outcome.Error is ExperimentStoppedException stopped) return Stopped(app, folder, stopped, quiet);
 
         // The folder is finished before anything more is printed: if the terminal has gone (SIGHUP), the results are safe.

@@ -13,6 +13,7 @@ public sealed class ResultFolderException(string message, Exception? inner = nul
         // On Unix .NET puts errno in HResult for most file errors.
         var text = (e.HResult & 0xFFFF) switch
         {
+            1 => "operation not permitted",
             2 => "no such file or folder",
             13 => "permission denied",
             17 => "it already exists",

@@ -14,7 +14,8 @@ namespace Lab.Experiments.Results;
 /// keeps in <c>runs/</c> as each run finishes (so an interrupted sweep loses nothing and resumes),
 /// and what a worker hands back to a coordinator when runs are spread over machines.
 /// <para><see cref="Encode"/> writes a self-checking binary form: a magic header and format version,
-/// the fields in a fixed order (little-endian, strings UTF-8 with their length), and a SHA-256 of all
+/// the fields in a fixed order (little-endian; strings as their UTF-16 code units with their length, so
+/// any .NET string survives), and a SHA-256 of all
 /// of it at the end. <see cref="Decode"/> refuses anything truncated, altered or from another format
 /// version with an <see cref="InvalidDataException"/>, never an allocation sized by damaged data.</para>
 /// </summary>
@@ -41,11 +42,11 @@ public sealed record RunRecord(string ConfigHash, int Point, ReplicationResult R
     public byte[] Encode()
     {
         using var buffer = new MemoryStream();
-        using (var w = new BinaryWriter(buffer, new UTF8Encoding(false, true), leaveOpen: true))
+        using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
             w.Write(Magic);
             w.Write(FormatVersion);
-            w.Write(ConfigHash);
+            Text(w, ConfigHash);
             w.Write(Point);
             var r = Result;
             w.Write(r.Index);
@@ -66,7 +67,7 @@ public sealed record RunRecord(string ConfigHash, int Point, ReplicationResult R
                 w.Write(f.Start.Nanos);
                 w.Write(f.End.HasValue);
                 w.Write(f.End?.Nanos ?? 0);
-                w.Write(f.Description);
+                Text(w, f.Description);
             }
             Doubles(w, s.CpuUtilisation);
             w.Write(s.TraceHash);
@@ -81,15 +82,15 @@ public sealed record RunRecord(string ConfigHash, int Point, ReplicationResult R
             foreach (var f in m.Findings)
             {
                 w.Write(f.At.Nanos);
-                w.Write(f.Kind);
-                w.Write(f.Text);
+                Text(w, f.Kind);
+                Text(w, f.Text);
             }
 
             w.Write(r.Nodes.Count);
             foreach (var (name, kind) in r.Nodes)
             {
-                w.Write(name);
-                w.Write(kind);
+                Text(w, name);
+                Text(w, kind);
             }
         }
         var body = buffer.ToArray();
@@ -113,8 +114,8 @@ public sealed record RunRecord(string ConfigHash, int Point, ReplicationResult R
             throw new InvalidDataException($"record format {body[Magic.Length]}, this lab reads format {FormatVersion}");
         try
         {
-            using var r = new BinaryReader(new MemoryStream(body[(Magic.Length + 1)..].ToArray()), new UTF8Encoding(false, true));
-            var configHash = r.ReadString();
+            using var r = new BinaryReader(new MemoryStream(body[(Magic.Length + 1)..].ToArray()));
+            var configHash = Text(r);
             var point = r.ReadInt32();
             var index = r.ReadInt32();
             var seed = r.ReadUInt64();
@@ -128,13 +129,13 @@ public sealed record RunRecord(string ConfigHash, int Point, ReplicationResult R
             var finalTime = new SimTime(r.ReadInt64());
             var stoppedBy = r.ReadInt32();
             if (!Enum.IsDefined((StopReason)stoppedBy)) throw new InvalidDataException($"unknown stop reason {stoppedBy}");
-            var faults = new FaultWindow[Count(r, 8 + 1 + 8 + 1)];
+            var faults = new FaultWindow[Count(r, 8 + 1 + 8 + 4)];
             for (int i = 0; i < faults.Length; i++)
             {
                 var start = new SimTime(r.ReadInt64());
                 var hasEnd = r.ReadBoolean();
                 var end = r.ReadInt64();
-                faults[i] = new FaultWindow(start, hasEnd ? new SimTime(end) : null, r.ReadString());
+                faults[i] = new FaultWindow(start, hasEnd ? new SimTime(end) : null, Text(r));
             }
             var cpu = Doubles(r);
             var traceHash = r.ReadUInt64();
@@ -145,11 +146,11 @@ public sealed record RunRecord(string ConfigHash, int Point, ReplicationResult R
             Arrays(r, metrics.Samples);
             Arrays(r, metrics.Series);
             Values(r, metrics.Scalars);
-            var findings = Count(r, 8 + 1 + 1);
-            for (int i = 0; i < findings; i++) metrics.Findings.Add(new Finding(new SimTime(r.ReadInt64()), r.ReadString(), r.ReadString()));
+            var findings = Count(r, 8 + 4 + 4);
+            for (int i = 0; i < findings; i++) metrics.Findings.Add(new Finding(new SimTime(r.ReadInt64()), Text(r), Text(r)));
 
-            var nodes = new (string, string)[Count(r, 2)];
-            for (int i = 0; i < nodes.Length; i++) nodes[i] = (r.ReadString(), r.ReadString());
+            var nodes = new (string, string)[Count(r, 8)];
+            for (int i = 0; i < nodes.Length; i++) nodes[i] = (Text(r), Text(r));
             if (r.BaseStream.Position != r.BaseStream.Length) throw new InvalidDataException("unexpected bytes after the record");
 
             return new RunRecord(configHash, point, new ReplicationResult
@@ -161,10 +162,24 @@ public sealed record RunRecord(string ConfigHash, int Point, ReplicationResult R
                 Nodes = nodes,
             });
         }
-        catch (Exception e) when (e is EndOfStreamException or IOException or DecoderFallbackException or FormatException or ArgumentException)
+        catch (Exception e) when (e is EndOfStreamException or IOException or FormatException or ArgumentException)
         {
             throw new InvalidDataException("the record does not follow its format: " + e.Message, e);
         }
+    }
+
+    private static void Text(BinaryWriter w, string s)
+    {
+        w.Write(s.Length);
+        foreach (var c in s) w.Write((ushort)c);
+    }
+
+    private static string Text(BinaryReader r)
+    {
+        var n = Count(r, 2);
+        var chars = new char[n];
+        for (int i = 0; i < n; i++) chars[i] = (char)r.ReadUInt16();
+        return new string(chars);
     }
 
     private static void Doubles(BinaryWriter w, IReadOnlyList<double> values)
@@ -176,13 +191,13 @@ public sealed record RunRecord(string ConfigHash, int Point, ReplicationResult R
     private static void Values(BinaryWriter w, SortedDictionary<string, double> values)
     {
         w.Write(values.Count);
-        foreach (var (k, v) in values) { w.Write(k); w.Write(v); }
+        foreach (var (k, v) in values) { Text(w, k); w.Write(v); }
     }
 
     private static void Arrays(BinaryWriter w, SortedDictionary<string, double[]> arrays)
     {
         w.Write(arrays.Count);
-        foreach (var (k, v) in arrays) { w.Write(k); Doubles(w, v); }
+        foreach (var (k, v) in arrays) { Text(w, k); Doubles(w, v); }
     }
 
     private static double[] Doubles(BinaryReader r)
@@ -194,14 +209,14 @@ public sealed record RunRecord(string ConfigHash, int Point, ReplicationResult R
 
     private static void Values(BinaryReader r, SortedDictionary<string, double> into)
     {
-        var n = Count(r, 1 + 8);
-        for (int i = 0; i < n; i++) into.Add(r.ReadString(), r.ReadDouble());
+        var n = Count(r, 4 + 8);
+        for (int i = 0; i < n; i++) into.Add(Text(r), r.ReadDouble());
     }
 
     private static void Arrays(BinaryReader r, SortedDictionary<string, double[]> into)
     {
-        var n = Count(r, 1 + 4);
-        for (int i = 0; i < n; i++) into.Add(r.ReadString(), Doubles(r));
+        var n = Count(r, 4 + 4);
+        for (int i = 0; i < n; i++) into.Add(Text(r), Doubles(r));
     }
 
     /// <summary>A count of items of at least <paramref name="minBytes"/> each, refused if the rest of the record cannot hold them.</summary>
