@@ -61,7 +61,7 @@ public sealed class ExperimentLoader(ModelRegistry registry, InputLimits? limits
             diagnostics.Error(map.Entries.Count > 0 ? map.Entries[0].Key.Mark : rootMark, "name", "missing: every experiment needs a name");
         if (diagnostics.HasErrors) return null;
 
-        var defaults = Defaults(diagnostics);
+        var defaults = Defaults(rootMark, diagnostics);
         var presets = NetworkPresets.For(baseDir, files);
         var @base = Merge(fileLayer, setLayer);
         // Counted before anything is expanded: a sweep of 10^9 points is refused at once, not enumerated.
@@ -76,10 +76,14 @@ public sealed class ExperimentLoader(ModelRegistry registry, InputLimits? limits
         var points = new List<PlannedPoint>();
         foreach (var (variantName, variantLayer) in variants)
         {
+            var variantValues = Merge(@base, variantLayer);
+            var shared = Resolve(defaults, variantValues, presets, baseDir, diagnostics);
             foreach (var point in sweep.Points)
             {
-                var explicitValues = Merge(@base, variantLayer, point.Layer);
-                var config = Resolve(defaults, explicitValues, presets, baseDir, diagnostics);
+                // A point shares its variant's configuration unless it changes the preset (which changes many keys).
+                var config = shared is not null && !point.Layer.ContainsKey("network.preset")
+                    ? new RunConfig(shared, [.. point.Layer, .. SeriesBin(k => point.Layer.GetValueOrDefault(k) ?? shared.Entry(k)!, defaults)])
+                    : Resolve(defaults, Merge(variantValues, point.Layer), presets, baseDir, diagnostics);
                 if (config is null) continue;
                 var planned = Check(points.Count, variantName, point.Parameters, config, rootMark, diagnostics);
                 if (planned is not null) points.Add(planned);
@@ -267,13 +271,14 @@ public sealed class ExperimentLoader(ModelRegistry registry, InputLimits? limits
         return new SweepPlan(axes, groups.Aggregate(1.0, (n, g) => n * g.Count), points);
     }
 
-    private Dictionary<string, ConfigValue> Defaults(Diagnostics diagnostics)
+    /// <param name="top">Where a default value is blamed when a rule refuses it: the top of the file, since the key is not written there.</param>
+    private Dictionary<string, ConfigValue> Defaults(SourceMark top, Diagnostics diagnostics)
     {
         var layer = new Dictionary<string, ConfigValue>(StringComparer.Ordinal);
         foreach (var key in Schema.Keys)
         {
             if (key.Default is null || key.ItemKey || Meta.Contains(key.Path)) continue;
-            var mark = new SourceMark("(default)", 0, 0);
+            var mark = top;
             var node = key.Default.Length == 0 ? new YScalar(mark, "", Quoted: true) : YamlReader.Read("(default)", key.Default, diagnostics)!;
             var parsed = key.Type.Parse(Relabel(node, mark), key, new ValueContext("", diagnostics, key.Path));
             if (parsed is not null) layer[key.Path] = new ConfigValue(parsed, Relabel(node, mark), "default");
@@ -297,7 +302,22 @@ public sealed class ExperimentLoader(ModelRegistry registry, InputLimits? limits
             if (loaded is null) return null;
             preset = loaded;
         }
-        return new RunConfig(Merge(defaults, preset, explicitValues));
+        ConfigValue Value(string key) => explicitValues.GetValueOrDefault(key) ?? preset.GetValueOrDefault(key) ?? defaults[key];
+        // The layers in order (later ones win), without merging them into a dictionary first.
+        return new RunConfig(defaults.Concat(preset).Concat(explicitValues).Concat(SeriesBin(Value, defaults)));
+    }
+
+    /// <summary>
+    /// The default bin is 1s, but a default must never make a run invalid: a run shorter than a second
+    /// gets bins of a tenth of it (ready files all run longer, so their bins are unchanged). Empty when
+    /// the bin was written or the default fits.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, ConfigValue>> SeriesBin(Func<string, ConfigValue> value, Dictionary<string, ConfigValue> defaults)
+    {
+        if (value("outputs.series-bin") is not { Origin: "default" } || value("duration").Value is not Duration d) yield break;
+        var bin = defaults["outputs.series-bin"];
+        var fitted = (Duration)bin.Value > d ? Duration.FromNanos(Math.Max(1, d.Nanos / 10)) : (Duration)bin.Value;
+        if (!fitted.Equals(value("outputs.series-bin").Value)) yield return new("outputs.series-bin", bin with { Value = fitted });
     }
 
     /// <summary>Cross-field rules, then a dry build of the world and its fault schedule.</summary>
@@ -329,9 +349,7 @@ public sealed class ExperimentLoader(ModelRegistry registry, InputLimits? limits
                         var hint = Suggest.Closest(region, network.Regions);
                         d.Error(mark, "chain.placement", $"unknown region '{region}'" + (hint is null ? $" (regions: {string.Join(", ", network.Regions)})" : $"; did you mean '{hint}'?"));
                     }
-            foreach (var r in c.GetOr<List<object>>("workload.clients.regions", []).Cast<string>())
-                if (r != "all" && network.RegionIndex(r) < 0)
-                    d.Error(c.MarkOf("workload.clients.regions"), "workload.clients.regions", $"unknown region '{r}' (regions: {string.Join(", ", network.Regions)})");
+            CheckRegions(c, network, RegionKeys(model, protocol), d);
         }
 
         var byzantine = c.GetOr<List<ByzantineSpec>>("byzantine", []);
@@ -360,27 +378,93 @@ public sealed class ExperimentLoader(ModelRegistry registry, InputLimits? limits
                     ? $"{protocol?.Name} tolerates no Byzantine nodes; add 'expect: {{ safety: violated }}' if breaking it is the point"
                     : $"{faulty} Byzantine nodes need at least {rule} = {need} nodes, chain.nodes is {n}; add 'expect: {{ safety: violated }}' if exceeding the tolerance is the point");
         }
-        model.Check(c, d);
-        if (protocol is not null && protocol != model) protocol.Check(c, d);
-        if (d.Errors.Count > before || network is null) return null;
+        if (!Guarded(() => model.Check(c, d), model, "check", c, rootMark, d)) return null;
+        if (protocol is not null && protocol != model && !Guarded(() => protocol.Check(c, d), protocol, "check", c, rootMark, d)) return null;
+        if (d.Count > before || network is null) return null;
 
-        World world;
-        try
-        {
-            world = model.Build(new RunContext { Config = c, Seed = 0, Network = network, Registry = registry, Protocol = protocol });
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or OverflowException or KeyNotFoundException or InvalidCastException)
-        {
-            d.Error(rootMark, model.Kind == ModelKind.Protocol ? "chain" : "scenario", $"{model.Name} cannot build this configuration: {e.Message}");
+        World? world = null;
+        if (!Guarded(() => world = model.Build(new RunContext { Config = c, Seed = 0, Network = network, Registry = registry, Protocol = protocol }), model, "build", c, rootMark, d))
             return null;
-        }
-        var names = world.Nodes.Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
+        var names = world!.Nodes.Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var b in byzantine)
             foreach (var node in b.Nodes.Where(x => !names.Contains(x)))
                 d.Error(b.Mark, "byzantine", $"no node named '{node}'");
         FaultBuilder.Build(c.GetOr<List<FaultSpec>>("faults", []), world, network, duration, d);
         if (d.Errors.Count > before) return null;
         return new PlannedPoint(index, variant, parameters, c, model, protocol);
+    }
+
+    /// <summary>
+    /// Runs a model's own check or its dry build. What it refuses by throwing (its options' own
+    /// validation) is reported at the key the complaint names, if the user wrote that key; otherwise at
+    /// the top of the file under the model's section. Never a stack trace or an internal error.
+    /// </summary>
+    private bool Guarded(Action step, IModel model, string verb, RunConfig c, SourceMark rootMark, Diagnostics d)
+    {
+        try
+        {
+            step();
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or OverflowException or KeyNotFoundException or InvalidCastException or FormatException)
+        {
+            var (key, mark) = Named(e.Message, model, c) ?? (model.Kind == ModelKind.Protocol ? "chain" : "scenario", rootMark);
+            d.Error(mark, key, $"{model.Name} cannot {verb} this configuration: {e.Message}");
+            return false;
+        }
+    }
+
+    /// <summary>The key a model's complaint is about: one of its keys the user wrote, whose name (words joined by '-') appears in the message.</summary>
+    private static (string Key, SourceMark Mark)? Named(string message, IModel model, RunConfig c)
+    {
+        var text = message.ToLowerInvariant();
+        foreach (var key in model.Keys.OrderByDescending(k => k.Name.Length))
+        {
+            if (c.Entry(key.Path) is not { Origin: not "default" } written) continue;
+            if (System.Text.RegularExpressions.Regex.IsMatch(text, @"\b" + System.Text.RegularExpressions.Regex.Escape(key.Name.Replace('-', ' ')) + @"\b") ||
+                System.Text.RegularExpressions.Regex.IsMatch(text, @"\b" + System.Text.RegularExpressions.Regex.Escape(key.Name) + @"\b"))
+                return (key.Path, written.Node.Mark);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Keys named <c>*.region</c> or <c>*.regions</c> that hold names (a model's institutions, the
+    /// clients) must name regions of the network: checked here for every model, at the value's own place.
+    /// </summary>
+    /// <param name="keys">The region keys of the models this point runs and the common ones (keys of other models are not used, so not checked).</param>
+    private static void CheckRegions(RunConfig c, Sim.Network.NetworkSpec network, IReadOnlyList<string> keys, Diagnostics d)
+    {
+        foreach (var path in keys)
+        {
+            if (c.Entry(path) is not { } value) continue;
+            var names = value.Value switch
+            {
+                string one => [(one, value.Node)],
+                List<object> many when value.Node is YSequence seq && seq.Items.Count == many.Count => many.Cast<string>().Zip(seq.Items, (n, node) => (n, node)).ToList(),
+                List<object> many => many.Cast<string>().Select(n => (n, value.Node)).ToList(),
+                _ => [],
+            };
+            foreach (var (name, node) in names)
+            {
+                if (name == "all" && value.Value is List<object> || network.RegionIndex(name) >= 0) continue;
+                var hint = Suggest.Closest(name, network.Regions);
+                d.Error(node.Mark, path, $"unknown region '{name}'" + (hint is null ? $" (regions: {string.Join(", ", network.Regions)})" : $"; did you mean '{hint}'?"));
+            }
+        }
+    }
+
+    private readonly Dictionary<(IModel, IModel?), IReadOnlyList<string>> _regionKeys = [];
+
+    /// <summary>Paths of the region keys (<c>*.region</c>, <c>*.regions</c>) that matter for a model pair: its own and the common ones.</summary>
+    private IReadOnlyList<string> RegionKeys(IModel model, IModel? protocol)
+    {
+        if (_regionKeys.TryGetValue((model, protocol), out var known)) return known;
+        var modelKeys = registry.Models.SelectMany(m => m.Keys).Select(k => k.Path).ToHashSet(StringComparer.Ordinal);
+        var own = model.Keys.Concat(protocol?.Keys ?? []).Select(k => k.Path).ToHashSet(StringComparer.Ordinal);
+        return _regionKeys[(model, protocol)] = [.. Schema.Keys.Select(k => k.Path)
+            .Where(p => p.EndsWith(".region", StringComparison.Ordinal) || p.EndsWith(".regions", StringComparison.Ordinal))
+            .Where(p => own.Contains(p) || !modelKeys.Contains(p))];
     }
 
     /// <summary>The base configuration in schema order, then variants and sweep as written.</summary>

@@ -27,7 +27,7 @@ public static class ChainConfig
         Key.Time("workload.think-time", "Closed loop: pause between a transaction's finality and the client's next one.", "0s"),
         Key.Time("workload.retry-timeout", "A client resends a transaction not final after this long.", "1s", min: 1e-6),
         Key.Choice("workload.profile", "Shape of the arrival rate over the day: `flat`, or `trading-hours` (the rate is the peak; quiet outside 09:30–15:00).", ["flat", "trading-hours"], "flat"),
-        Key.Text("workload.trace", "A CSV trace to replay instead of arrivals: columns time (seconds), size (bytes), type; path relative to the experiment file."),
+        new("workload.trace", KeyType.Trace, "A CSV trace to replay instead of arrivals: columns time (seconds), size (bytes), type; path relative to the experiment file; checked line by line when the experiment is validated."),
         Key.Time("workload.submit-until", "Clients stop submitting at this time (absent: until the run ends)."),
     ];
 
@@ -66,11 +66,8 @@ public static class ChainConfig
             _ => new PoissonArrivals(rate),
         };
         if (c.Text("workload.profile") == "trading-hours") process = TimeOfDayArrivals.TradingHours(rate);
-        if (c.GetOr<string?>("workload.trace", null) is { } trace)
-        {
-            var path = Path.IsPathRooted(trace) ? trace : Path.Combine(Path.GetDirectoryName(c.MarkOf("workload.trace").File) ?? ".", trace);
-            process = TraceArrivals.Parse(File.ReadAllText(path), trace);
-        }
+        // Read and checked at validation (KeyType.Trace): the run replays what was validated.
+        if (c.GetOr<TraceArrivals?>("workload.trace", null) is { } trace) process = trace;
         var regions = c.GetOr<List<object>?>("workload.clients.regions", null)?.Cast<string>().ToList();
         return new WorkloadOptions
         {

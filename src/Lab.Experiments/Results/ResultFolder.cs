@@ -80,7 +80,7 @@ public sealed class ResultFolder : IRunJournal
         CheckFolderPath(rootFull, root);
         var parent = System.IO.Path.Combine(rootFull, experiment.Name);
         var runId = session.Started.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-seed" + experiment.Seed;
-        var facts = new ManifestFacts(experiment.File, System.IO.Path.GetFullPath(experiment.File), [.. overrides], [session], LabBuild.Version, LabBuild.Id, "sha256:" + ConfigHash(experiment));
+        var facts = new ManifestFacts(experiment.File, System.IO.Path.GetFullPath(experiment.File), [.. overrides], [session], LabBuild.Version, LabBuild.Id, "sha256:" + ConfigHash(experiment), experiment.Inputs);
         string staging = "";
         try
         {
@@ -159,6 +159,12 @@ public sealed class ResultFolder : IRunJournal
             throw new ResultFolderException($"{folder} was started by another build of lab ({Short(facts.LabBuild)}, this one is {Short(LabBuild.Id)}): {again}");
         if (ReadText(System.IO.Path.Combine(full, "experiment.yaml")) != experiment.SourceText)
             throw new ResultFolderException($"the experiment file {experiment.File} has changed since {folder} was started (compare it with {System.IO.Path.Combine(folder, "experiment.yaml")}): {again}");
+        var now = experiment.Inputs.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        foreach (var (path, digest) in facts.Inputs)
+            if (!now.TryGetValue(path, out var current) || current != digest)
+                throw new ResultFolderException(current is null
+                    ? $"the experiment no longer reads {path}, which it read when {folder} was started: {again}"
+                    : $"{path}, which the experiment reads, has changed since {folder} was started: {again}");
         if (facts.ConfigHash != "sha256:" + ConfigHash(experiment))
             throw new ResultFolderException($"the experiment resolves differently than when {folder} was started (a preset or another file it reads has changed; compare with {System.IO.Path.Combine(folder, "resolved.yaml")}): {again}");
 
@@ -339,7 +345,9 @@ public sealed class ResultFolder : IRunJournal
     public sealed record ResumeSource(string FilePath, string File, IReadOnlyList<string> Overrides);
 
     /// <summary>What manifest.json records about how the folder was started.</summary>
-    private sealed record ManifestFacts(string File, string FilePath, IReadOnlyList<string> Overrides, IReadOnlyList<Session> Sessions, string LabVersion, string LabBuild, string ConfigHash);
+    /// <param name="Inputs">Every file the experiment was read from (itself, presets, traces, CDFs): full path → "sha256:…".</param>
+    private sealed record ManifestFacts(string File, string FilePath, IReadOnlyList<string> Overrides, IReadOnlyList<Session> Sessions, string LabVersion, string LabBuild, string ConfigHash,
+                                        IReadOnlyList<KeyValuePair<string, string>> Inputs);
 
     private static byte[] Manifest(Experiment e, ManifestFacts facts, string status, int finishedRuns, int? pointsFinished = null)
     {
@@ -358,6 +366,9 @@ public sealed class ResultFolder : IRunJournal
             if (LabBuild.GitCommit is { } commit) w.WriteString("git_commit", commit); else w.WriteNull("git_commit");
             w.WriteNumber("seed", e.Seed);
             w.WriteString("config_hash", facts.ConfigHash);
+            w.WriteStartObject("inputs");
+            foreach (var (path, digest) in facts.Inputs) w.WriteString(path, digest);
+            w.WriteEndObject();
             w.WriteNumber("points", e.Points.Count);
             w.WriteNumber("replications", e.Replications);
             w.WriteNumber("runs", e.Points.Count * e.Replications);
@@ -424,7 +435,10 @@ public sealed class ResultFolder : IRunJournal
                         s.GetProperty("parallel").GetInt32(),
                         s.TryGetProperty("finished_utc", out var f) ? DateTimeOffset.Parse(f.GetString()!, CultureInfo.InvariantCulture) : null));
             if (sessions.Count == 0) throw new ResultFolderException($"{path} has no sessions: it cannot be resumed");
-            return new ManifestFacts(Text("file"), Text("file_path"), overrides, sessions, Text("lab_version"), Text("lab_build"), Text("config_hash"));
+            var inputs = m.TryGetProperty("inputs", out var i) && i.ValueKind == JsonValueKind.Object
+                ? i.EnumerateObject().Select(p => new KeyValuePair<string, string>(p.Name, p.Value.GetString() ?? "")).ToList()
+                : [];
+            return new ManifestFacts(Text("file"), Text("file_path"), overrides, sessions, Text("lab_version"), Text("lab_build"), Text("config_hash"), inputs);
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
         {

@@ -23,8 +23,13 @@ public sealed class InputFiles(InputLimits limits, bool relativeNames = false)
     }
 
     /// <summary>How messages name a file (see the constructor).</summary>
-    public string Display(string fullPath) =>
-        relativeNames ? Path.GetRelativePath(Directory.GetCurrentDirectory(), fullPath) : fullPath;
+    public string Display(string fullPath)
+    {
+        if (!relativeNames) return fullPath;
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), fullPath);
+        // Outside the working directory a full path reads better than a climb of ../../..
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? fullPath : relative;
+    }
 
     /// <summary>An experiment or preset file (bounded by <see cref="InputLimits.FileSize"/>).</summary>
     public byte[] ReadText(string path) => Read(path, Limits.FileSize, "file-size");
