@@ -339,6 +339,14 @@ public sealed class ExperimentLoader(ModelRegistry registry, InputLimits? limits
         if (c.Time("outputs.series-bin") > duration)
             d.Error(c.MarkOf("outputs.series-bin"), "outputs.series-bin", $"bin {c.Time("outputs.series-bin")} is longer than the run ({duration})");
 
+        // A block of max-tx transactions travels as one message, whose size is a 32-bit count of bytes.
+        var fullBlock = (double)c.Int("chain.block.max-tx") * c.Size("workload.tx-size").Bytes + Lab.Ledger.Blocks.Block.HeaderBytes;
+        if (c.Has("chain.protocol") && fullBlock > int.MaxValue)
+        {
+            var (key, mark) = Blame(c, rootMark, "workload.tx-size", "chain.block.max-tx");
+            d.Error(mark, key, $"a full block would be {c.Int("chain.block.max-tx")} × {c.Size("workload.tx-size")} = {fullBlock:0}B, more than one message can carry (2GB): lower workload.tx-size or chain.block.max-tx");
+        }
+
         var network = NetworkBuilder.Build(c, d);
         if (network is not null)
         {
@@ -412,6 +420,14 @@ public sealed class ExperimentLoader(ModelRegistry registry, InputLimits? limits
             d.Error(mark, key, $"{model.Name} cannot {verb} this configuration: {e.Message}");
             return false;
         }
+    }
+
+    /// <summary>Where a rule between keys is reported: the first of <paramref name="keys"/> the user wrote (that is what to change), else the top of the file.</summary>
+    private static (string Key, SourceMark Mark) Blame(RunConfig c, SourceMark top, params string[] keys)
+    {
+        foreach (var k in keys)
+            if (c.Entry(k) is { Origin: not "default" } written) return (k, written.Node.Mark);
+        return (keys[0], top);
     }
 
     /// <summary>The key a model's complaint is about: one of its keys the user wrote, whose name (words joined by '-') appears in the message.</summary>

@@ -127,6 +127,23 @@ public sealed class EnvironmentTests : IDisposable
         Assert.Equal(ExitCode.Invalid, Lab(null, "run", file, "--resume", folder).Code);
     }
 
+    [Fact]
+    public void Resume_refuses_when_a_file_the_experiment_reads_has_changed()
+    {
+        var preset = Path.Combine(_dir, "lan.yaml");
+        File.WriteAllText(preset, "latency: 5ms\n");
+        var file = Path.Combine(_dir, "p.yaml");
+        File.WriteAllText(file, "name: p\nduration: 1s\nnetwork: { preset: ./lan.yaml }\nchain: { protocol: gossip, nodes: 4 }\n");
+        var outDir = Path.Combine(_dir, "out");
+        Lab(new Failing(3), "run", file, "--out", outDir, "--quiet");
+        var folder = Directory.GetDirectories(Path.Combine(outDir, "p")).Single();
+        File.WriteAllText(preset, "latency: 5ms   # same value, other bytes\n");
+        var (code, _, err) = Lab(null, "run", "--resume", folder);
+        Assert.Equal(ExitCode.Invalid, code);
+        OneLineNoTrace(err);
+        Assert.Contains($"{preset}, which the experiment reads, has changed since {folder} was started", err);
+    }
+
     /// <summary>Takes <c>allowed</c> files, then fails like a full disk (or with the exception given, at once).</summary>
     private sealed class Failing(int allowed, Exception? failure = null) : DurableFiles
     {

@@ -29,8 +29,13 @@ public sealed class Diagnostics(int keep = 100)
     /// <summary>No more errors are kept: callers may skip costly wording such as "did you mean".</summary>
     public bool Full => _errors.Count >= keep;
 
+    /// <summary>Longest message kept: a message that quotes a value (a 2 MB line) is cut, so each error stays one readable line.</summary>
+    public const int MaxMessage = 400;
+
     public void Error(SourceMark mark, string key, string message)
     {
+        if (message.Length > MaxMessage) message = message[..(MaxMessage - 1)] + "…";
+        if (key.Length > MaxMessage) key = key[..(MaxMessage - 1)] + "…";
         var d = new Diagnostic(mark, key, message);
         if (Full)
         {

@@ -15,7 +15,7 @@ public sealed record InputLimits
     /// <summary>Largest experiment or preset file, in bytes (4 MiB: the largest ready file is a few KB).</summary>
     public long FileSize { get; init; } = 4L << 20;
     /// <summary>Largest data file an experiment names (a trace, an empirical CDF), in bytes.</summary>
-    public long DataSize { get; init; } = 256L << 20;
+    public long DataSize { get; init; } = 64L << 20;
     /// <summary>Deepest nesting of YAML lists and mappings (an experiment needs about 6).</summary>
     public int Depth { get; init; } = 64;
     /// <summary>Most YAML nodes in one file, counting every use of an alias as a copy (stops "billion laughs").</summary>
@@ -29,7 +29,7 @@ public sealed record InputLimits
     public static readonly IReadOnlyList<(string Name, string Meaning)> Names =
     [
         ("file-size", "experiment and preset files, bytes (4MiB)"),
-        ("data-size", "traces and empirical CDFs, bytes (256MiB)"),
+        ("data-size", "traces and empirical CDFs, bytes (64MiB)"),
         ("depth", "YAML nesting (64)"),
         ("nodes", "YAML nodes, aliases counted as copies (1000000)"),
         ("errors", "errors printed per file (100)"),

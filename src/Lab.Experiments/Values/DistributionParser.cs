@@ -190,14 +190,17 @@ public static class DistributionParser
         _ => double.PositiveInfinity,
     };
 
+    /// <summary>Seconds below this are shown as a duration (a few centuries: far inside 64-bit nanoseconds).</summary>
+    private const double DurationShown = 1e10;
+
     private static string Show(double v, Dimension dimension) => dimension == Dimension.Time
-        ? (Math.Abs(v) < KeyType.MaxSeconds * 100 ? Sim.Time.Duration.FromSeconds(v).ToString() : ShowLarge(v, dimension))
+        ? (Math.Abs(v) < DurationShown ? Sim.Time.Duration.FromSeconds(v).ToString() : ShowLarge(v, dimension))
         : v.ToString("G6", CultureInfo.InvariantCulture);
 
     private static string ShowLarge(double v, Dimension dimension)
     {
         if (double.IsNaN(v) || double.IsPositiveInfinity(v)) return "10^308" + (dimension == Dimension.Time ? "s" : "");
-        if (dimension == Dimension.Time && v < KeyType.MaxSeconds * 100) return Show(v, dimension);
+        if (dimension == Dimension.Time && Math.Abs(v) < DurationShown) return Show(v, dimension);
         return v.ToString("0.##E+0", CultureInfo.InvariantCulture) + (dimension == Dimension.Time ? "s" : "");
     }
 
