@@ -68,6 +68,8 @@ public sealed class SettlementBank(MarketSetup setup, ClearingSetup clearing, do
             }
             case CashMove mv:
             {
+                // The CCP's settlement account pays on its liquidity facility when it runs short (its flows are in transit).
+                if (mv.From == a.CcpSettlement) DrawFacility(mv.Amount);
                 var amount = a.IsExternalCash(mv.From) ? mv.Amount : Math.Min(mv.Amount, ledger[mv.From]);
                 ledger.Transfer(mv.From, mv.To, amount);
                 if (mv.To < setup.Members) Repay(ctx, mv.To);
@@ -111,6 +113,17 @@ public sealed class SettlementBank(MarketSetup setup, ClearingSetup clearing, do
         _s.Since[m] = ctx.Now.Nanos;
     }
 
+    // Tops the CCP's settlement account up to `need` from its liquidity facility, within the facility's limit.
+    private void DrawFacility(long need)
+    {
+        var a = setup.Accounts;
+        var draw = Math.Min(need - _s.Ledger[a.CcpSettlement], clearing.LiquidityFacility - _s.FacilityDrawn);
+        if (draw <= 0) return;
+        _s.Ledger.Transfer(a.Facility, a.CcpSettlement, draw);
+        _s.FacilityDrawn += draw;
+        _s.FacilityPeak = Math.Max(_s.FacilityPeak, _s.FacilityDrawn);
+    }
+
     private void Settle(INodeContext ctx, MoneyOrder order)
     {
         var a = setup.Accounts;
@@ -134,17 +147,7 @@ public sealed class SettlementBank(MarketSetup setup, ClearingSetup clearing, do
             var net = order.Net[m];
             if (net < 0) continue;
             if (net == 0) { settled[m] = true; continue; }
-            var missing = net - ledger[a.CcpSettlement];
-            if (missing > 0)
-            {
-                var draw = Math.Min(missing, clearing.LiquidityFacility - _s.FacilityDrawn);
-                if (draw > 0)
-                {
-                    ledger.Transfer(a.Facility, a.CcpSettlement, draw);
-                    _s.FacilityDrawn += draw;
-                    _s.FacilityPeak = Math.Max(_s.FacilityPeak, _s.FacilityDrawn);
-                }
-            }
+            DrawFacility(net);
             if (ledger[a.CcpSettlement] < net) continue;
             ledger.Transfer(a.CcpSettlement, m == n ? a.CashStreet : m, net);
             settled[m] = true;
