@@ -33,7 +33,10 @@ public class ConservationProperties
         var loop = new ClearingLoop();
         Step[] steps =
         [
-            new(0, 1, 0, 0, 300), new(0, 2, 1, 1, 200), new(0, 0, 3, 0, 500),   // trades
+            new(5, 0, 0, 0, 100), new(5, 0, 0, 0, 100),                           // prices × 1.5 × 1.5: security 1 at 45.00
+            new(0, 3, 0, 1, 99), new(7, 3, 2, 1, 99),                             // member 3 buys 100 in CNS and a 100 block:
+                                                                                  // 9,000.00 due, 5,000.00 in cash — it defaults
+            new(0, 1, 0, 0, 300), new(0, 2, 1, 1, 200), new(0, 0, 3, 0, 500),   // more trades
             new(3, 0, 0, 0, 0),                                                   // a day: member 0 short, fails
             new(5, 0, 0, 0, 60),                                                  // prices fall 40%
             new(4, 2, 0, 0, 0),                                                   // member 2 defaults
@@ -42,7 +45,7 @@ public class ConservationProperties
         foreach (var s in steps) loop.Apply(s);
         loop.Drain();
         Assert.True(loop.Conserved());
-        Assert.True(loop.CcpFlat(), $"ccp settlement {loop.CcpCash}, facility {loop.FacilityCash}, ccp shares {loop.CcpShares}");
+        Assert.True(loop.CcpFlat(), $"ccp settlement {loop.CcpCash}, facility {loop.FacilityCash}, ccp shares {loop.CcpShares}; open: {loop.Open()}");
         Assert.True(loop.EveryTradeResolved());
         Assert.True(loop.Defaults > 0 && loop.BuyIns > 0);
     }
@@ -90,9 +93,9 @@ public class ConservationProperties
         public void Apply(Step step)
         {
             _now += 1;
-            switch (step.Kind % 7)
+            switch (step.Kind % 8)
             {
-                case 0 or 1:   // a trade between two live members, due tomorrow
+                case 0 or 1 or 7:   // a trade between two live members, due tomorrow (7: trade for trade, affirmed)
                 {
                     var buyer = step.A % Members;
                     var seller = step.B % Members;
@@ -100,7 +103,7 @@ public class ConservationProperties
                     var s = step.C % Securities;
                     var qty = 1 + step.D % 400;
                     var t = new Trade(_trades.Count, _now, buyer, seller, s, qty, _price[s]);
-                    _book.Novate(t, Next(_day), Next(_day), _now);
+                    _book.Novate(t, Next(_day), Next(_day), _now, gross: step.Kind % 8 == 7, eligibleFromNs: 0);
                     _trades.Add(t.Index);
                     break;
                 }
@@ -217,8 +220,16 @@ public class ConservationProperties
         {
             for (int i = 0; i < 30 && (_book.AnythingOpen() || _closingOut.Count > 0); i++)
             {
-                // In the drain every live member can pay: its bank tops it up from outside.
-                for (int m = 0; m < Members; m++) if (!_book.IsDefaulted(m)) _cash.Transfer(_acc.Outside, m, 10_000_000);
+                // In the drain every live member can pay (its bank tops it up from outside) and deliver (it buys what it
+                // owes in the market: trade-for-trade fails are bilateral, the CCP does not buy them in).
+                for (int m = 0; m < Members; m++)
+                {
+                    if (_book.IsDefaulted(m)) continue;
+                    _cash.Transfer(_acc.Outside, m, 10_000_000);
+                    for (int s = 0; s < Securities; s++)
+                        foreach (var leg in _book.OpenLegs(m, s))
+                            if (!leg.Receive) Require(_sec.Transfer(_acc.Street, m, s, leg.Open));
+                }
                 Day(drain: true);
             }
             RepayFacility();
@@ -237,6 +248,18 @@ public class ConservationProperties
 
         // Nothing stuck at the CCP: no shares in its account, no cash in its settlement account, the facility repaid.
         public bool CcpFlat() => !_book.AnythingOpen() && CcpShares == 0 && CcpCash == 0 && FacilityCash == 0;
+
+        public string Open()
+        {
+            var sb = new System.Text.StringBuilder();
+            for (int m = 0; m <= Members; m++)
+            {
+                for (int s = 0; s < Securities; s++)
+                    foreach (var l in _book.OpenLegs(m, s)) sb.Append($"[m{m} s{s} t{l.Trade} recv {l.Receive} open {l.Open} unpaid {l.Unpaid} gross {l.Gross} liq {l.Liquidation} due {l.Due}] ");
+                foreach (var i in _book.Money(m)) sb.Append($"(money m{m} {i.Amount} {i.Kind} due {i.Due}) ");
+            }
+            return sb.ToString();
+        }
 
         public bool EveryTradeResolved() => _trades.All(t => _book.Records[t].FinalNs >= 0 || _book.Records[t].Defaulted);
     }

@@ -68,14 +68,14 @@ public sealed partial class SecuritiesModel : IModel
         Key.Probability("scenario.balance-sheet.borrow-fee", "Annual fee to borrow shares (general collateral, liquid large caps).", "0.3%"),
         Key.Probability("scenario.operations.outage-per-member-day", "Chance that a member has an operational outage on a business day (same schedule in every variant): under T+n its deliveries fail while it lasts, on chain it cannot sign orders.", "1%"),
         Key.Time("scenario.operations.outage-length", "How long an outage lasts.", "2h", min: 1),
-        Key.Name("scenario.default.member", "A member declared insolvent by an outside event (e.g. broker03): the CCP closes it out through the default waterfall; on chain it is frozen."),
+        Key.Name("scenario.default.member", "A member declared insolvent by an outside event (e.g. broker03; `largest`: the member with the most business; `most-exposed`: the one with the largest net purchases since the previous business day): the CCP closes it out through the default waterfall; on chain it is frozen."),
         Key.Text("scenario.default.at", "Local date and time of that declaration in the market's zone, e.g. \"2026-06-03 11:00\"."),
 
         Key.Choice("settlement.regime", "How trades settle: `us-cns` (T+1, NSCC CNS), `cn-chinaclear` (securities T, funds T+1, pre-funded), `t2`, `t0` (CNS mechanics at T+2 / T+0), or `atomic-dvp` (on chain). Default: the market's own (us-cns or cn-chinaclear). Presets: scenarios/presets/regimes/.", Regimes),
         Key.Text("settlement.cycle", "Deferred net: override the regime's cycle T+n for the money leg (T+0, T+1, T+2, ...)."),
         Key.Int("settlement.buy-in-after", "Deferred net: settlement days a fail may age before the CCP buys it in at the open (us-cns: 1, Reg SHO 204(a); CSDR: 4). Default: the regime's.", min: 0, max: 30),
         Key.Number("settlement.fail-penalty", "Deferred net: cash penalty per failing day as a fraction of value (CSDR liquid shares: 0.0001). Default: the regime's (0 in every preset).", min: 0, max: 0.01),
-        Key.Probability("settlement.instruction-fail-rate", "Deferred net: chance a member's settlement instruction for a short position fails on a day (an atomic venue has no such step).", "1%"),
+        Key.Probability("settlement.instruction-fail-rate", "Deferred net: chance a member's settlement instruction for a short position fails for a settlement date (wrong or missing instruction, shares held elsewhere); an atomic venue has no such step. The default puts the CNS fail rate by value near DTCC's 1.9% (first T+1 days, 30 May 2024).", "1%"),
         Key.Probability("settlement.borrow-availability", "Deferred net: chance a borrow request finds lendable shares.", "90%"),
         Key.Time("settlement.borrow-delay", "Deferred net: lenders' processing time before borrowed shares arrive (business hours from 07:00).", "1h"),
         Key.Int("settlement.cover", "Deferred net: clearing fund sized to the uncovered stress losses of the largest 1 or 2 members. Default: the regime's (us-cns 2, cn-chinaclear 1).", min: 1, max: 2),
@@ -139,8 +139,8 @@ public sealed partial class SecuritiesModel : IModel
                 problems.Error(c.MarkOf(key), key, $"expected a local date and time, e.g. \"2026-06-03 10:30\", got '{at}'");
         if (c.Has("scenario.default.member") != c.Has("scenario.default.at"))
             problems.Error(c.MarkOf(c.Has("scenario.default.member") ? "scenario.default.member" : "scenario.default.at"), "scenario.default", "give both scenario.default.member and scenario.default.at");
-        if (c.GetOr<string?>("scenario.default.member", null) is { } member && MemberIndex(member, c.Int("institutions.brokers.count")) < 0)
-            problems.Error(c.MarkOf("scenario.default.member"), "scenario.default.member", $"no member '{member}': members are broker01 … broker{c.Int("institutions.brokers.count"):00}");
+        if (c.GetOr<string?>("scenario.default.member", null) is { } member && MemberIndex(member, c.Int("institutions.brokers.count")) == -9)
+            problems.Error(c.MarkOf("scenario.default.member"), "scenario.default.member", $"no member '{member}': members are broker01 … broker{c.Int("institutions.brokers.count"):00}, or write `largest` or `most-exposed`");
         if (c.Number("institutions.brokers.market-makers") + c.Number("institutions.brokers.directional") > 0.8)
             problems.Error(c.MarkOf("institutions.brokers.directional"), "institutions.brokers.directional", "market makers and directional institutions leave too few agency brokers (at most 80% together)");
         if (c.Has("settlement.liquidity-facility") && c.Get<Lab.Experiments.Values.Money>("settlement.liquidity-facility").Currency != MarketRules.Named(market).Currency)
@@ -175,8 +175,11 @@ public sealed partial class SecuritiesModel : IModel
     private static bool TryLocal(string text, out DateTime local) =>
         DateTime.TryParseExact(text, LocalFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out local);
 
+    // broker01 … brokerNN → 0 … NN−1; "largest", "most-exposed" → stand-ins resolved per seed by SecuritiesWorld; unknown → −9.
     private static int MemberIndex(string name, int count) =>
-        name.StartsWith("broker", StringComparison.Ordinal) && int.TryParse(name.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i >= 1 && i <= count ? i - 1 : -1;
+        name == "largest" ? SecuritiesOptions.LargestMember :
+        name == "most-exposed" ? SecuritiesOptions.MostExposedMember :
+        name.StartsWith("broker", StringComparison.Ordinal) && int.TryParse(name.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i >= 1 && i <= count ? i - 1 : -9;
 
     private static string RegimeName(RunConfig c) =>
         c.GetOr<string?>("settlement.regime", null) ?? (c.Text("scenario.market") == "us" ? "us-cns" : "cn-chinaclear");
@@ -388,24 +391,46 @@ public sealed partial class SecuritiesModel : IModel
         };
         var sentences = new List<string> { SettlementHeadline.Compose(figures) };
         if (DefaultSentence(t, o, currency) is { } d) sentences.Add(d);
+        // Several deferred regimes (T+2/T+1/T+0, US against China): when each leg completed, and the cash it took.
+        var regimes = deferred.Where(p => p.Parameters.Count == 0).ToList();
+        if (regimes.Count > 1)
+        {
+            var secP50 = Lab.Sim.Metrics.Quantile.Name(SecuritiesMetrics.SecuritiesLegTime, 0.50);
+            var parts = regimes.Select(p =>
+                $"{p.Variant}: shares delivered after {SettlementHeadline.Human(Of(p, s => S(s, secP50)))}, trades final after {SettlementHeadline.Human(Of(p, s => S(s, p50)))}, " +
+                $"cash committed {Days(Of(p, s => S(s, SecuritiesMetrics.LiquidityCommittedDays)))} days of average daily traded value");
+            sentences.Add($"Median times by regime — {string.Join("; ", parts)}.");
+        }
         return sentences;
     }
 
-    // "A member defaulted in every replication: the loss of 1.2M USD [..] was paid by ..."
+    private static string Days(Estimate e)
+    {
+        string F(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
+        return e.Low == e.High ? F(e.Mean) : $"{F(e.Mean)} [{F(e.Low)}, {F(e.High)}]";
+    }
+
+    // Who paid for the defaults under the deferred regime, how late the survivors' trades settled, and what happened on chain.
     private static string? DefaultSentence(Lab.Reports.PointResult t, Lab.Reports.PointResult o, string currency)
     {
-        double Mean(Lab.Reports.PointResult p, string stem) =>
-            p.Replications.Select(r => r.Metrics.Scalars.GetValueOrDefault(SecuritiesMetrics.Money(stem, currency))).DefaultIfEmpty(0).Average();
-        var defaults = t.Replications.Select(r => r.Metrics.Scalars.GetValueOrDefault(SecuritiesMetrics.Defaults)).DefaultIfEmpty(0).Average();
+        double Mean(Lab.Reports.PointResult p, string key) =>
+            p.Replications.Select(r => r.Metrics.Scalars.GetValueOrDefault(key)).DefaultIfEmpty(0).Average();
+        double Money(Lab.Reports.PointResult p, string stem) => Mean(p, SecuritiesMetrics.Money(stem, currency));
+        var defaults = Mean(t, SecuritiesMetrics.Defaults);
         if (defaults == 0) return null;
         string M(double v) => SettlementHeadline.Money(v, currency);
-        var late = t.Replications.Select(r => r.Metrics.Scalars.GetValueOrDefault(Lab.Sim.Metrics.Quantile.Name(SecuritiesMetrics.Lateness, 0.99))).DefaultIfEmpty(0).Average();
+        string P(double f) => (f * 100).ToString(f < 0.1 ? "0.0#" : "0", CultureInfo.InvariantCulture) + "%";
+        var late = Mean(t, "settled_late_share");
+        var worst = Mean(t, "settlement_lateness_max_s");
         var frozen = o.Replications.Select(r => r.Metrics.Counters.GetValueOrDefault(SecuritiesMetrics.RejectedCounter("frozen"))).DefaultIfEmpty(0).Average();
-        return $"Under {t.Variant} {defaults.ToString("0.#", CultureInfo.InvariantCulture)} member(s) defaulted per run on average: closing them out lost {M(Mean(t, SecuritiesMetrics.DefaultLoss))}, " +
-               $"paid by the defaulter's margin ({M(Mean(t, SecuritiesMetrics.WaterfallDefaulterMargin))}) and clearing-fund deposit ({M(Mean(t, SecuritiesMetrics.WaterfallDefaulterFund))}), " +
-               $"the CCP's capital ({M(Mean(t, SecuritiesMetrics.WaterfallSkin))}) and the surviving members ({M(Mean(t, SecuritiesMetrics.WaterfallSurvivors))}); " +
-               $"{M(Mean(t, SecuritiesMetrics.WaterfallUncovered))} was uncovered, and 99% of trades were final within {SettlementHeadline.Human(late)} of their scheduled settlement. " +
-               $"On chain the member was frozen instead: {frozen.ToString("0", CultureInfo.InvariantCulture)} of its orders were rejected and no settled trade was undone.";
+        var text = $"Under {t.Variant} {defaults.ToString("0.#", CultureInfo.InvariantCulture)} member default(s) per run: closing out lost {M(Money(t, SecuritiesMetrics.DefaultLoss))}, " +
+                   $"paid by the defaulter's margin ({M(Money(t, SecuritiesMetrics.WaterfallDefaulterMargin))}) and clearing-fund deposit ({M(Money(t, SecuritiesMetrics.WaterfallDefaulterFund))}), " +
+                   $"the CCP's capital ({M(Money(t, SecuritiesMetrics.WaterfallSkin))}) and the surviving members ({M(Money(t, SecuritiesMetrics.WaterfallSurvivors))}), " +
+                   $"{M(Money(t, SecuritiesMetrics.WaterfallUncovered))} uncovered; no survivor's trade was cancelled, {P(late)} of trades became final after their scheduled settlement " +
+                   $"(the latest {SettlementHeadline.Human(worst)} after).";
+        return text + (frozen > 0
+            ? $" On chain the same member was frozen at that moment instead: {frozen.ToString("0", CultureInfo.InvariantCulture)} of its orders were rejected at entry, nothing it had settled was undone, and nobody else lost anything."
+            : " On chain no member can default on a settlement: every purchase is funded before it executes.");
     }
 
     private static string CurrencyOf(Lab.Reports.PointResult p)

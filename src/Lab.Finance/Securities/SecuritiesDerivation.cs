@@ -171,6 +171,7 @@ internal static class SecuritiesDerivation
             ClearingFundPeak = fundPeak,
             SettlementDebitPeak = debitPeak,
             CreditDrawnPeak = creditPeak,
+            FacilityPeak = observer.Bank?.FacilityPeak / 100.0 ?? 0,
             FundingCost = fundingCost,
             BorrowCost = borrowCost,
             Penalties = penalties,

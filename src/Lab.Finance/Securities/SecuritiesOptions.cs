@@ -17,8 +17,14 @@ public sealed record SecuritiesOptions
     public MarketOptions Orders { get; init; } = new();
     public InstitutionPlacement Placement { get; init; } = new();
     public SettlementVariant Settlement { get; init; } = new DeferredNetSettlement();
-    /// <summary>Members declared insolvent by the scenario (an outside event), at a local date and time.</summary>
+    /// <summary>Members declared insolvent by the scenario (an outside event), at a local date and time; the member may be
+    /// <see cref="LargestMember"/> or <see cref="MostExposedMember"/> (see <see cref="SecuritiesWorld.Resolve"/>).</summary>
     public IReadOnlyList<(int Member, DateTime LocalTime)> InjectedDefaults { get; init; } = [];
+
+    /// <summary>Stand-in member index: the member with the most business.</summary>
+    public const int LargestMember = -1;
+    /// <summary>Stand-in member index: the member with the largest net purchases not yet settled under T+1 at the declaration.</summary>
+    public const int MostExposedMember = -2;
 }
 
 /// <summary>Regions (names in the run's network) of the institutions. Members are spread round-robin over <see cref="MemberRegions"/>.</summary>

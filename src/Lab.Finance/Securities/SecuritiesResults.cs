@@ -47,6 +47,8 @@ public sealed record SecuritiesResults
     public double ClearingFundPeak { get; init; }
     public double SettlementDebitPeak { get; init; }
     public double CreditDrawnPeak { get; init; }
+    /// <summary>Deferred net: the most the CCP had borrowed on its liquidity facility at once.</summary>
+    public double FacilityPeak { get; init; }
     public required double FundingCost { get; init; }
     public double BorrowCost { get; init; }
     public double Penalties { get; init; }
@@ -108,6 +110,7 @@ public sealed record SecuritiesResults
             [Money(SecuritiesMetrics.ClearingFund)] = ClearingFundPeak,
             [Money(SecuritiesMetrics.SettlementDebit)] = SettlementDebitPeak,
             [Money(SecuritiesMetrics.CreditDrawn)] = CreditDrawnPeak,
+            [Money(SecuritiesMetrics.FacilityDrawn)] = FacilityPeak,
             [Money(SecuritiesMetrics.FundingCost)] = FundingCost,
             [Money(SecuritiesMetrics.BorrowCost)] = BorrowCost,
             [Money(SecuritiesMetrics.Penalties)] = Penalties,
@@ -120,6 +123,7 @@ public sealed record SecuritiesResults
             var sorted = LatenessS.Order().ToArray();
             s[Quantile.Name(SecuritiesMetrics.Lateness, 0.99)] = Quantile.OfSorted(sorted, 0.99);
             s["settled_late_share"] = sorted.Count(x => x > 0) / (double)sorted.Length;
+            s["settlement_lateness_max_s"] = sorted[^1];
         }
         if (Waterfalls.Count > 0)
         {

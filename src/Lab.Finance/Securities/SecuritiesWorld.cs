@@ -46,7 +46,11 @@ public static class SecuritiesWorld
             nodes.Add(new NodeSpec(names.Member(m), Region(place.MemberRegions[m % place.MemberRegions.Count]), "member", () => new Member(index)));
         }
         nodes.Add(new NodeSpec(MarketNames.Regulator, Region(place.Regulator), "regulator", () => new Regulator()));
-        var injected = options.InjectedDefaults.Select(d => (d.Member, setup.Clock.NanosAt(DateOnly.FromDateTime(d.LocalTime), TimeOnly.FromDateTime(d.LocalTime), rules.Calendar))).ToList();
+        var injected = options.InjectedDefaults.Select(d =>
+        {
+            var at = setup.Clock.NanosAt(DateOnly.FromDateTime(d.LocalTime), TimeOnly.FromDateTime(d.LocalTime), rules.Calendar);
+            return (Resolve(d.Member, at, setup), at);
+        }).ToList();
 
         OnChainGenesis? genesis = null;
         switch (options.Settlement)
@@ -95,6 +99,33 @@ public static class SecuritiesWorld
         return new SecuritiesWorldSpec(nodes, [observer], SuggestedEnd(options), setup, Derive, chain?.FinalityRule);
     }
 
+    /// <summary>Declared-default targets that depend on the seed: <see cref="SecuritiesOptions.LargestMember"/> is the member
+    /// with the most business; <see cref="SecuritiesOptions.MostExposedMember"/> the one that bought most, net, since the start
+    /// of the previous business day up to the declaration (what it has not yet paid for under T+1) — the same member in every
+    /// variant, because it is read from the orders, not from settlement.</summary>
+    public static int Resolve(int member, long atNs, MarketSetup setup)
+    {
+        if (member >= 0) return member;
+        if (member == SecuritiesOptions.LargestMember)
+            return setup.Sheet.Members.OrderByDescending(x => x.Activity).ThenBy(x => x.Index).First().Index;
+        var cal = setup.Calendar;
+        var from = setup.At(PreviousBusinessDay(cal, setup.LocalDate(atNs)), TimeOnly.MinValue);
+        var net = new long[setup.Members];
+        foreach (var t in setup.Tape.Trades)
+        {
+            if (t.ExecutedAtNs < from || t.ExecutedAtNs > atNs) continue;
+            net[t.Buyer] += t.Value;
+            net[t.Seller] -= t.Value;
+        }
+        return Enumerable.Range(0, setup.Members).OrderByDescending(m => net[m]).ThenBy(m => m).First();
+    }
+
+    private static DateOnly PreviousBusinessDay(Lab.Finance.Calendars.BusinessCalendar cal, DateOnly d)
+    {
+        do d = d.AddDays(-1); while (!cal.IsBusinessDay(d));
+        return d;
+    }
+
     /// <summary>The market of a run: prices over the whole horizon, balance sheets, orders and outages, from the seed.</summary>
     public static MarketSetup Setup(SecuritiesOptions options, MarketRules rules, ulong seed, TradeTape? tape = null, SimTime? runEnd = null)
     {
@@ -113,8 +144,8 @@ public static class SecuritiesWorld
 
     /// <summary>
     /// When the run should end so the last trades settle: the last trading day, plus the regime's cycle, the buy-in age
-    /// and one more settlement day for recycled fails (and the liquidation days when a default is injected), at the
-    /// money settlement time plus two hours. On chain: the day after the last trading day. Use the latest over the
+    /// and one more settlement day for recycled fails (after a declared default, at least its liquidation days and the same
+    /// again), at the money settlement time plus two hours. On chain: the day after the last trading day. Use the latest over the
     /// experiment's variants for all of them.
     /// </summary>
     public static SimTime SuggestedEnd(SecuritiesOptions options)
@@ -129,8 +160,14 @@ public static class SecuritiesWorld
         if (!cal.IsBusinessDay(T)) T = cal.NextBusinessDay(T);
         if (options.Settlement is not DeferredNetSettlement d)
             return new SimTime(Math.Max(0, clock.NanosAt(cal.NextBusinessDay(T), new TimeOnly(12, 0), cal)));
-        var extra = 1 + d.Regime.BuyInAfterDays + (options.InjectedDefaults.Count > 0 ? d.Regime.LiquidationDays + 1 : 0);
-        var day = cal.SettlementDate(T, d.Regime.CycleDays + extra);
+        var day = cal.SettlementDate(T, d.Regime.CycleDays + 1 + d.Regime.BuyInAfterDays);
+        // After a declared default: liquidation over its days, then the market's side settles on the cycle.
+        foreach (var (_, at) in options.InjectedDefaults)
+        {
+            var declared = DateOnly.FromDateTime(at);
+            var closeOut = cal.SettlementDate(cal.IsBusinessDay(declared) ? declared : cal.NextBusinessDay(declared), d.Regime.LiquidationDays + d.Regime.CycleDays + 1 + d.Regime.BuyInAfterDays);
+            if (closeOut > day) day = closeOut;
+        }
         return new SimTime(Math.Max(0, clock.NanosAt(day, d.Regime.MoneyAt, cal) + Duration.FromHours(2).Nanos));
     }
 

@@ -406,7 +406,9 @@ public sealed class CnsBook
             var list = _legs[d * Securities + s];
             foreach (var leg in list.ToList())
             {
-                if (leg.Open == 0 || leg.Gross) continue;
+                // Pending trade-for-trade legs were cancelled at the default; an open gross leg here is a receipt the
+                // depository took back (its collateral), liquidated like the rest.
+                if (leg.Open == 0) continue;
                 var q = slicesLeft <= 1 ? leg.Open : (leg.Open + slicesLeft - 1) / slicesLeft;
                 var price = Math.Max(1, (long)Math.Round(mark(s) * (leg.Receive ? 1 - cost : 1 + cost)));
                 NewLeg(leg.Trade, Street, s, leg.Receive, price, due, moneyDue, q, false, 0, true);
