@@ -69,7 +69,9 @@ public static class SettlementHeadline
         if (double.IsNaN(e.Mean)) return "never (nothing settled)";
         var (scale, unit) = Unit(e.Mean);
         var text = F(e.Mean / scale) + unit;
-        return e.Low == e.High ? text : $"{text} [{F(e.Low / scale)}, {F(e.High / scale)}]";
+        var (low, high) = (F(e.Low / scale), F(e.High / scale));
+        // No brackets when the interval rounds to the figure itself.
+        return low == high && low == F(e.Mean / scale) ? text : $"{text} [{low}, {high}]";
     }
 
     private static (double Scale, string Unit) Unit(double seconds) =>
