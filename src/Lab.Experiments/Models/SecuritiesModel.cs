@@ -384,6 +384,7 @@ public sealed partial class SecuritiesModel : IModel
             TraditionalRejected = Of(t, s => S(s, SecuritiesMetrics.RejectRate)),
             OnChainRejected = Of(o, s => S(s, SecuritiesMetrics.RejectRate)),
             TraditionalFailed = Of(t, s => S(s, SecuritiesMetrics.FailRate)),
+            TraditionalFailedValue = Of(t, s => S(s, SecuritiesMetrics.FailRateValue)),
             TraditionalBoughtIn = Of(t, s => S(s, SecuritiesMetrics.BuyInRate)),
             TraditionalDefaulted = Of(t, s => S(s, SecuritiesMetrics.DefaultRate)),
             OnChainFailed = Of(o, s => S(s, SecuritiesMetrics.FailRate)),

@@ -24,6 +24,8 @@ public sealed record HeadlineFigures
     public required Estimate TraditionalRejected { get; init; }
     public required Estimate OnChainRejected { get; init; }
     public required Estimate TraditionalFailed { get; init; }
+    /// <summary>Value of net positions open at the end of their settlement day / value due (DTCC's CNS fail-rate measure).</summary>
+    public Estimate? TraditionalFailedValue { get; init; }
     public required Estimate TraditionalBoughtIn { get; init; }
     public required Estimate TraditionalDefaulted { get; init; }
     public required Estimate OnChainFailed { get; init; }
@@ -48,7 +50,9 @@ public static class SettlementHeadline
         var second = $"Members committed {Ratio(f.CashRatio)} as much cash on chain (prefunding before purchases: {Money(f.OnChainCash.Mean, f.Currency)}) " +
                      $"as under {t} (margin, clearing fund and net settlement debits: {Money(f.TraditionalCash.Mean, f.Currency)}).";
         var third = $"Rejected at order entry: {Percent(f.OnChainRejected)} of orders on chain, {Percent(f.TraditionalRejected)} under {t}; " +
-                    $"under {t} {Percent(f.TraditionalFailed)} of trades failed at least once, {Percent(f.TraditionalBoughtIn)} were bought in " +
+                    $"under {t} {Percent(f.TraditionalFailed)} of trades failed at least once" +
+                    (f.TraditionalFailedValue is { } fv ? $" ({Percent(fv)} of the value of net positions due)" : "") +
+                    $", {Percent(f.TraditionalBoughtIn)} were bought in " +
                     $"and {Percent(f.TraditionalDefaulted)} had a defaulting side; on chain " +
                     (f.OnChainFailed.Mean == 0 ? "none failed" : $"{Percent(f.OnChainFailed)} failed") + " and " +
                     (f.OnChainDefaulted.Mean == 0 ? "none defaulted." : $"{Percent(f.OnChainDefaulted)} had a frozen side.");
