@@ -151,9 +151,16 @@ public static class OrderFlow
             var aggressor = Agency();
             var buys = rng.NextDouble() < 0.5;
             var size = Lots(market.Quantity.Sample(rng));
-            var passive = Passive(k, buys ? -size : size, aggressor);
-            if (buys) Try(at, TradeKind.Continuous, aggressor, passive, k, size, Price(k, at, true));
-            else Try(at, TradeKind.Continuous, passive, aggressor, k, size, Price(k, at, false));
+            // A resting order that cannot be filled (no shares or cash behind it) gives way to the next one; a client
+            // who holds nothing to sell buys instead.
+            for (int attempt = 0; attempt < 3; attempt++)
+            {
+                if (attempt == 2) buys = !buys;
+                var passive = Passive(k, buys ? -size : size, aggressor);
+                var done = buys ? Try(at, TradeKind.Continuous, aggressor, passive, k, size, Price(k, at, true))
+                                : Try(at, TradeKind.Continuous, passive, aggressor, k, size, Price(k, at, false));
+                if (done > 0) return;
+            }
         }
 
         void Auction(long at, TradeKind kind)
