@@ -18,6 +18,8 @@ public class SettlementHeadlineTests
             TraditionalCash = new Estimate(57.9e6, 3.4e6, 112.4e6),
             OnChainCash = new Estimate(67.2e6, 9.2e6, 125.3e6),
             CashRatio = new Estimate(1.16, 1.02, 1.31),
+            TraditionalCost = new Estimate(70_865, 3_096, 138_634),
+            OnChainCost = new Estimate(84_461, 13_258, 155_665),
             TraditionalRejected = Estimate.Exactly(0),
             OnChainRejected = new Estimate(0.0028, -0.0064, 0.012),
             TraditionalFailed = new Estimate(0.0037, -0.0006, 0.0079),
@@ -30,7 +32,8 @@ public class SettlementHeadlineTests
         Assert.Equal(
             "Under t+1 the median trade settled 28.4 h [28, 28.8] after execution; on-chain settled in 205 ms [204, 205]. " +
             "Members committed 1.2× [1.0, 1.3] as much cash on chain (prefunding before purchases: 67.2M USD) as under t+1 " +
-            "(margin, clearing fund and net settlement debits: 57.9M USD). " +
+            "(margin, clearing fund and net settlement debits: 57.9M USD); with credit, borrowing, penalties and buy-ins that cost " +
+            "84.5k USD on chain and 70.9k USD under t+1 over the run. " +
             "Rejected at order entry: 0.28% [0.0%, 1.2%] of orders on chain, 0% under t+1; under t+1 0.37% [0.0%, 0.79%] of trades failed " +
             "at least once (1.48% [0.0%, 3.22%] of the value of net positions due), 0% were bought in and 0% had a defaulting side; " +
             "on chain none failed and none defaulted.",

@@ -381,6 +381,8 @@ public sealed partial class SecuritiesModel : IModel
             TraditionalCash = Of(t, s => S(s, cash)),
             OnChainCash = Of(o, s => S(s, cash)),
             CashRatio = ratio,
+            TraditionalCost = Of(t, s => S(s, SecuritiesMetrics.Money(SecuritiesMetrics.FundingCost, currency))),
+            OnChainCost = Of(o, s => S(s, SecuritiesMetrics.Money(SecuritiesMetrics.FundingCost, currency))),
             TraditionalRejected = Of(t, s => S(s, SecuritiesMetrics.RejectRate)),
             OnChainRejected = Of(o, s => S(s, SecuritiesMetrics.RejectRate)),
             TraditionalFailed = Of(t, s => S(s, SecuritiesMetrics.FailRate)),

@@ -21,6 +21,10 @@ public sealed record HeadlineFigures
     public required Estimate TraditionalCash { get; init; }
     public required Estimate OnChainCash { get; init; }
     public required Estimate CashRatio { get; init; }
+    /// <summary>What the run's settlement liquidity cost (cash committed at the funding rate, credit interest, borrow fees,
+    /// penalties, buy-ins), currency units; null to leave it out.</summary>
+    public Estimate? TraditionalCost { get; init; }
+    public Estimate? OnChainCost { get; init; }
     public required Estimate TraditionalRejected { get; init; }
     public required Estimate OnChainRejected { get; init; }
     public required Estimate TraditionalFailed { get; init; }
@@ -48,7 +52,10 @@ public static class SettlementHeadline
         var first = $"Under {t} the median trade settled {Human(f.TraditionalMedianS)} after execution; " +
                     $"{f.OnChain} settled in {Human(f.OnChainMedianS)}.";
         var second = $"Members committed {Ratio(f.CashRatio)} as much cash on chain (prefunding before purchases: {Money(f.OnChainCash.Mean, f.Currency)}) " +
-                     $"as under {t} (margin, clearing fund and net settlement debits: {Money(f.TraditionalCash.Mean, f.Currency)}).";
+                     $"as under {t} (margin, clearing fund and net settlement debits: {Money(f.TraditionalCash.Mean, f.Currency)})" +
+                     (f.TraditionalCost is { } tc && f.OnChainCost is { } oc
+                         ? $"; with credit, borrowing, penalties and buy-ins that cost {Money(oc.Mean, f.Currency)} on chain and {Money(tc.Mean, f.Currency)} under {t} over the run."
+                         : ".");
         var third = $"Rejected at order entry: {Percent(f.OnChainRejected)} of orders on chain, {Percent(f.TraditionalRejected)} under {t}; " +
                     $"under {t} {Percent(f.TraditionalFailed)} of trades failed at least once" +
                     (f.TraditionalFailedValue is { } fv ? $" ({Percent(fv)} of the value of net positions due)" : "") +
