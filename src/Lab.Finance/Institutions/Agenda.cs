@@ -41,9 +41,6 @@ public sealed class Agenda(string storageKey)
         Arm(ctx);
     }
 
-    /// <summary>Whether an entry equal to <paramref name="activity"/> is in the diary.</summary>
-    public bool Contains(object activity) => _state.Entries.Values.Contains(activity);
-
     /// <summary>The agenda's timer fired: returns the entries now due, earliest first, and re-arms.</summary>
     public bool TryTimer(INodeContext ctx, object state, out List<object> due)
     {

@@ -79,7 +79,7 @@ internal static class SecuritiesDerivation
 
         // Replacement cost: the CCP's samples (end of day and intraday checks), carried forward to every bin.
         var replacement = new double[bins];
-        double replacementPeak = 0;
+        double replacementPeak = 0, uncollateralisedPeak = 0;
         if (observer.Ccp is { } ccp)
         {
             var samples = ccp.ExposureSamples;
@@ -92,6 +92,7 @@ internal static class SecuritiesDerivation
                 replacement[i] = current;
             }
             replacementPeak = samples.Count == 0 ? 0 : samples.Max(x => x.Replacement) / 100.0;
+            uncollateralisedPeak = samples.Count == 0 ? 0 : samples.Max(x => x.Uncollateralised) / 100.0;
         }
 
         var days = Math.Max(1, setup.Tape.TradingDays.Count);
@@ -165,6 +166,7 @@ internal static class SecuritiesDerivation
             ExposurePeak = peak,
             ExposureReplacement = replacement,
             ReplacementPeak = replacementPeak,
+            UncollateralisedPeak = uncollateralisedPeak,
             LiquidityCommitted = committed,
             LiquidityCommittedDays = dailyValue == 0 ? 0 : committed.Sum() / dailyValue,
             MarginPeak = marginPeak,

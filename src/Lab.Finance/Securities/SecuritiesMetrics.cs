@@ -54,6 +54,7 @@ public static class SecuritiesMetrics
     public const string ExposureReplacement = "exposure_replacement";
     public const string ExposurePeak = "exposure_peak";
     public const string ReplacementPeak = "exposure_replacement_peak";
+    public const string UncollateralisedPeak = "exposure_uncollateralised_peak";
     /// <summary>Cash a member needed committed: T+n — margin + clearing fund + the day's net settlement debit, peak over
     /// days; on chain — the cash it had to hold before its purchases (peak intraday net outflow), peak over days.</summary>
     public const string LiquidityCommitted = "liquidity_committed";

@@ -26,19 +26,19 @@ public sealed class SecuritiesObserver : ISimulationObserver
 
     public void OnEnd(ISimulationView view)
     {
-        INodeBehaviourOf(view, MarketNames.Exchange, out var exchange);
+        BehaviourOf(view, MarketNames.Exchange, out var exchange);
         if (exchange is ISettlementLog log)
         {
             Rejected = log.Rejected is { } r ? [.. r] : null;
             Records = log.Records;
         }
         Gateway = exchange as DvpGateway;
-        if (INodeBehaviourOf(view, MarketNames.Ccp, out var ccp) && ccp is Ccp c) { Ccp = c; Records = c.Records; }
-        if (INodeBehaviourOf(view, MarketNames.Bank, out var bank)) Bank = bank as SettlementBank;
-        if (INodeBehaviourOf(view, MarketNames.Csd, out var csd)) Csd = csd as Csd;
+        if (BehaviourOf(view, MarketNames.Ccp, out var ccp) && ccp is Ccp c) { Ccp = c; Records = c.Records; }
+        if (BehaviourOf(view, MarketNames.Bank, out var bank)) Bank = bank as SettlementBank;
+        if (BehaviourOf(view, MarketNames.Csd, out var csd)) Csd = csd as Csd;
     }
 
-    private static bool INodeBehaviourOf(ISimulationView view, string name, out object? behaviour)
+    private static bool BehaviourOf(ISimulationView view, string name, out object? behaviour)
     {
         behaviour = null;
         if (!view.Directory.TryFind(name, out var id)) return false;

@@ -38,6 +38,9 @@ public sealed record SecuritiesResults
     /// before margin) at each bin, and its peak.</summary>
     public required double[] ExposureReplacement { get; init; }
     public required double ReplacementPeak { get; init; }
+    /// <summary>Peak over the CCP's risk runs of the members' losses beyond the margin they had posted (what a default at that
+    /// moment would have taken from the clearing fund and beyond).</summary>
+    public double UncollateralisedPeak { get; init; }
     /// <summary>Per member: cash committed (see <see cref="SecuritiesMetrics.LiquidityCommitted"/>).</summary>
     public required double[] LiquidityCommitted { get; init; }
     public double LiquidityCommittedTotal => LiquidityCommitted.Sum();
@@ -104,6 +107,7 @@ public sealed record SecuritiesResults
             [Quantile.Name(SecuritiesMetrics.SecuritiesLegTime, 0.50)] = Quantile.OfSorted(SecuritiesLegTimesS, 0.50),
             [Money(SecuritiesMetrics.ExposurePeak)] = ExposurePeak,
             [Money(SecuritiesMetrics.ReplacementPeak)] = ReplacementPeak,
+            [Money(SecuritiesMetrics.UncollateralisedPeak)] = UncollateralisedPeak,
             [Money(SecuritiesMetrics.LiquidityCommitted)] = LiquidityCommittedTotal,
             [SecuritiesMetrics.LiquidityCommittedDays] = LiquidityCommittedDays,
             [Money(SecuritiesMetrics.Margin)] = MarginPeak,

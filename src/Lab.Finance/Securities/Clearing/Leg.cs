@@ -43,9 +43,6 @@ public sealed class Leg
     public long Value(long shares) => checked(shares * Price);
 }
 
-/// <summary>How a leg's shares were completed.</summary>
-public enum Completion { Netted, Delivered, BoughtIn, Cancelled }
-
 /// <summary>A cash amount a member (or the street) pays (negative) or receives (positive) at a money settlement on or after <paramref name="Due"/>.</summary>
 /// <param name="Leg">The leg whose completed shares it pays for (null: a penalty or charge).</param>
 /// <param name="Shares">Shares of <paramref name="Leg"/> it pays for.</param>
