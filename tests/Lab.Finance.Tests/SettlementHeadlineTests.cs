@@ -34,8 +34,8 @@ public class SettlementHeadlineTests
             "Members committed 1.2× [1.0, 1.3] as much cash on chain (prefunding before purchases: 67.2M USD) as under t+1 " +
             "(margin, clearing fund and net settlement debits: 57.9M USD); with credit, borrowing, penalties and buy-ins that cost " +
             "84.5k USD on chain and 70.9k USD under t+1 over the run. " +
-            "Rejected at order entry: 0.28% [0.0%, 1.2%] of orders on chain, 0% under t+1; under t+1 0.37% [0.0%, 0.79%] of trades failed " +
-            "at least once (1.48% [0.0%, 3.22%] of the value of net positions due), 0% were bought in and 0% had a defaulting side; " +
+            "Rejected at order entry: 0.28% [0%, 1.2%] of orders on chain, 0% under t+1; under t+1 0.37% [0%, 0.79%] of trades failed " +
+            "at least once (1.5% [0%, 3.2%] of the value of net positions due), 0% were bought in and 0% had a defaulting side; " +
             "on chain none failed and none defaulted.",
             SettlementHeadline.Compose(f));
     }

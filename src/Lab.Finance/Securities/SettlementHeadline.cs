@@ -98,9 +98,13 @@ public static class SettlementHeadline
 
     private static string Percent(Estimate e)
     {
-        string P(double f) => (f * 100).ToString(Math.Abs(f) < 0.1 ? "0.0#" : "0", CultureInfo.InvariantCulture) + "%";
-        if (e.Mean == 0 && e.High == 0) return "0%";
-        return e.Low == e.High ? P(e.Mean) : $"{P(e.Mean)} [{P(Math.Max(0, e.Low))}, {P(e.High)}]";
+        static string P(double f)
+        {
+            var v = f * 100;
+            return v.ToString(Math.Abs(v) < 1 ? "0.##" : Math.Abs(v) < 10 ? "0.#" : "0", CultureInfo.InvariantCulture) + "%";
+        }
+        var (mean, low, high) = (P(e.Mean), P(Math.Max(0, e.Low)), P(e.High));
+        return low == high && low == mean ? mean : $"{mean} [{low}, {high}]";
     }
 
     /// <summary>Money with a magnitude suffix: 4.1M USD, 830k CNY.</summary>
