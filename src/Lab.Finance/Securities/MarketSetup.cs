@@ -39,7 +39,7 @@ public sealed record ClearingSetup
     /// <summary>Chance that a member's settlement instruction for a short position fails on a given day (wrong or
     /// missing instruction, position held elsewhere): the delivery is not made that day. An atomic venue has no such
     /// step. DTCC's CNS fail rate after T+1 was about 2% by value (DTCC, 30 May 2024).</summary>
-    public double InstructionFailRate { get; init; } = 0.02;
+    public double InstructionFailRate { get; init; } = 0.015;
     /// <summary>Chance that a borrow request finds lendable shares (hard-to-borrow otherwise), and the delay before borrowed
     /// shares arrive (business hours; a request made at night is served the next morning).</summary>
     public double BorrowAvailability { get; init; } = 0.9;

@@ -49,7 +49,7 @@ public sealed record DeferredNetSettlement : SettlementVariant
 {
     public SettlementRegime Regime { get; init; } = SettlementRegimes.CnChinaClear();
     /// <summary>See <see cref="ClearingSetup.InstructionFailRate"/>.</summary>
-    public double InstructionFailRate { get; init; } = 0.02;
+    public double InstructionFailRate { get; init; } = 0.015;
     public double BorrowAvailability { get; init; } = 0.9;
     public Duration BorrowDelay { get; init; } = Duration.FromHours(1);
     public double LendableShare { get; init; } = 0.2;
