@@ -114,17 +114,18 @@ public class SecuritiesWorldTests
     }
 
     [Theory]
-    [InlineData("exchange", 10.0)]
-    [InlineData("ccp", 23.49)]        // down over Monday's night cycle
-    [InlineData("csd", 23.49)]
-    [InlineData("settlement-bank", 40.2)]   // down over Tuesday's money settlement (16:15 ET = 40.25 h)
-    [InlineData("broker03", 17.4)]    // down over the end-of-day margin run and its projection
-    [InlineData("regulator", 17.4)]
-    public void A_crash_of_any_deferred_net_institution_loses_no_trade(string node, double hoursFromStart)
+    [InlineData("exchange", 10.0, 20)]
+    [InlineData("ccp", 23.49, 20)]          // down over Monday's night cycle
+    [InlineData("ccp", 23.49, 600)]         // down from the night cycle to Tuesday 09:30: midnight's plan and the first day-cycle passes run late
+    [InlineData("csd", 23.49, 20)]
+    [InlineData("settlement-bank", 40.2, 20)]   // down over Tuesday's money settlement (16:15 ET = 40.25 h)
+    [InlineData("broker03", 17.4, 20)]      // down over the end-of-day margin run and its projection
+    [InlineData("regulator", 17.4, 20)]
+    public void A_crash_of_any_deferred_net_institution_loses_no_trade(string node, double hoursFromStart, int minutesDown)
     {
         var options = TestWorlds.Small(Regime("us-cns"), "us");
         var clean = TestWorlds.Run(options, 17).Results;
-        var crash = new ScheduledFault[] { new(new SimTime(Duration.FromHours(hoursFromStart).Nanos), new Crash(NodeSelector.Named(node)), Duration.FromMinutes(20)) };
+        var crash = new ScheduledFault[] { new(new SimTime(Duration.FromHours(hoursFromStart).Nanos), new Crash(NodeSelector.Named(node)), Duration.FromMinutes(minutesDown)) };
         var (_, run, crashed) = TestWorlds.Run(options, 17, faults: crash);
         Assert.Single(run.Stats.Faults);
         Assert.Equal(clean.Executed, crashed.Executed);

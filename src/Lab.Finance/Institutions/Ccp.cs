@@ -158,10 +158,11 @@ public sealed class Ccp(MarketSetup setup, ClearingSetup clearing) : INodeBehavi
     private void Plan(INodeContext ctx, DateOnly day)
     {
         var cal = setup.Calendar;
+        // A day planned late (the CCP was down at midnight) still does all its work: what is past runs now.
         void At(TimeOnly time, object activity)
         {
             var at = setup.At(day, time);
-            if (at >= ctx.Now.Nanos && at <= setup.HorizonNs) _agenda.Add(ctx, at, activity);
+            if (at <= setup.HorizonNs) _agenda.Add(ctx, Math.Max(at, ctx.Now.Nanos), activity);
         }
         if (cal.IsBusinessDay(day))
         {

@@ -258,10 +258,11 @@ public sealed class DvpGateway(MarketSetup setup, OnChainSettlement settlement, 
         var cal = setup.Calendar;
         if (cal.IsBusinessDay(day))
         {
+            // Planned late (the gateway was down at midnight), what is past runs now.
             var morning = setup.At(day, BankOpen);
-            if (morning >= ctx.Now.Nanos && morning <= setup.HorizonNs) _agenda.Add(ctx, morning, new MorningFunding(day));
+            if (morning <= setup.HorizonNs) _agenda.Add(ctx, Math.Max(morning, ctx.Now.Nanos), new MorningFunding(day));
             var evening = setup.At(day, cal.CloseOn(day)) + Duration.FromMinutes(30).Nanos;
-            if (evening >= ctx.Now.Nanos && evening <= setup.HorizonNs) _agenda.Add(ctx, evening, new EveningRepay(day));
+            if (evening <= setup.HorizonNs) _agenda.Add(ctx, Math.Max(evening, ctx.Now.Nanos), new EveningRepay(day));
         }
         var next = setup.Clock.MidnightNanos(day.AddDays(1), cal);
         if (next <= setup.HorizonNs) _agenda.Add(ctx, next, new NextDay(day.AddDays(1)));
