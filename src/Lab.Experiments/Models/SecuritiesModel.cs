@@ -3,9 +3,11 @@ using System.Text.RegularExpressions;
 using Lab.Consensus.Common;
 using Lab.Experiments.Schema;
 using Lab.Experiments.Validation;
+using Lab.Finance.Chain;
 using Lab.Finance.Securities;
 using Lab.Finance.Securities.Market;
 using Lab.Finance.Securities.Regimes;
+using Lab.Ledger.Crypto;
 using Lab.Reports.Statistics;
 using Lab.Sim.Distributions;
 using Lab.Sim.Kernel;
@@ -91,30 +93,18 @@ public sealed partial class SecuritiesModel : IModel
 
     public IReadOnlyList<MetricInfo> Metrics { get; } =
     [
-        new(SecuritiesMetrics.SettlementTime, "execution → both legs final (money settled, or the DvP final on chain); settled trades only"),
-        new("settlement_time_p50_s", "median settlement time (also p90, p99, max)"),
-        new(SecuritiesMetrics.SecuritiesLegTime, "execution → the securities leg complete for both sides"),
-        new(SecuritiesMetrics.Lateness, "deferred net: final time after the scheduled money settlement (0 on time)"),
-        new("exposure_notional_<ccy>", "value of executed trades not yet final, at each series bin (series); exposure_peak_<ccy> its peak"),
-        new("exposure_replacement_<ccy>", "replacement cost: the members' losses on open positions at current prices, before margin (series); its peak"),
-        new("liquidity_committed_<ccy>", "cash committed per member (.member) and in total: margin + clearing fund + net settlement debit (T+n), or cash needed before purchases (on chain); peak over days"),
-        new(SecuritiesMetrics.LiquidityCommittedDays, "total cash committed in days of the market's average daily traded value"),
-        new("margin_posted_<ccy>, clearing_fund_<ccy>", "largest end-of-day total of margin (initial + variation) and of the clearing fund"),
-        new("funding_cost_<ccy>", "cost of the cash committed at the funding rate over the run, plus credit interest, borrow fees, penalties and buy-in costs"),
-        new(SecuritiesMetrics.TradesRejected, "orders rejected at entry (by reason: .cash, .holdings, .outage, .suspended, .frozen)"),
-        new(SecuritiesMetrics.TradesFailed, "executed trades open past their due date at least once; fail_rate as a share of executed trades"),
-        new(SecuritiesMetrics.FailRateValue, "value of positions open past due / value due, over settlement days (DTCC's CNS fail-rate measure)"),
-        new(SecuritiesMetrics.TradesBoughtIn, "trades whose seller's side was completed by a buy-in"),
-        new(SecuritiesMetrics.TradesDefaulted, "trades with a side belonging to a member in default (closed out by the CCP)"),
-        new(SecuritiesMetrics.NettingEfficiency, "1 − net cash debits paid / gross value settled"),
-        new("default_loss_<ccy>, waterfall_*_<ccy>", "loss on closing out defaulters and who paid it: defaulter's margin, its fund deposit, the CCP's capital, survivors' fund, uncovered"),
-        new(SecuritiesMetrics.ThroughputTps, "on chain: committed transactions per second over the bins with commits"),
-        new(SecuritiesMetrics.CommitLatency, "on chain: submit → final under the chain's finality rule"),
-        new(SecuritiesMetrics.LockedButRefused, "on chain: locked, matched trades the contract refused (must be 0: no matched trade is cancelled)"),
-        new(SecuritiesMetrics.ConservationViolations, "on chain: tokens created or destroyed other than by their issuer (must be 0)"),
-        new(SecuritiesMetrics.ReplicasAgree, "on chain: 1 when every replica at the same height has the same state"),
-        new(StandardMetrics.SafetyViolations, "conflicting commits, conservation violations or diverging replicas"),
+        .. SecuritiesMetrics.Descriptions.Select(d => new MetricInfo(d.Name, d.Description)),
+        new(StandardMetrics.SafetyViolations, "on chain: conflicting commits, invalid transactions, conservation violations, diverging replicas or locked trades refused"),
     ];
+
+    /// <summary>Orders come from the market's order flow, not from load clients: of the workload keys only the retry
+    /// timeout applies (the exchange resends a DvP not final in time).</summary>
+    public IReadOnlyList<string> UnsupportedKeys { get; } =
+        [.. new[] { "workload.arrivals", "workload.clients.count", "workload.clients.regions", "workload.tx-size" }.Concat(ChainConfig.Keys.Select(k => k.Path))
+            .Where(k => k.StartsWith("workload.", StringComparison.Ordinal) && k != "workload.retry-timeout")];
+
+    /// <summary>On chain when <c>settlement.regime: atomic-dvp</c>: the loader then requires <c>chain.protocol</c> to name a chain protocol.</summary>
+    public bool RunsOnChain(RunConfig config) => RegimeName(config) == AtomicDvp;
 
     [GeneratedRegex(@"^T\+(\d{1,2})$", RegexOptions.CultureInvariant)]
     private static partial Regex Cycle();
@@ -145,15 +135,9 @@ public sealed partial class SecuritiesModel : IModel
             problems.Error(c.MarkOf("institutions.brokers.directional"), "institutions.brokers.directional", "market makers and directional institutions leave too few agency brokers (at most 80% together)");
         if (c.Has("settlement.liquidity-facility") && c.Get<Lab.Experiments.Values.Money>("settlement.liquidity-facility").Currency != MarketRules.Named(market).Currency)
             problems.Error(c.MarkOf("settlement.liquidity-facility"), "settlement.liquidity-facility", $"the {market} market settles in {MarketRules.Named(market).Currency}");
-        if (regime == AtomicDvp)
-        {
-            if (!c.Has("chain.protocol"))
-                problems.Error(c.MarkOf("settlement.regime"), "chain.protocol", $"atomic-dvp settles on a chain: say which protocol it runs ({string.Join(", ", SecuritiesChain.Protocols)})");
-            else if (!SecuritiesChain.Protocols.Contains(c.Text("chain.protocol")))
-                problems.Error(c.MarkOf("chain.protocol"), "chain.protocol", $"securities on chain runs on {string.Join(", ", SecuritiesChain.Protocols)}, not '{c.Text("chain.protocol")}'");
-            if (c.Text("chain.signatures") == "real")
-                problems.Error(c.MarkOf("chain.signatures"), "chain.signatures", "securities settle with modelled signatures only: the exchange submits as settlement agent without consortium keys");
-        }
+        // Which chain protocol atomic-dvp runs on is checked by the loader (RunsOnChain): any registered chain protocol.
+        if (regime == AtomicDvp && c.Text("chain.signatures") == "real")
+            problems.Error(c.MarkOf("chain.signatures"), "chain.signatures", "securities settle with modelled signatures only: the exchange submits as settlement agent without consortium keys");
         foreach (var key in new[] { "scenario.prices.initial", "scenario.trades.quantity", "scenario.prices.idiosyncratic-volatility" })
             if (c.Distribution(key).Minimum < 0)
                 problems.Error(c.MarkOf(key), key, "must not be negative");
@@ -287,37 +271,46 @@ public sealed partial class SecuritiesModel : IModel
     {
         var c = context.Config;
         var options = Options(c);
-        var onChain = options.Settlement is OnChainSettlement;
-        var chain = onChain ? SecuritiesChain.Build(context) : null;
+        var chain = options.Settlement is OnChainSettlement ? Chain(context) : null;
         var runEnd = SimTime.Zero + c.Time("duration");
         var spec = SecuritiesWorld.Build(options, context.Network, context.Seed, chain, runEnd: runEnd);
 
         var world = new World();
-        // Protocols address replicas by node index 0..n−1: replicas first, then the institutions.
-        world.Nodes.AddRange(spec.Nodes.Where(n => n.Kind == "replica"));
-        world.Nodes.AddRange(spec.Nodes.Where(n => n.Kind != "replica"));
+        world.Nodes.AddRange(spec.Nodes);
         world.Observers.AddRange(spec.Observers);
-        var agreement = onChain ? new SafetyChecker() : null;
-        if (agreement is not null)
-        {
-            world.Observers.Add(agreement);
-            world.Targets["leader"] = ChainWorld.Leader;
-        }
-        world.Finish = run => Finish(run, spec, options, agreement);
+        foreach (var (word, nodes) in spec.Chain?.FaultTargets ?? []) world.Targets[word] = nodes;
+        world.Finish = run => Finish(run, spec, options);
         return world;
     }
 
-    private static void Finish(RunResult run, SecuritiesWorldSpec spec, SecuritiesOptions options, SafetyChecker? agreement)
+    /// <summary>The chain the on-chain variant settles on: <c>chain.protocol</c>, whichever chain protocol it names.</summary>
+    private static SettlementChain Chain(RunContext context)
     {
-        var results = spec.Derive(run);
+        var c = context.Config;
+        var model = context.Protocol as IChainModel
+                    ?? throw new ArgumentException($"atomic-dvp settles on a chain protocol; '{context.Protocol?.Name}' is not one");
+        // Transactions come from the exchange, not from signing clients: signatures cost CPU time only.
+        var configured = ChainConfig.Chain(context);
+        var options = configured with { Signing = new TransactionSigning(SignatureMode.Modelled, configured.Signing.Costs) };
+        return new SettlementChain(model.Protocol(context), options)
+        {
+            RetryTimeout = c.Time("workload.retry-timeout"),
+            Byzantine = ChainConfig.Byzantine(c),
+        };
+    }
+
+    private static void Finish(RunResult run, SecuritiesWorldSpec spec, SecuritiesOptions options)
+    {
+        var results = spec.Derive(run); // on chain, also the chain's standard metrics and its agreement and validity findings
         var m = run.Metrics;
         var end = run.Stats.FinalTime;
+        // Safety beyond the chain's checkers: asset conservation, replica state digests, and the venue's promise
+        // that a trade whose balances were locked at entry settles.
         void Violation(string text, long count = 1)
         {
             m.Counters[StandardMetrics.SafetyViolations] = m.Counter(StandardMetrics.SafetyViolations) + count;
-            m.Findings.Add(new Lab.Sim.Metrics.Finding(end, "safety", text));
+            m.Findings.Add(new Lab.Sim.Metrics.Finding(end, StandardMetrics.SafetyFinding, text));
         }
-        foreach (var v in agreement?.Violations ?? []) Violation(v.Description);
         if (results.ConservationViolations > 0) Violation($"{results.ConservationViolations} asset conservation violation(s): tokens created or destroyed other than by their issuer", results.ConservationViolations);
         if (results.ReplicasAgree == false) Violation("replicas at the same height hold different contract states");
         if (results.LockedButRefused > 0) Violation($"{results.LockedButRefused} matched trade(s) refused by the DvP contract after their balances were locked at entry", results.LockedButRefused);
@@ -337,8 +330,8 @@ public sealed partial class SecuritiesModel : IModel
             starts.Add(sample[i].ExecutedS);
             ends.Add(sample[i].SettledS ?? end.Seconds);
         }
-        m.Samples["trade_start_s"] = [.. starts];
-        m.Samples["trade_end_s"] = [.. ends];
+        m.Samples[SecuritiesMetrics.TradeStart] = [.. starts];
+        m.Samples[SecuritiesMetrics.TradeEnd] = [.. ends];
     }
 
     /// <summary>
@@ -423,8 +416,8 @@ public sealed partial class SecuritiesModel : IModel
         if (defaults == 0) return null;
         string M(double v) => SettlementHeadline.Money(v, currency);
         string P(double f) => (f * 100).ToString(f < 0.1 ? "0.0#" : "0", CultureInfo.InvariantCulture) + "%";
-        var late = Mean(t, "settled_late_share");
-        var worst = Mean(t, "settlement_lateness_max_s");
+        var late = Mean(t, SecuritiesMetrics.SettledLateShare);
+        var worst = Mean(t, SecuritiesMetrics.LatenessMax);
         var frozen = o.Replications.Select(r => r.Metrics.Counters.GetValueOrDefault(SecuritiesMetrics.RejectedCounter("frozen"))).DefaultIfEmpty(0).Average();
         var text = $"Under {t.Variant} {defaults.ToString("0.#", CultureInfo.InvariantCulture)} member default(s) per run: closing out lost {M(Money(t, SecuritiesMetrics.DefaultLoss))}, " +
                    $"paid by the defaulter's margin ({M(Money(t, SecuritiesMetrics.WaterfallDefaulterMargin))}) and clearing-fund deposit ({M(Money(t, SecuritiesMetrics.WaterfallDefaulterFund))}), " +

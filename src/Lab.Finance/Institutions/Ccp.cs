@@ -239,7 +239,7 @@ public sealed class Ccp(MarketSetup setup, ClearingSetup clearing) : INodeBehavi
         book.Novate(t, due, moneyDue, ctx.Now.Nanos, gross, gross ? long.MaxValue : 0);
         _s.Purchases[t.Buyer] += t.Value;
         _s.TradeDays.Add(T);
-        ctx.Metrics.Add("trades_novated");
+        ctx.Metrics.Add(SecuritiesMetrics.TradesNovated);
     }
 
     private void Affirm(INodeContext ctx, Affirmation a)
@@ -297,11 +297,11 @@ public sealed class Ccp(MarketSetup setup, ClearingSetup clearing) : INodeBehavi
         if (_s.InFlight is not RunInFlight(var run, var moneyDay)) return;
         _s.Book.ApplyRun(run, result, moneyDay, ctx.Now.Nanos);
         long due = run.Shorts.Sum(l => l.Quantity), done = result.Delivered.Sum();
-        ctx.Metrics.Add("delivery_runs");
-        ctx.Metrics.Add("shares_due_in_runs", due);
-        ctx.Metrics.Add("shares_delivered_in_runs", done);
+        ctx.Metrics.Add(SecuritiesMetrics.DeliveryRuns);
+        ctx.Metrics.Add(SecuritiesMetrics.SharesDueInRuns, due);
+        ctx.Metrics.Add(SecuritiesMetrics.SharesDeliveredInRuns, done);
         for (int i = 0; i < run.Shorts.Count; i++)
-            if (result.Delivered[i] > 0 && result.Delivered[i] < run.Shorts[i].Quantity) ctx.Metrics.Add("partial_deliveries");
+            if (result.Delivered[i] > 0 && result.Delivered[i] < run.Shorts[i].Quantity) ctx.Metrics.Add(SecuritiesMetrics.PartialDeliveries);
         Done(ctx);
     }
 
@@ -342,11 +342,11 @@ public sealed class Ccp(MarketSetup setup, ClearingSetup clearing) : INodeBehavi
                 _s.PeakCommitted[m] = Math.Max(_s.PeakCommitted[m], -net + _s.Margin[m] + _s.Fund[m]);
             }
             if (net < 0 && !report.Settled[m] && !_s.Book.IsDefaulted(m)) defaulters.Add(m);
-            if (net > 0 && !report.Settled[m]) ctx.Metrics.Add("payouts_deferred");
+            if (net > 0 && !report.Settled[m]) ctx.Metrics.Add(SecuritiesMetrics.PayoutsDeferred);
         }
         _s.GrossSettled += gross;
         _s.NetDebitsPaid += debits;
-        ctx.Metrics.Add("money_settlements");
+        ctx.Metrics.Add(SecuritiesMetrics.MoneySettlements);
         _link.Send(ctx, _regulator, new RegulatoryReport(MarketNames.Ccp, order.Day, "money", 0, gross, debits, defaulters.Count), 128);
         CloseDay(ctx, order.Day);
         _s.InFlight = null;
@@ -370,7 +370,7 @@ public sealed class Ccp(MarketSetup setup, ClearingSetup clearing) : INodeBehavi
         var failed = _s.Book.CloseDay(day, s => setup.Prices.MidMinor(s, setup.At(day, _regime.MoneyAt)), _regime.FailPenaltyPerDay, next);
         var value = failed.Sum();
         _s.FailValue += value;
-        if (value > 0) ctx.Metrics.Add("fail_days");
+        if (value > 0) ctx.Metrics.Add(SecuritiesMetrics.FailDays);
     }
 
     // ---- buy-ins --------------------------------------------------------------------------------
@@ -448,7 +448,7 @@ public sealed class Ccp(MarketSetup setup, ClearingSetup clearing) : INodeBehavi
             _s.SkinInTheGame = skin;
         }
         _s.Exposure.Add((ctx.Now.Nanos, notional.Sum(), rc, uncollateralised));
-        ctx.Metrics.Add("risk_runs");
+        ctx.Metrics.Add(SecuritiesMetrics.RiskRuns);
         // Projections: each member's net shorts for its next delivery run, so it can borrow in time.
         var next = setup.Calendar.NextSettlementDay(day);
         for (int m = 0; m < M; m++)
@@ -531,7 +531,7 @@ public sealed class Ccp(MarketSetup setup, ClearingSetup clearing) : INodeBehavi
         var c = new DefaultCase { DeclaredNs = ctx.Now.Nanos, Reason = reason, MarginTaken = _s.Margin[d], FundTaken = _s.Fund[d] };
         _s.Defaults[d] = c;
         ctx.Metrics.Add(SecuritiesMetrics.Defaults);
-        ctx.Metrics.Note("default", $"{setup.Names.Member(d)} {reason}");
+        ctx.Metrics.Note(SecuritiesMetrics.DefaultFinding, $"{setup.Names.Member(d)} {reason}");
         _link.Send(ctx, _exchange, new MemberSuspended(d, ctx.Now.Nanos), 32);
         _link.Send(ctx, _regulator, new RegulatoryReport(MarketNames.Ccp, setup.LocalDate(ctx.Now.Nanos), "default", d, c.MarginTaken, c.FundTaken, 1), 128);
         // The defaulter's collateral becomes the CCP's liquidity at once (and the first layers of its waterfall).
@@ -620,7 +620,7 @@ public sealed class Ccp(MarketSetup setup, ClearingSetup clearing) : INodeBehavi
         ctx.Metrics.Add(SecuritiesMetrics.Money(SecuritiesMetrics.WaterfallSkin, cur), outcome.FromSkinInTheGame / 100.0);
         ctx.Metrics.Add(SecuritiesMetrics.Money(SecuritiesMetrics.WaterfallSurvivors, cur), outcome.FromSurvivorsTotal / 100.0);
         ctx.Metrics.Add(SecuritiesMetrics.Money(SecuritiesMetrics.WaterfallUncovered, cur), outcome.Uncovered / 100.0);
-        ctx.Metrics.Note("default", $"{setup.Names.Member(d)} closed out: loss {loss / 100.0:0.##} {cur}; paid by its margin {outcome.FromDefaulterMargin / 100.0:0.##}, " +
+        ctx.Metrics.Note(SecuritiesMetrics.DefaultFinding, $"{setup.Names.Member(d)} closed out: loss {loss / 100.0:0.##} {cur}; paid by its margin {outcome.FromDefaulterMargin / 100.0:0.##}, " +
                                     $"its clearing-fund deposit {outcome.FromDefaulterFund / 100.0:0.##}, the CCP's capital {outcome.FromSkinInTheGame / 100.0:0.##}, " +
                                     $"surviving members {outcome.FromSurvivorsTotal / 100.0:0.##}; uncovered {outcome.Uncovered / 100.0:0.##}");
     }

@@ -132,11 +132,11 @@ public sealed class Csd(MarketSetup setup, ClearingSetup clearing) : INodeBehavi
         var a = setup.Accounts;
         var need = lend.Short - ledger.Held(lend.Member, lend.Security);
         if (need <= 0) return;
-        ctx.Metrics.Add("borrow_requests");
-        if (ctx.Random.NextDouble() >= clearing.BorrowAvailability) { ctx.Metrics.Add("borrow_not_found"); return; }
+        ctx.Metrics.Add(SecuritiesMetrics.BorrowRequests);
+        if (ctx.Random.NextDouble() >= clearing.BorrowAvailability) { ctx.Metrics.Add(SecuritiesMetrics.BorrowNotFound); return; }
         var q = Math.Min(need, ledger.Held(a.LendingPool, lend.Security));
-        if (q <= 0 || !ledger.Transfer(a.LendingPool, lend.Member, lend.Security, q)) { ctx.Metrics.Add("borrow_not_found"); return; }
+        if (q <= 0 || !ledger.Transfer(a.LendingPool, lend.Member, lend.Security, q)) { ctx.Metrics.Add(SecuritiesMetrics.BorrowNotFound); return; }
         _s.Borrowed.Add((lend.Member, lend.Security, q, ctx.Now.Nanos, setup.Prices.MidMinor(lend.Security, ctx.Now.Nanos)));
-        ctx.Metrics.Add("borrows");
+        ctx.Metrics.Add(SecuritiesMetrics.Borrows);
     }
 }

@@ -1,4 +1,5 @@
-using Lab.Finance.Chain;
+using Lab.Consensus.Common;
+using Lab.Consensus.Workload;
 using Lab.Finance.Securities;
 using Lab.Finance.Securities.Clearing;
 using Lab.Finance.Securities.Market;
@@ -22,9 +23,12 @@ namespace Lab.Finance.Institutions;
 /// rejected; nothing it settled is undone). Credit is drawn before the day from what the member drew
 /// the day before, on request after a rejection (within bank hours, after a delay), and repaid after
 /// the close. State is durable; a crash resubmits what was in flight under the same ids.
+/// Submits through the chain's shared client (<see cref="FinalityTracker"/>), which records the standard
+/// <c>submitted_tx</c>, <c>committed_tx</c> and <c>commit_latency_s</c>; its durable submission log lets the
+/// validity checker confirm that every settled transaction was really sent by the exchange.
 /// </summary>
-public sealed class DvpGateway(MarketSetup setup, OnChainSettlement settlement, IChainClient client, IReadOnlyList<(int Member, long AtNs)> frozen)
-    : TapeReplay(setup.Tape), ISettlementLog
+public sealed class DvpGateway(MarketSetup setup, OnChainSettlement settlement, FinalityTracker client, IReadOnlyList<(int Member, long AtNs)> frozen)
+    : TapeReplay(setup.Tape), ISettlementLog, ITransactionSource
 {
     private sealed record WindowClose;
     private sealed record MorningFunding(DateOnly Day);
@@ -44,12 +48,10 @@ public sealed class DvpGateway(MarketSetup setup, OnChainSettlement settlement, 
         public readonly SortedDictionary<TxId, Pending> InFlight = [];
         public readonly List<Trade> Window = [];
         public long[] WindowCash = [], WindowShares = [];
-        public long Sequence;
     }
 
     private readonly Agenda _agenda = new("gateway.agenda");
     private readonly ReliableLink _link = new("gateway.link");
-    private readonly List<ChainFinality> _final = [];
     private State _s = null!;
     private NodeId[] _members = [];
 
@@ -57,6 +59,7 @@ public sealed class DvpGateway(MarketSetup setup, OnChainSettlement settlement, 
     bool[]? ISettlementLog.Rejected => _s.Rejected;
     public IReadOnlyList<long> PeakDrawn { get; private set; } = [];
     public IReadOnlyList<double> CreditCost => _s.CreditCost;
+    public SubmissionLog? Submissions => client.Submissions;
 
     private int M => setup.Members;
     private int S => setup.Securities;
@@ -78,11 +81,12 @@ public sealed class DvpGateway(MarketSetup setup, OnChainSettlement settlement, 
             };
         });
         PeakDrawn = _peak = ctx.Storage.GetOrAdd("gateway.peak-drawn", () => new long[M]);
-        client.Start(ctx);
+        client.OnStart(ctx);
+        client.Finalized = OnFinal;
         _link.Start(ctx);
         // After a crash: resubmit what was in flight under the same ids. The chain executes each at most once and
         // answers a resubmission with its first outcome, so no trade is lost or settled twice.
-        foreach (var p in _s.InFlight.Values) client.Submit(ctx, p.Tx);
+        foreach (var p in _s.InFlight.Values) client.Resubmit(ctx, p.Tx);
         _agenda.Start(ctx, () => PlanDay(ctx, setup.LocalDate(ctx.Now.Nanos)));
         if (Windowed) ScheduleWindow(ctx);
         base.OnStart(ctx);
@@ -140,10 +144,8 @@ public sealed class DvpGateway(MarketSetup setup, OnChainSettlement settlement, 
 
     private void Submit(INodeContext ctx, ContractCall call, IReadOnlyList<Trade> trades, FundInstruction? fund, int bytes)
     {
-        var tx = new Transaction(TxId.For(ctx.Self, ++_s.Sequence), MarketNames.Exchange, call, bytes, ctx.Now);
+        var tx = client.Submit(ctx, bytes, call);
         _s.InFlight[tx.Id] = new Pending(tx, trades, fund);
-        ctx.Metrics.Add("chain_submitted_tx");
-        client.Submit(ctx, tx);
     }
 
     public override void OnMessage(INodeContext ctx, NodeId from, object message)
@@ -153,7 +155,7 @@ public sealed class DvpGateway(MarketSetup setup, OnChainSettlement settlement, 
             if (body is TopUpRequest r) RequestTopUp(ctx, r.Member, r.Amount);
             return;
         }
-        if (client.TryHandle(ctx, from, message, _final)) Drain(ctx);
+        client.OnMessage(ctx, from, message);
     }
 
     public override void OnTimer(INodeContext ctx, object state)
@@ -171,8 +173,7 @@ public sealed class DvpGateway(MarketSetup setup, OnChainSettlement settlement, 
                 ScheduleWindow(ctx);
                 break;
             default:
-                if (client.TryHandleTimer(ctx, state, _final)) Drain(ctx);
-                else base.OnTimer(ctx, state);
+                if (!client.OnTimer(ctx, state)) base.OnTimer(ctx, state);
                 break;
         }
     }
@@ -190,31 +191,24 @@ public sealed class DvpGateway(MarketSetup setup, OnChainSettlement settlement, 
         Submit(ctx, DvpContract.BatchCall(new DvpBatch(batch.Select(DvpInstruction.Of).ToList())), batch, null, 64 + settlement.TransactionBytes / 2 * batch.Count);
     }
 
-    private void Drain(INodeContext ctx)
+    private void OnFinal(INodeContext ctx, Finality f)
     {
-        foreach (var f in _final)
+        if (!_s.InFlight.Remove(f.Tx.Id, out var p)) return;
+        if (p.Fund is { } fund) { Funded(ctx, fund, f.Outcome.Accepted); return; }
+        if (!f.Outcome.Accepted)
         {
-            if (!_s.InFlight.Remove(f.Tx.Id, out var p)) continue;
-            ctx.Metrics.Sample(SecuritiesMetrics.CommitLatency, f.Latency.TotalSeconds);
-            ctx.Metrics.Series(SecuritiesMetrics.ChainCommitted);
-            ctx.Metrics.Add(SecuritiesMetrics.ChainCommitted);
-            if (p.Fund is { } fund) { Funded(ctx, fund, f.Outcome.Accepted); continue; }
-            if (!f.Outcome.Accepted)
-            {
-                // The venue's view was wrong: a locked, matched trade the contract would not settle. Never expected.
-                ctx.Metrics.Add(SecuritiesMetrics.LockedButRefused, p.Trades.Count);
-                ctx.Metrics.Note("settlement-refused", $"{p.Trades.Count} locked trade(s) refused by the contract: {f.Outcome.Reason}");
-                Release(p.Trades, settled: false);
-                continue;
-            }
-            Release(p.Trades, settled: true);
-            foreach (var t in p.Trades)
-            {
-                var r = _s.Records[t.Index];
-                r.BuyFinalNs = r.SellFinalNs = r.SecuritiesDoneNs = ctx.Now.Nanos;
-            }
+            // The venue's view was wrong: a locked, matched trade the contract would not settle. Never expected.
+            ctx.Metrics.Add(SecuritiesMetrics.LockedButRefused, p.Trades.Count);
+            ctx.Metrics.Note(SecuritiesMetrics.RefusedFinding, $"{p.Trades.Count} locked trade(s) refused by the contract: {f.Outcome.Reason}");
+            Release(p.Trades, settled: false);
+            return;
         }
-        _final.Clear();
+        Release(p.Trades, settled: true);
+        foreach (var t in p.Trades)
+        {
+            var r = _s.Records[t.Index];
+            r.BuyFinalNs = r.SellFinalNs = r.SecuritiesDoneNs = ctx.Now.Nanos;
+        }
     }
 
     // Locks become balance changes once final (or are released if the contract refused).
@@ -329,7 +323,7 @@ public sealed class DvpGateway(MarketSetup setup, OnChainSettlement settlement, 
         _s.Drawn[m] += f.Amount;
         if (f.Amount > 0) _s.DrawnToday[m] += f.Amount;
         _peak[m] = Math.Max(_peak[m], _s.Drawn[m]);
-        ctx.Metrics.Add(f.Amount > 0 ? "credit_draws" : "credit_repayments");
+        ctx.Metrics.Add(f.Amount > 0 ? SecuritiesMetrics.CreditDraws : SecuritiesMetrics.CreditRepayments);
     }
 
     private void Accrue(INodeContext ctx, int m)

@@ -1,3 +1,4 @@
+using Lab.Finance.Securities;
 using Lab.Sim.Nodes;
 
 namespace Lab.Finance.Institutions;
@@ -19,7 +20,7 @@ public sealed class Regulator : INodeBehaviour
     {
         if (!_link.TryReceive(ctx, from, message, out var body) || body is not RegulatoryReport r) return;
         _reports.Add(r);
-        ctx.Metrics.Add("regulator_reports");
+        ctx.Metrics.Add(SecuritiesMetrics.RegulatorReports);
     }
 
     public void OnTimer(INodeContext ctx, object state) => _link.TryTimer(ctx, state);

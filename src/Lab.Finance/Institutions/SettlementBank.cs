@@ -94,7 +94,7 @@ public sealed class SettlementBank(MarketSetup setup, ClearingSetup clearing, do
         _s.Ledger.Transfer(setup.Accounts.Outside, m, draw);
         _s.Drawn[m] += draw;
         _s.PeakDrawn[m] = Math.Max(_s.PeakDrawn[m], _s.Drawn[m]);
-        ctx.Metrics.Add("credit_draws");
+        ctx.Metrics.Add(SecuritiesMetrics.CreditDraws);
     }
 
     private void Repay(INodeContext ctx, int m)

@@ -1,3 +1,4 @@
+using Lab.Consensus.Common;
 using Lab.Finance.Securities.Clearing;
 using Lab.Sim.Kernel;
 using Lab.Sim.Metrics;
@@ -136,14 +137,13 @@ internal static class SecuritiesDerivation
 
         // Throughput while the chain is in use: committed transactions over the series bins that saw commits.
         double tps = 0, peakTps = 0;
-        if (run.Metrics.Series.TryGetValue(SecuritiesMetrics.ChainCommitted, out var committedTx))
+        if (run.Metrics.Series.TryGetValue(StandardMetrics.CommittedTx, out var committedTx))
         {
             var binS = run.Metrics.SeriesBin.TotalSeconds;
             var active = committedTx.Count(x => x > 0);
             if (active > 0) tps = committedTx.Sum() / (active * binS);
             peakTps = committedTx.DefaultIfEmpty(0).Max() / binS;
         }
-        var latency = run.Metrics.Samples.TryGetValue(SecuritiesMetrics.CommitLatency, out var lat) ? lat.Order().ToArray() : [];
         var (violations, agree) = onChain ? observer.ChainAudit() : (0, true);
 
         var results = new SecuritiesResults
@@ -184,10 +184,8 @@ internal static class SecuritiesDerivation
             DefaultLoss = waterfalls.Sum(w => w.Loss) / 100.0,
             Waterfalls = waterfalls,
             MemberDefaults = waterfalls.Count,
-            ThroughputTps = tps,
+            ThroughputActiveTps = tps,
             ThroughputPeakTps = peakTps,
-            CommitLatencyP50S = Quantile.OfSorted(latency, 0.50),
-            CommitLatencyP99S = Quantile.OfSorted(latency, 0.99),
             ConservationViolations = violations,
             LockedButRefused = (long)run.Metrics.Counter(SecuritiesMetrics.LockedButRefused),
             ReplicasAgree = onChain ? agree : null,

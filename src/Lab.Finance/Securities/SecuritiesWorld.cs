@@ -1,9 +1,12 @@
+using Lab.Consensus.Common;
+using Lab.Consensus.Workload;
 using Lab.Finance.Calendars;
 using Lab.Finance.Chain;
 using Lab.Finance.Institutions;
 using Lab.Finance.Securities.Market;
 using Lab.Finance.Securities.Regimes;
 using Lab.Ledger.Contracts;
+using Lab.Ledger.State;
 using Lab.Sim.Faults;
 using Lab.Sim.Kernel;
 using Lab.Sim.Network;
@@ -15,18 +18,20 @@ namespace Lab.Finance.Securities;
 /// <summary>
 /// Builds a securities world for the kernel: the market (prices, balance sheets, orders, outages —
 /// the same for every variant of a seed), the institutions of the chosen settlement variant (and, on
-/// chain, the chain's replicas), an observer that collects per-trade records at the end, and the
-/// function that turns a <see cref="RunResult"/> into <see cref="SecuritiesResults"/> (writing its
-/// scalars and series into the run's metrics). Call once per run.
+/// chain, the chain's replicas laid out by <see cref="ChainWorld"/>, replicas first), an observer that
+/// collects per-trade records at the end, and the function that turns a <see cref="RunResult"/> into
+/// <see cref="SecuritiesResults"/> (writing its scalars and series, and on chain the chain's standard
+/// metrics, into the run's metrics). Call once per run.
 /// </summary>
 public static class SecuritiesWorld
 {
     /// <param name="network">The run's network: institution regions are looked up by name in it.</param>
-    /// <param name="chain">Required for <see cref="OnChainSettlement"/>; ignored for deferred net settlement.</param>
+    /// <param name="chain">Required for <see cref="OnChainSettlement"/>: the protocol the chain runs (any registered one);
+    /// ignored for deferred net settlement.</param>
     /// <param name="tape">Orders to replay instead of generating them from the seed (tests, recorded days).</param>
     /// <param name="runEnd">The run's end time, if later than <see cref="SuggestedEnd"/>: institutions keep their daily
     /// cycles going until then.</param>
-    public static SecuritiesWorldSpec Build(SecuritiesOptions options, NetworkSpec network, ulong seed, ISettlementChain? chain = null, TradeTape? tape = null, SimTime? runEnd = null)
+    public static SecuritiesWorldSpec Build(SecuritiesOptions options, NetworkSpec network, ulong seed, SettlementChain? chain = null, TradeTape? tape = null, SimTime? runEnd = null)
     {
         var rules = MarketRules.Named(options.Market);
         var setup = Setup(options, rules, seed, tape, runEnd);
@@ -38,14 +43,14 @@ public static class SecuritiesWorld
             return i;
         }
         var place = options.Placement;
-        var nodes = new List<NodeSpec>();
+        var institutions = new List<NodeSpec>();
         var observer = new SecuritiesObserver();
         for (int m = 0; m < names.Members; m++)
         {
             var index = m;
-            nodes.Add(new NodeSpec(names.Member(m), Region(place.MemberRegions[m % place.MemberRegions.Count]), "member", () => new Member(index)));
+            institutions.Add(new NodeSpec(names.Member(m), Region(place.MemberRegions[m % place.MemberRegions.Count]), "member", () => new Member(index)));
         }
-        nodes.Add(new NodeSpec(MarketNames.Regulator, Region(place.Regulator), "regulator", () => new Regulator()));
+        institutions.Add(new NodeSpec(MarketNames.Regulator, Region(place.Regulator), "regulator", () => new Regulator()));
         var injected = options.InjectedDefaults.Select(d =>
         {
             var at = setup.Clock.NanosAt(DateOnly.FromDateTime(d.LocalTime), TimeOnly.FromDateTime(d.LocalTime), rules.Calendar);
@@ -53,6 +58,8 @@ public static class SecuritiesWorld
         }).ToList();
 
         OnChainGenesis? genesis = null;
+        ChainWorld? chainWorld = null;
+        var nodes = new List<NodeSpec>();
         switch (options.Settlement)
         {
             case DeferredNetSettlement d:
@@ -63,6 +70,7 @@ public static class SecuritiesWorld
                     Regime = d.Regime, InstructionFailRate = d.InstructionFailRate, BorrowAvailability = d.BorrowAvailability,
                     BorrowDelay = d.BorrowDelay, LendableShare = d.LendableShare, LiquidityFacility = d.LiquidityFacility, InjectedDefaults = injected,
                 };
+                nodes.AddRange(institutions);
                 nodes.Add(new NodeSpec(MarketNames.Exchange, Region(place.Exchange), "exchange", () => new Exchange(setup, d.Regime)));
                 nodes.Add(new NodeSpec(MarketNames.Ccp, Region(place.Ccp), "ccp", () => new Ccp(setup, clearing)));
                 nodes.Add(new NodeSpec(MarketNames.Csd, Region(place.Csd), "csd", () => new Csd(setup, clearing)));
@@ -71,32 +79,42 @@ public static class SecuritiesWorld
             }
             case OnChainSettlement c:
             {
-                if (chain is null) throw new ArgumentException("on-chain settlement needs a chain (ISettlementChain)");
+                if (chain is null) throw new ArgumentException("on-chain settlement needs a chain (SettlementChain)");
                 var onChain = c with { FundingRate = options.Orders.BalanceSheet.FundingRate };
                 genesis = OnChainGenesis.Of(setup, onChain);
-                nodes.Add(new NodeSpec(MarketNames.Exchange, Region(place.Exchange), "exchange", () => new DvpGateway(setup, onChain, chain.NewClient(), injected)));
                 var members = Consortium(names);
                 var issuers = Issuers(names);
                 var calls = genesis.Calls(setup);
                 string? metricsNode = null;
-                var replicas = chain.Replicas(() =>
+                IStateMachine Runtime()
                 {
                     var rt = new ContractRuntime(members, [new TokenContract(), new DvpContract(names, c.CpuPerTrade)], issuers,
                         new ContractRuntimeOptions { CpuPerCall = Duration.FromMicros(50), MetricsNode = metricsNode, KeepEvents = false });
                     rt.ApplyGenesis(calls);
                     observer.Runtimes.Add(rt);
                     return rt;
-                });
-                metricsNode = replicas[0].Name;
-                nodes.AddRange(replicas);
+                }
+                // The exchange submits each DvP (and each credit draw) through the chain's own client, under the protocol's
+                // finality rule, and resends until final however long the chain is down.
+                var workload = WorkloadOptions.None with { RetryTimeout = chain.RetryTimeout };
+                chainWorld = ChainWorld.Build(chain.Protocol, chain.Options with { StateMachine = Runtime }, workload, network, chain.Byzantine,
+                    access => [.. institutions, new NodeSpec(MarketNames.Exchange, Region(place.Exchange), "exchange",
+                        () => new DvpGateway(setup, onChain, access.NewTracker(untilFinal: true), injected))],
+                    keySeed: seed);
+                metricsNode = chainWorld.Nodes[0].Name;
+                nodes.AddRange(chainWorld.Nodes);
                 break;
             }
             default:
                 throw new ArgumentException($"unknown settlement variant {options.Settlement.GetType().Name}");
         }
 
-        SecuritiesResults Derive(RunResult run) => SecuritiesDerivation.Derive(run, observer, options, setup, genesis);
-        return new SecuritiesWorldSpec(nodes, [observer], SuggestedEnd(options), setup, Derive, chain?.FinalityRule);
+        SecuritiesResults Derive(RunResult run)
+        {
+            chainWorld?.Complete(run);
+            return SecuritiesDerivation.Derive(run, observer, options, setup, genesis);
+        }
+        return new SecuritiesWorldSpec(nodes, [observer, .. chainWorld?.Observers ?? []], SuggestedEnd(options), setup, Derive, chainWorld);
     }
 
     /// <summary>Declared-default targets that depend on the seed: <see cref="SecuritiesOptions.LargestMember"/> is the member
@@ -194,19 +212,20 @@ public static class SecuritiesWorld
 }
 
 /// <summary>What <see cref="SecuritiesWorld.Build"/> returns to the experiment layer.</summary>
-/// <param name="Nodes">Every node of the run (institutions, and the chain's replicas on chain).</param>
-/// <param name="Observers">Add each to the <see cref="Simulation"/> before running.</param>
+/// <param name="Nodes">Every node of the run (on chain: the chain's replicas first, then the institutions).</param>
+/// <param name="Observers">Add each to the <see cref="Simulation"/> before running (on chain, the chain's checkers too).</param>
 /// <param name="SuggestedEnd">Earliest sensible end time (last trades settled); use the max over variants.</param>
 /// <param name="Setup">The run's market (prices, balance sheets, orders).</param>
-/// <param name="Derive">Call once with the run's result: returns the figures and writes scalars and series into <c>run.Metrics</c>.</param>
-/// <param name="FinalityRule">The chain's finality rule in words (null off chain).</param>
+/// <param name="Derive">Call once with the run's result: returns the figures and writes scalars and series into <c>run.Metrics</c>
+/// (on chain also the chain's standard metrics, safety and validity findings).</param>
+/// <param name="Chain">The chain on chain (its fault targets, checkers and finality rule); null under deferred net settlement.</param>
 public sealed record SecuritiesWorldSpec(
     IReadOnlyList<NodeSpec> Nodes,
     IReadOnlyList<ISimulationObserver> Observers,
     SimTime SuggestedEnd,
     MarketSetup Setup,
     Func<RunResult, SecuritiesResults> Derive,
-    string? FinalityRule)
+    ChainWorld? Chain)
 {
     public TradeTape Tape => Setup.Tape;
 }

@@ -18,4 +18,9 @@ public static class KernelMetrics
     public const string CpuUtilisation = "cpu_utilisation";
     /// <summary>The busiest node's CPU utilisation, 0 to 1 (chain models: the busiest replica).</summary>
     public const string CpuUtilisationMax = "cpu_utilisation_max";
+    /// <summary>Safety violations of the run (0 when safety held): every run reports it, counted from the
+    /// findings of kind <see cref="SafetyFinding"/> unless the model counts more (chain models: <c>StandardMetrics</c>).</summary>
+    public const string SafetyViolations = "safety_violations";
+    /// <summary>Finding kind of a safety violation (a note with its virtual time and what happened).</summary>
+    public const string SafetyFinding = "safety";
 }
