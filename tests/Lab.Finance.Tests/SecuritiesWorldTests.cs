@@ -13,6 +13,15 @@ public class SecuritiesWorldTests
 {
     private static DeferredNetSettlement Regime(string name) => new() { Regime = SettlementRegimes.Named(name) };
 
+    /// <summary>The fault-free run each crash case is compared with, run once per class rather than once per case.</summary>
+    private sealed record CleanRun(SecuritiesOptions Options)
+    {
+        public Lazy<SecuritiesResults> Run { get; } = new(() => TestWorlds.Run(Options, 17).Results);
+    }
+
+    private static readonly CleanRun CleanDeferred = new(TestWorlds.Small(Regime("us-cns"), "us"));
+    private static readonly CleanRun CleanOnChain = new(TestWorlds.Small(new OnChainSettlement(), "us"));
+
     [Fact]
     public void The_same_seed_gives_the_same_orders_prices_and_balance_sheets_in_every_variant_and_another_seed_does_not()
     {
@@ -127,8 +136,8 @@ public class SecuritiesWorldTests
     [InlineData("regulator", 17.4, 20)]
     public void A_crash_of_any_deferred_net_institution_loses_no_trade(string node, double hoursFromStart, int minutesDown)
     {
-        var options = TestWorlds.Small(Regime("us-cns"), "us");
-        var clean = TestWorlds.Run(options, 17).Results;
+        var options = CleanDeferred.Options;
+        var clean = CleanDeferred.Run.Value;
         var crash = new ScheduledFault[] { new(new SimTime(Duration.FromHours(hoursFromStart).Nanos), new Crash(NodeSelector.Named(node)), Duration.FromMinutes(minutesDown)) };
         var (_, run, crashed) = TestWorlds.Run(options, 17, faults: crash);
         Assert.Single(run.Stats.Faults);
@@ -146,8 +155,8 @@ public class SecuritiesWorldTests
     [InlineData("regulator")]
     public void A_crash_of_any_on_chain_participant_loses_no_trade_and_settles_none_twice(string node)
     {
-        var options = TestWorlds.Small(new OnChainSettlement(), "us");
-        var clean = TestWorlds.Run(options, 17).Results;
+        var options = CleanOnChain.Options;
+        var clean = CleanOnChain.Run.Value;
         // Tuesday 10:00 ET: trading is under way.
         var crash = new ScheduledFault[] { new(new SimTime(Duration.FromHours(24 + 10).Nanos), new Crash(NodeSelector.Named(node)), Duration.FromMinutes(5)) };
         var (world, run, crashed) = TestWorlds.Run(options, 17, faults: crash);
@@ -163,10 +172,15 @@ public class SecuritiesWorldTests
 
 public class ChainSeamTests
 {
-    private static readonly SecuritiesOptions SmallMarket = TestWorlds.Small(new OnChainSettlement(), "cn", trades: 500, members: 4);
+    // Two trading days, run to the on-chain end (noon the next business day): the idle chain's heartbeats cost little.
+    private static readonly SecuritiesOptions SmallMarket = TwoDays(TestWorlds.Small(new OnChainSettlement(), "cn", trades: 500, members: 4));
+
+    private static SecuritiesOptions TwoDays(SecuritiesOptions o) => o with { Orders = o.Orders with { TradingWindow = Duration.FromDays(2) } };
+
+    private static readonly SimTime End = SecuritiesWorld.SuggestedEnd(SmallMarket);
 
     /// <summary>The same market on the default seven PBFT replicas, run once for every protocol to compare with.</summary>
-    private static readonly Lazy<SecuritiesResults> Reference = new(() => TestWorlds.Run(SmallMarket, 21).Results);
+    private static readonly Lazy<SecuritiesResults> Reference = new(() => TestWorlds.Run(SmallMarket, 21, End).Results);
 
     // HotStuff is left out here: its pacemaker proposes a (possibly empty) block every view, so a chain idle through
     // a week of nights and weekends costs tens of millions of views. The experiment layer's tests run it on short runs.
@@ -183,7 +197,7 @@ public class ChainSeamTests
             "solo" => new SoloProtocol(new SoloOptions { HeadInterval = Duration.FromSeconds(5) }),
             _ => new PbftProtocol(new PbftOptions()),
         };
-        var (world, run, results) = TestWorlds.Run(SmallMarket, 21, chain: TestWorlds.SevenReplicas(chain));
+        var (world, run, results) = TestWorlds.Run(SmallMarket, 21, End, chain: TestWorlds.SevenReplicas(chain));
         var reference = Reference.Value;
         // Balances are locked at entry from the venue's own view, so acceptance cannot depend on the protocol.
         Assert.Equal(reference.Executed, results.Executed);
