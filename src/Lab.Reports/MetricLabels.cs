@@ -18,13 +18,15 @@ public sealed record MetricUnit(string Suffix, string Title, Func<double, string
 /// </summary>
 public static class MetricLabels
 {
+    /// <summary>The currencies money metrics end with (<c>exposure_peak_cny</c>), as ISO 4217 codes.</summary>
+    public static readonly IReadOnlyList<string> Currencies = ["CNY", "USD"];
+
     /// <summary>The units, longest suffix first (<c>_per_s</c> before <c>_s</c>).</summary>
     public static readonly IReadOnlyList<MetricUnit> Units =
     [
         new("_per_s", "per s", v => TimeAxis.Significant(v) + "/s"),
         new("_tps", "tx/s", v => TimeAxis.Significant(v) + " tx/s"),
-        new("_cny", "CNY", v => TimeAxis.Significant(v) + " CNY"),
-        new("_usd", "USD", v => TimeAxis.Significant(v) + " USD"),
+        .. Currencies.Select(c => new MetricUnit("_" + c.ToLowerInvariant(), c, v => $"{TimeAxis.Significant(v)} {c}")),
         new("_ms", "ms", v => TimeAxis.Significant(v) + " ms"),
         new("_s", "s", TimeAxis.Humanise),
     ];

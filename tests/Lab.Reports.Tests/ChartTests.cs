@@ -183,6 +183,36 @@ public class ChartTests
     }
 
     [Fact]
+    public void A_money_metric_is_named_without_its_currency_unless_the_results_hold_two()
+    {
+        Assert.Equal("exposure_notional_cny", Series("exposure_notional_cny").Find("exposure-notional", MetricShape.Series).Metric);
+        var both = Series("exposure_notional_cny", "exposure_notional_usd").Find("exposure-notional", MetricShape.Series);
+        Assert.Null(both.Metric);
+        Assert.Contains("exposure_notional_cny or exposure_notional_usd", both.Why, StringComparison.Ordinal);
+        // Declared in the run's currency: <ccy> is a currency of the unit table, nothing else.
+        var declared = ChartVocabulary.Declared(["exposure_notional_<ccy>"], [], []);
+        Assert.NotNull(declared.Find("exposure-notional", MetricShape.Series).Metric);
+        Assert.True(declared.Has("exposure_notional_usd", MetricShape.Series));
+        Assert.False(declared.Has("exposure_notional_eur", MetricShape.Series));
+        Assert.Null(declared.Find("exposure-notional-eur", MetricShape.Series).Metric);
+    }
+
+    /// <summary>One point per series, each recording only that series.</summary>
+    private static ChartVocabulary Series(params string[] series)
+    {
+        var result = new ExperimentResult
+        {
+            Name = "s", Seed = 1, SourceYaml = "", ResolvedYaml = "",
+            Points = [.. series.Select(name => new PointResult
+            {
+                Variant = name, Parameters = [],
+                Replications = [new ReplicationResult { Index = 0, Seed = 0, Stats = Results.EmptyStats(1), Metrics = Results.Metrics(m => m.Series[name] = [1, 2]) }],
+            })],
+        };
+        return ChartVocabulary.Of(result, ExperimentSummary.Of(result));
+    }
+
+    [Fact]
     public void Declared_names_with_placeholders_stand_for_families()
     {
         var v = ChartVocabulary.Declared(["commits.<node>", "exposure_<ccy>", "throughput_tps"], [], ["chain.nodes"]);

@@ -94,6 +94,9 @@ public sealed partial class SecuritiesModel : IModel
     public IReadOnlyList<MetricInfo> Metrics { get; } =
     [
         .. SecuritiesMetrics.Descriptions.Select(d => new MetricInfo(d.Name, d.Description)),
+        new(KindScalar, "which variant ran: 1 on chain, 0 under T+n"),
+        new(CycleScalar, "which variant ran: the T+n cycle in days, -1 on chain"),
+        new(WindowScalar, "which variant ran: the on-chain netting window, 0 for trade-by-trade"),
         new(Lab.Ledger.LedgerMetrics.ContractAccepted, "on chain: contract calls that succeeded"),
         new(Lab.Ledger.LedgerMetrics.ContractRejected, "on chain: contract calls the contract refused"),
         new(Lab.Ledger.LedgerMetrics.ContractUnauthorised, "on chain: contract calls by a caller without the right role"),

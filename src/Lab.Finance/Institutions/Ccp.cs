@@ -252,7 +252,7 @@ public sealed class Ccp(MarketSetup setup, ClearingSetup clearing) : INodeBehavi
         // run and joins from the next main delivery run after the affirmation.
         var eligible = a.AtNs <= deadline ? a.AtNs : NextMainRun(a.AtNs);
         _s.Book.Affirm(a.Trade, eligible);
-        ctx.Metrics.Add(a.AtNs <= deadline ? "affirmed_by_cutoff" : "affirmed_late");
+        ctx.Metrics.Add(a.AtNs <= deadline ? SecuritiesMetrics.AffirmedByCutoff : SecuritiesMetrics.AffirmedLate);
     }
 
     private long NextMainRun(long afterNs)

@@ -115,6 +115,9 @@ public static class SecuritiesMetrics
     public const string CreditDraws = "credit_draws";
     public const string CreditRepayments = "credit_repayments";
     public const string RegulatorReports = "regulator_reports";
+    /// <summary>Trades the CCP saw affirmed by the affirmation cut-off, and after it.</summary>
+    public const string AffirmedByCutoff = "affirmed_by_cutoff";
+    public const string AffirmedLate = "affirmed_late";
     /// <summary>Findings: a member default and its waterfall; a locked trade the DvP contract refused.</summary>
     public const string DefaultFinding = "default";
     public const string RefusedFinding = "settlement-refused";
@@ -127,9 +130,12 @@ public static class SecuritiesMetrics
     public static readonly IReadOnlyList<(string Name, string Description)> Descriptions =
     [
         (SettlementTime, "execution → both legs final (money settled, or the DvP final on chain); settled trades only (samples; p50/p90/p99 beside it)"),
+        .. new[] { 0.50, 0.90, 0.99 }.Select(p => (Quantile.Name(SettlementTime, p), $"settlement time, {p * 100:0}th percentile")),
         (SettlementTimeMax, "slowest settlement"),
         (SecuritiesLegTime, "execution → the securities leg complete for both sides (samples)"),
+        (Quantile.Name(SecuritiesLegTime, 0.50), "median securities leg time"),
         (Lateness, "deferred net: final time after the scheduled money settlement, 0 on time (samples)"),
+        (Quantile.Name(Lateness, 0.99), "deferred net: lateness, 99th percentile"),
         (SettledLateShare, "deferred net: share of final trades that became final after their scheduled money settlement"),
         (LatenessMax, "deferred net: the latest a trade became final after its scheduled money settlement"),
         (Orders, "orders presented at entry"),
@@ -178,6 +184,8 @@ public static class SecuritiesMetrics
         (TradeStart, "execution times of a sample of trades (samples, paired with trade_end_s: trade-timeline)"),
         (TradeEnd, "settlement times of the same trades (the run's end for unsettled ones)"),
         (TradesNovated, "trades the CCP novated"),
+        (AffirmedByCutoff, "trades affirmed by the affirmation cut-off"),
+        (AffirmedLate, "trades affirmed after the cut-off (they miss the automatic delivery run)"),
         (DeliveryRuns, "CSD delivery runs"),
         (SharesDueInRuns, "shares due in the delivery runs"),
         (SharesDeliveredInRuns, "shares delivered in the delivery runs"),

@@ -14,9 +14,14 @@ public enum MetricShape { Value, Samples, Series }
 /// </summary>
 public sealed partial class ChartVocabulary
 {
-    // A placeholder in a declared name, as Regex.Escape leaves it: <node>, <ccy>, or *.
+    // A placeholder in a declared name, as Regex.Escape leaves it: <ccy>, <node>, <member>, or *.
     [GeneratedRegex(@"<[^>]*>|\\\*", RegexOptions.CultureInvariant)]
     private static partial Regex Placeholder();
+
+    /// <summary>What a placeholder stands for: <c>&lt;ccy&gt;</c> one of <see cref="MetricLabels.Currencies"/>, any other a name part.</summary>
+    private static string PlaceholderPattern(string placeholder) => placeholder == "<ccy>"
+        ? "(?:" + string.Join("|", MetricLabels.Currencies.Select(c => c.ToLowerInvariant())) + ")"
+        : "[a-z0-9_-]+";
 
     private readonly Dictionary<MetricShape, SortedSet<string>> _names;
     private readonly IReadOnlyList<(string Written, Regex Regex)> _patterns;
@@ -64,7 +69,7 @@ public sealed partial class ChartVocabulary
         foreach (var m in metrics)
         {
             if (m.Contains('<') || m.Contains('*'))
-                patterns.Add((m, new Regex("^" + Placeholder().Replace(Regex.Escape(m), "[a-z0-9_-]+") + "$", RegexOptions.CultureInvariant)));
+                patterns.Add((m, new Regex("^" + Placeholder().Replace(Regex.Escape(m), p => PlaceholderPattern(p.Value)) + "$", RegexOptions.CultureInvariant)));
             else exact.Add(m);
         }
         var names = Enum.GetValues<MetricShape>().ToDictionary(s => s, _ => exact);
