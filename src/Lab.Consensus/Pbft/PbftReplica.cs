@@ -190,6 +190,8 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
             if (_role.Spec.Collude) SendVote(ctx, commit: true, _s.View, seq, block);
         }
         else _out.Multicast(ctx, pp, pp.SizeBytes);
+        // With n = 1 no prepare will ever arrive to trigger the check: 2f = 0 prepares already make it prepared.
+        CheckPrepared(ctx, seq);
     }
 
     private PrePrepare MakePrePrepare(long view, Block batch) =>

@@ -38,8 +38,11 @@ public sealed record FuzzCase
     /// <summary>Closed loop: transactions each client keeps in flight (null: open loop).</summary>
     public int? Outstanding { get; init; }
     public required long RetryMs { get; init; }
+    /// <summary><c>chain.block.max-tx</c> and <c>chain.block.timeout</c>.</summary>
+    public required int MaxTx { get; init; }
+    public required long BatchMs { get; init; }
 
-    /// <summary>Other keys as written (block cutting, transaction size, the protocol's own keys), in order.</summary>
+    /// <summary>Other keys as written (transaction size, the protocol's own keys), in order.</summary>
     public required IReadOnlyList<KeyValuePair<string, string>> Settings { get; init; }
     /// <summary>The protocol timeout that recovery after the faults waits on (Raft: the longest election timeout;
     /// PBFT: the view-change timeout; HotStuff: the view timeout; solo: the head interval).</summary>
@@ -95,6 +98,7 @@ public sealed record FuzzCase
         y.Append("chain:\n");
         y.Append("  protocol: ").Append(Protocol).Append('\n');
         y.Append("  nodes: ").Append(Nodes.ToString(ci)).Append('\n');
+        y.Append("  block: { max-tx: ").Append(MaxTx.ToString(ci)).Append(", timeout: ").Append(FuzzFault.Ms(BatchMs)).Append(" }\n");
         foreach (var (key, value) in Settings.Where(s => s.Key.StartsWith("chain.", StringComparison.Ordinal)))
             y.Append("  ").Append(key["chain.".Length..]).Append(": ").Append(value).Append('\n');
         y.Append("workload:\n");

@@ -47,11 +47,14 @@ public static class FuzzGenerator
         var clients = 1 + rng.Next(4);
         var closed = rng.Chance(0.2);
         var rate = Math.Round(10 + rng.NextDouble() * 190);
+        var maxTx = 1 + rng.Next(64);
+        var batch = 1 + rng.Next(50);
         var settings = new List<KeyValuePair<string, string>>
         {
-            new("chain.block.max-tx", (1 + rng.Next(64)).ToString(CultureInfo.InvariantCulture)),
-            new("chain.block.timeout", FuzzFault.Ms(1 + rng.Next(50))),
             new("workload.tx-size", (64 + rng.Next(961)).ToString(CultureInfo.InvariantCulture) + "B"),
+            // Clients never give up (by default one does after 20 sends, redirects included, which a long election
+            // burns in a second or two): a transaction owed to a client is then one the checker can ask about.
+            new("workload.max-attempts", "1000000"),
         };
         var recovery = ProtocolSettings(rng, protocol, settings);
 
@@ -135,11 +138,12 @@ public static class FuzzGenerator
         }
         faults.Sort((a, b) => a.AtMs != b.AtMs ? a.AtMs.CompareTo(b.AtMs) : 0);
 
-        var heal = Math.Max(loadFor, faults.Count == 0 ? 0 : faults.Max(x => x.EndMs));
         var retry = 200 + rng.Next(1300);
-        // Raft and solo clients resend without back-off and give up after 20 sends: keep 20 of them longer than
-        // the run's faults, so that a client never gives up on a transaction the cluster still owes it.
-        if (!bft) retry = Math.Max(retry, (int)(heal / 10) + 1);
+        // Blocks large enough that what piles up before the faults end drains in a few dozen decisions
+        // (LivenessBound counts on it).
+        var heal = Math.Max(loadFor, faults.Count == 0 ? 0 : faults.Max(x => x.EndMs));
+        var backlog = closed ? clients * 8 : rate * heal / 1000.0;
+        maxTx = Math.Max(maxTx, (int)Math.Ceiling(backlog / LivenessBound.BacklogBlocks));
         return new FuzzCase
         {
             Protocol = protocol,
@@ -159,6 +163,8 @@ public static class FuzzGenerator
             Poisson = !rng.Chance(0.3),
             Outstanding = closed ? 1 + rng.Next(8) : null,
             RetryMs = retry,
+            MaxTx = maxTx,
+            BatchMs = batch,
             Settings = settings,
             RecoveryMs = recovery,
             Byzantine = byzantine,
