@@ -69,6 +69,19 @@ public sealed record FuzzCase
 
     public long RunMs => DurationMs ?? HealMs + (LivenessMs ?? TailMs);
 
+    /// <summary>Events a run may process before it counts as a runaway (<see cref="FuzzFailure.Runaway"/>): five times
+    /// a generous estimate of what it needs (every transaction in its own batch, each costing an all-to-all exchange,
+    /// 3n² + 4n events; a thousand timer and heartbeat events per replica and second), plus 200,000. A 10 s,
+    /// 4-replica PBFT run at 100 tx/s needs 11,000 events; its cap is 3.5 million.</summary>
+    public long MaxEvents
+    {
+        get
+        {
+            var perSecond = (Outstanding is { } k ? Clients * k * 50.0 : Rate) * (3.0 * Nodes * Nodes + 4 * Nodes) + 1000.0 * Nodes;
+            return 200_000 + (long)(5 * perSecond * Math.Max(1, RunMs / 1000.0));
+        }
+    }
+
     /// <summary>What reproduces it: <c>pbft:7:123</c>.</summary>
     public string Id => $"{Protocol}:{FuzzSeed}:{Run}";
 
@@ -89,6 +102,7 @@ public sealed record FuzzCase
         y.Append("name: ").Append($"fuzz-{Protocol}-{FuzzSeed}-{Run}").Append(Shrunk ? "-shrunk" : "").Append('\n');
         y.Append("seed: ").Append(Seed.ToString(ci)).Append('\n');
         y.Append("duration: ").Append(FuzzFault.Ms(RunMs)).Append('\n');
+        y.Append("max-events: ").Append(MaxEvents.ToString(ci)).Append("      # a runaway guard, far above what the load needs\n");
         y.Append("network:\n");
         y.Append("  latency: ").Append(LatencyLowMs == LatencyHighMs ? Num(LatencyLowMs) + "ms" : $"uniform({Num(LatencyLowMs)}ms, {Num(LatencyHighMs)}ms)").Append('\n');
         if (JitterMs > 0) y.Append("  jitter: uniform(0ms, ").Append(Num(JitterMs)).Append("ms)\n");

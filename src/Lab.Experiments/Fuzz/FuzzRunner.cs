@@ -53,12 +53,15 @@ public sealed class FuzzRunner(ModelRegistry registry)
         double Count(string name) => m.Scalars.GetValueOrDefault(name);
         var failure = Count(StandardMetrics.SafetyViolations) > 0 ? FuzzFailure.Safety
             : Count(StandardMetrics.ValidityViolations) > 0 ? FuzzFailure.Validity
+            : result.Stats.StoppedBy == StopReason.MaxEvents ? FuzzFailure.Runaway
             : Count(StandardMetrics.LivenessViolations) > 0 ? FuzzFailure.Liveness
             : FuzzFailure.None;
         if (failure == FuzzFailure.None) return FuzzVerdict.Passed;
         var findings = m.Findings
             .Where(f => f.Kind is StandardMetrics.SafetyFinding or StandardMetrics.ValidityFinding or StandardMetrics.LivenessFinding)
             .Select(f => $"at {f.At}: {f.Kind}: {f.Text}").ToList();
+        if (failure == FuzzFailure.Runaway)
+            findings.Insert(0, $"stopped at {result.Stats.FinalTime} after {result.Stats.EventsProcessed} events (max-events): {result.Stats.MessagesSent} messages sent");
         if (findings.Count == 0) findings.Add($"{failure.ToString().ToLowerInvariant()}: counted by a replica's own check (see the trace)");
         double? first = m.Scalars.TryGetValue(StandardMetrics.FirstViolationTime, out var t) ? t : null;
         return new FuzzVerdict(failure, findings, first);

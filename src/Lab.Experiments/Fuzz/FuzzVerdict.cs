@@ -10,6 +10,8 @@ public enum FuzzFailure
     Safety,
     /// <summary>A committed transaction never submitted, committed twice, or lost (<c>validity_violations</c>).</summary>
     Validity,
+    /// <summary>The run hit its event cap (<c>max-events</c>, far above what the load needs): a message storm or a loop.</summary>
+    Runaway,
     /// <summary>Something submitted before the last fault ended was not final by the deadline (<c>liveness_violations</c>).</summary>
     Liveness,
     /// <summary>The generated file did not validate: a bug of the generator, not of the protocol.</summary>
