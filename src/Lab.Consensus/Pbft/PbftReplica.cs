@@ -139,7 +139,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
     private void OnRequest(INodeContext ctx, Transaction tx)
     {
         if (_o.Costs.Verify.Nanos > 0) ctx.ChargeCpu(_o.Costs.Verify); // the client's signature
-        if (_s.ExecutedTx.TryGetValue(tx.Id, out var seq)) { Reply(ctx, tx, seq, null); return; }
+        if (_s.ExecutedTx.TryGetValue(tx.Id, out var seq)) { Reply(ctx, tx, seq, _app.ResultOf(tx.Id)); return; }
         _s.Waiting.Add(tx);
         if (IsPrimary && _s.ViewActive) TryCutBatch(ctx, force: false);
         else if (_s.ViewActive)
