@@ -14,8 +14,9 @@ public sealed class FuzzCampaign(ModelRegistry registry)
 
     public FuzzRunner Runner => _runner;
 
-    /// <summary>One finished run.</summary>
-    public sealed record RunReport(FuzzCase Case, FuzzVerdict Verdict);
+    /// <summary>One finished run. <paramref name="Fingerprint"/>: the kernel's hash of every event it handled
+    /// (equal fingerprints, same run), 0 if the run crashed.</summary>
+    public sealed record RunReport(FuzzCase Case, FuzzVerdict Verdict, ulong Fingerprint);
 
     /// <summary>What the campaign found. <see cref="Failures"/> in run order.</summary>
     public sealed record Summary(string Protocol, ulong Seed, bool Beyond, long Requested, long Done, IReadOnlyList<RunReport> Failures)
@@ -44,7 +45,8 @@ public sealed class FuzzCampaign(ModelRegistry registry)
                 try
                 {
                     var c = FuzzGenerator.Generate(registry, protocol, seed, r, beyond);
-                    var report = new RunReport(c, _runner.Run(c, cancel: cancel).Verdict);
+                    var outcome = _runner.Run(c, cancel: cancel);
+                    var report = new RunReport(c, outcome.Verdict, outcome.Result?.Stats.TraceHash ?? 0);
                     reports[r] = report;
                     finished?.Invoke(report);
                 }
