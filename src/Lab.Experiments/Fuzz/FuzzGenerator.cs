@@ -56,7 +56,7 @@ public static class FuzzGenerator
             // burns in a second or two): a transaction owed to a client is then one the checker can ask about.
             new("workload.max-attempts", "1000000"),
         };
-        var recovery = ProtocolSettings(rng, protocol, settings);
+        var recovery = ProtocolSettings(rng, protocol, settings, maxOneWayMs: high + jitter);
 
         var byzantine = new List<FuzzByzantine>();
         var faults = new List<FuzzFault>();
@@ -175,14 +175,15 @@ public static class FuzzGenerator
     }
 
     /// <summary>The protocol's own keys; returns the timeout recovery waits on (<see cref="FuzzCase.RecoveryMs"/>).</summary>
-    private static long ProtocolSettings(SimRandom rng, string protocol, List<KeyValuePair<string, string>> settings)
+    private static long ProtocolSettings(SimRandom rng, string protocol, List<KeyValuePair<string, string>> settings, int maxOneWayMs)
     {
         void Set(string key, string value) => settings.Add(new(key, value));
         string Bool(bool b) => b ? "true" : "false";
         switch (protocol)
         {
             case "raft":
-                var low = 50 + rng.Next(251);
+                // Raft §5.6: broadcast time ≪ election timeout, or no election ever completes; four round trips at least.
+                var low = Math.Max(50 + rng.Next(251), 8 * maxOneWayMs);
                 var high = low + low / 2 + rng.Next(low + 1);
                 Set("chain.raft.election-timeout", $"uniform({low}ms, {high}ms)");
                 Set("chain.raft.heartbeat", FuzzFault.Ms(Math.Max(5, low / (3 + rng.Next(4)))));

@@ -11,6 +11,7 @@ namespace Lab.Experiments.Fuzz;
 /// sizes blocks so there are at most about <see cref="BacklogBlocks"/>) times the longest interval between two
 /// decisions of a recovered protocol.</item>
 /// </list>
+/// Plus the late arrival of messages sent while the faults slowed the network (<see cref="InFlight"/>).
 /// Milliseconds throughout; D is the span of the fault schedule (first fault to the end of the last), T the
 /// protocol timeout recovery waits on (<see cref="FuzzCase.RecoveryMs"/>), R the client's retry timeout, n the
 /// replicas, b the faulty ones (<see cref="FuzzCase.Faulty"/>), H the end of the last fault, L the longest one-way
@@ -24,7 +25,18 @@ public static class LivenessBound
     /// <summary>The generator makes blocks big enough that the backlog fits in about this many.</summary>
     public const int BacklogBlocks = 30;
 
-    public static long Of(FuzzCase c) => SlackMs + Recovery(c) + Blocks(c) * DecisionInterval(c);
+    public static long Of(FuzzCase c) => SlackMs + InFlight(c) + Recovery(c) + Blocks(c) * DecisionInterval(c);
+
+    /// <summary>A message sent during a latency spike or to a slow node keeps its late arrival after the fault ends,
+    /// and on FIFO links everything sent after it on that link waits behind it: at most L times the largest spike
+    /// times the largest slow-down.</summary>
+    public static long InFlight(FuzzCase c)
+    {
+        double Largest(string action) => c.Faults.Where(f => f.Action == action && f.Value is not null)
+            .Select(f => double.Parse(f.Value!.TrimEnd('x'), System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty(1).Max();
+        var factor = Largest("latency") * Largest("slow");
+        return factor > 1 ? (long)Math.Ceiling((c.LatencyHighMs + c.JitterMs) * factor) : 0;
+    }
 
     /// <summary>From the end of the faults until the protocol decides again and the client has resent.</summary>
     public static long Recovery(FuzzCase c)
