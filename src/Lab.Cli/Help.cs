@@ -17,6 +17,8 @@ public static class Help
         t.AddRow("[bold]validate[/] FILE...", "check experiment files without running them (exit 0 or 2)");
         t.AddRow("[bold]verify[/] [[FILE...]]", "reproduce published and closed-form results (scenarios/validation/); exit 1 on any miss");
         t.AddRow("[bold]list[/] [[what]]", "list protocols, scenarios, networks, distributions or metrics");
+        t.AddRow("[bold]fuzz[/] --protocol P", "swarm testing: random configurations and faults, checked; failures replayable and shrunk");
+        t.AddRow("[bold]replay[/] P:SEED:RUN", "run one fuzz configuration again with a timeline");
         c.Write(t);
         c.WriteLine();
         c.MarkupLine("[bold]Examples:[/]");
@@ -120,6 +122,59 @@ public static class Help
         c.WriteLine("  lab verify");
         c.WriteLine("  lab verify --full");
         c.WriteLine("  lab verify scenarios/validation/pbft-exact.yaml");
+    }
+
+    public static void Fuzz(IAnsiConsole c)
+    {
+        c.MarkupLine("[bold]lab fuzz[/] --protocol P[[,P...]] [[--runs N]] [[--seed S]] [[--beyond]] [[--budget TIME]] [[--parallel N]] [[--out DIR]] [[--shrink-runs N | --no-shrink]] [[--quiet]]");
+        c.WriteLine();
+        c.WriteLine("Swarm testing: run r draws its whole configuration from (protocol, seed, r): node count, network");
+        c.WriteLine("(latency, jitter, loss, duplication, reordering), client load, block cutting, the protocol's timeouts,");
+        c.WriteLine("Byzantine replicas and a fault schedule (crashes of nodes or the leader, pauses, partitions, cut links,");
+        c.WriteLine("loss bursts, latency spikes, slow nodes, restarts that wipe the disk). Each is an ordinary experiment");
+        c.WriteLine("file, run and judged by its checkers: safety, validity, and liveness once the faults end (everything");
+        c.WriteLine("submitted before the last fault ends is final within a stated bound, expect.liveness). Within the");
+        c.WriteLine("tolerance every failure is a bug; --beyond draws beyond it (more than f colluding Byzantine replicas,");
+        c.WriteLine("lost disks), where safety violations are the result and the hit rate is reported.");
+        c.WriteLine("Each failure prints the line that reproduces it (lab replay P:S:RUN); the first is shrunk (fewer faults,");
+        c.WriteLine("nodes, clients, a shorter run, a plainer network) and written as an experiment file under DIR.");
+        c.WriteLine("Same seed, same runs and verdicts, at any --parallel.");
+        c.WriteLine();
+        var t = new Table().NoBorder().HideHeaders().AddColumn("").AddColumn("");
+        t.AddRow("--protocol P", $"{string.Join(", ", Lab.Experiments.Fuzz.FuzzGenerator.Protocols)}; several separated by commas");
+        t.AddRow("--runs N", "runs per protocol (default 100)");
+        t.AddRow("--seed S", "the campaign's seed (default 1)");
+        t.AddRow("--beyond", "draw beyond the fault tolerance: find violations and report how many runs it took");
+        t.AddRow("--budget TIME", "wall-clock time for all protocols (e.g. 90s); no new run starts after it, runs under way finish");
+        t.AddRow("--parallel N", $"runs at once (default: the number of cores, here {Environment.ProcessorCount})");
+        t.AddRow("--out DIR", "where failing and shrunk configurations are written (default results/fuzz)");
+        t.AddRow("--shrink-runs N", "most runs spent shrinking the first failure (default 150); --no-shrink: none");
+        c.Write(t);
+        c.WriteLine();
+        c.WriteLine("Exit codes: 0 no failure (or --beyond), 1 a run crashed, 3 a violation within the tolerance, 130 interrupted.");
+        c.WriteLine();
+        c.MarkupLine("[bold]Examples:[/]");
+        c.WriteLine("  lab fuzz --protocol pbft --runs 500 --seed 7");
+        c.WriteLine("  lab fuzz --protocol raft,solo,pbft,hotstuff --budget 10min --parallel 1");
+        c.WriteLine("  lab fuzz --protocol pbft --beyond --runs 100");
+    }
+
+    public static void Replay(IAnsiConsole c)
+    {
+        c.MarkupLine("[bold]lab replay[/] P:SEED:RUN [[--beyond]] [[--out DIR]] [[--trace FILE]]");
+        c.MarkupLine("[bold]lab replay[/] FILE [[--trace FILE]]");
+        c.WriteLine();
+        c.WriteLine("Draws run RUN of 'lab fuzz --protocol P --seed SEED' again (add --beyond if it was drawn beyond the");
+        c.WriteLine("tolerance), writes it as an experiment file under DIR (default results/fuzz) and runs that file exactly as");
+        c.WriteLine("lab run would, printing a timeline: faults, nodes going down, up and paused, leaders and views, every");
+        c.WriteLine("replica's committed height once per virtual second, the checkers' findings; then the verdict. With a");
+        c.WriteLine("FILE (a shrunk configuration) it runs and traces that file. --trace FILE writes the timeline there.");
+        c.WriteLine();
+        c.WriteLine("Exit codes: 0 passed (or a violation the file expects), 1 the run crashed, 2 invalid, 3 a violation.");
+        c.WriteLine();
+        c.MarkupLine("[bold]Examples:[/]");
+        c.WriteLine("  lab replay pbft:7:123");
+        c.WriteLine("  lab replay results/fuzz/fuzz-pbft-7-123-shrunk.yaml");
     }
 
     public static void List(IAnsiConsole c)

@@ -37,6 +37,22 @@ public sealed class ExperimentLoader(ModelRegistry registry, InputLimits? limits
             diagnostics.Error(new SourceMark(displayPath, 1, 1), "", e.Message == "not found" ? "file not found" : e.Message == "is a folder, not a file" ? "is a folder, not an experiment file" : e.Message);
             return null;
         }
+        return Parse(displayPath, full, bytes, overrides, diagnostics, files);
+    }
+
+    /// <summary>
+    /// Reads and validates an experiment given as text rather than a file (one that <c>lab fuzz</c> generated):
+    /// exactly what <see cref="Load(string, IReadOnlyList{string}, Diagnostics)"/> does with a file of that text at <paramref name="displayPath"/> (which names
+    /// it in messages; presets and traces are found relative to its folder).
+    /// </summary>
+    public Experiment? LoadText(string displayPath, string text, IReadOnlyList<string> overrides, Diagnostics diagnostics)
+    {
+        var files = new InputFiles(_limits, relativeNames: !Path.IsPathRooted(displayPath));
+        return Parse(displayPath, Path.GetFullPath(displayPath), Encoding.UTF8.GetBytes(text), overrides, diagnostics, files);
+    }
+
+    private Experiment? Parse(string displayPath, string full, byte[] bytes, IReadOnlyList<string> overrides, Diagnostics diagnostics, InputFiles files)
+    {
         var root = YamlReader.Read(displayPath, bytes, diagnostics, _limits);
         if (root is null) return null;
         if (root is not YMapping map)
@@ -395,6 +411,15 @@ public sealed class ExperimentLoader(ModelRegistry registry, InputLimits? limits
                 d.Error(c.MarkOf("byzantine"), "byzantine", need == int.MaxValue
                     ? $"{protocol?.Name} tolerates no Byzantine nodes; add 'expect: {{ safety: violated }}' if breaking it is the point"
                     : $"{faulty} Byzantine nodes need at least {tolerance.Rule} = {need} nodes, chain.nodes is {n}; add 'expect: {{ safety: violated }}' if exceeding the tolerance is the point");
+        }
+        if (c.GetOr<Duration?>("expect.liveness", null) is { } within)
+        {
+            // Liveness is asked of load clients, which only plain chain protocol runs have.
+            if (model is not ChainModel)
+                d.Error(c.MarkOf("expect.liveness"), "expect.liveness", $"liveness is checked on the load clients of a chain protocol run ({string.Join(", ", registry.Protocols.OfType<ChainModel>().Select(m => m.Name))}), not on {model.Name}");
+            var healed = FaultBuilder.LastFaultEnd(c.GetOr<List<FaultSpec>>("faults", []));
+            if (healed + within > duration)
+                d.Error(c.MarkOf("expect.liveness"), "expect.liveness", $"the run ends at {duration}, before the deadline it sets: the last fault ends at {healed}, plus {within}; make duration at least {healed + within}");
         }
         if (!Guarded(() => model.Check(c, d), model, "check", c, rootMark, d)) return null;
         if (protocol is not null && protocol != model && !Guarded(() => protocol.Check(c, d), protocol, "check", c, rootMark, d)) return null;

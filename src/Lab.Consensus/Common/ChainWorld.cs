@@ -206,7 +206,7 @@ public sealed class ChainWorld
         var firstClient = n + twins.Count;
         var clients = Enumerable.Range(firstClient, workload.Clients).Select(i => new NodeId(i)).ToList();
 
-        var finality = protocol.Finality(replicas) with { RetryTimeout = workload.RetryTimeout };
+        var finality = protocol.Finality(replicas) with { RetryTimeout = workload.RetryTimeout, MaxAttempts = workload.MaxAttempts };
         // Extra nodes are laid out once to learn their names (consortium members), again with the final signing.
         var provisional = new ChainAccess(replicas, finality, chain.EffectiveSigning);
         var extra = extraNodes?.Invoke(provisional).ToList() ?? [];

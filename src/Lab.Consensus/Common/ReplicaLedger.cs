@@ -85,7 +85,7 @@ public sealed class ReplicaLedger
     }
 
     /// <summary>What applying <paramref name="tx"/> did (for a client asking again about a committed transaction).</summary>
-    public TxOutcome OutcomeOf(TxId tx) => _rejected.TryGetValue(tx, out var o) ? o : TxOutcome.Ok;
+    public TxOutcome OutcomeOf(TxId tx) => _rejected.TryGetValue(tx, out var o) ? o : _state.ResultOf(tx) ?? TxOutcome.Ok;
 
     /// <summary>Answers a client that asks again about a transaction already committed at <paramref name="height"/>.</summary>
     public void ReplyCommitted(INodeContext ctx, TxId tx, long height) =>

@@ -45,6 +45,10 @@ public static class StandardMetrics
     /// restart (scalar; 0 within tolerance).</summary>
     public const string ValidityViolations = "validity_violations";
 
+    /// <summary>Transactions submitted before the last fault ended that are not final within <c>expect.liveness</c> of
+    /// its end (scalar; reported only when the experiment expects liveness; 0 within tolerance).</summary>
+    public const string LivenessViolations = "liveness_violations";
+
     /// <summary>The highest height an honest replica committed: the run's decisions (scalar).</summary>
     public const string Decisions = "decisions";
     /// <summary>Per replica node: blocks it committed, as <c>commits.&lt;node&gt;</c> (a fork shows as replicas that disagree).</summary>
@@ -85,6 +89,8 @@ public static class StandardMetrics
     public const string SafetyFinding = KernelMetrics.SafetyFinding;
     /// <summary>Finding kind of a validity violation.</summary>
     public const string ValidityFinding = "validity";
+    /// <summary>Finding kind of a liveness violation (<see cref="LivenessChecker"/>).</summary>
+    public const string LivenessFinding = "liveness";
 
     /// <summary>The percentiles derived as scalars from <see cref="CommitLatency"/>, named by <see cref="Quantile.Name"/>.</summary>
     public static readonly IReadOnlyList<double> LatencyPercentiles = [0.50, 0.90, 0.99];

@@ -137,7 +137,7 @@ public sealed class HotStuffReplica : IBlockSource, ILeaderRole
     private void OnRequest(INodeContext ctx, Transaction tx)
     {
         if (_o.Costs.Verify.Nanos > 0) ctx.ChargeCpu(_o.Costs.Verify);
-        if (_s.CommittedTx.TryGetValue(tx.Id, out var height)) { Reply(ctx, tx, height, TxOutcome.Ok); return; }
+        if (_s.CommittedTx.TryGetValue(tx.Id, out var height)) { Reply(ctx, tx, height, _app.ResultOf(tx.Id) ?? TxOutcome.Ok); return; }
         if (!_s.Mempool.Add(tx)) return;
         if (_s.Mempool.HasFullBlock) TryPropose(ctx, force: false);
     }

@@ -139,7 +139,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
     private void OnRequest(INodeContext ctx, Transaction tx)
     {
         if (_o.Costs.Verify.Nanos > 0) ctx.ChargeCpu(_o.Costs.Verify); // the client's signature
-        if (_s.ExecutedTx.TryGetValue(tx.Id, out var seq)) { Reply(ctx, tx, seq, null); return; }
+        if (_s.ExecutedTx.TryGetValue(tx.Id, out var seq)) { Reply(ctx, tx, seq, _app.ResultOf(tx.Id)); return; }
         _s.Waiting.Add(tx);
         if (IsPrimary && _s.ViewActive) TryCutBatch(ctx, force: false);
         else if (_s.ViewActive)
@@ -190,6 +190,8 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
             if (_role.Spec.Collude) SendVote(ctx, commit: true, _s.View, seq, block);
         }
         else _out.Multicast(ctx, pp, pp.SizeBytes);
+        // With n = 1 no prepare will ever arrive to trigger the check: 2f = 0 prepares already make it prepared.
+        CheckPrepared(ctx, seq);
     }
 
     private PrePrepare MakePrePrepare(long view, Block batch) =>

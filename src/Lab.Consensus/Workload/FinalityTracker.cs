@@ -32,6 +32,7 @@ public sealed class FinalityTracker
     private long _order;
     private int _leader;
     private SubmissionLog? _log;
+    private readonly List<(TxId Tx, SimTime SubmittedAt)> _abandoned = [];
 
     public FinalityTracker(FinalityRule rule, ReplicaSet replicas, TransactionSigning signing)
     {
@@ -52,6 +53,15 @@ public sealed class FinalityTracker
     public SimTime MeasureFrom { get; set; } = SimTime.Zero;
 
     public int Outstanding => _pending.Count;
+
+    /// <summary>
+    /// Transactions this tracker submitted (or resubmitted) that are not final: still chased, or given up on
+    /// after the last attempt (<see cref="FinalityRule.MaxAttempts"/>), each with when it was first submitted,
+    /// in submission order. What a liveness check reads (<see cref="Common.LivenessChecker"/>).
+    /// </summary>
+    public IReadOnlyList<(TxId Tx, SimTime SubmittedAt, bool Abandoned)> Unfinished =>
+        [.. _pending.Values.Select(p => (p.Tx.Id, p.SubmittedAt, false)).Concat(_abandoned.Select(a => (a.Tx, a.SubmittedAt, true)))
+            .OrderBy(u => u.Item2.Nanos).ThenBy(u => u.Item1.Value)];
     public SubmissionLog? Submissions => _log;
     /// <summary>The replica this client currently believes leads (its gateway for <see cref="TargetSelection.Gateway"/>).</summary>
     public NodeId BelievedLeader => _replicas.NodeOf(_leader);
@@ -170,6 +180,7 @@ public sealed class FinalityTracker
             if (p.Attempts >= _rule.MaxAttempts)
             {
                 _pending.Remove(id);
+                _abandoned.Add((id, p.SubmittedAt));
                 ctx.Metrics.Add(StandardMetrics.AbandonedTx);
                 continue;
             }

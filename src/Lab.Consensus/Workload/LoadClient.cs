@@ -10,7 +10,7 @@ namespace Lab.Consensus.Workload;
 /// to earlier ones) or closed loop (keeps K transactions outstanding, submitting the next when one
 /// is final). Finality, retries and metrics are the <see cref="FinalityTracker"/>'s.
 /// </summary>
-public sealed class LoadClient : ITransactionSource
+public sealed class LoadClient : ITransactionSource, IFinalityClient
 {
     private readonly WorkloadOptions _options;
     private readonly FinalityTracker _tracker;

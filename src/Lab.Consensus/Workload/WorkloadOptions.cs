@@ -39,6 +39,10 @@ public sealed record WorkloadOptions
     /// where to, and whether the timeout doubles). Default 1 s.</summary>
     public Duration RetryTimeout { get; init; } = Duration.FromSeconds(1);
 
+    /// <summary>A client gives up on a transaction after this many sends (redirects and retries included; counted
+    /// as <c>abandoned_tx</c>). Default 20.</summary>
+    public int MaxAttempts { get; init; } = 20;
+
     /// <summary>No load at all (a scenario whose institutions submit instead).</summary>
     public static readonly WorkloadOptions None = new() { Clients = 0, Arrivals = new PoissonArrivals(0) };
 
@@ -46,6 +50,7 @@ public sealed record WorkloadOptions
     {
         if (Clients < 0) throw new ArgumentException("workload.clients cannot be negative");
         if (RetryTimeout.Nanos <= 0) throw new ArgumentException("workload.retry-timeout must be positive");
+        if (MaxAttempts < 1) throw new ArgumentException("workload.max-attempts must be at least 1");
         if (ClosedLoopOutstanding is < 1) throw new ArgumentException("workload.outstanding must be at least 1");
         if (ThinkTime.IsNegative) throw new ArgumentException("workload.think-time cannot be negative");
     }

@@ -52,6 +52,11 @@ public static class FaultBuilder
         return ok ? result : null;
     }
 
+    /// <summary>When the last fault of the schedule is over: the latest <c>at + for</c> (<c>at</c> for a fault
+    /// without <c>for</c>, such as a restart or a heal); zero without faults.</summary>
+    public static Duration LastFaultEnd(IReadOnlyList<FaultSpec> specs) =>
+        specs.Count == 0 ? Duration.Zero : Duration.FromNanos(specs.Max(f => f.At.Nanos + (f.For?.Nanos ?? 0)));
+
     private static NodeSelector? Selector(TargetSpec t, List<string> names, NetworkSpec network, World world, Diagnostics problems)
     {
         var parts = new List<NodeSelector>();

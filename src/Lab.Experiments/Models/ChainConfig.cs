@@ -30,6 +30,7 @@ public static class ChainConfig
         Key.Int("workload.outstanding", "Closed loop: each client keeps this many transactions in flight (absent: open loop, see arrivals).", null, min: 1, max: 1_000_000),
         Key.Time("workload.think-time", "Closed loop: pause between a transaction's finality and the client's next one.", "0s"),
         Key.Time("workload.retry-timeout", "A client resends a transaction not final after this long.", "1s", min: 1e-6),
+        Key.Int("workload.max-attempts", "A client gives up on a transaction after this many sends, redirects included (counted as abandoned_tx).", 20, min: 1, max: int.MaxValue),
         Key.Choice("workload.profile", "Shape of the arrival rate over time: `flat`; `trading-hours` (the rate is the peak; quiet outside 09:30–16:00, heavier at the open and the close); `bursty` (the rate between bursts, see workload.burst).", ["flat", "trading-hours", "bursty"], "flat"),
         Key.Rate("workload.burst.rate", "bursty profile: total rate during a burst (e.g. orders at a market open or on news)."),
         Key.Time("workload.burst.every", "bursty profile: a burst starts every this long.", "60s", min: 1e-6),
@@ -94,6 +95,7 @@ public static class ChainConfig
             SubmitUntil = c.GetOr<Duration?>("workload.submit-until", null),
             Warmup = context.Warmup,
             RetryTimeout = c.Time("workload.retry-timeout"),
+            MaxAttempts = c.Int("workload.max-attempts"),
         };
     }
 

@@ -1,6 +1,8 @@
 using Lab.Consensus.Common;
+using Lab.Experiments.Faults;
 using Lab.Experiments.Schema;
 using Lab.Experiments.Validation;
+using Lab.Sim.Time;
 
 namespace Lab.Experiments.Models;
 
@@ -30,5 +32,21 @@ public abstract class ChainModel(ChainProtocol defaults) : IChainModel
     /// <summary>The workload rules every chain protocol shares (<see cref="ChainConfig.Check"/>); override to add the protocol's own, calling this too.</summary>
     public virtual void Check(RunConfig config, Diagnostics problems) => ChainConfig.Check(config, problems);
 
-    public World Build(RunContext context) => ChainConfig.ToWorld(ChainConfig.Build(context, Protocol(context)));
+    /// <summary>Lays the chain out; with <c>expect.liveness</c> it also checks that everything submitted before the
+    /// last fault ends is final within that long after it (<see cref="LivenessChecker"/>).</summary>
+    public World Build(RunContext context)
+    {
+        var world = ChainConfig.ToWorld(ChainConfig.Build(context, Protocol(context)));
+        if (context.Config.GetOr<Duration?>("expect.liveness", null) is not { } within) return world;
+        var healed = SimTime.Zero + FaultBuilder.LastFaultEnd(context.Config.GetOr<List<FaultSpec>>("faults", []));
+        var liveness = new LivenessChecker(healed, healed + within);
+        world.Observers.Add(liveness);
+        var finish = world.Finish;
+        world.Finish = result =>
+        {
+            finish?.Invoke(result);
+            liveness.Complete(result);
+        };
+        return world;
+    }
 }

@@ -48,6 +48,7 @@ public static class MetricCatalog
         new(StandardMetrics.ClientRedirects, "client resends to the leader a follower named (counter)"),
         new(StandardMetrics.RejectedTx, "final transactions the state machine rejected (counter)"),
         new(StandardMetrics.AbandonedTx, "transactions a client gave up on after its last attempt (counter)"),
+        new(StandardMetrics.LivenessViolations, "transactions submitted before the last fault ended and not final within expect.liveness of its end (only with expect.liveness)"),
     ];
 
     /// <summary>What the chain contract's words mean for charts and the headline (<c>latency-cdf</c>, <c>throughput-vs-nodes</c>).</summary>

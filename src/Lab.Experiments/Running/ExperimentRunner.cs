@@ -5,6 +5,7 @@ using Lab.Experiments.Network;
 using Lab.Experiments.Results;
 using Lab.Experiments.Validation;
 using Lab.Reports;
+using Lab.Sim.Faults;
 using Lab.Sim.Kernel;
 using Lab.Sim.Metrics;
 using Lab.Sim.Time;
@@ -129,7 +130,9 @@ public sealed class ExperimentRunner(ModelRegistry registry)
 
     /// <summary>Builds and runs one world (not counted as finished: the caller does that once it is kept).
     /// Validation already passed, so building cannot report problems.</summary>
-    public ReplicationResult RunOne(Experiment experiment, RunSpec run, ExecutionMode mode, IRunProgress? progress, CancellationToken cancel)
+    /// <param name="watchers">Observers added to the run besides the world's own (a trace); they must not change it.</param>
+    public ReplicationResult RunOne(Experiment experiment, RunSpec run, ExecutionMode mode, IRunProgress? progress, CancellationToken cancel,
+        IReadOnlyList<ISimulationObserver>? watchers = null)
     {
         var c = run.Point.Config;
         var problems = new Diagnostics();
@@ -146,7 +149,7 @@ public sealed class ExperimentRunner(ModelRegistry registry)
             Mode = mode,
         };
         var sim = new Simulation(options, network, world.Nodes, faults);
-        foreach (var o in world.Observers) sim.AddObserver(o);
+        foreach (var o in world.Observers.Concat(watchers ?? [])) sim.AddObserver(o);
         sim.StopWhen = world.StopWhen;
         progress?.Started(run);
         var end = (double)options.EndTime.Nanos;
@@ -176,15 +179,20 @@ public sealed class ExperimentRunner(ModelRegistry registry)
         };
     }
 
-    /// <summary>A safety or validity violation is a failure unless the experiment says <c>expect.safety: violated</c>.</summary>
+    /// <summary>A safety or validity violation is a failure unless the experiment says <c>expect.safety: violated</c>;
+    /// a liveness violation (reported only when the experiment sets <c>expect.liveness</c>) always is.</summary>
     public static SafetyViolationException? UnexpectedViolation(Experiment experiment, RunSpec run, ReplicationResult rep)
     {
         var m = rep.Metrics;
-        var violations = m.Scalars.GetValueOrDefault(StandardMetrics.SafetyViolations) + m.Scalars.GetValueOrDefault(StandardMetrics.ValidityViolations);
-        if (violations == 0 || experiment.ExpectedSafety == "violated") return null;
-        return new SafetyViolationException(run, [.. m.Findings.Where(f => f.Kind is StandardMetrics.SafetyFinding or StandardMetrics.ValidityFinding)
+        var safety = m.Scalars.GetValueOrDefault(StandardMetrics.SafetyViolations) + m.Scalars.GetValueOrDefault(StandardMetrics.ValidityViolations);
+        var liveness = m.Scalars.GetValueOrDefault(StandardMetrics.LivenessViolations);
+        var violations = (experiment.ExpectedSafety == "violated" ? 0 : safety) + liveness;
+        if (violations == 0) return null;
+        var kinds = experiment.ExpectedSafety == "violated" ? new[] { StandardMetrics.LivenessFinding } : [StandardMetrics.SafetyFinding, StandardMetrics.ValidityFinding, StandardMetrics.LivenessFinding];
+        return new SafetyViolationException(run, [.. m.Findings.Where(f => kinds.Contains(f.Kind))
                                                    .Select(f => $"at {f.At}: {f.Kind}: {f.Text}")
-                                                   .DefaultIfEmpty($"{violations} violation(s) counted")]);
+                                                   .DefaultIfEmpty($"{violations} violation(s) counted")],
+                                            liveness: violations == liveness);
     }
 
     private static string Describe(Diagnostics d) => string.Join("\n", d.Sorted());

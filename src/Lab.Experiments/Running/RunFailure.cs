@@ -7,10 +7,13 @@ public sealed class RunFailedException(RunSpec run, Exception inner)
     public RunSpec Run { get; } = run;
 }
 
-/// <summary>A run broke safety although the experiment expects it to hold.</summary>
-public sealed class SafetyViolationException(RunSpec run, IReadOnlyList<string> findings)
-    : Exception($"run '{run.Label}' (seed {run.Seed}) violated safety, which the experiment expects to hold:\n  " + string.Join("\n  ", findings.Take(5)) +
-                "\n(add 'expect: { safety: violated }' if exceeding the fault tolerance is the point)")
+/// <summary>A run broke safety although the experiment expects it to hold, or missed its <c>expect.liveness</c> deadline
+/// (<paramref name="liveness"/>: nothing but liveness was violated).</summary>
+public sealed class SafetyViolationException(RunSpec run, IReadOnlyList<string> findings, bool liveness = false)
+    : Exception(liveness
+        ? $"run '{run.Label}' (seed {run.Seed}) violated liveness (expect.liveness):\n  " + string.Join("\n  ", findings.Take(5))
+        : $"run '{run.Label}' (seed {run.Seed}) violated safety, which the experiment expects to hold:\n  " + string.Join("\n  ", findings.Take(5)) +
+          "\n(add 'expect: { safety: violated }' if exceeding the fault tolerance is the point)")
 {
     public RunSpec Run { get; } = run;
 }

@@ -68,6 +68,7 @@ public static class CommonKeys
         new("faults[].lose-disk", KeyType.Boolean, "`restart` also wipes the durable state.") { ItemKey = true, Default = "false" },
 
         Key.Choice("expect.safety", "What the experiment expects of safety: `hold` (a violation fails the run, exit 3) or `violated` (it is the result).", ["hold", "violated"], "hold"),
+        Key.Time("expect.liveness", "Chain protocols: every transaction submitted before the last fault ends is final within this long after it ends (checked at that moment; a late one fails the run, exit 3; absent: not checked).", min: 1e-9),
         Key.List("outputs.charts", KeyType.Identifier, "Charts to draw (empty: the report picks them)."),
         new("outputs.series-bin", KeyType.Time, "Width of the time bins of time series (throughput over time).") { Default = "1s", Min = 1e-9 },
 

@@ -13,6 +13,11 @@ public interface IStateMachine
     /// <summary>Applies a committed block; returns one outcome per transaction, in block order.
     /// May charge CPU on <paramref name="ctx"/> for execution costs.</summary>
     IReadOnlyList<TxOutcome> Apply(Block block, INodeContext ctx);
+
+    /// <summary>What applying <paramref name="tx"/> answered, if this state machine keeps answers (a key-value
+    /// store's read result), so that a replica asked again about an executed transaction can repeat it; null
+    /// otherwise (the replica then answers as before: accepted, or rejected if it knows so).</summary>
+    TxOutcome? ResultOf(Lab.Ledger.Transactions.TxId tx) => null;
 }
 
 /// <summary>What executing one transaction did: accepted, or rejected with a reason.</summary>
