@@ -21,6 +21,7 @@ internal sealed class FakeNodeContext : INodeContext
     public DurableStore Storage { get; } = new();
     public NodeDirectory Directory { get; }
     public void Send(NodeId to, object message, int sizeBytes) => throw new NotSupportedException();
+    public SimTime? SendUncharged(NodeId to, object message, int sizeBytes, Duration delay) => throw new NotSupportedException();
     public TimerId SetTimer(Duration after, object state) => throw new NotSupportedException();
     public void CancelTimer(TimerId id) { }
     public void ChargeCpu(Duration cpu) => Now += cpu;
