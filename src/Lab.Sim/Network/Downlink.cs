@@ -70,12 +70,16 @@ public sealed class Downlink
             else { rate = 0; until = e; }                                                                      // waits for capacity
             if (until <= t) until = t + 1;
             if (until < e) { _start.Insert(i + 1, until); _used.Insert(i + 1, _used[i]); } // step i now ends at `until`
-            _used[i] += rate;
+            // Taking all that is free fills the step exactly, so a saturated stretch is one step
+            // (merged below) and a message behind a long backlog crosses it at once.
+            _used[i] = rate > 0 && rate == free ? _capacity : _used[i] + rate;
             served += rate * (until - t);
+            if (i > _head && _used[i] == _used[i - 1]) { _start.RemoveAt(i); _used.RemoveAt(i); i--; }
             t = until;
             i++;
             if (t >= b && served >= size - tolerance) break;
         }
+        if (i < _start.Count && i > _head && _used[i] == _used[i - 1]) { _start.RemoveAt(i); _used.RemoveAt(i); }
         Waits.Add(t - idle);
         return new SimTime(t);
     }
