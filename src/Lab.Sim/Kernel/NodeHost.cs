@@ -17,12 +17,14 @@ internal sealed class NodeHost : INodeContext
     private readonly HashSet<long> _liveTimers = [];
     private readonly Dictionary<int, LinkState> _links = [];
     private readonly NetworkModel _network;
-    private readonly Uplink _uplink = new();
-    private readonly Downlink? _downlink; // null when the node's download is unlimited
+    // The NIC: null where the capacity is unlimited (and the collections until first needed), so an
+    // idle node in a network without bandwidth limits costs no more than before.
+    private readonly Uplink? _uplink;
+    private readonly Downlink? _downlink;
     // Messages whose last bit has not left this node's NIC yet (in uplink order): lost if the node crashes first.
-    private readonly Queue<(int To, long Sequence, long LeavesAt)> _unsent = new();
+    private Queue<(int To, long Sequence, long LeavesAt)>? _unsent;
     // Messages queued here whose sender crashed before they left it: dropped when their turn comes.
-    private readonly HashSet<(int Source, long Sequence)> _neverSent = [];
+    private HashSet<(int Source, long Sequence)>? _neverSent;
     private readonly SimRandom _netRandom;
     private SimTime _now;
     private SimTime _busyUntil;
@@ -38,6 +40,7 @@ internal sealed class NodeHost : INodeContext
         // Streams keyed by node index: adding a node never changes another node's draws.
         Random = SimRandom.Stream(rootSeed, "node", id.Value);
         _netRandom = SimRandom.Stream(rootSeed, "network", id.Value);
+        if (network.HasUplinkLimit(id.Value)) _uplink = new Uplink();
         if (network.HasDownlinkLimit(id.Value)) _downlink = new Downlink(network.DownloadOf(id.Value));
         Metrics = new MetricRecorder(() => _now, seriesBin);
         Behaviour = spec.Factory();
@@ -134,7 +137,7 @@ internal sealed class NodeHost : INodeContext
     /// crashed first), or that a partition which began while it was in flight cuts off.
     /// </summary>
     private bool Undeliverable(EventKey key) =>
-        (_neverSent.Count != 0 && _neverSent.Remove((key.Source, key.Sequence)))
+        (_neverSent is { Count: > 0 } && _neverSent.Remove((key.Source, key.Sequence)))
         || _network.Conditions.Blocks(key.Source, Self.Value);
 
     /// <summary>
@@ -158,7 +161,7 @@ internal sealed class NodeHost : INodeContext
     /// <summary>Its sender crashed before <paramref name="sequence"/> left it (between windows).</summary>
     public void NeverSent(int source, long sequence)
     {
-        if (State != NodeState.Down) _neverSent.Add((source, sequence));
+        if (State != NodeState.Down) (_neverSent ??= []).Add((source, sequence));
     }
 
     public void Send(NodeId to, object message, int sizeBytes)
@@ -220,6 +223,7 @@ internal sealed class NodeHost : INodeContext
         Outbox.Add(outgoing);
         if (leavesNic > _now)
         {
+            _unsent ??= new();
             while (_unsent.TryPeek(out var u) && u.LeavesAt <= _now.Nanos) _unsent.Dequeue();
             _unsent.Enqueue((to.Value, seq, leavesNic.Nanos));
         }
@@ -257,18 +261,18 @@ internal sealed class NodeHost : INodeContext
         _queue.Clear();
         _liveTimers.Clear();
         _links.Clear();
-        _neverSent.Clear();
-        foreach (var (to, seq, leavesAt) in _unsent)
+        _neverSent?.Clear();
+        foreach (var (to, seq, leavesAt) in _unsent ?? [])
             if (leavesAt > at.Nanos) neverSent.Add((to, seq));
-        _unsent.Clear();
-        _uplink.Abandon(at);
+        _unsent?.Clear();
+        _uplink?.Abandon(at);
         _downlink?.Abandon(at);
         return neverSent;
     }
 
     /// <summary>How hard this node's NIC worked over [0, <paramref name="end"/>).</summary>
     public NicUsage NicUsage(SimTime end) => new(
-        _uplink.Utilisation(end), _uplink.Waits.Quantile(0.99), _downlink?.Utilisation(end) ?? 0, _downlink?.Waits.Quantile(0.99) ?? 0);
+        _uplink?.Utilisation(end) ?? 0, _uplink?.Waits.Quantile(0.99) ?? 0, _downlink?.Utilisation(end) ?? 0, _downlink?.Waits.Quantile(0.99) ?? 0);
 
     public void Restart(SimTime at, bool loseDisk)
     {

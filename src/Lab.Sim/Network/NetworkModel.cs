@@ -68,6 +68,9 @@ public sealed class NetworkModel
     /// <summary>Does the kernel charge any bandwidth in this network (some finite upload, download or cap)?</summary>
     public bool HasBandwidthLimits { get; }
 
+    /// <summary>Is <paramref name="node"/>'s uplink limited (so its messages queue there)?</summary>
+    public bool HasUplinkLimit(int node) => !_upload[_region[node]].IsUnlimited;
+
     /// <summary>Is <paramref name="node"/>'s downlink limited (so messages to it queue there)?</summary>
     public bool HasDownlinkLimit(int node) => !_download[_region[node]].IsUnlimited;
 
@@ -75,12 +78,12 @@ public sealed class NetworkModel
     public Bandwidth DownloadOf(int node) => _download[_region[node]];
 
     /// <summary>
-    /// Step 1 at the sender: puts the message on the sender's <paramref name="uplink"/> at
-    /// <paramref name="now"/> and through the link's cap, if any. Returns when its last bit leaves;
+    /// Step 1 at the sender: puts the message on the sender's <paramref name="uplink"/> (null when
+    /// its upload is unlimited) at <paramref name="now"/> and through the link's cap, if any. Returns when its last bit leaves;
     /// <paramref name="firstBitLeaves"/> is when its first bit does, and
     /// <paramref name="uplinkDone"/> when the sender's NIC has sent all of it.
     /// </summary>
-    public SimTime Transmit(int from, int to, int sizeBytes, SimTime now, Uplink uplink, LinkState link,
+    public SimTime Transmit(int from, int to, int sizeBytes, SimTime now, Uplink? uplink, LinkState link,
                            out SimTime firstBitLeaves, out SimTime uplinkDone)
     {
         var up = _upload[_region[from]];
@@ -89,7 +92,7 @@ public sealed class NetworkModel
         if (!up.IsUnlimited)
         {
             var tx = up.TransmissionTime(sizeBytes);
-            start = uplink.Occupy(now, tx);
+            start = uplink!.Occupy(now, tx);
             uplinkDone = start + tx;
         }
         var cap = _linkCap[_region[from]][_region[to]];
