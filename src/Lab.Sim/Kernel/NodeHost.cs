@@ -175,7 +175,9 @@ internal sealed class NodeHost : INodeContext
         MessagesSent++;
         BytesSent += sizeBytes;
         var link = Link(to.Value);
-        var lastLeaves = _network.Transmit(Self.Value, to.Value, sizeBytes, _now, _uplink, link, out var firstLeaves, out var nicDone);
+        SimTime firstLeaves, lastLeaves, nicDone;
+        if (_uplink is null && !_network.HasLinkCaps) firstLeaves = lastLeaves = nicDone = _now; // nothing to queue for
+        else lastLeaves = _network.Transmit(Self.Value, to.Value, sizeBytes, _now, _uplink, link, out firstLeaves, out nicDone);
         // Sent, so the uplink was used, but a partition or cut link drops it in the network.
         if (_network.Conditions.Blocks(Self.Value, to.Value)) { MessagesDropped++; return; }
         if (!_network.Propagate(Self.Value, to.Value, firstLeaves, lastLeaves, _netRandom, link, out var arrival, out var duplicate))
@@ -211,6 +213,7 @@ internal sealed class NodeHost : INodeContext
     }
 
     /// <summary>Hands a routed message to the kernel: to the receiver's downlink if it is limited, else straight to the receiver at its last bit.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private void Post(NodeId to, object message, int sizeBytes, Arrival arrival, SimTime leavesNic, bool viaDownlink)
     {
         if (arrival.FirstBit < _windowFloor)

@@ -36,6 +36,8 @@ public sealed class NetworkModel
     private readonly Bandwidth[] _upload;         // [region]
     private readonly Bandwidth[] _download;       // [region]
     private readonly Bandwidth[][] _linkCap;      // [from region][to region], unlimited within a region
+    private readonly bool[] _uplinkLimited;       // [node]
+    private readonly bool[] _downlinkLimited;     // [node]
     private readonly double[][] _paretoShape;     // SimBlock: [from region][to region]
     private readonly double[][] _paretoScaleMs;
 
@@ -56,7 +58,10 @@ public sealed class NetworkModel
         // SimBlock, Network.getLatency: shape = 0.2 × mean, scale = mean − 5, both from the mean in ms.
         _paretoShape = _baseNanos.Select(row => row.Select(ns => 0.2 * ns / 1e6).ToArray()).ToArray();
         _paretoScaleMs = _baseNanos.Select(row => row.Select(ns => ns / 1e6 - 5).ToArray()).ToArray();
-        HasBandwidthLimits = _upload.Any(b => !b.IsUnlimited) || _download.Any(b => !b.IsUnlimited) || spec.InterRegionLimit is not null && charged;
+        _uplinkLimited = [.. _region.Select(r => !_upload[r].IsUnlimited)];
+        _downlinkLimited = [.. _region.Select(r => !_download[r].IsUnlimited)];
+        HasLinkCaps = charged && spec.InterRegionLimit is not null && n > 1;
+        HasBandwidthLimits = _upload.Any(b => !b.IsUnlimited) || _download.Any(b => !b.IsUnlimited) || HasLinkCaps;
         Lookahead = spec.MinimumLatency;
         Conditions = new NetworkConditions(_region.Length);
     }
@@ -68,11 +73,14 @@ public sealed class NetworkModel
     /// <summary>Does the kernel charge any bandwidth in this network (some finite upload, download or cap)?</summary>
     public bool HasBandwidthLimits { get; }
 
+    /// <summary>Does any link between regions have a cap of its own?</summary>
+    public bool HasLinkCaps { get; }
+
     /// <summary>Is <paramref name="node"/>'s uplink limited (so its messages queue there)?</summary>
-    public bool HasUplinkLimit(int node) => !_upload[_region[node]].IsUnlimited;
+    public bool HasUplinkLimit(int node) => _uplinkLimited[node];
 
     /// <summary>Is <paramref name="node"/>'s downlink limited (so messages to it queue there)?</summary>
-    public bool HasDownlinkLimit(int node) => !_download[_region[node]].IsUnlimited;
+    public bool HasDownlinkLimit(int node) => _downlinkLimited[node];
 
     /// <summary>The download capacity of <paramref name="node"/>'s downlink (unlimited under SimBlock's rules).</summary>
     public Bandwidth DownloadOf(int node) => _download[_region[node]];
