@@ -23,6 +23,15 @@ public static class ListCommand
         new(StandardMetrics.SafetyViolations, "safety violations found (0 when safety held)"),
     ];
 
+    /// <summary>What the kernel measures in every run whose network charges bandwidth (the per-node NICs).</summary>
+    public static readonly IReadOnlyList<MetricInfo> NicMetrics =
+    [
+        new(KernelMetrics.UplinkUtilisationMax, "the busiest node's uplink utilisation, 0 to 1"),
+        new(KernelMetrics.UplinkQueueP99, "the largest per-node p99 of the wait for the sender's uplink, seconds"),
+        new(KernelMetrics.DownlinkUtilisationMax, "the busiest node's downlink utilisation, 0 to 1"),
+        new(KernelMetrics.DownlinkQueueP99, "the largest per-node p99 of the wait for the receiver's downlink, seconds"),
+    ];
+
     public static int Execute(CliApp app, string[] args)
     {
         var o = Options.Parse(args, new HashSet<string>(), new HashSet<string> { "--help", "-h" });
@@ -49,6 +58,7 @@ public static class ListCommand
                 case "distributions": foreach (var d in DistributionParser.All) table.AddRow(Markup.Escape(d.Syntax), Markup.Escape(d.Description)); break;
                 case "metrics":
                     foreach (var m in CommonMetrics) table.AddRow(m.Name, Markup.Escape(m.Description + " (every run)"));
+                    foreach (var m in NicMetrics) table.AddRow(m.Name, Markup.Escape(m.Description + " (every run with network bandwidth)"));
                     var chains = string.Join(", ", app.Registry.Protocols.OfType<IChainModel>().Select(p => p.Name));
                     foreach (var (name, description) in StandardMetrics.Descriptions.Where(d => CommonMetrics.All(c => c.Name != d.Name)))
                         table.AddRow(name, Markup.Escape($"{description} (every chain run: {chains})"));
