@@ -172,8 +172,8 @@ public class NicTests
         Assert.Equal(0, r.Stats.Nic[1].UplinkUtilisation);
         Assert.Equal(0.8, r.Metrics.Scalars[KernelMetrics.UplinkUtilisationMax], 9);
         Assert.Equal(6.4 + 0.91 * 0.8, r.Metrics.Scalars[KernelMetrics.UplinkQueueP99], 9);
-        Assert.Equal(KernelMetrics.UplinkQueueP99, Quantile.Name(KernelMetrics.UplinkQueue, 0.99));
-        Assert.Equal(KernelMetrics.DownlinkQueueP99, Quantile.Name(KernelMetrics.DownlinkQueue, 0.99));
+        Assert.Equal(KernelMetrics.UplinkQueueP99, Quantile.Name("uplink_queue_s", 0.99));
+        Assert.Equal(KernelMetrics.DownlinkQueueP99, Quantile.Name("downlink_queue_s", 0.99));
     }
 
     [Fact]

@@ -20,15 +20,11 @@ public static class KernelMetrics
     public const string CpuUtilisationMax = "cpu_utilisation_max";
     /// <summary>The busiest node's uplink utilisation over the run, 0 to 1 (only where the network charges bandwidth).</summary>
     public const string UplinkUtilisationMax = "uplink_utilisation_max";
-    /// <summary>Time a message waits for its sender's uplink, in seconds (per node, behind earlier messages).</summary>
-    public const string UplinkQueue = "uplink_queue_s";
-    /// <summary>The largest over nodes of each node's 99th percentile of <see cref="UplinkQueue"/>, seconds (scalar; named as <see cref="Quantile.Name"/> names it).</summary>
+    /// <summary>The largest over nodes of each node's 99th percentile of the time a message waits for its sender's uplink behind earlier ones, seconds (scalar; named as <see cref="Quantile.Name"/> names the p99 of <c>uplink_queue_s</c>, whose samples are not kept).</summary>
     public const string UplinkQueueP99 = "uplink_queue_p99_s";
     /// <summary>The busiest node's downlink utilisation over the run, 0 to 1 (only where the network charges bandwidth).</summary>
     public const string DownlinkUtilisationMax = "downlink_utilisation_max";
-    /// <summary>Time a message waits for its receiver's downlink to finish earlier messages, in seconds.</summary>
-    public const string DownlinkQueue = "downlink_queue_s";
-    /// <summary>The largest over nodes of each node's 99th percentile of <see cref="DownlinkQueue"/>, seconds (scalar; named as <see cref="Quantile.Name"/> names it).</summary>
+    /// <summary>The largest over nodes of each node's 99th percentile of how much later than on an idle downlink a message completes, seconds (scalar; named as <see cref="Quantile.Name"/> names the p99 of <c>downlink_queue_s</c>, whose samples are not kept).</summary>
     public const string DownlinkQueueP99 = "downlink_queue_p99_s";
     /// <summary>Safety violations of the run (0 when safety held): every run reports it, counted from the
     /// findings of kind <see cref="SafetyFinding"/> unless the model counts more (chain models: <c>StandardMetrics</c>).</summary>
