@@ -29,6 +29,8 @@ public static class Program
                 return PowScale.Run(args[1..]);
             case "bft-scale":
                 return BftScale.Run(args[1..]);
+            case "raft-election":
+                return RaftElectionBenchmark.Run(args[1..]);
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
                 return 0;

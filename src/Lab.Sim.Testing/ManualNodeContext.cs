@@ -31,6 +31,12 @@ public sealed class ManualNodeContext : INodeContext
     private long _next;
 
     public void Send(NodeId to, object message, int sizeBytes) => Sent.Add((to, message));
+    /// <summary>Recorded like <see cref="Send"/>; returns <see cref="Now"/> + delay (no latency: nothing is delivered).</summary>
+    public SimTime? SendUncharged(NodeId to, object message, int sizeBytes, Duration delay)
+    {
+        Sent.Add((to, message));
+        return Now + delay;
+    }
     public TimerId SetTimer(Duration after, object state)
     {
         var id = new TimerId(++_next);

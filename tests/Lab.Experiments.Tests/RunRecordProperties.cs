@@ -102,10 +102,11 @@ public class RunRecordProperties
     /// </summary>
     [Theory]
     [InlineData(typeof(ReplicationResult), "Index,Metrics,Nodes,Seed,Stats")]
-    [InlineData(typeof(RunStats), "BytesSent,CpuUtilisation,EventsProcessed,Faults,FinalTime,MessagesDelivered,MessagesDropped,MessagesSent,StoppedBy,TraceHash,Windows")]
+    [InlineData(typeof(RunStats), "BytesSent,CpuUtilisation,EventsProcessed,Faults,FinalTime,MessagesDelivered,MessagesDropped,MessagesSent,Nic,StoppedBy,TraceHash,Windows")]
     [InlineData(typeof(RunMetrics), "Counters,Findings,Samples,Scalars,Series,SeriesBin")]
     [InlineData(typeof(Finding), "At,Kind,Text")]
     [InlineData(typeof(FaultWindow), "Description,End,Start")]
+    [InlineData(typeof(Lab.Sim.Network.NicUsage), "DownlinkQueueP99Seconds,DownlinkUtilisation,UplinkQueueP99Seconds,UplinkUtilisation")]
     public void The_record_covers_every_field_of_a_run(Type type, string written)
     {
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)

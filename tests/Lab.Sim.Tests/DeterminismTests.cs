@@ -40,6 +40,8 @@ public class DeterminismTests
         foreach (var (k, v) in r.Metrics.Samples) sb.Append($"{k}:{string.Join(",", v.Select(x => x.ToString("R")))}\n");
         foreach (var (k, v) in r.Metrics.Series) sb.Append($"{k}:{string.Join(",", v.Select(x => x.ToString("R")))}\n");
         foreach (var c in r.Stats.CpuUtilisation) sb.Append(c.ToString("R")).Append(',');
+        foreach (var u in r.Stats.Nic) sb.Append(u).Append(',');
+        foreach (var (k, v) in r.Metrics.Scalars) sb.Append($"{k}={v:R}\n");
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
     }
 

@@ -50,6 +50,7 @@ public sealed class BareLoop
         public NodeDirectory Directory { get; } = dir;
         public void Send(NodeId to, object message, int sizeBytes) =>
             loop._queue.Enqueue((to.Value, Self.Value, message), (NowNs + loop._latencyNs, ++loop._seq));
+        public SimTime? SendUncharged(NodeId to, object message, int sizeBytes, Duration delay) => throw new NotSupportedException("the ping workload sends plainly");
         public TimerId SetTimer(Duration after, object state) => throw new NotSupportedException("the ping workload sets no timers");
         public void CancelTimer(TimerId id) { }
         public void ChargeCpu(Duration cpu) => NowNs += cpu.Nanos;

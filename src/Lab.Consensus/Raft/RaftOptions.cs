@@ -24,6 +24,13 @@ public sealed record RaftOptions
     /// <summary>Check quorum (thesis §6.2): a leader that has not heard from a majority for an election
     /// timeout steps down, so clients stop waiting on it. Default on.</summary>
     public bool CheckQuorum { get; init; } = true;
+    /// <summary>
+    /// etcd's choice: a server that steps down to a higher term also restarts its election timer
+    /// (etcd-io/raft <c>becomeFollower</c> → <c>reset</c>), even when it grants no vote. Figure 2 of the
+    /// paper resets the timer only on AppendEntries from the current leader, on granting a vote and on
+    /// starting an election. Default off (Figure 2).
+    /// </summary>
+    public bool ResetTimerOnHigherTerm { get; init; }
     /// <summary>Time to persist a log append or a term/vote change before acting on it. Default 0 (in-memory).</summary>
     public Duration DiskWrite { get; init; } = Duration.Zero;
 

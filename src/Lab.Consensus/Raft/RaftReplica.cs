@@ -34,7 +34,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
     // Volatile state on all servers (Figure 2).
     private long _commitIndex;
     private NodeId? _leader;
-    private SimTime _electionDeadline;
+    private TimerId _electionTimer = TimerId.None;
     private SimTime _heardFromLeaderAt = new(long.MinValue / 2);
     private readonly HashSet<NodeId> _votes = [];
 
@@ -84,7 +84,6 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         _gate = new MembershipGate(_chain.Members, ctx.Directory);
         Role = RaftRole.Follower;       // §5.2: servers start as followers
         ResetElectionTimer(ctx);
-        ctx.SetTimer(_electionDeadline - ctx.Now, ElectionTick.Instance);
     }
 
     public void OnMessage(INodeContext ctx, NodeId from, object message)
@@ -118,23 +117,30 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
 
     // ---------------------------------------------------------------- election (§5.2)
 
-    // One timer, pushed forward lazily: heartbeats move the deadline instead of re-arming a timer each time.
+    /// <summary>
+    /// §5.2: "election timeouts are chosen randomly from a fixed interval". Every reset cancels the
+    /// pending timer and arms a new one with a fresh uniform draw from [min, max), so the time to the
+    /// next election is always exactly the latest draw. Figure 2 resets it when a follower receives
+    /// AppendEntries from the current leader or grants a vote, and when a candidate starts an
+    /// election; this replica also arms it when it stops leading (a leader has none).
+    /// </summary>
     private void ResetElectionTimer(INodeContext ctx)
     {
+        ctx.CancelTimer(_electionTimer);
         var spread = _o.ElectionTimeoutMax.Nanos - _o.ElectionTimeoutMin.Nanos;
         var timeout = _o.ElectionTimeoutMin.Nanos + (spread > 0 ? ctx.Random.NextInt64(0, spread) : 0);
-        _electionDeadline = ctx.Now + Duration.FromNanos(timeout);
+        _electionTimer = ctx.SetTimer(Duration.FromNanos(timeout), ElectionTick.Instance);
+    }
+
+    private void StopElectionTimer(INodeContext ctx)
+    {
+        ctx.CancelTimer(_electionTimer);
+        _electionTimer = TimerId.None;
     }
 
     private void OnElectionTick(INodeContext ctx)
     {
-        if (ctx.Now < _electionDeadline)
-        {
-            ctx.SetTimer(_electionDeadline - ctx.Now, ElectionTick.Instance);
-            return;
-        }
-        ResetElectionTimer(ctx);
-        ctx.SetTimer(_electionDeadline - ctx.Now, ElectionTick.Instance);
+        _electionTimer = TimerId.None;
         if (Role == RaftRole.Leader) return;
         // §5.2: "If election timeout elapses without receiving AppendEntries from current leader or
         // granting vote to candidate: convert to candidate" (first probing with a pre-vote if enabled).
@@ -150,6 +156,8 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         _votes.Add(ctx.Self);
         ctx.Metrics.Add(RaftMetrics.PreVotesStarted);
         if (_votes.Count >= Majority) { StartElection(ctx); return; }
+        // A pre-vote that fails (no majority) must not stall the node: it tries again after a fresh timeout.
+        ResetElectionTimer(ctx);
         // Thesis §9.6: ask for votes in term+1 without incrementing our own term.
         var rv = new RequestVote(_d.CurrentTerm + 1, ctx.Self, _d.LastIndex, _d.LastTerm, PreVote: true);
         foreach (var s in _servers) if (s != ctx.Self) ProtocolTraffic.Send(ctx, s, rv, RequestVote.SizeBytes);
@@ -166,6 +174,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         _votes.Clear();
         _votes.Add(ctx.Self);
         ctx.Metrics.Add(RaftMetrics.ElectionsStarted);
+        ResetElectionTimer(ctx);        // also after a successful pre-vote: the election gets a fresh timeout
         if (_votes.Count >= Majority) { BecomeLeader(ctx); return; }
         var rv = new RequestVote(_d.CurrentTerm, ctx.Self, _d.LastIndex, _d.LastTerm, PreVote: false);
         foreach (var s in _servers) if (s != ctx.Self) ProtocolTraffic.Send(ctx, s, rv, RequestVote.SizeBytes);
@@ -212,11 +221,17 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         if (_votes.Count >= Majority) BecomeLeader(ctx);
     }
 
-    /// <summary>Any RPC with a higher term: adopt it and become a follower (§5.1).</summary>
+    /// <summary>
+    /// Any RPC with a higher term: adopt it and become a follower (§5.1); also a leader that loses its
+    /// quorum. Figure 2 does not reset the election timer here (only AppendEntries from the current
+    /// leader and granting a vote do); etcd does, behind <see cref="RaftOptions.ResetTimerOnHigherTerm"/>.
+    /// A leader that steps down has no timer running and arms one.
+    /// </summary>
     private void StepDown(INodeContext ctx, long term)
     {
         var wasLeader = Role == RaftRole.Leader;
-        if (term > _d.CurrentTerm)
+        var higher = term > _d.CurrentTerm;
+        if (higher)
         {
             _d.CurrentTerm = term;
             _d.VotedFor = null;
@@ -224,13 +239,14 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         }
         Role = RaftRole.Follower;
         if (wasLeader) { LeaveLeadership(ctx); _leader = null; }
-        ResetElectionTimer(ctx);
+        if (wasLeader || (higher && _o.ResetTimerOnHigherTerm)) ResetElectionTimer(ctx);
     }
 
     private void BecomeLeader(INodeContext ctx)
     {
         Role = RaftRole.Leader;
         _leader = ctx.Self;
+        StopElectionTimer(ctx);
         ctx.Metrics.Add(StandardMetrics.LeaderElections);
         ctx.Metrics.Note("leader", $"{_name} leads term {_d.CurrentTerm}");
         var n = _servers.Count;
@@ -372,7 +388,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         if (ae.Term > _d.CurrentTerm || Role != RaftRole.Follower) StepDown(ctx, ae.Term);
         _leader = ae.Leader;
         _heardFromLeaderAt = ctx.Now;
-        ResetElectionTimer(ctx);
+        ResetElectionTimer(ctx);    // Figure 2: AppendEntries from the current leader
 
         // Rule 2, the consistency check: our log must contain an entry at prevLogIndex with prevLogTerm.
         if (ae.PrevLogIndex > _d.LastIndex)

@@ -23,6 +23,11 @@ public static class MetricCatalog
         new(KernelMetrics.MessagesDropped, "messages lost to loss, partitions or crashed receivers"),
         new(KernelMetrics.CpuUtilisation, "mean over nodes of the share of time a node's CPU was busy"),
         new(KernelMetrics.SafetyViolations, "safety violations found (0 when safety held)"),
+        // The per-node NICs: only runs whose network charges bandwidth report these.
+        new(KernelMetrics.UplinkUtilisationMax, "the busiest node's uplink utilisation, 0 to 1 (runs with network bandwidth)"),
+        new(KernelMetrics.UplinkQueueP99, "the largest per-node p99 of the wait for the sender's uplink, seconds (runs with network bandwidth)"),
+        new(KernelMetrics.DownlinkUtilisationMax, "the busiest node's downlink utilisation, 0 to 1 (runs with network bandwidth)"),
+        new(KernelMetrics.DownlinkQueueP99, "the largest per-node p99 of the wait for the receiver's downlink, seconds (runs with network bandwidth)"),
     ];
 
     /// <summary>

@@ -26,6 +26,7 @@ public sealed class RaftModel() : ChainModel(new RaftProtocol(new RaftOptions())
         Key.Int("chain.raft.pipeline", "AppendEntries a leader keeps in flight per follower.", 8, min: 1),
         Key.Bool("chain.raft.pre-vote", "Pre-vote round before an election (§9.6 of Ongaro's thesis): a partitioned node cannot disrupt the cluster.", false),
         Key.Bool("chain.raft.check-quorum", "A leader that cannot reach a majority for an election timeout steps down.", true),
+        Key.Bool("chain.raft.reset-on-higher-term", "Stepping down to a higher term also restarts the election timer, as etcd does; off is the paper's Figure 2 (only AppendEntries from the leader, a granted vote or a new election restart it).", false),
         Key.Time("chain.raft.disk-write", "CPU/disk time to persist log entries before acknowledging them.", "0s"),
     ];
 
@@ -44,6 +45,7 @@ public sealed class RaftModel() : ChainModel(new RaftProtocol(new RaftOptions())
             PipelineDepth = c.Int("chain.raft.pipeline"),
             PreVote = c.Bool("chain.raft.pre-vote"),
             CheckQuorum = c.Bool("chain.raft.check-quorum"),
+            ResetTimerOnHigherTerm = c.Bool("chain.raft.reset-on-higher-term"),
             DiskWrite = c.Time("chain.raft.disk-write"),
         };
     }

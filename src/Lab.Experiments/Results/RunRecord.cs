@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Lab.Reports;
 using Lab.Sim.Kernel;
+using Lab.Sim.Network;
 using Lab.Sim.Metrics;
 using Lab.Sim.Time;
 
@@ -29,7 +30,7 @@ public sealed record RunRecord(string ConfigHash, int Point, ReplicationResult R
 
     private static readonly byte[] Magic = "LABRUN\n"u8.ToArray();
     /// <summary>Bumped whenever the layout changes; older records are then refused, not misread.</summary>
-    private const byte FormatVersion = 1;
+    private const byte FormatVersion = 2; // 2: per-node NIC usage
     private const int HashLength = 32;
 
     public int Replication => Result.Index;
@@ -71,6 +72,14 @@ public sealed record RunRecord(string ConfigHash, int Point, ReplicationResult R
             }
             Doubles(w, s.CpuUtilisation);
             w.Write(s.TraceHash);
+            w.Write(s.Nic.Count);
+            foreach (var n in s.Nic)
+            {
+                w.Write(n.UplinkUtilisation);
+                w.Write(n.UplinkQueueP99Seconds);
+                w.Write(n.DownlinkUtilisation);
+                w.Write(n.DownlinkQueueP99Seconds);
+            }
 
             var m = r.Metrics;
             w.Write(m.SeriesBin.Nanos);
@@ -139,7 +148,9 @@ public sealed record RunRecord(string ConfigHash, int Point, ReplicationResult R
             }
             var cpu = Doubles(r);
             var traceHash = r.ReadUInt64();
-            var stats = new RunStats(events, sent, bytesSent, delivered, dropped, windows, finalTime, (StopReason)stoppedBy, faults, cpu, traceHash);
+            var nic = new NicUsage[Count(r, 4 * 8)];
+            for (int i = 0; i < nic.Length; i++) nic[i] = new NicUsage(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
+            var stats = new RunStats(events, sent, bytesSent, delivered, dropped, windows, finalTime, (StopReason)stoppedBy, faults, cpu, traceHash) { Nic = nic };
 
             var metrics = new RunMetrics(Duration.FromNanos(r.ReadInt64()));
             Values(r, metrics.Counters);

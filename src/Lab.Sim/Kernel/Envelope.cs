@@ -3,13 +3,30 @@ using Lab.Sim.Time;
 
 namespace Lab.Sim.Kernel;
 
-/// <summary>An event queued at a node: a message from another node, or one of its own timers.</summary>
-internal readonly struct Envelope(object payload, int sizeBytes, long timerId)
+/// <summary>What an event in a node's queue is.</summary>
+internal enum EnvelopeKind : byte
+{
+    /// <summary>A message from another node (or itself), ready for the node.</summary>
+    Message,
+    /// <summary>One of the node's own timers.</summary>
+    Timer,
+    /// <summary>A message whose first bit reaches the node's limited downlink (kernel-internal:
+    /// the node sees it later, as a <see cref="Message"/>, when the downlink is done with it).</summary>
+    AtDownlink,
+}
+
+/// <summary>An event queued at a node: a message from another node, one of its own timers, or a message reaching its downlink.</summary>
+internal readonly struct Envelope(object payload, int sizeBytes, long aux, EnvelopeKind kind)
 {
     public readonly object Payload = payload;
+    /// <summary>Timer: its id. At the downlink: when the message's last bit arrives (nanoseconds). Message: 0.</summary>
+    public readonly long Aux = aux;
     public readonly int SizeBytes = sizeBytes;
-    /// <summary>Non-zero for a timer event.</summary>
-    public readonly long TimerId = timerId;
+    public readonly EnvelopeKind Kind = kind;
+
+    public static Envelope Message(object payload, int sizeBytes) => new(payload, sizeBytes, 0, EnvelopeKind.Message);
+    public static Envelope Timer(object state, long id) => new(state, 0, id, EnvelopeKind.Timer);
+    public static Envelope AtDownlink(object payload, int sizeBytes, SimTime lastBit) => new(payload, sizeBytes, lastBit.Nanos, EnvelopeKind.AtDownlink);
 }
 
 /// <summary>

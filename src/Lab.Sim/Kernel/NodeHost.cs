@@ -17,6 +17,14 @@ internal sealed class NodeHost : INodeContext
     private readonly HashSet<long> _liveTimers = [];
     private readonly Dictionary<int, LinkState> _links = [];
     private readonly NetworkModel _network;
+    // The NIC: null where the capacity is unlimited (and the collections until first needed), so an
+    // idle node in a network without bandwidth limits costs no more than before.
+    private readonly Uplink? _uplink;
+    private readonly Downlink? _downlink;
+    // Messages whose last bit has not left this node's NIC yet (in uplink order): lost if the node crashes first.
+    private Queue<(int To, long Sequence, long LeavesAt)>? _unsent;
+    // Messages queued here whose sender crashed before they left it: dropped when their turn comes.
+    private HashSet<(int Source, long Sequence)>? _neverSent;
     private readonly SimRandom _netRandom;
     private SimTime _now;
     private SimTime _busyUntil;
@@ -32,6 +40,8 @@ internal sealed class NodeHost : INodeContext
         // Streams keyed by node index: adding a node never changes another node's draws.
         Random = SimRandom.Stream(rootSeed, "node", id.Value);
         _netRandom = SimRandom.Stream(rootSeed, "network", id.Value);
+        if (network.HasUplinkLimit(id.Value)) _uplink = new Uplink();
+        if (network.HasDownlinkLimit(id.Value)) _downlink = new Downlink(network.DownloadOf(id.Value));
         Metrics = new MetricRecorder(() => _now, seriesBin);
         Behaviour = spec.Factory();
     }
@@ -71,8 +81,9 @@ internal sealed class NodeHost : INodeContext
     {
         get
         {
-            if (State != NodeState.Up || !_queue.TryPeek(out _, out var key)) return SimTime.MaxValue;
-            return SimTime.Max(new SimTime(key.Time), _busyUntil);
+            if (State != NodeState.Up || !_queue.TryPeek(out var env, out var key)) return SimTime.MaxValue;
+            // The NIC works while the CPU is busy.
+            return env.Kind == EnvelopeKind.AtDownlink ? new SimTime(key.Time) : SimTime.Max(new SimTime(key.Time), _busyUntil);
         }
     }
 
@@ -90,21 +101,27 @@ internal sealed class NodeHost : INodeContext
         _windowFloor = windowStart + lookahead;
         while (State == NodeState.Up && _queue.TryPeek(out var env, out var key))
         {
+            if (env.Kind == EnvelopeKind.AtDownlink)
+            {
+                if (key.Time >= windowEnd.Nanos) break;
+                _queue.Dequeue();
+                ReachDownlink(env, key);
+                continue;
+            }
             var start = SimTime.Max(new SimTime(key.Time), _busyUntil);
             if (start >= windowEnd) break;
             _queue.Dequeue();
             TraceHash = unchecked(((TraceHash ^ (ulong)start.Nanos) * 1099511628211UL ^ (ulong)key.Source * 0x9E3779B97F4A7C15UL ^ (ulong)key.Sequence) * 1099511628211UL);
-            if (env.TimerId != 0)
+            if (env.Kind == EnvelopeKind.Timer)
             {
-                if (!_liveTimers.Remove(env.TimerId)) continue; // cancelled
+                if (!_liveTimers.Remove(env.Aux)) continue; // cancelled
                 _now = start;
                 EventsProcessed++;
                 Behaviour.OnTimer(this, env.Payload);
             }
             else
             {
-                // A partition that started while the message was in flight drops it on arrival.
-                if (key.Source != Self.Value && _network.Conditions.Blocks(key.Source, Self.Value)) { MessagesDropped++; continue; }
+                if (key.Source != Self.Value && Undeliverable(key)) { MessagesDropped++; continue; }
                 _now = start;
                 EventsProcessed++;
                 if (key.Source != Self.Value) MessagesDelivered++;
@@ -115,6 +132,25 @@ internal sealed class NodeHost : INodeContext
         }
     }
 
+    /// <summary>
+    /// A message from <paramref name="key"/>'s source that its sender never finished sending (it
+    /// crashed first), or that a partition which began while it was in flight cuts off.
+    /// </summary>
+    private bool Undeliverable(EventKey key) =>
+        (_neverSent is { Count: > 0 } && _neverSent.Remove((key.Source, key.Sequence)))
+        || _network.Conditions.Blocks(key.Source, Self.Value);
+
+    /// <summary>
+    /// The first bit of a message reaches this node's limited downlink (in key order, so in order of
+    /// first-bit arrival); the node gets the message when the downlink has served its last byte.
+    /// </summary>
+    private void ReachDownlink(in Envelope env, EventKey key)
+    {
+        if (Undeliverable(key)) { MessagesDropped++; return; }
+        var done = _downlink!.Receive(new SimTime(key.Time), new SimTime(env.Aux), env.SizeBytes);
+        _queue.Enqueue(Envelope.Message(env.Payload, env.SizeBytes), key with { Time = done.Nanos });
+    }
+
     /// <summary>Accepts a message from another node (between windows).</summary>
     public void Deliver(in Outgoing m)
     {
@@ -122,26 +158,78 @@ internal sealed class NodeHost : INodeContext
         _queue.Enqueue(m.Envelope, m.Key);
     }
 
+    /// <summary>Its sender crashed before <paramref name="sequence"/> left it (between windows).</summary>
+    public void NeverSent(int source, long sequence)
+    {
+        if (State != NodeState.Down) (_neverSent ??= []).Add((source, sequence));
+    }
+
     public void Send(NodeId to, object message, int sizeBytes)
     {
         if (to == Self)
         {
             // A message to oneself is a local event: no network, no latency.
-            _queue.Enqueue(new Envelope(message, sizeBytes, 0), new EventKey(_now.Nanos, Self.Value, ++_sequence));
+            _queue.Enqueue(Envelope.Message(message, sizeBytes), new EventKey(_now.Nanos, Self.Value, ++_sequence));
             return;
         }
         MessagesSent++;
         BytesSent += sizeBytes;
+        var link = Link(to.Value);
+        SimTime firstLeaves, lastLeaves, nicDone;
+        if (_uplink is null && !_network.HasLinkCaps) firstLeaves = lastLeaves = nicDone = _now; // nothing to queue for
+        else lastLeaves = _network.Transmit(Self.Value, to.Value, sizeBytes, _now, _uplink, link, out firstLeaves, out nicDone);
+        // Sent, so the uplink was used, but a partition or cut link drops it in the network.
         if (_network.Conditions.Blocks(Self.Value, to.Value)) { MessagesDropped++; return; }
-        if (!_links.TryGetValue(to.Value, out var link)) _links[to.Value] = link = new LinkState();
-        if (!_network.Route(Self.Value, to.Value, sizeBytes, _now, _netRandom, link, out var arrival, out var duplicate))
+        if (!_network.Propagate(Self.Value, to.Value, firstLeaves, lastLeaves, _netRandom, link, out var arrival, out var duplicate))
         { MessagesDropped++; return; }
-        if (arrival < _windowFloor)
+        Post(to, message, sizeBytes, arrival, nicDone, viaDownlink: true);
+        if (duplicate is { } d) Post(to, message, sizeBytes, d, nicDone, viaDownlink: true);
+    }
+
+    public SimTime? SendUncharged(NodeId to, object message, int sizeBytes, Duration delay)
+    {
+        if (delay.IsNegative) throw new ArgumentOutOfRangeException(nameof(delay), "a message cannot leave in the past");
+        var leaves = _now + delay;
+        if (to == Self)
+        {
+            _queue.Enqueue(Envelope.Message(message, sizeBytes), new EventKey(leaves.Nanos, Self.Value, ++_sequence));
+            return leaves;
+        }
+        MessagesSent++;
+        BytesSent += sizeBytes;
+        if (_network.Conditions.Blocks(Self.Value, to.Value)) { MessagesDropped++; return null; }
+        var link = Link(to.Value);
+        if (!_network.Propagate(Self.Value, to.Value, leaves, leaves, _netRandom, link, out var arrival, out var duplicate))
+        { MessagesDropped++; return null; }
+        Post(to, message, sizeBytes, arrival, leaves, viaDownlink: false);
+        if (duplicate is { } d) Post(to, message, sizeBytes, d, leaves, viaDownlink: false);
+        return arrival.LastBit;
+    }
+
+    private LinkState Link(int to)
+    {
+        if (!_links.TryGetValue(to, out var link)) _links[to] = link = new LinkState();
+        return link;
+    }
+
+    /// <summary>Hands a routed message to the kernel: to the receiver's downlink if it is limited, else straight to the receiver at its last bit.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void Post(NodeId to, object message, int sizeBytes, Arrival arrival, SimTime leavesNic, bool viaDownlink)
+    {
+        if (arrival.FirstBit < _windowFloor)
             throw new InvalidOperationException(
-                $"kernel invariant broken: {Spec.Name} sent a message arriving at {arrival}, inside the current window (ends {_windowFloor}); the network's minimum latency is wrong");
-        var env = new Envelope(message, sizeBytes, 0);
-        Outbox.Add(new Outgoing(to, new EventKey(arrival.Nanos, Self.Value, ++_sequence), env));
-        if (duplicate is { } d) Outbox.Add(new Outgoing(to, new EventKey(d.Nanos, Self.Value, ++_sequence), env));
+                $"kernel invariant broken: {Spec.Name} sent a message arriving at {arrival.FirstBit}, inside the current window (ends {_windowFloor}); the network's minimum latency is wrong");
+        var seq = ++_sequence;
+        var outgoing = viaDownlink && _network.HasDownlinkLimit(to.Value)
+            ? new Outgoing(to, new EventKey(arrival.FirstBit.Nanos, Self.Value, seq), Envelope.AtDownlink(message, sizeBytes, arrival.LastBit))
+            : new Outgoing(to, new EventKey(arrival.LastBit.Nanos, Self.Value, seq), Envelope.Message(message, sizeBytes));
+        Outbox.Add(outgoing);
+        if (leavesNic > _now)
+        {
+            _unsent ??= new();
+            while (_unsent.TryPeek(out var u) && u.LeavesAt <= _now.Nanos) _unsent.Dequeue();
+            _unsent.Enqueue((to.Value, seq, leavesNic.Nanos));
+        }
     }
 
     public TimerId SetTimer(Duration after, object state)
@@ -149,7 +237,7 @@ internal sealed class NodeHost : INodeContext
         if (after.IsNegative) throw new ArgumentOutOfRangeException(nameof(after), "a timer cannot fire in the past");
         var id = ++_sequence;
         _liveTimers.Add(id);
-        _queue.Enqueue(new Envelope(state, 0, id), new EventKey((_now + after).Nanos, Self.Value, id));
+        _queue.Enqueue(Envelope.Timer(state, id), new EventKey((_now + after).Nanos, Self.Value, id));
         return new TimerId(id);
     }
 
@@ -163,15 +251,31 @@ internal sealed class NodeHost : INodeContext
 
     // ---- faults, applied between windows ----
 
-    public void Crash()
+    /// <summary>
+    /// Crashes the node at <paramref name="at"/>: its queue, timers and NIC queues are lost. Returns
+    /// the messages it had sent whose last bit had not left its NIC by then (the receivers must drop them).
+    /// </summary>
+    public List<(int To, long Sequence)> Crash(SimTime at)
     {
-        if (State == NodeState.Down) return;
+        var neverSent = new List<(int To, long Sequence)>();
+        if (State == NodeState.Down) return neverSent;
         State = NodeState.Down;
-        MessagesDropped += _queue.UnorderedItems.Count(i => i.Element.TimerId == 0);
+        MessagesDropped += _queue.UnorderedItems.Count(i => i.Element.Kind != EnvelopeKind.Timer);
         _queue.Clear();
         _liveTimers.Clear();
         _links.Clear();
+        _neverSent?.Clear();
+        foreach (var (to, seq, leavesAt) in _unsent ?? [])
+            if (leavesAt > at.Nanos) neverSent.Add((to, seq));
+        _unsent?.Clear();
+        _uplink?.Abandon(at);
+        _downlink?.Abandon(at);
+        return neverSent;
     }
+
+    /// <summary>How hard this node's NIC worked over [0, <paramref name="end"/>).</summary>
+    public NicUsage NicUsage(SimTime end) => new(
+        _uplink?.Utilisation(end) ?? 0, _uplink?.Waits.Quantile(0.99) ?? 0, _downlink?.Utilisation(end) ?? 0, _downlink?.Waits.Quantile(0.99) ?? 0);
 
     public void Restart(SimTime at, bool loseDisk)
     {

@@ -1,4 +1,5 @@
 using Lab.Sim.Faults;
+using Lab.Sim.Network;
 using Lab.Sim.Time;
 
 namespace Lab.Sim.Kernel;
@@ -16,7 +17,11 @@ public sealed record RunStats(
     StopReason StoppedBy,
     IReadOnlyList<FaultWindow> Faults,
     IReadOnlyList<double> CpuUtilisation,
-    ulong TraceHash = 0);
+    ulong TraceHash = 0)
+{
+    /// <summary>Per node (same order as <see cref="CpuUtilisation"/>), how hard its NIC worked; empty when the network charges no bandwidth.</summary>
+    public IReadOnlyList<NicUsage> Nic { get; init; } = [];
+}
 
 public enum StopReason { EndTime, MaxEvents, Predicate, Idle, Cancelled }
 

@@ -224,7 +224,9 @@ public sealed class Simulation : ISimulationView
         {
             case Crash c:
                 var crashed = Targets(f, c.Nodes);
-                foreach (var n in crashed) _hosts[n.Value].Crash();
+                foreach (var n in crashed)
+                    foreach (var (to, seq) in _hosts[n.Value].Crash(_now))
+                        _hosts[to].NeverSent(n.Value, seq);
                 foreach (var n in crashed) Register(n.Value);
                 text = $"crash {Names(crashed)}";
                 break;
@@ -310,8 +312,18 @@ public sealed class Simulation : ISimulationView
         }
         var span = Math.Max(1, _now.Nanos);
         var cpu = _hosts.Select(h => Math.Min(1.0, (double)h.BusyTime.Nanos / span)).ToArray();
-        var stats = new RunStats(ev, sent, bytes, delivered, dropped, _windows, _now, reason, [.. _faultLog], cpu, trace);
+        // NIC figures only where the network charges bandwidth: elsewhere they are all zero, and
+        // leaving them out keeps such runs' output as it was.
+        NicUsage[] nic = _network.HasBandwidthLimits ? [.. _hosts.Select(h => h.NicUsage(new SimTime(span)))] : [];
+        var stats = new RunStats(ev, sent, bytes, delivered, dropped, _windows, _now, reason, [.. _faultLog], cpu, trace) { Nic = nic };
         var metrics = RunMetrics.Merge(_options.SeriesBin, _hosts.Select(h => h.Metrics));
+        if (nic.Length > 0)
+        {
+            metrics.Scalars[KernelMetrics.UplinkUtilisationMax] = nic.Max(u => u.UplinkUtilisation);
+            metrics.Scalars[KernelMetrics.UplinkQueueP99] = nic.Max(u => u.UplinkQueueP99Seconds);
+            metrics.Scalars[KernelMetrics.DownlinkUtilisationMax] = nic.Max(u => u.DownlinkUtilisation);
+            metrics.Scalars[KernelMetrics.DownlinkQueueP99] = nic.Max(u => u.DownlinkQueueP99Seconds);
+        }
         return new RunResult(stats, metrics, Directory);
     }
 }

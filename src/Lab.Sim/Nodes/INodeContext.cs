@@ -18,8 +18,22 @@ public interface INodeContext
     /// <summary>Names and regions of every node in the run.</summary>
     NodeDirectory Directory { get; }
 
-    /// <summary>Sends a message of <paramref name="sizeBytes"/> over the network; it leaves at <see cref="Now"/>.</summary>
+    /// <summary>
+    /// Sends a message of <paramref name="sizeBytes"/> over the network. It is handed to this node's
+    /// uplink at <see cref="Now"/> and queues there behind the node's earlier messages.
+    /// </summary>
     void Send(NodeId to, object message, int sizeBytes);
+
+    /// <summary>
+    /// Sends a message that leaves <paramref name="delay"/> after <see cref="Now"/> and that the
+    /// kernel charges no bandwidth for: it skips both NICs and any link cap, and only the link's
+    /// latency (and loss, duplication, FIFO, partitions) applies. For protocols that time their own
+    /// transfers as the simulator they reproduce does (SimBlock holds a node's upload until the
+    /// receiver has the block, with <paramref name="delay"/> = size / <see cref="Network.NetworkSpec.TransferRate"/>
+    /// plus processing). Returns when the message arrives (a duplicate may arrive later), or null if
+    /// the network drops it. The message still counts as sent.
+    /// </summary>
+    SimTime? SendUncharged(NodeId to, object message, int sizeBytes, Duration delay);
 
     TimerId SetTimer(Duration after, object state);
     void CancelTimer(TimerId id);
