@@ -1,3 +1,4 @@
+using Lab.Consensus.Pow.SimBlock;
 using Lab.Sim.Distributions;
 using Lab.Sim.Time;
 
@@ -38,9 +39,6 @@ public sealed record PowOptions
     /// <summary>Outbound peers per node (Bitcoin Core: 8); links are undirected.</summary>
     public int OutDegree { get; init; } = 8;
 
-    /// <summary>Optional distribution of out-degree (rounded, at least 1); overrides <see cref="OutDegree"/>.</summary>
-    public Distribution? OutDegreeDistribution { get; init; }
-
     /// <summary>At most this many links per node (Bitcoin Core: 125).</summary>
     public int MaxPeers { get; init; } = 125;
 
@@ -68,6 +66,15 @@ public sealed record PowOptions
 
     /// <summary>Fee per transaction in satoshi.</summary>
     public long FeePerTxSat { get; init; } = 5_000;
+
+    /// <summary>How blocks travel: the lab's Bitcoin Core model (default) or SimBlock's rules
+    /// (<see cref="SimBlock"/>; its own peer degrees, compact blocks and upload rule, and the options
+    /// <see cref="OutDegree"/>, <see cref="MaxPeers"/>, <see cref="CompactBlocks"/>,
+    /// <see cref="CompactMissRate"/>, <see cref="SerialUpload"/> and <see cref="BlockValidation"/> do not apply).</summary>
+    public PowRelay Relay { get; init; } = PowRelay.Core;
+
+    /// <summary>SimBlock's constants, for <see cref="PowRelay.SimBlock"/>.</summary>
+    public SimBlockRules SimBlock { get; init; } = SimBlockRules.Current;
 
     /// <summary>Compact block relay (BIP 152): header + 6-byte short ids instead of the full block.</summary>
     public bool CompactBlocks { get; init; }
@@ -120,6 +127,9 @@ public sealed record PowOptions
         if (TieSwitchProbability is < 0 or > 1) throw new ArgumentException("tie switch probability must be in [0, 1]");
         if (ConfirmationDepth < 1) throw new ArgumentException("confirmation depth k must be ≥ 1");
         if (ClientNode < 0 || ClientNode >= Nodes) throw new ArgumentException($"client node must be a node index below {Nodes}");
+        SimBlock.Validate();
+        if (Relay == PowRelay.SimBlock && (Attack is not null || TieSwitchProbability > 0))
+            throw new ArgumentException("SimBlock's relay has no attackers and keeps the first block seen (tie switch 0)");
         if (Attack is { } a)
         {
             if (a.HashShare is <= 0 or >= 1) throw new ArgumentException("attacker hash share must be in (0, 1)");

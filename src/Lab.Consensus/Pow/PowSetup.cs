@@ -1,3 +1,4 @@
+using Lab.Consensus.Pow.SimBlock;
 using Lab.Sim.Network;
 using Lab.Sim.Time;
 
@@ -12,9 +13,11 @@ public sealed class PowSetup
     private readonly Bandwidth[][] _capacity;
     private readonly double[] _hashShare;
     private readonly int[] _region;
+    private readonly long[][] _simBlockBitsPerMilli;
 
-    public PowSetup(PowOptions options, PeerGraph peers, double[] hashShare, int[] region, NetworkSpec network)
+    public PowSetup(PowOptions options, PeerGraph peers, double[] hashShare, int[] region, NetworkSpec network, SimBlockTopology? simBlock = null)
     {
+        SimBlock = simBlock;
         Options = options;
         Peers = peers;
         _hashShare = hashShare;
@@ -31,6 +34,13 @@ public sealed class PowSetup
                 _capacity[a][b] = cap;
             }
         }
+        // SimBlock's Network.getBandwidth: min(upload of the sender's region, download of the
+        // receiver's region), in bit/s as a long; Node.sendNextBlockMessage divides it by 1000.
+        _simBlockBitsPerMilli = [.. Enumerable.Range(0, n).Select(a => Enumerable.Range(0, n).Select(b =>
+        {
+            var rate = Bandwidth.Min(network.Upload?[a] ?? Bandwidth.Unlimited, network.Download?[b] ?? Bandwidth.Unlimited);
+            return rate.IsUnlimited ? long.MaxValue : Math.Max(1, (long)rate.BitsPerSecond / 1000);
+        }).ToArray())];
         Genesis = PowBlock.Genesis();
         MaxTxPerBlock = (options.MaxBlockBytes - options.HeaderBytes) / options.TxBytes;
         Steps = [.. options.HashRateSteps.OrderBy(s => s.At.Nanos)];
@@ -42,12 +52,17 @@ public sealed class PowSetup
     public int MaxTxPerBlock { get; }
     public IReadOnlyList<HashRateStep> Steps { get; }
     public int NodeCount => _region.Length;
+    /// <summary>SimBlock's layout of the nodes (compact-block and churn flags), for <see cref="PowRelay.SimBlock"/>; else null.</summary>
+    public SimBlockTopology? SimBlock { get; }
 
     public double HashShare(int node) => _hashShare[node];
     public int Region(int node) => _region[node];
 
     /// <summary>Time to put <paramref name="bytes"/> on the link (upload of sender, download of receiver, inter-region cap).</summary>
     public Duration TransmissionTime(int from, int to, int bytes) => _capacity[_region[from]][_region[to]].TransmissionTime(bytes);
+
+    /// <summary>SimBlock's transfer rate from <paramref name="from"/> to <paramref name="to"/> in bits per millisecond (whole bits, as SimBlock's long arithmetic).</summary>
+    public long SimBlockBitsPerMilli(int from, int to) => _simBlockBitsPerMilli[_region[from]][_region[to]];
 
     /// <summary>Hash-rate multiplier in force at <paramref name="t"/>.</summary>
     public double HashFactor(SimTime t)

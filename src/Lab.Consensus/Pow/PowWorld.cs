@@ -1,3 +1,4 @@
+using Lab.Consensus.Pow.SimBlock;
 using Lab.Sim.Network;
 using Lab.Sim.Nodes;
 using Lab.Sim.Randomness;
@@ -19,10 +20,28 @@ public static class PowWorld
         options.Validate();
         network.Validate();
         var n = options.Nodes;
-        var regions = PlaceNodes(n, network.Regions.Count, regionWeights, SimRandom.Stream(seed, "pow-regions"));
-        var shares = HashShares(options, SimRandom.Stream(seed, "pow-hash-power"));
-        var peers = options.FullMesh ? PeerGraph.FullMesh(n) : PeerGraph.Random(n, options, SimRandom.Stream(seed, "pow-peers"));
-        var setup = new PowSetup(options, peers, shares, regions, network);
+        int[] regions;
+        PeerGraph peers;
+        SimBlockTopology? simBlock = null;
+        if (options.Relay == PowRelay.SimBlock)
+        {
+            // SimBlock's own layout: exact counts per region and per degree, its compact-block and churn shares.
+            IReadOnlyList<double> shares = regionWeights ?? [.. Enumerable.Repeat(1.0 / network.Regions.Count, network.Regions.Count)];
+            if (shares.Count != network.Regions.Count) throw new ArgumentException($"one node share per region: got {shares.Count} for {network.Regions.Count} regions");
+            // SimBlock's shares add up to 1; others are scaled to (its counting fills any rest with a region that does not exist).
+            var total = shares.Sum();
+            if (Math.Abs(total - 1) > 1e-9) shares = [.. shares.Select(x => x / total)];
+            simBlock = SimBlockTopology.Build(n, shares, options.SimBlock, seed);
+            regions = [.. simBlock.Region];
+            peers = options.FullMesh ? PeerGraph.FullMesh(n) : PeerGraph.Random(n, simBlock.Outbound, SimRandom.Stream(seed, "pow-peers"));
+        }
+        else
+        {
+            regions = PlaceNodes(n, network.Regions.Count, regionWeights, SimRandom.Stream(seed, "pow-regions"));
+            peers = options.FullMesh ? PeerGraph.FullMesh(n) : PeerGraph.Random(n, options, SimRandom.Stream(seed, "pow-peers"));
+        }
+        var hashShares = HashShares(options, SimRandom.Stream(seed, "pow-hash-power"));
+        var setup = new PowSetup(options, peers, hashShares, regions, network, simBlock);
         var nodes = new NodeSpec[n];
         for (int i = 0; i < n; i++)
         {
@@ -31,7 +50,7 @@ public static class PowWorld
             {
                 (0, SelfishMiningAttack) => ("selfish-miner", (Func<INodeBehaviour>)(() => new SelfishMiner(setup, id))),
                 (0, DoubleSpendAttack) => ("double-spender", () => new DoubleSpender(setup, id)),
-                _ => (shares[i] > 0 ? "miner" : "node", () => new PowNode(setup, id)),
+                _ => (hashShares[i] > 0 ? "miner" : "node", () => new PowNode(setup, id)),
             };
             nodes[i] = new NodeSpec($"n{i}", regions[i], kind, factory);
         }
