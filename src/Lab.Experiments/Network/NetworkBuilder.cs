@@ -60,10 +60,33 @@ public static class NetworkBuilder
         }
         var upload = PerRegion("network.upload");
         var download = PerRegion("network.download");
+        var rules = c.Text("network.model") == "simblock" ? NetworkRules.SimBlock : NetworkRules.Nic;
+        if (rules == NetworkRules.SimBlock)
+        {
+            // SimBlock's rules (Network.getLatency, getBandwidth): a Pareto around each mean of the matrix, no cap.
+            void Refuse(string key, string why)
+            {
+                if (!c.Has(key)) return;
+                problems.Error(c.MarkOf(key), key, $"{key} does not apply with network.model: simblock ({why})");
+                ok = false;
+            }
+            Refuse("network.latency", "it draws each delay around the means of network.one-way or network.rtt");
+            Refuse("network.jitter", "it draws its own Pareto delay around the mean");
+            Refuse("network.jitter-factor", "it draws its own Pareto delay around the mean");
+            Refuse("network.inter-region", "SimBlock declares an inter-region limit but never applies it");
+            if (matrix is null && latency is null)
+            { problems.Error(c.MarkOf("network.model"), "network.model", "network.model: simblock needs mean latencies: network.one-way or network.rtt"); ok = false; }
+            else if (matrix is not null && matrix.SelectMany(r => r).Any(d => d <= NetworkSpec.SimBlockLatencyFloor))
+            {
+                problems.Error(c.MarkOf(matrixKey), matrixKey, $"network.model: simblock needs every one-way mean above {NetworkSpec.SimBlockLatencyFloor} (its Pareto scale is mean − 5 ms)");
+                ok = false;
+            }
+        }
         if (!ok) return null;
 
         return new NetworkSpec
         {
+            Rules = rules,
             Regions = regions,
             BaseLatency = matrix ?? [[Duration.Zero]],
             Jitter = Combine(latency, c.GetOr<Distribution?>("network.jitter", null)),
