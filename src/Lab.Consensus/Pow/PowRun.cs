@@ -1,5 +1,6 @@
 using Lab.Sim.Faults;
 using Lab.Sim.Kernel;
+using Lab.Sim.Metrics;
 using Lab.Sim.Network;
 using Lab.Sim.Nodes;
 
@@ -16,6 +17,7 @@ public sealed class PowRun : ISimulationObserver
     private PowBlock? _mainTip;
     private long[]? _balances;
     private List<double>? _reach50, _reach90, _arrivalSample;
+    private double _arrivalP50 = double.NaN, _arrivalP90 = double.NaN;
     private int _blocksSeen;
     private int _disagreeing;
 
@@ -98,6 +100,11 @@ public sealed class PowRun : ISimulationObserver
             if (list.Count >= need90) _reach90.Add(list[need90 - 1]);
             if (onMain.Contains(id)) all.AddRange(list.Skip(1)); // the miner's own zero is not a propagation
         }
+        // SimBlock's own statistic: percentiles over every (main-chain block, node) arrival, exact.
+        var pooled = all.ToArray();
+        Array.Sort(pooled);
+        _arrivalP50 = Quantile.OfSorted(pooled, 0.5);
+        _arrivalP90 = Quantile.OfSorted(pooled, 0.9);
         // The full CDF, thinned by a fixed stride beyond 200,000 points.
         var stride = Math.Max(1, all.Count / 200_000);
         _arrivalSample = stride == 1 ? all : all.Where((_, i) => i % stride == 0).ToList();
@@ -130,6 +137,11 @@ public sealed class PowRun : ISimulationObserver
         m.Samples["block_reach_50_s"] = [.. _reach50!];
         m.Samples["block_reach_90_s"] = [.. _reach90!];
         m.Samples["block_arrival_s"] = [.. _arrivalSample!];
+        if (!double.IsNaN(_arrivalP50))
+        {
+            m.Scalars["block_arrival_p50_s"] = _arrivalP50;
+            m.Scalars["block_arrival_p90_s"] = _arrivalP90;
+        }
         foreach (var name in new[] { "confirmation_latency_s", "tx_confirmation_latency_s" })
             if (m.Samples.TryGetValue(name, out var s)) AddPercentiles(m, name[..^2], [.. s]);
 

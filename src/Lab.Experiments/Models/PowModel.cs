@@ -1,7 +1,8 @@
 using Lab.Consensus.Pow;
+using Lab.Consensus.Pow.SimBlock;
 using Lab.Experiments.Schema;
-using Lab.Experiments.Values;
-using Lab.Sim.Time;
+using Lab.Experiments.Validation;
+using Lab.Sim.Network;
 
 namespace Lab.Experiments.Models;
 
@@ -9,6 +10,9 @@ namespace Lab.Experiments.Models;
 /// <c>chain.protocol: pow</c> — Nakamoto proof of work over a random peer graph: the public-chain row
 /// of the seed's table. Nodes stop mining at <c>chain.pow.blocks</c>, so a run ends by itself once the
 /// last block has spread (set <c>duration</c> long enough: about blocks × target interval, with margin).
+/// Blocks travel by the lab's model of Bitcoin Core (<see cref="CoreRelay"/>) on a <c>nic</c> network,
+/// and by SimBlock's rules (<see cref="SimBlockRelay"/>: its peer degrees, compact blocks and upload
+/// rule) on a <c>network.model: simblock</c> network, where the Core relay's keys do not apply.
 /// </summary>
 public sealed class PowModel : IModel
 {
@@ -30,19 +34,47 @@ public sealed class PowModel : IModel
         Key.Int("chain.pow.max-peers", "Most peers a node accepts in total (Bitcoin Core: 125).", 125, min: 1),
         Key.Bool("chain.pow.compact-blocks", "Relay header + short transaction ids (BIP 152) instead of full blocks.", false),
         Key.Probability("chain.pow.compact-miss-rate", "Share of compact blocks a receiver cannot rebuild, falling back to the full block.", "0.1"),
-        Key.Bool("chain.pow.serial-upload", "A node uploads one block at a time (as SimBlock).", true),
+        Key.Bool("chain.pow.serial-upload", "A node uploads one block at a time, requests queue.", true),
         Key.Int("chain.pow.confirmations", "k: a block (and its transactions) is final k blocks deep.", 6, min: 1),
         Key.Probability("chain.pow.tie-switch", "γ: share of honest hash power that mines on the attacker's block in a tie (Eyal & Sirer 2014).", "0"),
         Key.Number("chain.pow.reward-btc", "Block subsidy credited to the miner, in BTC.", "12.5", min: 0),
         Key.Int("chain.pow.fee-per-tx-sat", "Fee per transaction credited to the miner, in satoshi.", 5000, min: 0),
-        Key.Time("chain.pow.block-verify", "CPU time to validate a block before relaying it (SimBlock: 2ms).", "2ms"),
+        Key.Time("chain.pow.block-verify", "CPU time to validate a block before relaying it (SimBlock's 2 ms processing per block).", "2ms"),
         Key.Time("chain.pow.tx-verify", "CPU time to validate one transaction of a block.", "0s"),
         Key.Choice("chain.pow.nodes-per-region", "How nodes spread over regions: `equal`, or `bitcoin-2019` (SimBlock's shares for the six-region preset).", ["equal", "bitcoin-2019"], "equal"),
         Key.Int("chain.pow.client", "Index of the node whose chain defines throughput, finality and rewards (the merchant in a double spend).", 1, min: 0),
         Key.Choice("chain.pow.attack", "An attacker at node n0: `none`, `selfish-mining` (Eyal & Sirer 2014) or `double-spend` (Nakamoto 2008 / Rosenfeld 2014).", ["none", "selfish-mining", "double-spend"], "none"),
         Key.Probability("chain.pow.attacker-share", "The attacker's share of all hash power (α or q).", "0.25"),
         Key.Int("chain.pow.give-up-behind", "Double spend: the attacker abandons its private branch this many blocks behind.", 20, min: 1),
+        Key.Probability("chain.pow.simblock-compact-share", "On a simblock network: share of nodes that use compact block relay (SimBlock CBR_USAGE_RATE: 0.964; 0 reproduces SimBlock before compact blocks).", "0.964"),
     ];
+
+    // Keys of the lab's Bitcoin Core relay that SimBlock's rules replace with their own.
+    private static readonly string[] CoreRelayKeys =
+    [
+        "chain.pow.out-degree", "chain.pow.max-peers", "chain.pow.compact-blocks", "chain.pow.compact-miss-rate",
+        "chain.pow.serial-upload", "chain.pow.block-verify", "chain.pow.tx-verify",
+    ];
+
+    public void Check(RunConfig config, Diagnostics problems)
+    {
+        var simBlock = config.GetOr("network.model", "nic") == "simblock";
+        bool Set(string key) => config.Entry(key) is { Origin: not "default" };
+        if (simBlock)
+        {
+            foreach (var key in CoreRelayKeys.Where(Set))
+                problems.Error(config.MarkOf(key), key, $"{key} does not apply on a simblock network: blocks travel by SimBlock's rules (its degree table, compact blocks and 2 ms processing)");
+            if (config.Text("chain.pow.attack") != "none")
+                problems.Error(config.MarkOf("chain.pow.attack"), "chain.pow.attack", "SimBlock's relay has no attackers: use a nic network (e.g. preset bitcoin-2019)");
+            if (config.Number("chain.pow.tie-switch") > 0)
+                problems.Error(config.MarkOf("chain.pow.tie-switch"), "chain.pow.tie-switch", "SimBlock's nodes keep the first block they saw: tie-switch must be 0 on a simblock network");
+        }
+        else if (Set("chain.pow.simblock-compact-share"))
+            problems.Error(config.MarkOf("chain.pow.simblock-compact-share"), "chain.pow.simblock-compact-share", "chain.pow.simblock-compact-share applies only with network.model: simblock");
+        if (config.Text("chain.pow.nodes-per-region") == "bitcoin-2019" && config.GetOr<List<object>>("network.regions", []).Count != SimBlockRules.RegionSharesBitcoin2019.Count)
+            problems.Error(config.MarkOf("chain.pow.nodes-per-region"), "chain.pow.nodes-per-region",
+                $"bitcoin-2019 has one share per region of SimBlock's six (north-america, europe, south-america, asia-pacific, japan, australia); the network has {config.GetOr<List<object>>("network.regions", []).Count}");
+    }
 
     public IReadOnlyList<MetricInfo> Metrics { get; } =
     [
@@ -94,10 +126,10 @@ public sealed class PowModel : IModel
             TieSwitchProbability = c.Number("chain.pow.tie-switch"),
             ClientNode = c.Int("chain.pow.client"),
             Attack = attack,
+            Relay = context.Network.Rules == NetworkRules.SimBlock ? PowRelay.SimBlock : PowRelay.Core,
+            SimBlock = SimBlockRules.Current with { CbrUsageRate = (float)c.Number("chain.pow.simblock-compact-share") },
         };
-        var weights = c.Text("chain.pow.nodes-per-region") == "bitcoin-2019" && context.Network.Regions.Count == SimBlockNetwork.NodeShare.Length
-            ? SimBlockNetwork.NodeShare
-            : null;
+        var weights = c.Text("chain.pow.nodes-per-region") == "bitcoin-2019" ? SimBlockRules.RegionSharesBitcoin2019 : null;
         var pow = PowWorld.Build(options, context.Network, weights, context.Seed);
         var world = new World();
         world.Nodes.AddRange(pow.Nodes);
