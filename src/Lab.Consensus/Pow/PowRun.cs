@@ -57,6 +57,37 @@ public sealed class PowRun : ISimulationObserver
 
     public void OnBarrier(ISimulationView view) { }
 
+    /// <summary>
+    /// Stop predicate: every honest node that is up holds a chain at the target height, so nobody
+    /// mines any more and the last block has spread (blocks still in flight are stale ones). Scans
+    /// the nodes only once the client's chain is there.
+    /// </summary>
+    public bool Finished(ISimulationView view)
+    {
+        var target = Setup.Options.TargetHeight;
+        if (view.StateOf(new NodeId(Setup.Options.ClientNode)) == NodeState.Up
+            && ((PowNode)view.BehaviourOf(new NodeId(Setup.Options.ClientNode))).Tip.Height < target) return false;
+        var cursorFixed = false;
+        for (int i = _finishedScan; i < view.Directory.Count; i++)
+        {
+            var node = new NodeId(i);
+            if (view.StateOf(node) != NodeState.Up)
+            {
+                // A node that is down does not hold the run, but it may restart behind: scan it again next time.
+                if (!cursorFixed) { _finishedScan = i; cursorFixed = true; }
+                continue;
+            }
+            if (view.BehaviourOf(node) is PowNode { IsHonest: true } p && p.Tip.Height < target)
+            {
+                if (!cursorFixed) _finishedScan = i; // nodes before it are there already (with constant difficulty chains never get shorter)
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int _finishedScan;
+
     public void OnEnd(ISimulationView view)
     {
         var n = view.Directory.Count;

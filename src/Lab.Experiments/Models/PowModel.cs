@@ -135,6 +135,7 @@ public sealed class PowModel : IModel
         world.Nodes.AddRange(pow.Nodes);
         world.Observers.AddRange(pow.Observers);
         world.Finish = pow.Summarise;
+        world.StopWhen = pow.Finished;
         return world;
     }
 }
