@@ -3,6 +3,7 @@ using System.Globalization;
 using Lab.Consensus.Byzantine;
 using Lab.Consensus.HotStuff;
 using Lab.Consensus.Pbft;
+using Lab.Ledger.Batching;
 using Lab.Sim.Kernel;
 using Lab.Sim.Network;
 using Lab.Sim.Nodes;
@@ -91,10 +92,10 @@ public static class BftScale
         };
         if (protocol is "pbft" or "both")
             Measure("pbft", nodes, mode, seed, seconds, network,
-                PbftWorld.Build(new PbftOptions { Replicas = nodes, MaxBatch = 500, BatchTimeout = Duration.FromMillis(100), ViewChangeTimeout = Duration.FromSeconds(5) }, world));
+                PbftWorld.Build(new PbftOptions { Replicas = nodes, Block = new BlockOptions { MaxTransactions = 500, BatchTimeout = Duration.FromMillis(100) }, ViewChangeTimeout = Duration.FromSeconds(5) }, world));
         if (protocol is "hotstuff" or "both")
             Measure("hotstuff", nodes, mode, seed, seconds, network,
-                HotStuffWorld.Build(new HotStuffOptions { Replicas = nodes, MaxBatch = 500, BatchTimeout = Duration.FromMillis(10), ViewTimeout = Duration.FromSeconds(5) }, world));
+                HotStuffWorld.Build(new HotStuffOptions { Replicas = nodes, Block = new BlockOptions { MaxTransactions = 500, BatchTimeout = Duration.FromMillis(10) }, ViewTimeout = Duration.FromSeconds(5) }, world));
         return 0;
     }
 

@@ -19,7 +19,7 @@ public static class ExitCode
 }
 
 /// <summary>
-/// The <c>lab</c> command: verbs run, validate, list (and the hidden schema). Output goes to
+/// The <c>lab</c> command: verbs run, validate, verify, list (and the hidden schema). Output goes to
 /// <paramref name="output"/>; errors to <paramref name="errors"/>.
 /// </summary>
 /// <param name="interactive">Draw live progress (a terminal); otherwise print plain lines.</param>
@@ -48,9 +48,10 @@ public sealed class CliApp(IAnsiConsole output, IAnsiConsole errors, bool intera
             {
                 "run" => Commands.RunCommand.Execute(this, rest, cancel),
                 "validate" => Commands.ValidateCommand.Execute(this, rest),
+                "verify" => Commands.VerifyCommand.Execute(this, rest, cancel),
                 "list" => Commands.ListCommand.Execute(this, rest),
                 "schema" => Commands.SchemaCommand.Execute(this, rest),
-                _ => Usage($"unknown command '{args[0]}'" + (Lab.Experiments.Schema.Suggest.Closest(args[0], ["run", "validate", "list"]) is { } s ? $"; did you mean '{s}'?" : "")),
+                _ => Usage($"unknown command '{args[0]}'" + (Lab.Experiments.Schema.Suggest.Closest(args[0], ["run", "validate", "verify", "list"]) is { } s ? $"; did you mean '{s}'?" : "")),
             };
         }
         catch (UsageException e) { return Usage(e.Message); }

@@ -14,6 +14,7 @@ public static class Help
         var t = new Table().NoBorder().HideHeaders().AddColumn("").AddColumn("");
         t.AddRow("[bold]run[/] FILE", "run an experiment and write results/<experiment>/<run-id>/");
         t.AddRow("[bold]validate[/] FILE...", "check experiment files without running them (exit 0 or 2)");
+        t.AddRow("[bold]verify[/] [[FILE...]]", "reproduce published and closed-form results (scenarios/validation/); exit 1 on any miss");
         t.AddRow("[bold]list[/] [[what]]", "list protocols, scenarios, networks, distributions or metrics");
         c.Write(t);
         c.WriteLine();
@@ -21,6 +22,7 @@ public static class Help
         c.WriteLine("  lab run scenarios/demo/gossip.yaml");
         c.WriteLine("  lab run scenarios/demo/gossip.yaml --set chain.nodes=64 --seed 7 --parallel 2");
         c.WriteLine("  lab validate scenarios/demo/*.yaml");
+        c.WriteLine("  lab verify");
         c.WriteLine("  lab list networks");
         c.WriteLine();
         c.WriteLine("Run 'lab <command> --help' for a command's options. Key reference: scenarios/README.md.");
@@ -59,6 +61,28 @@ public static class Help
         c.MarkupLine("[bold]Examples:[/]");
         c.WriteLine("  lab validate scenarios/demo/gossip.yaml");
         c.WriteLine("  lab validate scenarios/*/*.yaml");
+    }
+
+    public static void Verify(IAnsiConsole c)
+    {
+        c.MarkupLine("[bold]lab verify[/] [[FILE|FOLDER...]] [[--full]] [[--parallel N]]");
+        c.WriteLine();
+        c.WriteLine("Runs experiment files that carry a verify: section (each check: a metric, a statistic, the");
+        c.WriteLine("expected value, a tolerance and its source) and prints a pass/fail table per file. Without");
+        c.WriteLine("arguments: the quick set of scenarios/validation/ (what CI runs); --full adds the files marked");
+        c.WriteLine("'suite: full'. A file named on the command line always runs. Nothing is written under results/.");
+        c.WriteLine();
+        var t = new Table().NoBorder().HideHeaders().AddColumn("").AddColumn("");
+        t.AddRow("--full", "also run the large, full-only files of a folder");
+        t.AddRow("--parallel N", $"runs at once (default: the number of cores, here {Environment.ProcessorCount}); results are identical for any N");
+        c.Write(t);
+        c.WriteLine();
+        c.WriteLine("Exit codes: 0 every check passed, 1 a check missed or a run failed, 2 invalid file or check, 130 interrupted.");
+        c.WriteLine();
+        c.MarkupLine("[bold]Examples:[/]");
+        c.WriteLine("  lab verify");
+        c.WriteLine("  lab verify --full");
+        c.WriteLine("  lab verify scenarios/validation/pbft-exact.yaml");
     }
 
     public static void List(IAnsiConsole c)

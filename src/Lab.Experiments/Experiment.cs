@@ -21,6 +21,8 @@ public sealed class Experiment
     public required string ExpectedSafety { get; init; }
     public required Duration Duration { get; init; }
     public required Duration Warmup { get; init; }
+    /// <summary>The <c>verify:</c> section, each check resolved to its point; null when the file has none.</summary>
+    public Verification.VerifySpec? Verify { get; init; }
 
     /// <summary>Every run in order: point by point, replications in seed order.</summary>
     public IReadOnlyList<RunSpec> Runs =>

@@ -4,6 +4,7 @@ using Lab.Experiments.Models;
 using Lab.Experiments.Network;
 using Lab.Experiments.Schema;
 using Lab.Experiments.Validation;
+using Lab.Experiments.Verification;
 using Lab.Experiments.Yaml;
 using Lab.Sim.Time;
 
@@ -16,7 +17,7 @@ namespace Lab.Experiments;
 /// </summary>
 public sealed class ExperimentLoader(ModelRegistry registry)
 {
-    private static readonly HashSet<string> Meta = [CommonKeys.Variants, CommonKeys.Sweep];
+    private static readonly HashSet<string> Meta = [CommonKeys.Variants, CommonKeys.Sweep, CommonKeys.Verify];
 
     public ExperimentSchema Schema { get; } = ExperimentSchema.For(registry);
 
@@ -49,6 +50,7 @@ public sealed class ExperimentLoader(ModelRegistry registry)
         var setLayer = BindOverrides(binder, overrides, diagnostics);
         var variants = ReadVariants(map[CommonKeys.Variants], binder, diagnostics);
         var sweep = ReadSweep(map[CommonKeys.Sweep], diagnostics, baseDir);
+        var verify = map[CommonKeys.Verify] is { } verifyNode and not YScalar { IsNull: true } ? VerifyParser.Parse(verifyNode, diagnostics) : null;
         var rootMark = new SourceMark(file, 1, 1);
         if (map["name"] is null && !setLayer.ContainsKey("name"))
             diagnostics.Error(map.Entries.Count > 0 ? map.Entries[0].Key.Mark : rootMark, "name", "missing: every experiment needs a name");
@@ -72,6 +74,11 @@ public sealed class ExperimentLoader(ModelRegistry registry)
         if (diagnostics.HasErrors) return null;
 
         var baseConfig = Resolve(defaults, @base, presets, baseDir, diagnostics)!;
+        if (verify is not null)
+        {
+            verify = VerifyParser.Resolve(verify, points, sweep!.Axes, baseConfig.Int("replications"), (k, a, b) => SameValue(k, a, b, baseDir), diagnostics);
+            if (verify is null) return null;
+        }
         var resolved = ResolvedYaml(baseConfig, map);
         return new Experiment
         {
@@ -88,7 +95,20 @@ public sealed class ExperimentLoader(ModelRegistry registry)
             ExpectedSafety = baseConfig.Text("expect.safety"),
             Duration = baseConfig.Time("duration"),
             Warmup = baseConfig.Time("warmup"),
+            Verify = verify,
         };
+    }
+
+    /// <summary>Whether two written values of a key mean the same: <c>20ms</c> and <c>0.02s</c>, <c>0.5</c> and <c>50%</c>.</summary>
+    private bool SameValue(string key, string a, string b, string baseDir)
+    {
+        if (a.Trim() == b.Trim()) return true;
+        if (Schema.Leaf(key) is not { } k) return false;
+        var scratch = new Diagnostics();
+        var mark = new SourceMark("", 0, 0);
+        var x = k.Type.Parse(new YScalar(mark, a), k, new ValueContext(baseDir, scratch, key));
+        var y = k.Type.Parse(new YScalar(mark, b), k, new ValueContext(baseDir, scratch, key));
+        return x is not null && y is not null && x.Equals(y);
     }
 
     private Dictionary<string, ConfigValue> BindOverrides(ConfigBinder binder, IReadOnlyList<string> overrides, Diagnostics diagnostics)
@@ -350,7 +370,7 @@ public sealed class ExperimentLoader(ModelRegistry registry)
             Insert(tree, key.Path.Split('.'), v.Node);
         }
         foreach (var (k, v) in tree) YamlWriter.WriteEntry(sb, k.Value, v, 0);
-        foreach (var meta in new[] { CommonKeys.Variants, CommonKeys.Sweep })
+        foreach (var meta in new[] { CommonKeys.Variants, CommonKeys.Sweep, CommonKeys.Verify })
             if (source[meta] is { } node) YamlWriter.WriteEntry(sb, meta, node, 0);
         return sb.ToString();
     }

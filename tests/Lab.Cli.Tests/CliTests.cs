@@ -6,7 +6,7 @@ namespace Lab.Cli.Tests;
 
 public class CliTests
 {
-    private static string Root()
+    internal static string Root()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
             if (File.Exists(Path.Combine(d.FullName, "Lab.sln"))) return d.FullName;
@@ -22,7 +22,7 @@ public class CliTests
     });
 
     /// <summary>Runs lab with a stand-in report writer (the real one is tested in Lab.Reports).</summary>
-    private static (int Code, string Out, string Err) Lab(params string[] args)
+    internal static (int Code, string Out, string Err) Lab(params string[] args)
     {
         var o = new StringWriter();
         var e = new StringWriter();
@@ -112,6 +112,7 @@ public class CliTests
     [InlineData("run", "--help")]
     [InlineData("validate", "--help")]
     [InlineData("list", "--help")]
+    [InlineData("verify", "--help")]
     public void Help_shows_usage_and_examples(params string[] args)
     {
         var (code, output, _) = Lab(args);

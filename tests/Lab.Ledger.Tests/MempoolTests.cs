@@ -54,4 +54,66 @@ public class MempoolTests
         Assert.False(pool.Add(Tx(1)));
         Assert.Equal(1, pool.Count);
     }
+
+    [Fact]
+    public void Removal_from_the_middle_keeps_arrival_order_and_byte_count()
+    {
+        var pool = new Mempool(new BlockOptions());
+        for (int i = 1; i <= 5; i++) pool.Add(Tx(i, 10 * i));
+        Assert.True(pool.Remove(new TxId(3)));
+        Assert.False(pool.Remove(new TxId(3)));
+        Assert.Equal([1L, 2L, 4L, 5L], pool.InArrivalOrder().Select(t => t.Id.Value));
+        Assert.Equal(10 + 20 + 40 + 50, pool.Bytes);
+        Assert.False(pool.Contains(new TxId(3)));
+    }
+
+    [Fact]
+    public void A_transaction_added_again_after_removal_queues_at_the_back_once()
+    {
+        var pool = new Mempool(new BlockOptions());
+        pool.Add(Tx(1)); pool.Add(Tx(2));
+        pool.Remove(new TxId(1));
+        pool.Add(Tx(1));
+        Assert.Equal([2L, 1L], pool.InArrivalOrder().Select(t => t.Id.Value));
+        Assert.Equal(2, pool.Count);
+    }
+
+    [Fact]
+    public void Next_block_selects_without_removing_and_skips_what_is_already_proposed()
+    {
+        var pool = new Mempool(new BlockOptions { MaxTransactions = 2 });
+        for (int i = 1; i <= 4; i++) pool.Add(Tx(i));
+        var first = pool.NextBlock(tx => tx.Id.Value == 1, out var full);
+        Assert.Equal([2L, 3L], first.Select(t => t.Id.Value));
+        Assert.True(full);
+        Assert.Equal(4, pool.Count);
+        var rest = pool.NextBlock(tx => tx.Id.Value <= 3, out full);
+        Assert.Equal([4L], rest.Select(t => t.Id.Value));
+        Assert.False(full);
+    }
+
+    [Fact]
+    public void A_block_is_full_by_bytes_before_it_is_full_by_count()
+    {
+        var pool = new Mempool(new BlockOptions { MaxTransactions = 100, MaxBytes = 250 });
+        pool.Add(Tx(1, 100)); pool.Add(Tx(2, 100));
+        Assert.False(pool.HasFullBlock);
+        pool.NextBlock(null, out var full);
+        Assert.False(full);
+        pool.Add(Tx(3, 100));
+        Assert.True(pool.HasFullBlock);
+        Assert.Equal(2, pool.NextBlock(null, out full).Count);
+        Assert.True(full);
+    }
+
+    [Fact]
+    public void Many_removals_compact_the_queue_without_changing_what_is_pending()
+    {
+        var pool = new Mempool(new BlockOptions());
+        for (int i = 0; i < 5000; i++) pool.Add(Tx(i));
+        // The oldest stays pending (holds the head); everything else but the last ten commits.
+        for (int i = 1; i < 4990; i++) pool.Remove(new TxId(i));
+        Assert.Equal(new long[] { 0 }.Concat(Enumerable.Range(4990, 10).Select(i => (long)i)), pool.InArrivalOrder().Select(t => t.Id.Value));
+        Assert.Equal(11 * 100, pool.Bytes);
+    }
 }

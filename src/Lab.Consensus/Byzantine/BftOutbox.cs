@@ -6,20 +6,23 @@ namespace Lab.Consensus.Byzantine;
 /// <summary>What a protocol message is, for message-level Byzantine filters and metrics.</summary>
 public enum BftMessageKind { Proposal, Vote, ViewChange, Checkpoint, Transfer }
 
-/// <summary>A protocol message between replicas.</summary>
+/// <summary>A protocol message between replicas, signed by its sender.</summary>
 public interface IBftMessage
 {
     BftMessageKind Kind { get; }
+    /// <summary>What the signature covers, recomputed from the message's content.</summary>
+    Statement Statement { get; }
     Signature Sig { get; }
 }
 
 /// <summary>
-/// A replica's sending side: signs (CPU), addresses replica ids (both nodes of a twin), counts
+/// A replica's sending side: charges signing (CPU), addresses replica ids (both nodes of a twin), counts
 /// <c>protocol_messages</c>/<c>protocol_bytes</c>, and applies the message-level Byzantine behaviours
-/// (withhold drops or delays proposals and votes; forge adds copies under other names with invalid
-/// signatures). Protocol-level behaviours (equivocation, double votes) live in the protocols.
+/// (withhold drops or delays proposals and votes; forge adds copies under other names, signed with the
+/// forger's own key). Protocol-level behaviours (equivocation, double votes, lying certificates) live
+/// in the protocols. The protocol signs each message with <see cref="Authenticator"/> when it builds it.
 /// </summary>
-public sealed class BftOutbox(BftCommittee committee, ByzantineRole role, AuthenticationCosts costs, Func<IBftMessage, int, IBftMessage?>? forge = null)
+public sealed class BftOutbox(BftCommittee committee, ByzantineRole role, AuthenticationCosts costs, Authenticator auth, Func<IBftMessage, int, IBftMessage?>? forge = null)
 {
     /// <summary>Timer state for a delayed (withheld) message.</summary>
     public sealed record Delayed(NodeId To, IBftMessage Message, int SizeBytes);
@@ -87,13 +90,14 @@ public sealed class BftOutbox(BftCommittee committee, ByzantineRole role, Authen
     }
 
     /// <summary>
-    /// Receiving side: charges verification and accepts the message only if its signature verifies
-    /// and names the replica the sending node runs; counts <c>rejected_messages</c> otherwise.
+    /// Receiving side: charges verification and accepts the message only if its signature verifies for
+    /// its content and names the replica the sending node runs; counts <c>rejected_messages</c> otherwise.
+    /// Certificates inside the message are the protocol's to check.
     /// </summary>
     public bool Authentic(INodeContext ctx, NodeId from, IBftMessage message)
     {
         if (costs.Verify.Nanos > 0) ctx.ChargeCpu(costs.Verify);
-        if (message.Sig.Valid && committee.ReplicaOf(from) == message.Sig.Signer) return true;
+        if (committee.ReplicaOf(from) == message.Sig.Signer && auth.Verify(message.Sig, message.Statement, committee.N)) return true;
         ctx.Metrics.Add("rejected_messages");
         return false;
     }

@@ -7,12 +7,13 @@ namespace Lab.Consensus.Byzantine;
 public sealed class ByzantineRole
 {
     private readonly int[] _variant;
+    private readonly HashSet<int> _colluders;
 
     public ByzantineRole(int replica, BftCommittee committee, IReadOnlyList<ByzantineSpec> all)
     {
         Replica = replica;
         Spec = all.FirstOrDefault(s => s.Replica == replica) ?? new ByzantineSpec(replica, ByzantineBehaviour.Honest);
-        var colluders = Spec.Collude ? all.Where(s => s.Collude).Select(s => s.Replica).ToHashSet() : [replica];
+        var colluders = _colluders = Spec.Collude ? all.Where(s => s.Collude).Select(s => s.Replica).ToHashSet() : [replica];
         // Honest replicas in id order, alternately A and B; colluders (and self) always see A.
         _variant = new int[committee.N];
         int rank = 0;
@@ -31,6 +32,9 @@ public sealed class ByzantineRole
     /// <summary>Twins run honest code; everything else except Honest is Byzantine.</summary>
     public bool IsByzantine => Behaviour != ByzantineBehaviour.Honest;
     public bool Is(ByzantineBehaviour b) => Behaviour == b;
+
+    /// <summary>True for this replica and, if it colludes, for every other colluder.</summary>
+    public bool ColludesWith(int replica) => _colluders.Contains(replica);
 
     /// <summary>Which of two conflicting variants recipient <paramref name="replica"/> gets.</summary>
     public int VariantFor(int replica) => _variant[replica];

@@ -19,6 +19,23 @@ public enum ByzantineBehaviour
     /// <summary>Twins: two honest instances share this replica's identity and key, each in its own
     /// partition half (built as two nodes with one replica id; the partition is a fault).</summary>
     Twin,
+    /// <summary>PBFT, as the primary of a new view: lies in its new-view. Alone it drops the newest
+    /// prepared request from O (a null request in its place) or makes one up past max-s, which backups
+    /// catch by recomputing O from V. With <see cref="ByzantineSpec.Collude"/> the colluders instead hide
+    /// their own prepared certificates in their view-changes, join any view change at once, and the new
+    /// primary fills V with their view-changes and the least informed honest ones: a new-view nobody can
+    /// fault, which beyond f erases committed requests.</summary>
+    LieInNewView,
+    /// <summary>PBFT: its view-changes claim a prepared certificate for a conflicting batch in the latest
+    /// view, with the pre-prepare and prepares of other replicas forged (signed with its own key).</summary>
+    ForgeProof,
+    /// <summary>HotStuff, as leader: proposes a fork below the committed block, justified by a forged QC
+    /// (real votes of another QC relabelled as votes for the fork's parent in the previous view), which
+    /// would pass the liveness rule of safeNode if nobody checked the signatures.</summary>
+    ForgeQc,
+    /// <summary>HotStuff, as leader: proposes a fork that re-uses an old, genuine QC (the one that
+    /// justified the last committed block), trying to fork below what honest replicas are locked on.</summary>
+    StaleQc,
 }
 
 /// <summary>

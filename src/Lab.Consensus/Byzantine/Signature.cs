@@ -1,13 +1,14 @@
 namespace Lab.Consensus.Byzantine;
 
 /// <summary>
-/// A modelled signature (or MAC authenticator): who signed and whether it verifies. No real
-/// cryptography runs; receivers charge the verification cost and reject a signature that does not
-/// verify (a forger's) or that names a replica other than the sending node's.
+/// A replica's signature on a <see cref="Statement"/>. It verifies only for the statement it was made
+/// on and under its signer's key (see <see cref="Authenticator.Verify"/>):
+/// modelled, <paramref name="Tag"/> is a keyed 64-bit digest of the statement under the signer's
+/// modelled secret (no cryptography, but a signature made with another key, or moved to another
+/// statement, fails like a real one); real, <paramref name="Ecdsa"/> holds the 64-byte ECDSA P-256
+/// signature over the statement's SHA-256. Either way it is 64 bytes on the wire.
 /// </summary>
-public readonly record struct Signature(int Signer, bool Valid)
+public readonly record struct Signature(int Signer, ulong Tag, byte[]? Ecdsa = null)
 {
-    public static Signature By(int replica) => new(replica, true);
-    public static Signature Forged(int claimedReplica) => new(claimedReplica, false);
     public const int SizeBytes = 64;
 }

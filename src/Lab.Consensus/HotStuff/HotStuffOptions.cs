@@ -1,4 +1,5 @@
 using Lab.Consensus.Byzantine;
+using Lab.Ledger.Batching;
 using Lab.Ledger.State;
 using Lab.Sim.Time;
 
@@ -9,11 +10,10 @@ public sealed record HotStuffOptions
 {
     /// <summary>Replicas n (tolerates f = ⌊(n−1)/3⌋ Byzantine); the leader of view v is replica v mod n.</summary>
     public int Replicas { get; init; } = 4;
-    /// <summary>At most this many transactions per node (block).</summary>
-    public int MaxBatch { get; init; } = 500;
-    /// <summary>A leader with fewer than <see cref="MaxBatch"/> waiting transactions waits this long before
-    /// proposing (possibly an empty node, which keeps the chain moving so earlier nodes commit). 0: at once.</summary>
-    public Duration BatchTimeout { get; init; } = Duration.FromMillis(10);
+    /// <summary>At most this many transactions and bytes per node (block). A leader without a full block
+    /// pending waits the batch timeout before proposing (possibly an empty node, which keeps the chain
+    /// moving so earlier nodes commit). 0: at once.</summary>
+    public BlockOptions Block { get; init; } = new();
     /// <summary>First view timeout; doubles with each consecutive timeout, back to this after progress.</summary>
     public Duration ViewTimeout { get; init; } = Duration.FromSeconds(1);
     public int MaxBackoffDoublings { get; init; } = 6;
@@ -21,5 +21,7 @@ public sealed record HotStuffOptions
     /// child in the next view is certified. One view faster, same safety (needs the view-based pacemaker).</summary>
     public bool TwoChain { get; init; }
     public AuthenticationCosts Costs { get; init; } = new();
+    /// <summary>Signing keys: modelled (default) or real ECDSA (<see cref="CommitteeKeys.Real"/>).</summary>
+    public CommitteeKeys Keys { get; init; } = CommitteeKeys.Modelled;
     public Func<IStateMachine> StateMachine { get; init; } = () => new NullStateMachine();
 }

@@ -16,7 +16,8 @@ namespace Lab.Consensus.HotStuff;
 /// rotates leaders every view, times views out with exponential back-off and synchronises views with
 /// new-view messages. With <see cref="HotStuffOptions.TwoChain"/> it runs the Jolteon/DiemBFT-v4 rule.
 /// Votes to oneself (when the voter leads the next view) are local, so a view costs n−1 proposal
-/// and n−1 vote messages.
+/// and n−1 vote messages. QCs and TCs carry their signers and are checked against the committee and
+/// the signed value (<see cref="HotStuffCertificates"/>) wherever they arrive.
 /// </summary>
 public sealed class HotStuffReplica : IReplica
 {
@@ -24,13 +25,15 @@ public sealed class HotStuffReplica : IReplica
     private readonly BftCommittee _committee;
     private readonly ByzantineRole _role;
     private readonly BftOutbox _out;
+    private readonly Authenticator _auth;
+    private readonly HotStuffCertificates _certs;
     private readonly int _me;
     private HotStuffState _s = null!;
     private IStateMachine _app = null!;
     private TimerId _viewTimer = TimerId.None;
     private TimerId _batchTimer = TimerId.None;
     private readonly Dictionary<(long View, Hash Node), VoteSet> _votes = [];
-    private readonly SortedDictionary<long, SortedDictionary<int, QuorumCert>> _newViews = [];
+    private readonly SortedDictionary<long, SortedDictionary<int, NewView>> _newViews = [];
     private readonly Dictionary<Hash, List<(int From, Proposal P)>> _awaiting = [];
     private TimeoutCert? _tc;
 
@@ -43,7 +46,9 @@ public sealed class HotStuffReplica : IReplica
         _o = options;
         _committee = committee;
         _role = role;
-        _out = new BftOutbox(committee, role, options.Costs, Forge);
+        _auth = new Authenticator(replica, options.Keys);
+        _out = new BftOutbox(committee, role, options.Costs, _auth, Forge);
+        _certs = new HotStuffCertificates(committee, _auth, options.Costs);
     }
 
     public CommitLog? Commits { get; private set; }
@@ -59,7 +64,7 @@ public sealed class HotStuffReplica : IReplica
     public void OnStart(INodeContext ctx)
     {
         Commits = CommitLog.Of(ctx);
-        _s = ctx.Storage.GetOrAdd(HotStuffState.StorageKey, () => new HotStuffState());
+        _s = ctx.Storage.GetOrAdd(HotStuffState.StorageKey, () => new HotStuffState(_o.Block));
         _app = _o.StateMachine();
         if (_role.Is(ByzantineBehaviour.Silent)) return;
         // The state machine is volatile: re-apply the committed chain.
@@ -112,7 +117,7 @@ public sealed class HotStuffReplica : IReplica
         if (_o.Costs.Verify.Nanos > 0) ctx.ChargeCpu(_o.Costs.Verify);
         if (_s.CommittedTx.TryGetValue(tx.Id, out var height)) { Reply(ctx, tx, height, TxOutcome.Ok); return; }
         if (!_s.Mempool.Add(tx)) return;
-        if (_s.Mempool.Count >= _o.MaxBatch) TryPropose(ctx, force: false);
+        if (_s.Mempool.HasFullBlock) TryPropose(ctx, force: false);
     }
 
     // ---- Algorithm 3 onPropose: the leader extends its highest QC ----
@@ -124,27 +129,54 @@ public sealed class HotStuffReplica : IReplica
         // §6: the leader of v proposes once it holds QC(v−1) (happy path) or a TC for v−1.
         if (_s.HighQc.View != view - 1 && _tc?.View != view - 1) return;
         if (!_s.Nodes.TryGetValue(_s.HighQc.Node, out var parent)) return;
-        if (!force && _s.Mempool.Count < _o.MaxBatch && _o.BatchTimeout.Nanos > 0)
+        if (!force && !_s.Mempool.HasFullBlock && _o.Block.BatchTimeout.Nanos > 0)
         {
-            if (_batchTimer == TimerId.None) _batchTimer = ctx.SetTimer(_o.BatchTimeout, new BatchTimeout(view));
+            if (_batchTimer == TimerId.None) _batchTimer = ctx.SetTimer(_o.Block.BatchTimeout, new BatchTimeout(view));
             return;
         }
         ctx.CancelTimer(_batchTimer);
         _batchTimer = TimerId.None;
         _s.ProposedView = view;
+        if (Fork(view) is { } justify && _s.Nodes.TryGetValue(justify.Node, out var forkParent))
+        {
+            // Byzantine leader: a leaf below the committed block, on a forged or stale QC. It does not
+            // vote for it itself (its colluders would, beyond f).
+            var fork = new HsNode(new Block(forkParent.Height + 1, forkParent.Id, Batch(forkParent), ctx.Directory.Name(ctx.Self)), view, justify);
+            ctx.ChargeCpu(_o.Costs.Hash(fork.Block.SizeBytes));
+            var fp = new Proposal(fork, _tc?.View == view - 1 ? _tc : null, _auth.Sign(Proposal.For(fork)));
+            _out.Multicast(ctx, fp, fp.SizeBytes(N));
+            return;
+        }
         var node = new HsNode(new Block(parent.Height + 1, parent.Id, Batch(parent), ctx.Directory.Name(ctx.Self)), view, _s.HighQc);
         ctx.ChargeCpu(_o.Costs.Hash(node.Block.SizeBytes));
-        var p = new Proposal(node, _tc?.View == view - 1 ? _tc : null, Signature.By(_me));
+        var p = new Proposal(node, _tc?.View == view - 1 ? _tc : null, _auth.Sign(Proposal.For(node)));
         var size = p.SizeBytes(N);
         if (_role.Is(ByzantineBehaviour.Equivocate))
         {
             // Byzantine leader: the two halves of the honest replicas get two different leaves.
-            var b = p with { Node = Variant(node) };
+            var other = Variant(node);
+            var b = p with { Node = other, Sig = _auth.Sign(Proposal.For(other)) };
             _out.Sign(ctx);
             for (int r = 0; r < N; r++) _out.SendUnsigned(ctx, r, _role.VariantFor(r) == 0 ? p : b, size);
         }
         else _out.Multicast(ctx, p, size);
         OnProposal(ctx, _me, p);
+    }
+
+    /// <summary>
+    /// The QC a forking Byzantine leader builds on, or null (honest, or nothing committed yet). Both
+    /// aim below the last committed block, at its parent. Stale: the genuine QC that certified that
+    /// parent, which honest replicas refuse by safeNode (their lock is newer and elsewhere). Forged:
+    /// a QC claiming that parent was certified in the previous view, which would pass safeNode's
+    /// liveness rule, made of the votes of the highest QC relabelled (each signed another value).
+    /// </summary>
+    private QuorumCert? Fork(long view)
+    {
+        if (_s.Exec.Height == 0) return null;
+        var stale = _s.Exec.Justify;
+        if (_role.Is(ByzantineBehaviour.StaleQc)) return stale;
+        if (!_role.Is(ByzantineBehaviour.ForgeQc)) return null;
+        return new QuorumCert(view - 1, stale.Node, stale.Height, _s.HighQc.Votes);
     }
 
     /// <summary>Waiting transactions not already in an uncommitted ancestor of the new leaf.</summary>
@@ -153,23 +185,17 @@ public sealed class HotStuffReplica : IReplica
         var inFlight = new HashSet<TxId>();
         for (var n = parent; n.Height > _s.Exec.Height && _s.Nodes.TryGetValue(n.Parent, out var up); n = up)
             foreach (var tx in n.Block.Transactions) inFlight.Add(tx.Id);
-        var batch = new List<Transaction>();
-        foreach (var tx in _s.Mempool.InArrivalOrder())
-        {
-            if (inFlight.Contains(tx.Id)) continue;
-            batch.Add(tx);
-            if (batch.Count == _o.MaxBatch) break;
-        }
-        return batch;
+        return _s.Mempool.NextBlock(tx => inFlight.Contains(tx.Id), out _);
     }
 
     /// <summary>The conflicting leaf: the first transaction replaced by a double spend. Derived from the
-    /// leader's id and the view, so colluders compute the same one.</summary>
+    /// leader's id and the view, so colluders compute the same one. (A new node, not <c>a with { … }</c>,
+    /// which would copy <c>a</c>'s cached id.)</summary>
     private HsNode Variant(HsNode a)
     {
         var spend = new Transaction(TxId.For(_committee.NodeOf(Leader(a.View)), (1L << 39) + a.View), "double-spend", null, 256, SimTime.Zero);
         var txs = a.Block.Transactions.Count == 0 ? [spend] : a.Block.Transactions.Skip(1).Prepend(spend).ToList();
-        return a with { Block = new Block(a.Height, a.Parent, txs, a.Block.Proposer) };
+        return new HsNode(new Block(a.Height, a.Parent, txs, a.Block.Proposer), a.View, a.Justify);
     }
 
     // ---- Algorithm 3 onReceiveProposal: update, then vote if safeNode ----
@@ -177,14 +203,14 @@ public sealed class HotStuffReplica : IReplica
     private void OnProposal(INodeContext ctx, int sender, Proposal p)
     {
         var node = p.Node;
-        if (sender != Leader(node.View) || !node.Justify.Valid || node.Parent != node.Justify.Node) { Reject(ctx); return; }
-        if (sender != _me && _o.Costs.VerifyAggregate.Nanos > 0) ctx.ChargeCpu(_o.Costs.VerifyAggregate);
+        if (sender != Leader(node.View) || node.Parent != node.Justify.Node) { Reject(ctx); return; }
+        if (!_certs.Qc(ctx, node.Justify) || (p.Tc is { } bad && !_certs.Tc(ctx, bad))) { Reject(ctx, BftMetrics.HotStuffInvalidCertificates); return; }
         if (p.Tc is { } tc) OnTimeoutCert(ctx, tc);
         if (!_s.Nodes.ContainsKey(node.Parent))
         {
             // Missed the parent (e.g. behind a partition): fetch the branch, then handle this again.
             if (!_awaiting.TryGetValue(node.Parent, out var list)) _awaiting[node.Parent] = list = [];
-            if (list.Count == 0) _out.Send(ctx, sender, new BlockRequest(node.Parent, _s.Exec.Height, Signature.By(_me)), BlockRequest.SizeBytes);
+            if (list.Count == 0) RequestBlock(ctx, sender, node.Parent);
             list.Add((sender, p));
             return;
         }
@@ -192,10 +218,14 @@ public sealed class HotStuffReplica : IReplica
         Update(ctx, node.Justify);
         if (node.View > _s.CurView) EnterView(ctx, node.View);
         // Vote once per view, never backwards (vheight), and only for a safe node.
-        if (node.View == _s.CurView && node.View > _s.LastVotedView && SafeNode(node))
+        if (node.View == _s.CurView && node.View > _s.LastVotedView)
         {
-            _s.LastVotedView = node.View;
-            SendVote(ctx, node);
+            if (SafeNode(node))
+            {
+                _s.LastVotedView = node.View;
+                SendVote(ctx, node);
+            }
+            else ctx.Metrics.Add(BftMetrics.HotStuffUnsafeProposals);
         }
         TryPropose(ctx, force: false);
     }
@@ -218,13 +248,13 @@ public sealed class HotStuffReplica : IReplica
     private void SendVote(INodeContext ctx, HsNode node)
     {
         var next = Leader(node.View + 1);
-        var vote = new Vote(node.View, node.Id, node.Height, _me, Signature.By(_me));
+        var vote = new Vote(node.View, node.Id, node.Height, _me, _auth.Sign(Vote.For(node.View, node.Height, node.Id)));
         if (_role.Behaviour is ByzantineBehaviour.DoubleVote or ByzantineBehaviour.Equivocate)
         {
             // Also vote for a conflicting leaf in the same view: honest leaders count one vote per replica.
             var other = Variant(node);
             _out.Send(ctx, next, vote, Vote.SizeBytes);
-            _out.Send(ctx, next, vote with { Node = other.Id }, Vote.SizeBytes);
+            _out.Send(ctx, next, vote with { Node = other.Id, Sig = _auth.Sign(Vote.For(node.View, node.Height, other.Id)) }, Vote.SizeBytes);
             if (next == _me) OnVote(ctx, _me, vote);
             return;
         }
@@ -239,13 +269,15 @@ public sealed class HotStuffReplica : IReplica
         if (sender != v.Replica) { Reject(ctx); return; }
         if (Leader(v.View + 1) != _me || v.View < _s.HighQc.View) return;
         if (!_votes.TryGetValue((v.View, v.Node), out var voters)) _votes[(v.View, v.Node)] = voters = new VoteSet();
-        if (!voters.Add(v.Replica) || voters.Count != Quorum) return;
+        if (!voters.Add(v.Replica, v) || voters.Count != Quorum) return;
         if (_o.Costs.Aggregate.Nanos > 0) ctx.ChargeCpu(_o.Costs.Aggregate);
-        var qc = new QuorumCert(v.View, v.Node, v.Height);
+        // The QC: the signers' votes, each verified on receipt (or this replica's own).
+        var qc = new QuorumCert(v.View, v.Node, v.Height, voters.Messages<Vote>().Select(x => x.Sig).ToList());
+        _certs.Trust(qc);
         if (!_s.Nodes.ContainsKey(qc.Node))
         {
             // Certified but unseen here: fetch it before building on it.
-            _out.Send(ctx, voters.Voters().First(r => r != _me), new BlockRequest(qc.Node, _s.Exec.Height, Signature.By(_me)), BlockRequest.SizeBytes);
+            RequestBlock(ctx, voters.Voters().First(r => r != _me), qc.Node);
             _s.HighQc = qc.View > _s.HighQc.View ? qc : _s.HighQc;
             return;
         }
@@ -309,6 +341,7 @@ public sealed class HotStuffReplica : IReplica
         _s.CurView = view;
         foreach (var k in _votes.Keys.Where(k => k.View < view - 2).ToList()) _votes.Remove(k);
         foreach (var k in _newViews.Keys.TakeWhile(k => k < view - 1).ToList()) _newViews.Remove(k);
+        _certs.ForgetBelow(view - 8);
         CancelViewTimer(ctx);
         ArmViewTimer(ctx);
         TryPropose(ctx, force: false);
@@ -325,7 +358,7 @@ public sealed class HotStuffReplica : IReplica
             _s.TimedOutView = _s.CurView;
         }
         _s.LastVotedView = Math.Max(_s.LastVotedView, _s.CurView);
-        var nv = new NewView(_s.CurView, _s.HighQc, _me, Signature.By(_me));
+        var nv = new NewView(_s.CurView, _s.HighQc, _me, _auth.Sign(NewView.For(_s.CurView, _s.HighQc.View)));
         _out.Multicast(ctx, nv, nv.SizeBytes(N));
         // Re-broadcast on each expiry (messages lost in a partition), backing off exponentially.
         ArmViewTimer(ctx);
@@ -334,14 +367,15 @@ public sealed class HotStuffReplica : IReplica
 
     private void OnNewView(INodeContext ctx, int sender, NewView nv)
     {
-        if (sender != nv.Replica || !nv.HighQc.Valid) { Reject(ctx); return; }
+        if (sender != nv.Replica) { Reject(ctx); return; }
+        if (!_certs.Qc(ctx, nv.HighQc)) { Reject(ctx, BftMetrics.HotStuffInvalidCertificates); return; }
         if (_s.Nodes.ContainsKey(nv.HighQc.Node)) Update(ctx, nv.HighQc);
-        else if (nv.HighQc.View > _s.HighQc.View)
-            _out.Send(ctx, sender, new BlockRequest(nv.HighQc.Node, _s.Exec.Height, Signature.By(_me)), BlockRequest.SizeBytes);
+        else if (nv.HighQc.View > _s.HighQc.View) RequestBlock(ctx, sender, nv.HighQc.Node);
         if (nv.View < _s.CurView)
         {
             // The sender is stuck in a view that is over: show it how it ended.
-            var sync = new SyncInfo(_tc is { } tc && tc.View >= nv.View ? tc : null, _s.HighQc, Signature.By(_me));
+            var tcToShow = _tc is { } tc && tc.View >= nv.View ? tc : null;
+            var sync = new SyncInfo(tcToShow, _s.HighQc, _auth.Sign(SyncInfo.For(tcToShow, _s.HighQc)));
             _out.Send(ctx, sender, sync, sync.SizeBytes(N));
             return;
         }
@@ -359,22 +393,23 @@ public sealed class HotStuffReplica : IReplica
 
     private void OnSyncInfo(INodeContext ctx, int sender, SyncInfo si)
     {
-        if (!si.HighQc.Valid) { Reject(ctx); return; }
+        if (!_certs.Qc(ctx, si.HighQc) || (si.Tc is { } bad && !_certs.Tc(ctx, bad))) { Reject(ctx, BftMetrics.HotStuffInvalidCertificates); return; }
         if (_s.Nodes.ContainsKey(si.HighQc.Node)) Update(ctx, si.HighQc);
-        else if (si.HighQc.View > _s.HighQc.View)
-            _out.Send(ctx, sender, new BlockRequest(si.HighQc.Node, _s.Exec.Height, Signature.By(_me)), BlockRequest.SizeBytes);
+        else if (si.HighQc.View > _s.HighQc.View) RequestBlock(ctx, sender, si.HighQc.Node);
         if (si.Tc is { } tc && tc.View >= _s.CurView) OnTimeoutCert(ctx, tc);
     }
 
     private void RecordNewView(INodeContext ctx, NewView nv)
     {
         if (!_newViews.TryGetValue(nv.View, out var byReplica)) _newViews[nv.View] = byReplica = [];
-        byReplica[nv.Replica] = nv.HighQc;
+        byReplica[nv.Replica] = nv;
         if (byReplica.Count != Quorum) return;
         // 2f+1 new-views: a timeout certificate; everyone moves on, the next leader extends the highest QC.
         if (_o.Costs.Aggregate.Nanos > 0) ctx.ChargeCpu(_o.Costs.Aggregate);
-        var high = byReplica.Values.MaxBy(q => q.View)!;
-        OnTimeoutCert(ctx, new TimeoutCert(nv.View, high));
+        var high = byReplica.Values.Select(m => m.HighQc).MaxBy(q => q.View)!;
+        var tc = new TimeoutCert(nv.View, high, byReplica.Values.Select(m => new TimeoutVote(m.HighQc.View, m.Sig)).ToList());
+        _certs.Trust(tc);
+        OnTimeoutCert(ctx, tc);
     }
 
     private void OnTimeoutCert(INodeContext ctx, TimeoutCert tc)
@@ -406,7 +441,7 @@ public sealed class HotStuffReplica : IReplica
         for (var id = r.Node; nodes.Count < 4096 && _s.Nodes.TryGetValue(id, out var n) && n.Height > r.AboveHeight; id = n.Parent)
             nodes.Add(n);
         if (nodes.Count == 0) return;
-        var reply = new BlockReply(nodes, Signature.By(_me));
+        var reply = new BlockReply(nodes, _auth.Sign(BlockReply.For(nodes)));
         _out.Send(ctx, sender, reply, reply.SizeBytes(N));
     }
 
@@ -415,6 +450,9 @@ public sealed class HotStuffReplica : IReplica
         // The nodes must link up by hash (the newest is certified by a QC we hold or were shown).
         for (int i = 0; i + 1 < r.Nodes.Count; i++)
             if (r.Nodes[i].Parent != r.Nodes[i + 1].Id) { Reject(ctx); return; }
+        // Their QCs drive update() below: each must hold.
+        foreach (var n in r.Nodes)
+            if (!_certs.Qc(ctx, n.Justify)) { Reject(ctx, BftMetrics.HotStuffInvalidCertificates); return; }
         for (int i = r.Nodes.Count - 1; i >= 0; i--)
         {
             var n = r.Nodes[i];
@@ -430,11 +468,19 @@ public sealed class HotStuffReplica : IReplica
         TryPropose(ctx, force: false);
     }
 
-    private static void Reject(INodeContext ctx) => ctx.Metrics.Add("rejected_messages");
+    private void RequestBlock(INodeContext ctx, int from, Hash node) =>
+        _out.Send(ctx, from, new BlockRequest(node, _s.Exec.Height, _auth.Sign(BlockRequest.For(node, _s.Exec.Height))), BlockRequest.SizeBytes);
 
-    private static IBftMessage? Forge(IBftMessage m, int claimed) => m switch
+    private static void Reject(INodeContext ctx, string? reason = null)
     {
-        Vote v => v with { Replica = claimed, Sig = Signature.Forged(claimed) },
+        ctx.Metrics.Add(BftMetrics.RejectedMessages);
+        if (reason is not null) ctx.Metrics.Add(reason);
+    }
+
+    /// <summary>Forge: the same vote under another replica's name (signed with the forger's own key).</summary>
+    private IBftMessage? Forge(IBftMessage m, int claimed) => m switch
+    {
+        Vote v => v with { Replica = claimed, Sig = _auth.ForgeAs(claimed, v.Statement) },
         _ => null,
     };
 }

@@ -1,3 +1,4 @@
+using Lab.Ledger.Batching;
 using Lab.Ledger.Crypto;
 using Lab.Ledger.Transactions;
 
@@ -8,7 +9,7 @@ namespace Lab.Consensus.HotStuff;
 /// survive a restart, or a restarted replica could vote twice). The mempool survives too; timers and
 /// vote collections do not.
 /// </summary>
-public sealed class HotStuffState
+public sealed class HotStuffState(BlockOptions block)
 {
     public const string StorageKey = "hotstuff.state";
 
@@ -25,6 +26,7 @@ public sealed class HotStuffState
     /// <summary>The view this replica last gave up on (it re-broadcasts its new-view while still in it).</summary>
     public long TimedOutView;
 
-    public readonly Mempool Mempool = new();
+    /// <summary>Requests waiting to commit, in arrival order (removed on commit).</summary>
+    public readonly Mempool Mempool = new(block);
     public readonly Dictionary<TxId, long> CommittedTx = new();
 }

@@ -1,4 +1,5 @@
 using Lab.Consensus.Byzantine;
+using Lab.Ledger.Batching;
 using Lab.Ledger.State;
 using Lab.Sim.Time;
 
@@ -9,10 +10,9 @@ public sealed record PbftOptions
 {
     /// <summary>Replicas n (tolerates f = ⌊(n−1)/3⌋ Byzantine).</summary>
     public int Replicas { get; init; } = 4;
-    /// <summary>At most this many transactions per pre-prepare (batching, §5.1).</summary>
-    public int MaxBatch { get; init; } = 500;
-    /// <summary>The primary cuts a smaller batch when its oldest waiting request is this old (0: at once).</summary>
-    public Duration BatchTimeout { get; init; } = Duration.FromMillis(10);
+    /// <summary>Batching (§5.1): at most this many transactions and bytes per pre-prepare; the primary
+    /// proposes a smaller batch once the batch timeout has passed since it last could not fill one (0: at once).</summary>
+    public BlockOptions Block { get; init; } = new();
     /// <summary>Checkpoint period K in sequence numbers (§4.3).</summary>
     public int CheckpointInterval { get; init; } = 128;
     /// <summary>Watermark window L: sequence numbers in (h, h+L] are accepted (§4.3); at least 2K.</summary>
@@ -22,6 +22,8 @@ public sealed record PbftOptions
     /// <summary>Cap of the doubling: at most 2^this × the first timeout.</summary>
     public int MaxBackoffDoublings { get; init; } = 6;
     public AuthenticationCosts Costs { get; init; } = new();
+    /// <summary>Signing keys: modelled (default) or real ECDSA (<see cref="CommitteeKeys.Real"/>).</summary>
+    public CommitteeKeys Keys { get; init; } = CommitteeKeys.Modelled;
     /// <summary>The replicated application (a fresh one per replica instance).</summary>
     public Func<IStateMachine> StateMachine { get; init; } = () => new NullStateMachine();
 }

@@ -15,6 +15,10 @@ namespace Lab.Consensus.Pbft;
 /// collection (§4.3), view change and new view (§4.4), liveness timers (§4.5.2).
 /// A replica does not send its own prepares and commits to itself: it records them locally, so
 /// for n = 4 one request costs 3 pre-prepares, 9 prepares, 12 commits and 4 replies.
+/// Certificates are real (§4.3–4.4): view-changes carry the stable checkpoint's 2f+1 checkpoint
+/// messages and, for each prepared request, its pre-prepare and 2f prepares; a new-view carries the
+/// 2f+1 view-changes; receivers verify every signature inside (<see cref="PbftCertificates"/>) and
+/// recompute O from V instead of trusting the primary.
 /// </summary>
 public sealed class PbftReplica : IReplica
 {
@@ -22,6 +26,8 @@ public sealed class PbftReplica : IReplica
     private readonly BftCommittee _committee;
     private readonly ByzantineRole _role;
     private readonly BftOutbox _out;
+    private readonly Authenticator _auth;
+    private readonly PbftCertificates _certs;
     private readonly int _me;
     private PbftState _s = null!;
     private IStateMachine _app = null!;
@@ -39,7 +45,9 @@ public sealed class PbftReplica : IReplica
         _o = options;
         _committee = committee;
         _role = role;
-        _out = new BftOutbox(committee, role, options.Costs, Forge);
+        _auth = new Authenticator(replica, options.Keys);
+        _out = new BftOutbox(committee, role, options.Costs, _auth, Forge);
+        _certs = new PbftCertificates(committee, _auth, options.Costs, options.WatermarkWindow);
     }
 
     public CommitLog? Commits { get; private set; }
@@ -60,7 +68,7 @@ public sealed class PbftReplica : IReplica
     public void OnStart(INodeContext ctx)
     {
         Commits = CommitLog.Of(ctx);
-        _s = ctx.Storage.GetOrAdd(PbftState.StorageKey, () => new PbftState());
+        _s = ctx.Storage.GetOrAdd(PbftState.StorageKey, () => new PbftState(_o.Block));
         _app = _o.StateMachine();
         foreach (var b in _s.Executed) _app.Apply(b, ctx);
         if (_role.Is(ByzantineBehaviour.Silent)) return;
@@ -86,9 +94,9 @@ public sealed class PbftReplica : IReplica
             case Commit c: OnCommit(ctx, sender, c); break;
             case Checkpoint cp: OnCheckpoint(ctx, sender, cp); break;
             case ViewChange vc: OnViewChange(ctx, sender, vc); break;
-            case NewView nv when sender == Primary(nv.View): OnNewView(ctx, nv); break;
+            case NewView nv when sender == Primary(nv.View): OnNewView(ctx, nv, signatureChecked: true); break;
             case NewView: Reject(ctx); break;
-            case ForwardedNewView fnv: OnNewView(ctx, fnv.Inner); break;
+            case ForwardedNewView fnv: OnNewView(ctx, fnv.Inner, signatureChecked: false); break;
             case StateRequest sr: OnStateRequest(ctx, sender, sr); break;
             case StateReply rep: OnStateReply(ctx, rep); break;
         }
@@ -110,7 +118,7 @@ public sealed class PbftReplica : IReplica
             case ResendViewChange r when !_s.ViewActive && r.View == _s.View:
                 // Links lose messages: keep re-sending our view-change while waiting for the new view.
                 if (_s.ViewChanges.TryGetValue(_s.View, out var mine) && mine.TryGetValue(_me, out var vc))
-                    _out.Multicast(ctx, vc, vc.SizeBytes(F));
+                    _out.Multicast(ctx, vc, vc.SizeBytes);
                 ctx.SetTimer(_o.ViewChangeTimeout, r);
                 break;
             case BftOutbox.Delayed d:
@@ -125,12 +133,7 @@ public sealed class PbftReplica : IReplica
     {
         if (_o.Costs.Verify.Nanos > 0) ctx.ChargeCpu(_o.Costs.Verify); // the client's signature
         if (_s.ExecutedTx.TryGetValue(tx.Id, out var seq)) { Reply(ctx, tx, seq, null); return; }
-        if (!_s.WaitingIndex.ContainsKey(tx.Id))
-        {
-            var arrival = ++_s.Arrivals;
-            _s.Waiting[arrival] = tx;
-            _s.WaitingIndex[tx.Id] = arrival;
-        }
+        _s.Waiting.Add(tx);
         if (IsPrimary && _s.ViewActive) TryCutBatch(ctx, force: false);
         else if (_s.ViewActive)
         {
@@ -149,27 +152,15 @@ public sealed class PbftReplica : IReplica
         {
             // Watermarks (§4.3): no sequence number beyond h + L until a checkpoint becomes stable.
             if (_s.NextSeq > _s.LowWatermark + _o.WatermarkWindow) return;
-            var available = _s.Waiting.Count - _s.Assigned.Count; // a lower bound: Assigned may hold executed ones
-            if (available < _o.MaxBatch)
+            // Requests that already have a sequence number in this view are not batched again.
+            var batch = _s.Waiting.NextBlock(tx => _s.Assigned.Contains(tx.Id), out var full);
+            if (batch.Count == 0) return;
+            if (!full && !force && _o.Block.BatchTimeout.Nanos > 0)
             {
-                available = 0;
-                foreach (var tx in _s.Waiting.Values)
-                    if (!_s.Assigned.Contains(tx.Id) && ++available == _o.MaxBatch) break;
-            }
-            if (available == 0) return;
-            if (available < _o.MaxBatch && !force && _o.BatchTimeout.Nanos > 0)
-            {
-                if (_batchTimer == TimerId.None) _batchTimer = ctx.SetTimer(_o.BatchTimeout, new BatchTimeout());
+                if (_batchTimer == TimerId.None) _batchTimer = ctx.SetTimer(_o.Block.BatchTimeout, new BatchTimeout());
                 return;
             }
             force = false;
-            var batch = new List<Transaction>(Math.Min(available, _o.MaxBatch));
-            foreach (var tx in _s.Waiting.Values)
-            {
-                if (_s.Assigned.Contains(tx.Id)) continue;
-                batch.Add(tx);
-                if (batch.Count == _o.MaxBatch) break;
-            }
             SendPrePrepare(ctx, batch);
         }
     }
@@ -180,13 +171,12 @@ public sealed class PbftReplica : IReplica
         var block = new Block(seq, Hash.Zero, txs, ctx.Directory.Name(ctx.Self));
         ctx.ChargeCpu(_o.Costs.Hash(block.SizeBytes));
         foreach (var tx in txs) _s.Assigned.Add(tx.Id);
-        var pp = new PrePrepare(_s.View, seq, block.Hash, block, Signature.By(_me));
+        var pp = MakePrePrepare(_s.View, block);
         Accept(ctx, GetSlot(seq), pp);
         if (_role.Is(ByzantineBehaviour.Equivocate))
         {
             // Byzantine primary: half the honest backups get batch A, the other half a conflicting batch B.
-            var b = Variant(block, _s.View);
-            var ppB = pp with { Digest = b.Hash, Batch = b };
+            var ppB = MakePrePrepare(_s.View, Variant(block, _s.View));
             _out.Sign(ctx);
             for (int r = 0; r < _committee.N; r++)
                 _out.SendUnsigned(ctx, r, _role.VariantFor(r) == 0 ? pp : ppB, pp.SizeBytes);
@@ -194,6 +184,9 @@ public sealed class PbftReplica : IReplica
         }
         else _out.Multicast(ctx, pp, pp.SizeBytes);
     }
+
+    private PrePrepare MakePrePrepare(long view, Block batch) =>
+        new(view, batch.Height, batch.Hash, batch, _auth.Sign(PrePrepare.For(view, batch.Height, batch.Hash)));
 
     /// <summary>The conflicting batch equivocators use: the first transaction replaced by a double spend.
     /// Colluders derive the same one from batch A, so their votes line up without talking.</summary>
@@ -225,55 +218,59 @@ public sealed class PbftReplica : IReplica
             SendVote(ctx, commit: true, pp.View, pp.Seq, pp.Batch);
             return;
         }
-        Slot.Votes(slot.Prepares, pp.View, pp.Digest).Add(_me);
-        SendVote(ctx, commit: false, pp.View, pp.Seq, pp.Batch);
+        Slot.Votes(slot.Prepares, pp.View, pp.Digest).Add(_me, SendVote(ctx, commit: false, pp.View, pp.Seq, pp.Batch));
         CheckPrepared(ctx, pp.Seq);
     }
 
     private void Accept(INodeContext ctx, Slot slot, PrePrepare pp)
     {
+        slot.PrePrepare = pp;
         slot.View = pp.View;
         slot.Digest = pp.Digest;
         slot.Batch = pp.Batch;
         foreach (var tx in pp.Batch.Transactions) _s.Assigned.Add(tx.Id);
     }
 
-    private void SendVote(INodeContext ctx, bool commit, long view, long seq, Block batch)
+    /// <summary>Multicasts this replica's prepare or commit for the batch; returns it (the one for batch A if it votes both ways).</summary>
+    private IBftMessage SendVote(INodeContext ctx, bool commit, long view, long seq, Block batch)
     {
         IBftMessage Make(Hash d) => commit
-            ? new Commit(view, seq, d, _me, Signature.By(_me))
-            : new Prepare(view, seq, d, _me, Signature.By(_me));
+            ? new Commit(view, seq, d, _me, _auth.Sign(Commit.For(view, seq, d)))
+            : new Prepare(view, seq, d, _me, _auth.Sign(Prepare.For(view, seq, d)));
         var size = commit ? Commit.SizeBytes : Prepare.SizeBytes;
+        var a = Make(batch.Hash);
         if (_role.Behaviour is ByzantineBehaviour.DoubleVote or ByzantineBehaviour.Equivocate)
         {
-            var a = Make(batch.Hash);
             var b = Make(Variant(batch, view).Hash);
             _out.Sign(ctx);
             for (int r = 0; r < _committee.N; r++) _out.SendUnsigned(ctx, r, _role.VariantFor(r) == 0 ? a : b, size);
-            return;
+            return a;
         }
-        _out.Multicast(ctx, Make(batch.Hash), size);
+        _out.Multicast(ctx, a, size);
+        return a;
     }
 
     private void OnPrepare(INodeContext ctx, int sender, Prepare p)
     {
         if (sender != p.Replica) { Reject(ctx); return; }
         if (p.View < _s.View || !InWindow(p.Seq) || p.Replica == Primary(p.View)) return;
-        Slot.Votes(GetSlot(p.Seq).Prepares, p.View, p.Digest).Add(p.Replica);
+        Slot.Votes(GetSlot(p.Seq).Prepares, p.View, p.Digest).Add(p.Replica, p);
         CheckPrepared(ctx, p.Seq);
     }
 
     /// <summary>§4.2: prepared = the pre-prepare plus 2f matching prepares from different backups.</summary>
     private void CheckPrepared(INodeContext ctx, long seq)
     {
-        if (!_s.ViewActive || !_s.Log.TryGetValue(seq, out var slot) || slot.Batch is null || slot.View != _s.View) return;
-        if (Slot.Votes(slot.Prepares, slot.View, slot.Digest).Count < Quorum - 1) return;
-        if (slot.Prepared?.View != slot.View) slot.Prepared = new PreparedProof(seq, slot.View, slot.Digest, slot.Batch);
+        if (!_s.ViewActive || !_s.Log.TryGetValue(seq, out var slot) || slot.PrePrepare is not { } pp || slot.View != _s.View) return;
+        var prepares = Slot.Votes(slot.Prepares, slot.View, slot.Digest);
+        if (prepares.Count < Quorum - 1) return;
+        // The certificate: the pre-prepare and 2f of the signed prepares (in replica order).
+        if (slot.Prepared?.View != slot.View) slot.Prepared = new PreparedCertificate(pp, prepares.Messages<Prepare>().Take(Quorum - 1).ToList());
         if (slot.CommitSentView != slot.View)
         {
             slot.CommitSentView = slot.View;
             Slot.Votes(slot.Commits, slot.View, slot.Digest).Add(_me);
-            SendVote(ctx, commit: true, slot.View, seq, slot.Batch);
+            SendVote(ctx, commit: true, slot.View, seq, pp.Batch);
         }
         CheckCommitted(ctx, seq);
     }
@@ -320,7 +317,7 @@ public sealed class PbftReplica : IReplica
             var tx = batch.Transactions[i];
             _s.Assigned.Remove(tx.Id);
             if (!_s.ExecutedTx.TryAdd(tx.Id, seq)) continue; // executed before: at most once
-            if (_s.WaitingIndex.Remove(tx.Id, out var arrival)) _s.Waiting.Remove(arrival);
+            _s.Waiting.Remove(tx.Id);
             Reply(ctx, tx, seq, i < outcomes.Count ? outcomes[i] : null);
         }
         // §4.5.2: stop the timer when no longer waiting; restart it if waiting for another request.
@@ -342,31 +339,34 @@ public sealed class PbftReplica : IReplica
 
     private void SendCheckpoint(INodeContext ctx, long seq)
     {
-        var cp = new Checkpoint(seq, _s.StateDigest, _me, Signature.By(_me));
+        var cp = new Checkpoint(seq, _s.StateDigest, _me, _auth.Sign(Checkpoint.For(seq, _s.StateDigest)));
         _out.Multicast(ctx, cp, Checkpoint.SizeBytes);
-        AddCheckpointVote(ctx, seq, _s.StateDigest, _me);
+        AddCheckpointVote(ctx, cp);
     }
 
     private void OnCheckpoint(INodeContext ctx, int sender, Checkpoint cp)
     {
         if (sender != cp.Replica) { Reject(ctx); return; }
         if (cp.Seq <= _s.LowWatermark) return;
-        AddCheckpointVote(ctx, cp.Seq, cp.State, cp.Replica);
+        AddCheckpointVote(ctx, cp);
     }
 
-    private void AddCheckpointVote(INodeContext ctx, long seq, Hash state, int replica)
+    private void AddCheckpointVote(INodeContext ctx, Checkpoint cp)
     {
-        if (!_s.CheckpointVotes.TryGetValue(seq, out var byDigest)) _s.CheckpointVotes[seq] = byDigest = [];
-        if (!byDigest.TryGetValue(state, out var voters)) byDigest[state] = voters = new VoteSet();
-        voters.Add(replica);
+        if (!_s.CheckpointVotes.TryGetValue(cp.Seq, out var byDigest)) _s.CheckpointVotes[cp.Seq] = byDigest = [];
+        if (!byDigest.TryGetValue(cp.State, out var voters)) byDigest[cp.State] = voters = new VoteSet();
+        voters.Add(cp.Replica, cp);
         // 2f+1 matching checkpoint messages: the stable-checkpoint certificate.
-        if (voters.Count >= Quorum && seq > _s.LowWatermark) MakeStable(ctx, seq, state, voters.Voters().Where(v => v != _me).DefaultIfEmpty(-1).Min());
+        if (voters.Count >= Quorum && cp.Seq > _s.LowWatermark)
+            MakeStable(ctx, new CheckpointCertificate(cp.Seq, cp.State, voters.Messages<Checkpoint>().Take(Quorum).ToList()),
+                voters.Voters().Where(v => v != _me).DefaultIfEmpty(-1).Min());
     }
 
-    private void MakeStable(INodeContext ctx, long seq, Hash state, int source)
+    /// <summary>Adopts a stable checkpoint, always with its certificate (§4.3), and collects the log below it.</summary>
+    private void MakeStable(INodeContext ctx, CheckpointCertificate stable, int source)
     {
-        _s.LowWatermark = seq;
-        _s.StableState = state;
+        var seq = stable.Seq;
+        _s.Stable = stable;
         // Garbage collection: everything at or below the stable checkpoint goes.
         foreach (var k in _s.Log.Keys.TakeWhile(k => k <= seq).ToList()) _s.Log.Remove(k);
         foreach (var k in _s.CheckpointVotes.Keys.TakeWhile(k => k <= seq).ToList()) _s.CheckpointVotes.Remove(k);
@@ -378,14 +378,14 @@ public sealed class PbftReplica : IReplica
     {
         if (_transferAskedFor >= _s.LowWatermark) return;
         _transferAskedFor = _s.LowWatermark;
-        _out.Send(ctx, source, new StateRequest(_s.LastExecuted, Signature.By(_me)), StateRequest.SizeBytes);
+        _out.Send(ctx, source, new StateRequest(_s.LastExecuted, _auth.Sign(StateRequest.For(_s.LastExecuted))), StateRequest.SizeBytes);
     }
 
     private void OnStateRequest(INodeContext ctx, int sender, StateRequest r)
     {
         if (r.AfterSeq >= _s.LastExecuted || r.AfterSeq < 0) return;
         var batches = _s.Executed.Skip((int)r.AfterSeq).Take(4096).ToList();
-        var reply = new StateReply(batches, Signature.By(_me));
+        var reply = new StateReply(batches, _auth.Sign(StateReply.For(batches)));
         _out.Send(ctx, sender, reply, reply.SizeBytes);
     }
 
@@ -435,11 +435,13 @@ public sealed class PbftReplica : IReplica
         _s.ConsecutiveViewChanges++;
         ctx.CancelTimer(_batchTimer);
         _batchTimer = TimerId.None;
-        // P: a prepared certificate for every sequence number above the stable checkpoint.
+        // P: a prepared certificate for every sequence number above the stable checkpoint; C: its proof.
         var prepared = _s.Log.Values.Where(s => s.Prepared is not null).Select(s => s.Prepared!).Where(p => p.Seq > _s.LowWatermark).ToList();
-        var vc = new ViewChange(newView, _s.LowWatermark, _s.StableState, prepared, _me, Signature.By(_me));
+        if (_role.Is(ByzantineBehaviour.LieInNewView) && _role.Spec.Collude) prepared = []; // hides what prepared here
+        if (_role.Is(ByzantineBehaviour.ForgeProof)) prepared = ForgeCertificate(newView, prepared);
+        var vc = new ViewChange(newView, _s.Stable, prepared, _me, _auth.Sign(ViewChange.For(newView, _s.Stable, prepared)));
         Store(vc);
-        _out.Multicast(ctx, vc, vc.SizeBytes(F));
+        _out.Multicast(ctx, vc, vc.SizeBytes);
         // §4.5.2: the timer for the new view starts only once 2f+1 replicas want it (so a replica
         // alone does not race ahead through views), and is twice as long each consecutive time.
         CancelViewTimer(ctx);
@@ -459,6 +461,10 @@ public sealed class PbftReplica : IReplica
         byReplica[vc.Replica] = vc;
     }
 
+    /// <summary>True if this very view-change is one this replica stored (its own, or one it verified).</summary>
+    private bool Known(ViewChange vc) =>
+        _s.ViewChanges.TryGetValue(vc.NewView, out var byReplica) && byReplica.TryGetValue(vc.Replica, out var stored) && ReferenceEquals(stored, vc);
+
     private void OnViewChange(INodeContext ctx, int sender, ViewChange vc)
     {
         if (sender != vc.Replica) { Reject(ctx); return; }
@@ -468,18 +474,22 @@ public sealed class PbftReplica : IReplica
             // with the new-view it missed, or with our own view-change for its view.
             if (_s.ViewActive && _s.LastNewView is { } last && last.View >= vc.NewView)
             {
-                var fwd = new ForwardedNewView(last, Signature.By(_me));
-                _out.Send(ctx, sender, fwd, fwd.SizeBytes(F));
+                var fwd = new ForwardedNewView(last, _auth.Sign(ForwardedNewView.For(last.View)));
+                _out.Send(ctx, sender, fwd, fwd.SizeBytes);
             }
             else if (_s.ViewChanges.TryGetValue(vc.NewView, out var old) && old.TryGetValue(_me, out var mine))
-                _out.Send(ctx, sender, mine, mine.SizeBytes(F));
+                _out.Send(ctx, sender, mine, mine.SizeBytes);
             return;
         }
+        // §4.4: accept a view-change only if its checkpoint and prepared certificates hold.
+        if (!Known(vc) && !_certs.ViewChange(ctx, vc)) { Reject(ctx, BftMetrics.PbftInvalidViewChanges); return; }
         Store(vc);
         // §4.5.2: f+1 replicas want a later view, so at least one honest one timed out: join the smallest.
         var later = _s.ViewChanges.Where(kv => kv.Key > _s.View).ToList();
         var replicas = later.SelectMany(kv => kv.Value.Keys).Where(r => r != _me).Distinct().Count();
-        if (replicas >= F + 1) StartViewChange(ctx, later[0].Key);
+        // Colluding liars join any view change at once: they want the new view.
+        var eager = _role.Is(ByzantineBehaviour.LieInNewView) && _role.Spec.Collude && later.Count > 0;
+        if (replicas >= F + 1 || eager) StartViewChange(ctx, later[0].Key);
         ArmViewChangeTimer(ctx);
         TryNewView(ctx, vc.NewView);
     }
@@ -489,51 +499,30 @@ public sealed class PbftReplica : IReplica
     {
         if (Primary(view) != _me || _s.View != view || _s.ViewActive || _s.NewViewSentFor == view) return;
         if (!_s.ViewChanges.TryGetValue(view, out var vcs) || vcs.Count < Quorum) return;
-        var proof = vcs.Values.OrderBy(v => v.Replica == _me ? -1 : v.Replica).Take(Quorum).ToList();
-        var reissued = ComputeReissued(view, proof);
-        var nv = new NewView(view, proof, reissued, Signature.By(_me));
+        List<ViewChange> proof;
+        if (_role.Is(ByzantineBehaviour.LieInNewView) && _role.Spec.Collude)
+        {
+            // V as the colluders want it: theirs first, then the honest view-changes that prepared least.
+            // Waits for more than 2f+1 to have a choice.
+            if (vcs.Count < Math.Min(_committee.N, Quorum + F)) return;
+            proof = vcs.Values.OrderBy(v => ByzantineRank(v.Replica)).ThenBy(v => v.Prepared.Count).ThenBy(v => v.Replica).Take(Quorum).ToList();
+        }
+        else proof = vcs.Values.OrderBy(v => v.Replica == _me ? -1 : v.Replica).Take(Quorum).ToList();
+        var reissued = PbftCertificates.Reissue(proof);
+        if (_role.Is(ByzantineBehaviour.LieInNewView) && !_role.Spec.Collude) reissued = LieAbout(reissued, proof);
+        // The primary signs each pre-prepare in O and the new-view itself.
+        var o = reissued.Select(b => { _out.Sign(ctx); return MakePrePrepare(view, b); }).ToList();
+        var nv = new NewView(view, proof, o, _auth.Sign(NewView.For(view, proof, o)));
         _s.NewViewSentFor = view;
-        _out.Multicast(ctx, nv, nv.SizeBytes(F));
+        _out.Multicast(ctx, nv, nv.SizeBytes);
         InstallNewView(ctx, nv);
     }
 
-    /// <summary>
-    /// §4.4 the set O: for each sequence number between the latest stable checkpoint in V (min-s)
-    /// and the highest prepared one (max-s), the prepared certificate with the highest view, or a
-    /// null request where V holds none. So a request prepared in an earlier view keeps its number.
-    /// </summary>
-    private List<PrePrepare> ComputeReissued(long view, IReadOnlyList<ViewChange> proof)
+    private void OnNewView(INodeContext ctx, NewView nv, bool signatureChecked)
     {
-        var minS = proof.Max(v => v.StableSeq);
-        var certs = proof.SelectMany(v => v.Prepared).Where(p => p.Seq > minS).ToList();
-        var maxS = certs.Count == 0 ? minS : Math.Max(minS, certs.Max(p => p.Seq));
-        var o = new List<PrePrepare>();
-        for (var n = minS + 1; n <= maxS; n++)
-        {
-            PreparedProof? best = null;
-            foreach (var p in certs)
-                if (p.Seq == n && (best is null || p.View > best.View)) best = p;
-            var batch = best?.Batch ?? new Block(n, Hash.Zero, [], "null");
-            o.Add(new PrePrepare(view, n, batch.Hash, batch, Signature.By(Primary(view))));
-        }
-        return o;
-    }
-
-    private void OnNewView(INodeContext ctx, NewView nv)
-    {
-        if (!nv.Sig.Valid || nv.Sig.Signer != Primary(nv.View)) { Reject(ctx); return; }
         if (nv.View < _s.View || (nv.View == _s.View && _s.ViewActive)) return;
-        if (_o.Costs.Verify.Nanos > 0) ctx.ChargeCpu(_o.Costs.Verify * nv.Proof.Count);
-        // Check the proof and recompute O: a faulty primary cannot drop or reorder prepared requests.
-        var valid = nv.Proof.Select(v => v.Replica).Distinct().Count() >= Quorum
-            && nv.Proof.All(v => v.NewView == nv.View && v.Sig.Valid && v.Sig.Signer == v.Replica);
-        if (valid)
-        {
-            var expected = ComputeReissued(nv.View, nv.Proof);
-            valid = expected.Count == nv.Reissued.Count
-                && expected.Zip(nv.Reissued).All(x => x.First.Seq == x.Second.Seq && x.First.Digest == x.Second.Digest && x.Second.Batch.Hash == x.Second.Digest);
-        }
-        if (!valid) { Reject(ctx); return; }
+        // Check V and recompute O: a faulty primary can neither drop nor invent prepared requests.
+        if (!_certs.NewView(ctx, nv, Known, signatureChecked)) { Reject(ctx, BftMetrics.PbftInvalidNewViews); return; }
         InstallNewView(ctx, nv);
     }
 
@@ -546,9 +535,9 @@ public sealed class PbftReplica : IReplica
         ctx.Metrics.Add("view_changes");
         CancelViewTimer(ctx);
         foreach (var k in _s.ViewChanges.Keys.TakeWhile(k => k < view).ToList()) _s.ViewChanges.Remove(k);
-        // Adopt the latest stable checkpoint in V (its certificate travels in the view-change).
-        var latest = nv.Proof.MaxBy(v => v.StableSeq)!;
-        if (latest.StableSeq > _s.LowWatermark) MakeStable(ctx, latest.StableSeq, latest.StableState, latest.Replica == _me ? -1 : latest.Replica);
+        // Adopt the latest stable checkpoint in V, with its certificate (checked with the view-change).
+        var latest = nv.Proof.MaxBy(v => v.Stable.Seq)!;
+        if (latest.Stable.Seq > _s.LowWatermark) MakeStable(ctx, latest.Stable, latest.Replica == _me ? -1 : latest.Replica);
         _s.Assigned.Clear();
         foreach (var slot in _s.Log.Values)
             if (slot.Committed && slot.Batch is not null && slot.Seq > _s.LastExecuted)
@@ -559,17 +548,53 @@ public sealed class PbftReplica : IReplica
             if (pp.Seq <= _s.LowWatermark) continue;
             var slot = GetSlot(pp.Seq);
             Accept(ctx, slot, pp);
-            if (!primary)
-            {
-                Slot.Votes(slot.Prepares, view, pp.Digest).Add(_me);
-                SendVote(ctx, commit: false, view, pp.Seq, pp.Batch);
-            }
+            if (!primary) Slot.Votes(slot.Prepares, view, pp.Digest).Add(_me, SendVote(ctx, commit: false, view, pp.Seq, pp.Batch));
         }
-        var maxS = nv.Reissued.Count == 0 ? latest.StableSeq : nv.Reissued[^1].Seq;
+        var maxS = nv.Reissued.Count == 0 ? latest.Stable.Seq : nv.Reissued[^1].Seq;
         if (primary) _s.NextSeq = Math.Max(maxS, _s.LowWatermark) + 1;
         foreach (var pp in nv.Reissued) CheckPrepared(ctx, pp.Seq);
         if (_s.Waiting.Count > 0) ArmViewTimer(ctx);
         TryCutBatch(ctx, force: false);
+    }
+
+    // ---- Byzantine variants of the view change ----
+
+    /// <summary>Colluders (this replica included) rank 0, everyone else 1.</summary>
+    private int ByzantineRank(int replica) => _role.ColludesWith(replica) ? 0 : 1;
+
+    /// <summary>
+    /// A lone lying primary's O: the newest prepared request becomes a null request (dropped), or, if
+    /// nothing prepared, a made-up request follows max-s. Backups recompute O from V and see the lie.
+    /// </summary>
+    private List<Block> LieAbout(List<Block> o, IReadOnlyList<ViewChange> v)
+    {
+        var lie = new List<Block>(o);
+        var i = lie.FindLastIndex(b => b.Transactions.Count > 0);
+        if (i >= 0) lie[i] = PbftCertificates.NullBatch(lie[i].Height);
+        else
+        {
+            var next = (lie.Count == 0 ? v.Max(x => x.Stable.Seq) : lie[^1].Height) + 1;
+            lie.Add(Variant(PbftCertificates.NullBatch(next), _s.View));
+        }
+        return lie;
+    }
+
+    /// <summary>
+    /// A forger's P: for its newest prepared sequence number (or the next one) a certificate in the view
+    /// just ended for a conflicting batch, which would win §4.4's highest-view rule. It has only its own
+    /// key: the primary's pre-prepare and the other backups' prepares are signed with it.
+    /// </summary>
+    private List<PreparedCertificate> ForgeCertificate(long newView, List<PreparedCertificate> prepared)
+    {
+        var view = newView - 1;
+        var seq = prepared.Count > 0 ? prepared.Max(p => p.Seq) : _s.LowWatermark + 1;
+        var real = prepared.FirstOrDefault(p => p.Seq == seq)?.Batch ?? PbftCertificates.NullBatch(seq);
+        var fake = Variant(real, view);
+        var primary = Primary(view);
+        var pp = new PrePrepare(view, seq, fake.Hash, fake, _auth.ForgeAs(primary, PrePrepare.For(view, seq, fake.Hash)));
+        var prepares = Enumerable.Range(0, _committee.N).Where(r => r != primary).Take(Quorum - 1)
+            .Select(r => new Prepare(view, seq, fake.Hash, r, _auth.ForgeAs(r, Prepare.For(view, seq, fake.Hash)))).ToList();
+        return [.. prepared.Where(p => p.Seq != seq), new PreparedCertificate(pp, prepares)];
     }
 
     // ---- §4.5.2 timers ----
@@ -598,13 +623,28 @@ public sealed class PbftReplica : IReplica
         return slot;
     }
 
-    private static void Reject(INodeContext ctx) => ctx.Metrics.Add("rejected_messages");
-
-    /// <summary>Forge: the same vote under another replica's name, for a batch nobody proposed.</summary>
-    private static IBftMessage? Forge(IBftMessage m, int claimed) => m switch
+    private static void Reject(INodeContext ctx, string? reason = null)
     {
-        Prepare p => p with { Replica = claimed, Digest = Hash.Combine(p.Digest, p.Digest), Sig = Signature.Forged(claimed) },
-        Commit c => c with { Replica = claimed, Digest = Hash.Combine(c.Digest, c.Digest), Sig = Signature.Forged(claimed) },
-        _ => null,
-    };
+        ctx.Metrics.Add(BftMetrics.RejectedMessages);
+        if (reason is not null) ctx.Metrics.Add(reason);
+    }
+
+    /// <summary>Forge: the same vote under another replica's name, for a batch nobody proposed (signed with the forger's own key).</summary>
+    private IBftMessage? Forge(IBftMessage m, int claimed)
+    {
+        switch (m)
+        {
+            case Prepare p:
+            {
+                var d = Hash.Combine(p.Digest, p.Digest);
+                return p with { Replica = claimed, Digest = d, Sig = _auth.ForgeAs(claimed, Prepare.For(p.View, p.Seq, d)) };
+            }
+            case Commit c:
+            {
+                var d = Hash.Combine(c.Digest, c.Digest);
+                return c with { Replica = claimed, Digest = d, Sig = _auth.ForgeAs(claimed, Commit.For(c.View, c.Seq, d)) };
+            }
+            default: return null;
+        }
+    }
 }

@@ -13,6 +13,14 @@ namespace Lab.Experiments.Models;
 public static class BftConfig
 {
     public static readonly IReadOnlyList<string> Behaviours = ["silent", "equivocate", "double-vote", "withhold", "forge", "twin"];
+    /// <summary>PBFT's: the shared ones, a new-view that lies about O (or, colluding, hides prepared requests), a view-change with a forged prepared certificate.</summary>
+    public static readonly IReadOnlyList<string> PbftBehaviours = [.. Behaviours, "lie-in-new-view", "forge-proof"];
+    /// <summary>HotStuff's: the shared ones, a leader forking on a forged QC, a leader forking on an old QC.</summary>
+    public static readonly IReadOnlyList<string> HotStuffBehaviours = [.. Behaviours, "forge-qc", "stale-qc"];
+
+    /// <summary>The committee's keys: real ECDSA keys from the run seed with <c>chain.signatures: real</c>, else modelled.</summary>
+    public static CommitteeKeys Keys(RunContext context) =>
+        context.Config.Text("chain.signatures") == "real" ? CommitteeKeys.Real(context.Seed, context.Config.Int("chain.nodes")) : CommitteeKeys.Modelled;
 
     public static IReadOnlyList<MetricInfo> Metrics { get; } =
     [
@@ -69,6 +77,10 @@ public static class BftConfig
                 "withhold" => ByzantineBehaviour.Withhold,
                 "forge" => ByzantineBehaviour.Forge,
                 "twin" => ByzantineBehaviour.Twin,
+                "lie-in-new-view" => ByzantineBehaviour.LieInNewView,
+                "forge-proof" => ByzantineBehaviour.ForgeProof,
+                "forge-qc" => ByzantineBehaviour.ForgeQc,
+                "stale-qc" => ByzantineBehaviour.StaleQc,
                 _ => throw new InvalidOperationException($"validation let an unknown behaviour '{b.Behaviour}' through"),
             };
             foreach (var n in b.Nodes)

@@ -1,5 +1,6 @@
 using Lab.Consensus.HotStuff;
 using Lab.Experiments.Schema;
+using Lab.Ledger.Batching;
 
 namespace Lab.Experiments.Models;
 
@@ -10,7 +11,7 @@ public sealed class HotStuffModel : IModel
     public ModelKind Kind => ModelKind.Protocol;
     public string Description => "chained HotStuff (Yin et al. 2019): rotating leaders, quorum certificates, three-chain commit; f Byzantine of 3f+1";
     public FaultTolerance Tolerance => FaultTolerance.Byzantine;
-    public IReadOnlyList<string> ByzantineBehaviours => BftConfig.Behaviours;
+    public IReadOnlyList<string> ByzantineBehaviours => BftConfig.HotStuffBehaviours;
     public IReadOnlyList<MetricInfo> Metrics => BftConfig.Metrics;
 
     public IReadOnlyList<SchemaKey> Keys { get; } =
@@ -25,8 +26,12 @@ public sealed class HotStuffModel : IModel
     public static HotStuffOptions Options(RunConfig c) => new()
     {
         Replicas = c.Int("chain.nodes"),
-        MaxBatch = c.Int("chain.block.max-tx"),
-        BatchTimeout = c.Time("chain.block.timeout"),
+        Block = new BlockOptions
+        {
+            MaxTransactions = c.Int("chain.block.max-tx"),
+            MaxBytes = c.Size("chain.block.max-size").Bytes,
+            BatchTimeout = c.Time("chain.block.timeout"),
+        },
         ViewTimeout = c.Time("chain.hotstuff.view-timeout"),
         TwoChain = c.Bool("chain.hotstuff.two-chain"),
         Costs = BftConfig.Costs(c) with { Aggregate = c.Time("chain.cpu.aggregate"), VerifyAggregate = c.Time("chain.cpu.verify-aggregate") },
@@ -35,6 +40,7 @@ public sealed class HotStuffModel : IModel
     public World Build(RunContext context)
     {
         var leader = BftConfig.Leader(b => (b as HotStuffReplica)?.CurrentView, (view, n) => (int)(view % n));
-        return BftConfig.ToWorld(HotStuffWorld.Build(Options(context.Config), BftConfig.World(context)), leader);
+        var options = Options(context.Config) with { Keys = BftConfig.Keys(context) };
+        return BftConfig.ToWorld(HotStuffWorld.Build(options, BftConfig.World(context)), leader);
     }
 }

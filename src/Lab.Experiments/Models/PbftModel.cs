@@ -1,5 +1,6 @@
 using Lab.Consensus.Pbft;
 using Lab.Experiments.Schema;
+using Lab.Ledger.Batching;
 
 namespace Lab.Experiments.Models;
 
@@ -10,7 +11,7 @@ public sealed class PbftModel : IModel
     public ModelKind Kind => ModelKind.Protocol;
     public string Description => "PBFT (Castro & Liskov 1999): three-phase agreement with view changes; f Byzantine of 3f+1";
     public FaultTolerance Tolerance => FaultTolerance.Byzantine;
-    public IReadOnlyList<string> ByzantineBehaviours => BftConfig.Behaviours;
+    public IReadOnlyList<string> ByzantineBehaviours => BftConfig.PbftBehaviours;
     public IReadOnlyList<MetricInfo> Metrics => BftConfig.Metrics;
 
     public IReadOnlyList<SchemaKey> Keys { get; } =
@@ -24,8 +25,12 @@ public sealed class PbftModel : IModel
     public static PbftOptions Options(RunConfig c) => new()
     {
         Replicas = c.Int("chain.nodes"),
-        MaxBatch = c.Int("chain.block.max-tx"),
-        BatchTimeout = c.Time("chain.block.timeout"),
+        Block = new BlockOptions
+        {
+            MaxTransactions = c.Int("chain.block.max-tx"),
+            MaxBytes = c.Size("chain.block.max-size").Bytes,
+            BatchTimeout = c.Time("chain.block.timeout"),
+        },
         ViewChangeTimeout = c.Time("chain.pbft.view-change-timeout"),
         CheckpointInterval = c.Int("chain.pbft.checkpoint-interval"),
         WatermarkWindow = c.Int("chain.pbft.watermark-window"),
@@ -35,6 +40,7 @@ public sealed class PbftModel : IModel
     public World Build(RunContext context)
     {
         var leader = BftConfig.Leader(b => (b as PbftReplica)?.View, (view, n) => (int)(view % n));
-        return BftConfig.ToWorld(PbftWorld.Build(Options(context.Config), BftConfig.World(context)), leader);
+        var options = Options(context.Config) with { Keys = BftConfig.Keys(context) };
+        return BftConfig.ToWorld(PbftWorld.Build(options, BftConfig.World(context)), leader);
     }
 }

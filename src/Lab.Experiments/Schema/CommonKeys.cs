@@ -16,6 +16,7 @@ public static class CommonKeys
 {
     public const string Variants = "variants";
     public const string Sweep = "sweep";
+    public const string Verify = "verify";
 
     public static IReadOnlyList<SchemaKey> Build(ModelRegistry registry) =>
     [
@@ -72,6 +73,18 @@ public static class CommonKeys
 
         new(Variants, VariantsType, "Named alternatives run on the same seeds, e.g. `pbft: { chain.protocol: pbft }`; each overrides keys of the base."),
         new(Sweep, SweepType, "Axes over any key, e.g. `chain.nodes: [4, 7, 10]` (cartesian product); `zip: { a: [..], b: [..] }` pairs axes."),
+
+        new(Verify, VerifyType, "Checks against published or closed-form results, run by `lab verify` (scenarios/validation/); each check names a metric, a statistic, the expected value, a tolerance and its source."),
+        new("verify.suite", KeyType.Choice, "`quick`: run by `lab verify` and in CI; `full`: only by `lab verify --full` (large runs).") { ItemKey = true, Default = "quick", Allowed = ["quick", "full"] },
+        new("verify.checks[].check", KeyType.Text, "What is claimed, in a sentence (printed in the table).") { ItemKey = true, Required = true },
+        new("verify.checks[].at", KeyType.Text, "The point read: `{ variant: name, <sweep key>: value }`; may be left out when the experiment has one point.") { ItemKey = true },
+        new("verify.checks[].minus", KeyType.Text, "A second point subtracted run by run (same replication and seed), e.g. to count what one variant adds.") { ItemKey = true },
+        new("verify.checks[].over", KeyType.Text, "A second point divided by run by run (same replication and seed), for claims such as \"cuts the delay by 90%\" (expect 0.1).") { ItemKey = true },
+        new("verify.checks[].metric", KeyType.Text, "A metric of the run's summary (`commit_latency_s`), or a formula of them evaluated per run (`messages_total / committed_tx`).") { ItemKey = true, Required = true },
+        new("verify.checks[].statistic", KeyType.Text, "`mean` (over replications, as in summary.json), `min`, `max`, `p50`/`p99`/... (pooled samples), `every` (each sample within tolerance) or `values` (sorted samples against a list).") { ItemKey = true, Required = true },
+        new("verify.checks[].expect", KeyType.Text, "The expected value: a number or a formula (`5 * 10ms`, `1 - exp(-0.018)`; times in seconds); a list for `values`.") { ItemKey = true, Required = true },
+        new("verify.checks[].tolerance", KeyType.Text, "`0.002` or `1us` (absolute), `5%` (of the expected value), `ci95`/`ci99` (the expected value lies in that Student-t interval of the mean over replications), or `at-most`/`at-least` (the expected value is a bound).") { ItemKey = true, Required = true },
+        new("verify.checks[].source", KeyType.Text, "The paper, table or derivation the expected value comes from, and why the tolerance is what it is.") { ItemKey = true, Required = true },
     ];
 
     private static readonly KeyType Matrix = new StructuredType("matrix", "[[0ms, 90ms], [90ms, 0ms]]", ParseMatrix, w =>
@@ -194,6 +207,37 @@ public static class CommonKeys
     {
         w.WriteString("type", "object");
         w.WriteStartObject("additionalProperties"); w.WriteStartArray("type"); w.WriteStringValue("object"); w.WriteStringValue("null"); w.WriteEndArray(); w.WriteEndObject();
+    });
+
+    private static readonly KeyType VerifyType = new StructuredType("verify section", "{ suite: quick, checks: [{ check, at, metric, statistic, expect, tolerance, source }] }", (n, _, _) => n, w =>
+    {
+        w.WriteString("type", "object");
+        w.WriteStartObject("properties");
+        w.WriteStartObject("suite"); w.WriteStartArray("enum"); w.WriteStringValue("quick"); w.WriteStringValue("full"); w.WriteEndArray(); w.WriteEndObject();
+        w.WriteStartObject("checks");
+        w.WriteString("type", "array");
+        w.WriteStartObject("items");
+        w.WriteString("type", "object");
+        w.WriteStartArray("required");
+        foreach (var k in new[] { "check", "metric", "statistic", "expect", "tolerance", "source" }) w.WriteStringValue(k);
+        w.WriteEndArray();
+        w.WriteStartObject("properties");
+        foreach (var k in new[] { "check", "metric", "statistic", "tolerance", "source" })
+        {
+            w.WriteStartObject(k); w.WriteStartArray("type"); w.WriteStringValue("string"); w.WriteStringValue("number"); w.WriteEndArray(); w.WriteEndObject();
+        }
+        foreach (var k in new[] { "at", "minus", "over" })
+        {
+            w.WriteStartObject(k); w.WriteString("type", "object"); w.WriteEndObject();
+        }
+        w.WriteStartObject("expect"); w.WriteStartArray("type"); w.WriteStringValue("string"); w.WriteStringValue("number"); w.WriteStringValue("array"); w.WriteEndArray(); w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteBoolean("additionalProperties", false);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteStartArray("required"); w.WriteStringValue("checks"); w.WriteEndArray();
+        w.WriteBoolean("additionalProperties", false);
     });
 
     private static readonly KeyType SweepType = new StructuredType("sweep", "key: [v1, v2, ...] or zip: { key: [...], ... }", (n, _, _) => n, w =>

@@ -44,4 +44,40 @@ public class BeyondToleranceTests
         Assert.Empty(run.World.Safety.Violations);
         Assert.True(run.Log(2).Count > 0 || run.Log(3).Count > 0);
     }
+
+    /// <summary>
+    /// As scenarios/consensus/beyond-tolerance-new-view.yaml: n3 is cut off while n0, n1 and n2 commit;
+    /// back, it cannot execute past the gap (no stable checkpoint to fetch) and, holding requests
+    /// (clients send to every replica), asks for view 1. The
+    /// colluders n0 and n1 join at once; n1, primary of view 1, builds V from their view-changes (which
+    /// hide what they prepared) and n3's, and O fills the gap with null requests. Every certificate
+    /// checks out, so n2 accepts it too, and n3 commits null requests where n2 committed batches.
+    /// </summary>
+    internal static BftRun HiddenPrepares(IReadOnlyList<ByzantineSpec> byzantine, ulong seed = 1) =>
+        BftRun.Create(
+            PbftWorld.Build(new PbftOptions { Replicas = 4, CheckpointInterval = 1000, WatermarkWindow = 2000, ViewChangeTimeout = Duration.FromMillis(500) },
+                new BftWorldOptions { Clients = 2, Byzantine = byzantine, Client = new BftClientOptions { RatePerSecond = 50, RetransmitTimeout = Duration.FromMillis(500), FirstContact = FirstContact.All } }),
+            new NetworkSpec { Jitter = new Uniform(0.005, 0.015) }, Duration.FromSeconds(8), seed,
+            [new ScheduledFault(At(1), new Partition([NodeSelector.Named("n3")]), Duration.FromSeconds(2))]).Run();
+
+    [Fact]
+    public void Two_colluders_whose_view_changes_hide_prepared_requests_make_a_valid_new_view_that_erases_committed_ones()
+    {
+        var run = HiddenPrepares([new ByzantineSpec(0, ByzantineBehaviour.LieInNewView, Collude: true), new ByzantineSpec(1, ByzantineBehaviour.LieInNewView, Collude: true)]);
+        var first = Assert.IsType<Lab.Consensus.Common.SafetyViolation>(run.World.Safety.Violations.FirstOrDefault());
+        Assert.Equal(new[] { 2, 3 }, new[] { first.FirstNode.Value, first.OtherNode.Value }.Order());
+        // Nothing was refused: the lie is in what V leaves out, which no check can see beyond f.
+        Assert.Equal(0, run.Result!.Metrics.Counter(BftMetrics.PbftInvalidNewViews));
+        Assert.Equal(0, run.Result.Metrics.Counter(BftMetrics.RejectedMessages));
+    }
+
+    [Fact]
+    public void One_replica_hiding_its_prepared_requests_in_the_same_setting_cannot_erase_them()
+    {
+        var run = HiddenPrepares([new ByzantineSpec(1, ByzantineBehaviour.LieInNewView, Collude: true)]);
+        Assert.Empty(run.World.Safety.Violations);
+        // The view change happened (n1 led it), and V had to hold an honest view-change that knew the gap.
+        Assert.True(run.Replica<PbftReplica>(3).View >= 1);
+        Assert.True(run.Log(3).Count >= run.Log(2).Count - 5);
+    }
 }

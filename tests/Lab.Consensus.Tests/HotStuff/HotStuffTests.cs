@@ -1,6 +1,7 @@
 using Lab.Consensus.Byzantine;
 using Lab.Consensus.HotStuff;
 using Lab.Consensus.Tests.Byzantine;
+using Lab.Ledger.Batching;
 using Lab.Sim.Faults;
 using Lab.Sim.Network;
 using Lab.Sim.Time;
@@ -15,7 +16,7 @@ public class HotStuffTests
     private static BftRun OneRequest(bool twoChain, Duration length) =>
         BftRun.Create(
             HotStuffWorld.Build(
-                new HotStuffOptions { Replicas = 4, Costs = AuthenticationCosts.Free, BatchTimeout = Duration.Zero, TwoChain = twoChain },
+                new HotStuffOptions { Replicas = 4, Costs = AuthenticationCosts.Free, Block = new BlockOptions { BatchTimeout = Duration.Zero }, TwoChain = twoChain },
                 new BftWorldOptions { Clients = 1, Client = new BftClientOptions { SingleRequest = true } }),
             NetworkSpec.Constant(D), length).Run();
 

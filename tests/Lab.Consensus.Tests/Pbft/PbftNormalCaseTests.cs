@@ -1,6 +1,7 @@
 using Lab.Consensus.Byzantine;
 using Lab.Consensus.Pbft;
 using Lab.Consensus.Tests.Byzantine;
+using Lab.Ledger.Batching;
 using Lab.Sim.Network;
 using Lab.Sim.Time;
 
@@ -13,7 +14,7 @@ public class PbftNormalCaseTests
     private static BftRun OneRequest(int n = 4) =>
         BftRun.Create(
             PbftWorld.Build(
-                new PbftOptions { Replicas = n, Costs = AuthenticationCosts.Free, BatchTimeout = Duration.Zero, MaxBatch = 1 },
+                new PbftOptions { Replicas = n, Costs = AuthenticationCosts.Free, Block = new BlockOptions { MaxTransactions = 1, BatchTimeout = Duration.Zero } },
                 new BftWorldOptions { Clients = 1, Client = new BftClientOptions { SingleRequest = true } }),
             NetworkSpec.Constant(D), Duration.FromSeconds(1)).Run();
 
@@ -66,7 +67,7 @@ public class PbftNormalCaseTests
     [Fact]
     public void A_steady_load_commits_every_request_with_batching_and_checkpoints()
     {
-        var options = new PbftOptions { Replicas = 4, CheckpointInterval = 8, WatermarkWindow = 16, MaxBatch = 10, BatchTimeout = Duration.FromMillis(5) };
+        var options = new PbftOptions { Replicas = 4, CheckpointInterval = 8, WatermarkWindow = 16, Block = new BlockOptions { MaxTransactions = 10, BatchTimeout = Duration.FromMillis(5) } };
         var run = BftRun.Create(
             PbftWorld.Build(options, new BftWorldOptions { Clients = 4, Client = new BftClientOptions { RatePerSecond = 200, StopAt = SimTime.Zero + Duration.FromSeconds(4) } }),
             NetworkSpec.Constant(D), Duration.FromSeconds(5)).Run();
@@ -94,7 +95,7 @@ public class PbftAuthenticationCostTests
         // of the 5d = 50 ms of the free case.
         var costs = new AuthenticationCosts { Sign = Duration.FromMillis(1), Verify = Duration.FromMillis(2), HashPerKilobyte = Duration.Zero };
         var run = BftRun.Create(
-            PbftWorld.Build(new PbftOptions { Replicas = 4, Costs = costs, BatchTimeout = Duration.Zero, MaxBatch = 1 },
+            PbftWorld.Build(new PbftOptions { Replicas = 4, Costs = costs, Block = new BlockOptions { MaxTransactions = 1, BatchTimeout = Duration.Zero } },
                 new BftWorldOptions { Clients = 1, Client = new BftClientOptions { SingleRequest = true } }),
             NetworkSpec.Constant(BftRun.D), Duration.FromSeconds(1)).Run();
         var latency = Assert.Single(run.Latencies);
