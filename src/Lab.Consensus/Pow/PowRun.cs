@@ -108,37 +108,51 @@ public sealed class PowRun : ISimulationObserver
         var onMain = new HashSet<long>();
         for (var b = _mainTip; b is not null; b = b.Parent) onMain.Add(b.Id);
 
-        // Arrival delay of every block at every node, grouped by block (sorted by id: no dictionary order leaks).
-        var delays = new SortedDictionary<long, List<double>>();
+        // Arrival delay of every block at every node, grouped by block in exact-size arrays (a
+        // 6,000-node run of 1,000 blocks has 6 million of them), blocks in id order.
+        var counts = new SortedDictionary<long, int>();
+        for (int i = 0; i < n; i++)
+            if (view.BehaviourOf(new NodeId(i)) is PowNode node)
+                foreach (var a in node.Arrivals)
+                    if (a.Block.Height > 0) counts[a.Block.Id] = counts.GetValueOrDefault(a.Block.Id) + 1;
+        var delays = new Dictionary<long, (double[] Values, int Filled)>(counts.Count);
+        foreach (var (id, count) in counts) delays[id] = (new double[count], 0);
         for (int i = 0; i < n; i++)
         {
             if (view.BehaviourOf(new NodeId(i)) is not PowNode node) continue;
             foreach (var a in node.Arrivals)
             {
                 if (a.Block.Height == 0) continue;
-                if (!delays.TryGetValue(a.Block.Id, out var list)) delays[a.Block.Id] = list = [];
-                list.Add((a.At - a.Block.MinedAt).TotalSeconds);
+                var (values, filled) = delays[a.Block.Id];
+                values[filled] = (a.At - a.Block.MinedAt).TotalSeconds;
+                delays[a.Block.Id] = (values, filled + 1);
             }
         }
-        _blocksSeen = delays.Count;
+        _blocksSeen = counts.Count;
         _reach50 = []; _reach90 = [];
-        var all = new List<double>();
         int need50 = (int)Math.Ceiling(0.5 * n), need90 = (int)Math.Ceiling(0.9 * n);
-        foreach (var (id, list) in delays)
+        var pooledCount = 0;
+        foreach (var (id, count) in counts)
+            if (onMain.Contains(id)) pooledCount += count - 1;
+        var pooled = new double[pooledCount];
+        var at = 0;
+        foreach (var id in counts.Keys)
         {
-            list.Sort();
-            if (list.Count >= need50) _reach50.Add(list[need50 - 1]);
-            if (list.Count >= need90) _reach90.Add(list[need90 - 1]);
-            if (onMain.Contains(id)) all.AddRange(list.Skip(1)); // the miner's own zero is not a propagation
+            var values = delays[id].Values;
+            Array.Sort(values);
+            if (values.Length >= need50) _reach50.Add(values[need50 - 1]);
+            if (values.Length >= need90) _reach90.Add(values[need90 - 1]);
+            if (!onMain.Contains(id)) continue;
+            Array.Copy(values, 1, pooled, at, values.Length - 1); // the miner's own zero is not a propagation
+            at += values.Length - 1;
         }
         // SimBlock's own statistic: percentiles over every (main-chain block, node) arrival, exact.
-        var pooled = all.ToArray();
         Array.Sort(pooled);
         _arrivalP50 = Quantile.OfSorted(pooled, 0.5);
         _arrivalP90 = Quantile.OfSorted(pooled, 0.9);
         // The full CDF, thinned by a fixed stride beyond 200,000 points.
-        var stride = Math.Max(1, all.Count / 200_000);
-        _arrivalSample = stride == 1 ? all : all.Where((_, i) => i % stride == 0).ToList();
+        var stride = Math.Max(1, pooled.Length / 200_000);
+        _arrivalSample = stride == 1 ? [.. pooled] : [.. pooled.Where((_, i) => i % stride == 0)];
     }
 
     /// <summary>Adds the chain-level scalars and samples to <paramref name="result"/>'s metrics.</summary>
