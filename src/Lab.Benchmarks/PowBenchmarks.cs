@@ -1,3 +1,4 @@
+using Lab.Consensus.Pow;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Lab.Sim.Kernel;
@@ -38,5 +39,5 @@ public class PowBenchmarks
     }
 
     [Benchmark]
-    public double PowBitcoin() => Setup().RunOnce(Mode).Metrics.Scalars["stale_rate"];
+    public double PowBitcoin() => Setup().RunOnce(Mode).Metrics.Scalars[PowMetrics.StaleRate];
 }

@@ -1,3 +1,5 @@
+using Lab.Consensus.Pow;
+using Lab.Sim.Metrics;
 using System.Diagnostics;
 using System.Globalization;
 using Lab.Sim.Kernel;
@@ -71,11 +73,11 @@ public static class PowScale
         var s = result.Metrics.Scalars;
         string F(string k) => s.TryGetValue(k, out var v) ? v.ToString("0.####", CultureInfo.InvariantCulture) : "-";
         Report(setup.Experiment.Name, nodes, mode, sw2.Elapsed.TotalSeconds, result.Stats.EventsProcessed, result.Stats.Windows,
-            $"seed={setup.Run.Seed} blocks={F("blocks_main_chain")} mined={F("blocks_mined")} stale_rate={F("stale_rate")} " +
-            $"reach50_p50={F("block_reach_50_p50_s")}s reach50_p90={F("block_reach_50_p90_s")}s " +
-            $"reach90_p50={F("block_reach_90_p50_s")}s reach90_p90={F("block_reach_90_p90_s")}s " +
-            $"arrival_p50={F("block_arrival_p50_s")}s arrival_p90={F("block_arrival_p90_s")}s " +
-            $"interval={F("mean_block_interval_s")}s tps={F("throughput_tps")} stop={result.Stats.StoppedBy}");
+            $"seed={setup.Run.Seed} blocks={F(PowMetrics.BlocksMainChain)} mined={F(PowMetrics.BlocksMined)} stale_rate={F(PowMetrics.StaleRate)} " +
+            $"reach50_p50={F(Quantile.Name(PowMetrics.BlockReach50, 0.5))}s reach50_p90={F(Quantile.Name(PowMetrics.BlockReach50, 0.9))}s " +
+            $"reach90_p50={F(Quantile.Name(PowMetrics.BlockReach90, 0.5))}s reach90_p90={F(Quantile.Name(PowMetrics.BlockReach90, 0.9))}s " +
+            $"arrival_p50={F(Quantile.Name(PowMetrics.BlockArrival, 0.5))}s arrival_p90={F(Quantile.Name(PowMetrics.BlockArrival, 0.9))}s " +
+            $"interval={F(PowMetrics.MeanBlockInterval)}s tps={F(PowMetrics.ChainTps)} stop={result.Stats.StoppedBy}");
         return 0;
     }
 

@@ -150,11 +150,11 @@ public sealed class CoreRelay(PowNode node) : BlockRelay(node)
     private void OnBlock(INodeContext ctx, NodeId from, PowBlock block, bool compact)
     {
         _requested.Remove(block);
-        if (_have.ContainsKey(block)) { ctx.Metrics.Add("duplicate_blocks_received"); return; }
+        if (_have.ContainsKey(block)) { ctx.Metrics.Add(PowMetrics.DuplicateBlocks); return; }
         if (compact && ctx.Random.Chance(O.CompactMissRate))
         {
             // BIP 152: transactions missing from the mempool; fall back to the full block.
-            ctx.Metrics.Add("compact_block_misses");
+            ctx.Metrics.Add(PowMetrics.CompactBlockMisses);
             _requested[block] = ctx.Now.Nanos;
             var req = new GetBlocks([block], false);
             ctx.Send(from, req, req.SizeBytes);

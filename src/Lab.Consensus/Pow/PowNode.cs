@@ -135,7 +135,7 @@ public class PowNode : INodeBehaviour
         var block = new PowBlock(((long)(Me + 1) << 32) | (uint)++_sequence, parent, Me, ctx.Now,
             Difficulty.Next(parent, O), Difficulty.Anchor(parent, O), txFrom, count, size, count * O.FeePerTxSat,
             payment: IncludesPayment(parent), doubleSpend: DoubleSpendTag(parent));
-        ctx.Metrics.Add("blocks_mined");
+        ctx.Metrics.Add(PowMetrics.BlocksMined);
         Accept(ctx, block);
         OnMined(ctx, block);
         ScheduleMining(ctx, force: false); // draws unless OnMined already did
@@ -185,14 +185,14 @@ public class PowNode : INodeBehaviour
         var depth = old.Height - fork.Height;
         if (depth > 0)
         {
-            ctx.Metrics.Add("reorgs");
-            ctx.Metrics.Sample("reorg_depth_blocks", depth);
+            ctx.Metrics.Add(PowMetrics.Reorgs);
+            ctx.Metrics.Sample(PowMetrics.ReorgDepth, depth);
         }
         // k-confirmation finality at this node.
         var k = O.ConfirmationDepth;
         if (fork.Height < _confirmedHeight)
         {
-            ctx.Metrics.Add("final_blocks_reverted", _confirmedHeight - fork.Height);
+            ctx.Metrics.Add(PowMetrics.FinalBlocksReverted, _confirmedHeight - fork.Height);
             if (IsClient)
                 ctx.Metrics.Note("finality-violation", $"{_confirmedHeight - fork.Height} block(s) with {k} confirmations reverted by a reorganisation to {newTip}");
             _confirmedHeight = fork.Height;
@@ -201,7 +201,7 @@ public class PowNode : INodeBehaviour
         {
             _confirmedHeight++;
             var b = newTip.AncestorAt(_confirmedHeight);
-            ctx.Metrics.Sample("confirmation_latency_s", (ctx.Now - b.MinedAt).TotalSeconds);
+            ctx.Metrics.Sample(PowMetrics.ConfirmationLatency, (ctx.Now - b.MinedAt).TotalSeconds);
             if (IsClient) ConfirmTransactions(ctx, b);
         }
         if (IsClient) UpdateClientView(ctx, old, fork, newTip);
@@ -224,8 +224,8 @@ public class PowNode : INodeBehaviour
         for (var b = newTip; b.Height > fork.Height; b = b.Parent!) Balances![b.Miner] += O.BlockRewardSat + b.FeesSat;
         // Disconnected blocks' transactions go back to the mempool (Bitcoin Core's DisconnectTip);
         // those the new branch does not include stay there, unconfirmed again.
-        if (old.TxEnd > fork.TxEnd) ctx.Metrics.Add("txs_returned_to_mempool", old.TxEnd - fork.TxEnd);
-        if (old.TxEnd > newTip.TxEnd) ctx.Metrics.Add("txs_unconfirmed_by_reorg", old.TxEnd - newTip.TxEnd);
+        if (old.TxEnd > fork.TxEnd) ctx.Metrics.Add(PowMetrics.TxReturnedToMempool, old.TxEnd - fork.TxEnd);
+        if (old.TxEnd > newTip.TxEnd) ctx.Metrics.Add(PowMetrics.TxUnconfirmedByReorg, old.TxEnd - newTip.TxEnd);
         WatchPayments(ctx, newTip);
     }
 
@@ -253,12 +253,12 @@ public class PowNode : INodeBehaviour
             if (!w.Accepted && paid is not null && tip.Height - paid.Height + 1 >= O.ConfirmationDepth)
             {
                 w.Accepted = true;
-                ctx.Metrics.Add("payments_accepted");
+                ctx.Metrics.Add(PowMetrics.PaymentsAccepted);
             }
             if (w.Accepted && spent is not null)
             {
-                ctx.Metrics.Add("double_spend_successes");
-                ctx.Metrics.Note("double-spend", $"payment {w.Attempt} accepted after {O.ConfirmationDepth} confirmations was reversed by the attacker's branch");
+                ctx.Metrics.Add(PowMetrics.DoubleSpendSuccesses);
+                ctx.Metrics.Note(PowMetrics.DoubleSpendFinding, $"payment {w.Attempt} accepted after {O.ConfirmationDepth} confirmations was reversed by the attacker's branch");
                 _watched.RemoveAt(i--);
             }
             else if (tip.Height - w.ForkHeight > 4 * (O.ConfirmationDepth + ((O.Attack as DoubleSpendAttack)?.GiveUpBehind ?? 0)))

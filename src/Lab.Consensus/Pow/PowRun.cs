@@ -161,34 +161,35 @@ public sealed class PowRun : ISimulationObserver
         var m = result.Metrics;
         var o = Setup.Options;
         var tip = _mainTip ?? throw new InvalidOperationException("the run has not ended");
-        var mined = m.Counter("blocks_mined");
-        m.Scalars["blocks_mined"] = mined;
-        m.Scalars["blocks_main_chain"] = tip.Height;
-        m.Scalars["blocks_propagated"] = _blocksSeen;
-        m.Scalars["stale_blocks"] = mined - tip.Height;
-        m.Scalars["stale_rate"] = mined > 0 ? (mined - tip.Height) / mined : 0;
-        m.Scalars["mean_block_interval_s"] = tip.Height > 0 ? tip.MinedAt.Seconds / tip.Height : 0;
-        m.Scalars["throughput_tps"] = tip.MinedAt.Nanos > 0 ? tip.TxEnd / tip.MinedAt.Seconds : 0;
-        m.Scalars["final_difficulty"] = tip.Difficulty;
+        var mined = m.Counter(PowMetrics.BlocksMined);
+        m.Scalars[PowMetrics.BlocksMined] = mined;
+        m.Scalars[PowMetrics.BlocksMainChain] = tip.Height;
+        m.Scalars[PowMetrics.BlocksPropagated] = _blocksSeen;
+        m.Scalars[PowMetrics.StaleBlocks] = mined - tip.Height;
+        m.Scalars[PowMetrics.StaleRate] = mined > 0 ? (mined - tip.Height) / mined : 0;
+        m.Scalars[PowMetrics.MeanBlockInterval] = tip.Height > 0 ? tip.MinedAt.Seconds / tip.Height : 0;
+        m.Scalars[PowMetrics.ChainTps] = tip.MinedAt.Nanos > 0 ? tip.TxEnd / tip.MinedAt.Seconds : 0;
+        m.Scalars[PowMetrics.FinalDifficulty] = tip.Difficulty;
         m.Scalars["nodes_disagreeing_on_final_block"] = _disagreeing;
 
         var chain = MainChain;
         var intervals = new double[chain.Count - 1];
         for (int i = 1; i < chain.Count; i++) intervals[i - 1] = (chain[i].MinedAt - chain[i - 1].MinedAt).TotalSeconds;
-        m.Samples["block_interval_s"] = intervals;
+        m.Samples[PowMetrics.BlockInterval] = intervals;
 
-        AddPercentiles(m, "block_reach_50", _reach50!);
-        AddPercentiles(m, "block_reach_90", _reach90!);
-        m.Samples["block_reach_50_s"] = [.. _reach50!];
-        m.Samples["block_reach_90_s"] = [.. _reach90!];
-        m.Samples["block_arrival_s"] = [.. _arrivalSample!];
+        m.Samples[PowMetrics.BlockReach50] = [.. _reach50!];
+        m.Samples[PowMetrics.BlockReach90] = [.. _reach90!];
+        m.Samples[PowMetrics.BlockArrival] = [.. _arrivalSample!];
+        AddPercentiles(m, PowMetrics.BlockReach50, [.. _reach50!]);
+        AddPercentiles(m, PowMetrics.BlockReach90, [.. _reach90!]);
         if (!double.IsNaN(_arrivalP50))
         {
-            m.Scalars["block_arrival_p50_s"] = _arrivalP50;
-            m.Scalars["block_arrival_p90_s"] = _arrivalP90;
+            // Exact over every arrival, not over the thinned sample.
+            m.Scalars[Quantile.Name(PowMetrics.BlockArrival, 0.5)] = _arrivalP50;
+            m.Scalars[Quantile.Name(PowMetrics.BlockArrival, 0.9)] = _arrivalP90;
         }
-        foreach (var name in new[] { "confirmation_latency_s", "tx_confirmation_latency_s" })
-            if (m.Samples.TryGetValue(name, out var s)) AddPercentiles(m, name[..^2], [.. s]);
+        foreach (var name in new[] { PowMetrics.ConfirmationLatency, "tx_confirmation_latency_s" })
+            if (m.Samples.TryGetValue(name, out var s)) AddPercentiles(m, name, [.. s]);
 
         // Incentives: reward share against hash share, per miner, from the client's ledger view.
         var rewards = _balances ?? new long[Setup.NodeCount];
@@ -201,35 +202,32 @@ public sealed class PowRun : ISimulationObserver
             hash.Add(Setup.HashShare(i));
             reward.Add(totalReward > 0 ? rewards[i] / totalReward : 0);
         }
-        m.Samples["miner_hash_share"] = [.. hash];
-        m.Samples["miner_reward_share"] = [.. reward];
-        m.Scalars["miner_reward_total_btc"] = totalReward / 1e8;
+        m.Samples[PowMetrics.MinerHashShare] = [.. hash];
+        m.Samples[PowMetrics.MinerRewardShare] = [.. reward];
+        m.Scalars[PowMetrics.MinerRewardTotal] = totalReward / 1e8;
 
         if (o.Attack is { } attack)
         {
             var attackerBlocks = chain.Count(b => b.Miner == 0);
-            m.Scalars["attacker_hash_share"] = attack.HashShare;
-            m.Scalars["attacker_reward_share"] = totalReward > 0 ? rewards[0] / totalReward : 0;
+            m.Scalars[PowMetrics.AttackerHashShare] = attack.HashShare;
+            m.Scalars[PowMetrics.AttackerRewardShare] = totalReward > 0 ? rewards[0] / totalReward : 0;
             // Eyal & Sirer's relative revenue: the pool's share of the main chain's blocks.
-            m.Scalars["attacker_block_share"] = tip.Height > 0 ? (double)attackerBlocks / tip.Height : 0;
+            m.Scalars[PowMetrics.AttackerBlockShare] = tip.Height > 0 ? (double)attackerBlocks / tip.Height : 0;
         }
         if (o.Attack is DoubleSpendAttack)
         {
-            var attempts = m.Counter("double_spend_attempts");
-            m.Scalars["double_spend_attempts"] = attempts;
-            m.Scalars["attacker_success_rate"] = attempts > 0 ? m.Counter("double_spend_successes") / attempts : 0;
+            var attempts = m.Counter(PowMetrics.DoubleSpendAttempts);
+            m.Scalars[PowMetrics.DoubleSpendAttempts] = attempts;
+            m.Scalars[PowMetrics.AttackerSuccessRate] = attempts > 0 ? m.Counter(PowMetrics.DoubleSpendSuccesses) / attempts : 0;
         }
     }
 
-    private static void AddPercentiles(Lab.Sim.Metrics.RunMetrics m, string name, List<double> values)
+    /// <summary>Median and p90 of <paramref name="values"/> as scalars named by <see cref="Quantile.Name"/>.</summary>
+    private static void AddPercentiles(RunMetrics m, string sample, double[] values)
     {
-        if (values.Count == 0) return;
-        values.Sort();
-        m.Scalars[name + "_p50_s"] = Percentile(values, 0.5);
-        m.Scalars[name + "_p90_s"] = Percentile(values, 0.9);
+        if (values.Length == 0) return;
+        Array.Sort(values);
+        m.Scalars[Quantile.Name(sample, 0.5)] = Quantile.OfSorted(values, 0.5);
+        m.Scalars[Quantile.Name(sample, 0.9)] = Quantile.OfSorted(values, 0.9);
     }
-
-    /// <summary>Nearest-rank percentile of sorted values.</summary>
-    public static double Percentile(IReadOnlyList<double> sorted, double p) =>
-        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 }

@@ -2,6 +2,7 @@ using Lab.Consensus.Pow;
 using Lab.Consensus.Pow.SimBlock;
 using Lab.Experiments.Schema;
 using Lab.Experiments.Validation;
+using Lab.Sim.Metrics;
 using Lab.Sim.Network;
 
 namespace Lab.Experiments.Models;
@@ -78,15 +79,14 @@ public sealed class PowModel : IModel
 
     public IReadOnlyList<MetricInfo> Metrics { get; } =
     [
-        new("stale_rate", "share of mined blocks that ended off the main chain"),
-        new("block_reach_50_p50_s", "median over blocks of the time to reach 50% of nodes"),
-        new("block_reach_90_p50_s", "median over blocks of the time to reach 90% of nodes"),
-        new("block_arrival_s", "time from mining until each node has the block (full propagation CDF)"),
-        new("throughput_tps", "transactions on the client's final main chain per second"),
-        new("confirmation_latency_s", "block mined → k confirmations at the client"),
-        new("tx_confirmation_latency_s", "transaction arrival → k confirmations"),
-        new("attacker_reward_share", "the attacker's share of main-chain rewards (vs its hash share)"),
-        new("attacker_success_rate", "double spends that succeeded / attempted"),
+        new(PowMetrics.StaleRate, "share of mined blocks that ended off the main chain"),
+        new(Quantile.Name(PowMetrics.BlockReach50, 0.5), "median over blocks of the time to reach 50% of nodes"),
+        new(Quantile.Name(PowMetrics.BlockReach90, 0.5), "median over blocks of the time to reach 90% of nodes"),
+        new(PowMetrics.BlockArrival, "time from mining until each node has the block, every (main-chain block, node) pair: SimBlock's propagation statistic"),
+        new(PowMetrics.ChainTps, "transactions on the observer's chain per second of chain time"),
+        new(PowMetrics.ConfirmationLatency, "block mined → k confirmations at the observer node"),
+        new(PowMetrics.AttackerRewardShare, "the attacker's share of main-chain rewards (vs its hash share)"),
+        new(PowMetrics.AttackerSuccessRate, "double spends that succeeded / attempted"),
     ];
 
     public World Build(RunContext context)

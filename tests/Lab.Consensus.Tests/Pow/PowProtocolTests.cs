@@ -1,3 +1,4 @@
+using Lab.Sim.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using Lab.Consensus.Pow;
@@ -46,13 +47,13 @@ public class PowProtocolTests
     public void Every_node_ends_on_the_same_chain_and_every_main_chain_block_reaches_90_percent()
     {
         var (run, r) = SmallBitcoin(ExecutionMode.Sequential);
-        Assert.Equal(30, r.Metrics.Scalars["blocks_main_chain"]);
+        Assert.Equal(30, r.Metrics.Scalars[PowMetrics.BlocksMainChain]);
         Assert.Equal(StopReason.Idle, r.Stats.StoppedBy);
-        Assert.True(r.Metrics.Samples["block_reach_90_s"].Length >= 30);
+        Assert.True(r.Metrics.Samples[PowMetrics.BlockReach90].Length >= 30);
         // A miner has about 16 peers, so 90% of 60 nodes is at least two hops of 0.43 s uploads away.
-        Assert.True(r.Metrics.Scalars["block_reach_90_p50_s"] > 0.86, $"reach90 p50 {r.Metrics.Scalars["block_reach_90_p50_s"]}");
-        Assert.True(r.Metrics.Scalars["block_reach_50_p50_s"] < r.Metrics.Scalars["block_reach_90_p50_s"]);
-        Assert.Equal(30 * 59, r.Metrics.Samples["block_arrival_s"].Length);
+        Assert.True(r.Metrics.Scalars[Quantile.Name(PowMetrics.BlockReach90, 0.5)] > 0.86, $"reach90 p50 {r.Metrics.Scalars[Quantile.Name(PowMetrics.BlockReach90, 0.5)]}");
+        Assert.True(r.Metrics.Scalars[Quantile.Name(PowMetrics.BlockReach50, 0.5)] < r.Metrics.Scalars[Quantile.Name(PowMetrics.BlockReach90, 0.5)]);
+        Assert.Equal(30 * 59, r.Metrics.Samples[PowMetrics.BlockArrival].Length);
     }
 
     [Fact]
@@ -62,10 +63,10 @@ public class PowProtocolTests
         var compact = SmallBitcoin(ExecutionMode.Sequential, compact: true, miss: 0.3).Result;
         var perfect = SmallBitcoin(ExecutionMode.Sequential, compact: true, miss: 0).Result;
         Assert.True(compact.Stats.BytesSent < full.Stats.BytesSent / 2, $"compact {compact.Stats.BytesSent} vs full {full.Stats.BytesSent}");
-        Assert.True(compact.Metrics.Counter("compact_block_misses") > 0);
-        Assert.Equal(0, perfect.Metrics.Counter("compact_block_misses"));
+        Assert.True(compact.Metrics.Counter(PowMetrics.CompactBlockMisses) > 0);
+        Assert.Equal(0, perfect.Metrics.Counter(PowMetrics.CompactBlockMisses));
         Assert.True(perfect.Stats.BytesSent < compact.Stats.BytesSent);
-        Assert.True(perfect.Metrics.Scalars["block_reach_90_p50_s"] < full.Metrics.Scalars["block_reach_90_p50_s"]);
+        Assert.True(perfect.Metrics.Scalars[Quantile.Name(PowMetrics.BlockReach90, 0.5)] < full.Metrics.Scalars[Quantile.Name(PowMetrics.BlockReach90, 0.5)]);
     }
 
     [Fact]
@@ -74,13 +75,13 @@ public class PowProtocolTests
         // Slow links and a short interval: many forks and reorganisations.
         var options = PowTestWorld.Race(8, Duration.FromSeconds(10), 300) with { TxPerSecond = 50, MaxBlockBytes = 80 + 250 * 400, FeePerTxSat = 1000 };
         var (run, r) = PowTestWorld.Run(options, Duration.FromSeconds(0.5), seed: 4);
-        Assert.True(r.Metrics.Counter("reorgs") > 10, $"only {r.Metrics.Counter("reorgs")} reorgs");
-        Assert.True(r.Metrics.Counter("txs_returned_to_mempool") > 0);
+        Assert.True(r.Metrics.Counter(PowMetrics.Reorgs) > 10, $"only {r.Metrics.Counter(PowMetrics.Reorgs)} reorgs");
+        Assert.True(r.Metrics.Counter(PowMetrics.TxReturnedToMempool) > 0);
         var chain = run.MainChain.Skip(1).ToList();
         var expected = chain.Sum(b => options.BlockRewardSat + b.FeesSat) / 1e8;
-        Assert.Equal(expected, r.Metrics.Scalars["miner_reward_total_btc"], 6);
-        Assert.Equal(1.0, r.Metrics.Samples["miner_reward_share"].Sum(), 9);
-        Assert.Equal(1.0, r.Metrics.Samples["miner_hash_share"].Sum(), 9);
+        Assert.Equal(expected, r.Metrics.Scalars[PowMetrics.MinerRewardTotal], 6);
+        Assert.Equal(1.0, r.Metrics.Samples[PowMetrics.MinerRewardShare].Sum(), 9);
+        Assert.Equal(1.0, r.Metrics.Samples[PowMetrics.MinerHashShare].Sum(), 9);
         // The chain holds a gapless prefix of the transaction sequence.
         for (int i = 1; i < chain.Count; i++) Assert.Equal(chain[i - 1].TxEnd, chain[i].TxFrom);
     }
@@ -92,9 +93,9 @@ public class PowProtocolTests
         var above = PowTestWorld.Race(4, Duration.FromSeconds(600), 400) with { TxPerSecond = 20 };
         var rb = PowTestWorld.Run(below, Duration.FromMillis(1), seed: 1).Result.Metrics.Scalars;
         var ra = PowTestWorld.Run(above, Duration.FromMillis(1), seed: 1).Result.Metrics.Scalars;
-        Assert.InRange(rb["throughput_tps"], 1.9, 2.0);
-        var capacity = (535_000 - 80) / 250 / ra["mean_block_interval_s"];
-        Assert.Equal(capacity, ra["throughput_tps"], 6);
+        Assert.InRange(rb[PowMetrics.ChainTps], 1.9, 2.0);
+        var capacity = (535_000 - 80) / 250 / ra[PowMetrics.MeanBlockInterval];
+        Assert.Equal(capacity, ra[PowMetrics.ChainTps], 6);
     }
 
     [Fact]
@@ -103,10 +104,10 @@ public class PowProtocolTests
         // With k = 6 and 600 s blocks, the 5 blocks on top take 5 × 600 s on average.
         var options = PowTestWorld.Race(4, Duration.FromSeconds(600), 1500) with { ConfirmationDepth = 6, TxPerSecond = 1 };
         var r = PowTestWorld.Run(options, Duration.FromMillis(1), seed: 6).Result;
-        var latency = r.Metrics.Samples["confirmation_latency_s"];
+        var latency = r.Metrics.Samples[PowMetrics.ConfirmationLatency];
         Assert.InRange(latency.Average(), 3000 * 0.9, 3000 * 1.1);
         // Clients wait longer: a transaction first waits for a block.
-        Assert.True(r.Metrics.Scalars["tx_confirmation_latency_p50_s"] > r.Metrics.Scalars["confirmation_latency_p50_s"]);
+        Assert.True(r.Metrics.Scalars[Quantile.Name("tx_confirmation_latency_s", 0.5)] > r.Metrics.Scalars[Quantile.Name(PowMetrics.ConfirmationLatency, 0.5)]);
     }
 
     [Fact]
@@ -125,7 +126,7 @@ public class PowProtocolTests
         sim.AddObserver(new TipCollector(tips));
         var r = sim.Run();
         run.Summarise(r);
-        Assert.Equal(60, r.Metrics.Scalars["blocks_main_chain"]);
+        Assert.Equal(60, r.Metrics.Scalars[PowMetrics.BlocksMainChain]);
         Assert.All(tips, t => Assert.Same(tips[0], t));
     }
 

@@ -29,12 +29,12 @@ public class SelfishMiningTests(ITestOutputHelper output)
             Attack = new SelfishMiningAttack { HashShare = alpha },
         };
         var (_, r) = PowTestWorld.Run(options, Duration.FromMillis(1), seed);
-        var revenue = r.Metrics.Scalars["attacker_block_share"];
+        var revenue = r.Metrics.Scalars[PowMetrics.AttackerBlockShare];
         var expected = PowTheory.SelfishRevenue(alpha, gamma);
-        output.WriteLine($"α={alpha} γ={gamma}: revenue {revenue:0.0000}, Eyal & Sirer {expected:0.0000}, stale_rate {r.Metrics.Scalars["stale_rate"]:0.000}");
+        output.WriteLine($"α={alpha} γ={gamma}: revenue {revenue:0.0000}, Eyal & Sirer {expected:0.0000}, stale_rate {r.Metrics.Scalars[PowMetrics.StaleRate]:0.000}");
         Assert.InRange(revenue, expected - 0.03, expected + 0.03);
         // Reward share follows block share (no fees here): the client's ledger agrees with the chain.
-        Assert.Equal(revenue, r.Metrics.Scalars["attacker_reward_share"], 9);
+        Assert.Equal(revenue, r.Metrics.Scalars[PowMetrics.AttackerRewardShare], 9);
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public class SelfishMiningTests(ITestOutputHelper output)
     {
         var options = PowTestWorld.Race(4, Duration.FromSeconds(600), 3000) with { TieSwitchProbability = 0.5 };
         var (_, r) = PowTestWorld.Run(options, Duration.FromMillis(1), seed: 5);
-        var shares = r.Metrics.Samples["miner_reward_share"];
+        var shares = r.Metrics.Samples[PowMetrics.MinerRewardShare];
         Assert.All(shares, s => Assert.InRange(s, 0.25 - 0.04, 0.25 + 0.04));
     }
 }

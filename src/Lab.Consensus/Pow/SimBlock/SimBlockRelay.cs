@@ -1,3 +1,4 @@
+using Lab.Consensus.Pow;
 using Lab.Sim.Nodes;
 using Lab.Sim.Time;
 
@@ -137,7 +138,7 @@ public sealed class SimBlockRelay(PowNode node) : BlockRelay(node)
             Receive(ctx, block, from);
             return;
         }
-        ctx.Metrics.Add("compact_block_misses");
+        ctx.Metrics.Add(PowMetrics.CompactBlockMisses);
         ctx.SendUncharged(from, new MissingTransactionsRequest(block), MissingTransactionsRequest.SizeBytes, Rules.ControlMessageDelay);
     }
 
