@@ -1,10 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
-using Lab.Consensus.Byzantine;
+using Lab.Consensus.Common;
 using Lab.Consensus.HotStuff;
 using Lab.Consensus.Pbft;
+using Lab.Consensus.Workload;
 using Lab.Ledger.Batching;
+using Lab.Sim.Distributions;
 using Lab.Sim.Kernel;
+using Lab.Sim.Metrics;
 using Lab.Sim.Network;
 using Lab.Sim.Nodes;
 using Lab.Sim.Time;
@@ -83,35 +86,38 @@ public static class BftScale
             GC.Collect();
         }
 
-        var world = new BftWorldOptions
+        var chain = new ChainOptions { Nodes = nodes, Placement = network.Regions };
+        var workload = new WorkloadOptions
         {
-            Regions = 3,
+            Arrivals = new PoissonArrivals(rate),
             Clients = clients,
-            Client = new BftClientOptions { RatePerSecond = rate / clients, TxSizeBytes = 512, RetransmitTimeout = Duration.FromSeconds(5) },
+            TxSizeBytes = new Constant(512),
+            RetryTimeout = Duration.FromSeconds(5),
             Warmup = Duration.FromSeconds(Math.Min(10, seconds / 6)),
         };
         if (protocol is "pbft" or "both")
             Measure("pbft", nodes, mode, seed, seconds, network,
-                PbftWorld.Build(new PbftOptions { Replicas = nodes, Block = new BlockOptions { MaxTransactions = 500, BatchTimeout = Duration.FromMillis(100) }, ViewChangeTimeout = Duration.FromSeconds(5) }, world));
+                ChainWorld.Build(new PbftProtocol(new PbftOptions { Block = new BlockOptions { MaxTransactions = 500, BatchTimeout = Duration.FromMillis(100) }, ViewChangeTimeout = Duration.FromSeconds(5) }), chain, workload, network));
         if (protocol is "hotstuff" or "both")
             Measure("hotstuff", nodes, mode, seed, seconds, network,
-                HotStuffWorld.Build(new HotStuffOptions { Replicas = nodes, Block = new BlockOptions { MaxTransactions = 500, BatchTimeout = Duration.FromMillis(10) }, ViewTimeout = Duration.FromSeconds(5) }, world));
+                ChainWorld.Build(new HotStuffProtocol(new HotStuffOptions { Block = new BlockOptions { MaxTransactions = 500, BatchTimeout = Duration.FromMillis(10) }, ViewTimeout = Duration.FromSeconds(5) }), chain, workload, network));
         return 0;
     }
 
-    private static void Measure(string what, int nodes, ExecutionMode mode, ulong seed, double seconds, NetworkSpec network, BftWorld world)
+    private static void Measure(string what, int nodes, ExecutionMode mode, ulong seed, double seconds, NetworkSpec network, ChainWorld world)
     {
         var sim = new Simulation(new SimulationOptions { Seed = seed, EndTime = SimTime.Zero + Duration.FromSeconds(seconds), Mode = mode }, network, world.Nodes);
-        foreach (var o in world.Observers) sim.AddObserver(o);
+        world.Attach(sim);
         var sw = Stopwatch.StartNew();
         var result = sim.Run();
         sw.Stop();
-        var m = world.DeriveMetrics(result);
+        world.Complete(result);
+        var m = result.Metrics.Scalars;
         string F(string k, string format = "0.###") => m.TryGetValue(k, out var v) ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
         Report(what, nodes, mode, sw.Elapsed.TotalSeconds, result,
-            $"virtual_s={seconds} tps={F("throughput_tps")} latency_p50_s={F("commit_latency_s_p50")} latency_p99_s={F("commit_latency_s_p99")} " +
-            $"msgs_per_decision={F("messages_per_decision", "0")} bytes_per_decision={F("bytes_per_decision", "0")} height={F("committed_height", "0")} " +
-            $"view_changes={F("view_changes")} cpu_max={F("cpu_utilisation_max")} safety_violations={F("safety_violations", "0")} " +
+            $"virtual_s={seconds} tps={F(StandardMetrics.ThroughputTps)} latency_p50_s={F(Quantile.Name(StandardMetrics.CommitLatency, 0.50))} latency_p99_s={F(Quantile.Name(StandardMetrics.CommitLatency, 0.99))} " +
+            $"msgs_per_decision={F(StandardMetrics.MessagesPerDecision, "0")} bytes_per_decision={F(StandardMetrics.BytesPerDecision, "0")} height={F(StandardMetrics.Decisions, "0")} " +
+            $"view_changes={F(StandardMetrics.LeaderElections)} cpu_max={F(StandardMetrics.CpuUtilisationMax)} safety_violations={F(StandardMetrics.SafetyViolations, "0")} validity_violations={F(StandardMetrics.ValidityViolations, "0")} " +
             string.Create(CultureInfo.InvariantCulture, $"events_per_s_vs_baseline={result.Stats.EventsProcessed / sw.Elapsed.TotalSeconds / _baselineEventsPerSecond:0.00}"));
         GC.Collect();
     }

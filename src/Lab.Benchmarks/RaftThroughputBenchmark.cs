@@ -4,6 +4,7 @@ using Lab.Consensus.Common;
 using Lab.Consensus.Raft;
 using Lab.Consensus.Workload;
 using Lab.Sim.Kernel;
+using Lab.Sim.Metrics;
 using Lab.Sim.Network;
 using Lab.Sim.Nodes;
 using Lab.Sim.Time;
@@ -36,7 +37,7 @@ public static class RaftThroughputBenchmark
         RunResult Ping(SimTime until) => new Simulation(new SimulationOptions { Seed = 1, EndTime = until }, network, pingNodes).Run();
         RunResult Raft(SimTime until)
         {
-            var w = RaftWorld.Build(new RaftOptions(), new ChainOptions(),
+            var w = ChainWorld.Build(new RaftProtocol(new RaftOptions()), new ChainOptions(),
                 new WorkloadOptions { Arrivals = new PoissonArrivals(rate), Clients = 4, Warmup = Duration.FromSeconds(2) }, network);
             var sim = new Simulation(new SimulationOptions { Seed = 1, EndTime = until }, network, w.Nodes);
             w.Attach(sim);
@@ -60,18 +61,18 @@ public static class RaftThroughputBenchmark
 
         static string F(double v) => v.ToString("N1", CultureInfo.InvariantCulture);
         Console.WriteLine($"raft-throughput: 5 replicas, {rate:N0} tx/s offered, {seconds} s virtual");
-        Console.WriteLine($"  submitted          {raft.Metrics.Counter("submitted_tx"):N0} tx, committed {raft.Metrics.Counter("committed_tx"):N0} tx, throughput {F(raft.Metrics.Scalars["throughput_tps"])} tx/s");
-        Console.WriteLine($"  commit latency     p50 {raft.Metrics.Scalars.GetValueOrDefault("commit_latency_p50_s") * 1000:N1} ms, p99 {raft.Metrics.Scalars.GetValueOrDefault("commit_latency_p99_s") * 1000:N1} ms; leader CPU {raft.Metrics.Scalars["cpu_utilisation_max"]:P0}");
-        Console.WriteLine($"  safety violations  {raft.Metrics.Scalars["safety_violations"]}");
+        Console.WriteLine($"  submitted          {raft.Metrics.Counter(StandardMetrics.SubmittedTx):N0} tx, committed {raft.Metrics.Counter(StandardMetrics.CommittedTx):N0} tx, throughput {F(raft.Metrics.Scalars[StandardMetrics.ThroughputTps])} tx/s");
+        Console.WriteLine($"  commit latency     p50 {raft.Metrics.Scalars.GetValueOrDefault(Quantile.Name(StandardMetrics.CommitLatency, 0.50)) * 1000:N1} ms, p99 {raft.Metrics.Scalars.GetValueOrDefault(Quantile.Name(StandardMetrics.CommitLatency, 0.99)) * 1000:N1} ms; leader CPU {raft.Metrics.Scalars[StandardMetrics.CpuUtilisationMax]:P0}");
+        Console.WriteLine($"  safety violations  {(raft.Metrics.Scalars[StandardMetrics.SafetyViolations] + raft.Metrics.Scalars[StandardMetrics.ValidityViolations])}");
         Console.WriteLine($"  wall time          {F(raftWall)} s");
         Console.WriteLine($"  virtual s / wall s {F(seconds / raftWall)} (target ≥ 30); per CPU-second of the process {F(seconds / raftCpu)} (CPU {F(raftCpu)} s)");
         Console.WriteLine($"  events             {raft.Stats.EventsProcessed:N0} ({raft.Stats.EventsProcessed / raftWall:N0} events/s), {raft.Stats.MessagesSent:N0} messages");
-        Console.WriteLine($"  peak working set   {peak / 1e6:N0} MB; allocated {allocated / 1e6:N0} MB ({allocated / Math.Max(1, raft.Metrics.Counter("submitted_tx")):N0} B per tx); GCs gen0/1/2 {gcs.Item1}/{gcs.Item2}/{gcs.Item3}");
+        Console.WriteLine($"  peak working set   {peak / 1e6:N0} MB; allocated {allocated / 1e6:N0} MB ({allocated / Math.Max(1, raft.Metrics.Counter(StandardMetrics.SubmittedTx)):N0} B per tx); GCs gen0/1/2 {gcs.Item1}/{gcs.Item2}/{gcs.Item3}");
         Console.WriteLine($"baseline RandomPing (9 nodes × 20 tokens, same {seconds} s virtual, same process):");
         Console.WriteLine($"  wall {F(pingWall)} s, {ping.Stats.EventsProcessed:N0} events ({ping.Stats.EventsProcessed / pingWall:N0} events/s), virtual s / wall s {F(seconds / pingWall)}; per CPU-second {F(seconds / pingCpu)} (CPU {F(pingCpu)} s)");
         Console.WriteLine($"ratio raft/baseline events/s: wall {(raft.Stats.EventsProcessed / raftWall) / (ping.Stats.EventsProcessed / pingWall):N2}, CPU {(raft.Stats.EventsProcessed / raftCpu) / (ping.Stats.EventsProcessed / pingCpu):N2}");
         Console.WriteLine($"machine load average at the end: {LoadAverage()}");
-        return raft.Metrics.Scalars["safety_violations"] > 0 ? 3 : 0;
+        return (raft.Metrics.Scalars[StandardMetrics.SafetyViolations] + raft.Metrics.Scalars[StandardMetrics.ValidityViolations]) > 0 ? 3 : 0;
     }
 
     // Wall time and the process's CPU time (all threads: JIT and GC included). On a shared, overloaded

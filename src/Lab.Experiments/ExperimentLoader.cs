@@ -67,7 +67,7 @@ public sealed class ExperimentLoader(ModelRegistry registry)
                 var explicitValues = Merge(@base, variantLayer, point.Layer);
                 var config = Resolve(defaults, explicitValues, presets, baseDir, diagnostics);
                 if (config is null) continue;
-                var planned = Check(points.Count, variantName, point.Parameters, config, rootMark, diagnostics);
+                var planned = Check(points.Count, variantName, point.Parameters, config, defaults, rootMark, diagnostics);
                 if (planned is not null) points.Add(planned);
             }
         }
@@ -277,7 +277,8 @@ public sealed class ExperimentLoader(ModelRegistry registry)
     }
 
     /// <summary>Cross-field rules, then a dry build of the world and its fault schedule.</summary>
-    private PlannedPoint? Check(int index, string variant, IReadOnlyList<KeyValuePair<string, string>> parameters, RunConfig c, SourceMark rootMark, Diagnostics d)
+    private PlannedPoint? Check(int index, string variant, IReadOnlyList<KeyValuePair<string, string>> parameters, RunConfig c,
+        Dictionary<string, ConfigValue> defaults, SourceMark rootMark, Diagnostics d)
     {
         var before = d.Errors.Count;
         IModel? protocol = null, model = null;
@@ -310,9 +311,21 @@ public sealed class ExperimentLoader(ModelRegistry registry)
                     d.Error(c.MarkOf("workload.clients.regions"), "workload.clients.regions", $"unknown region '{r}' (regions: {string.Join(", ", network.Regions)})");
         }
 
+        if (model.RunsOnChain(c) && protocol is not IChainModel)
+        {
+            var chains = string.Join(", ", registry.Protocols.OfType<IChainModel>().Select(m => m.Name));
+            if (protocol is null) d.Error(rootMark, "chain.protocol", $"missing: {model.Name} runs on a chain, say which protocol ({chains})");
+            else d.Error(c.MarkOf("chain.protocol"), "chain.protocol", $"{model.Name} runs on a chain protocol ({chains}), not '{protocol.Name}'");
+        }
+        // A key the model cannot honour is an error where it is written, unless it only repeats the default (resolved.yaml does).
+        foreach (var m in new[] { model, protocol }.OfType<IModel>().Distinct())
+            foreach (var key in m.UnsupportedKeys)
+                if (c.Entry(key) is { Origin: not "default" } set && !SameSetting(set.Value, defaults.GetValueOrDefault(key)?.Value))
+                    d.Error(c.MarkOf(key), key, $"{m.Name} does not use this key; remove it (or run a model that does)");
+
         var byzantine = c.GetOr<List<ByzantineSpec>>("byzantine", []);
         var faulty = byzantine.SelectMany(b => b.Nodes).Distinct().Count();
-        var tolerance = protocol?.Tolerance ?? FaultTolerance.None;
+        var tolerance = protocol?.Tolerance ?? Lab.Consensus.Common.FaultTolerance.None;
         var expectViolation = c.Text("expect.safety") == "violated";
         foreach (var b in byzantine)
         {
@@ -325,16 +338,11 @@ public sealed class ExperimentLoader(ModelRegistry registry)
         if (faulty > 0 && !expectViolation)
         {
             var n = c.Int("chain.nodes");
-            var (need, rule) = tolerance switch
-            {
-                FaultTolerance.Byzantine => (3 * faulty + 1, "3f+1"),
-                FaultTolerance.Crash => (2 * faulty + 1, "2f+1"),
-                _ => (int.MaxValue, "any"),
-            };
+            var need = tolerance.ReplicasNeeded(faulty);
             if (n < need)
-                d.Error(c.MarkOf("byzantine"), "byzantine", tolerance == FaultTolerance.None
+                d.Error(c.MarkOf("byzantine"), "byzantine", need == int.MaxValue
                     ? $"{protocol?.Name} tolerates no Byzantine nodes; add 'expect: {{ safety: violated }}' if breaking it is the point"
-                    : $"{faulty} Byzantine nodes need at least {rule} = {need} nodes, chain.nodes is {n}; add 'expect: {{ safety: violated }}' if exceeding the tolerance is the point");
+                    : $"{faulty} Byzantine nodes need at least {tolerance.Rule} = {need} nodes, chain.nodes is {n}; add 'expect: {{ safety: violated }}' if exceeding the tolerance is the point");
         }
         model.Check(c, d);
         if (protocol is not null && protocol != model) protocol.Check(c, d);
@@ -351,13 +359,20 @@ public sealed class ExperimentLoader(ModelRegistry registry)
             return null;
         }
         var names = world.Nodes.Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
+        var replicas = world.Nodes.Where(x => x.Kind == Lab.Consensus.Common.ChainWorld.ReplicaKind).Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var b in byzantine)
-            foreach (var node in b.Nodes.Where(x => !names.Contains(x)))
-                d.Error(b.Mark, "byzantine", $"no node named '{node}'");
+            foreach (var node in b.Nodes)
+            {
+                if (!names.Contains(node)) d.Error(b.Mark, "byzantine", $"no node named '{node}'");
+                else if (!replicas.Contains(node)) d.Error(b.Mark, "byzantine", $"'{node}' is not a replica: only replicas (n0, n1, ...) can be Byzantine");
+            }
         FaultBuilder.Build(c.GetOr<List<FaultSpec>>("faults", []), world, network, duration, d);
         if (d.Errors.Count > before) return null;
         return new PlannedPoint(index, variant, parameters, c, model, protocol);
     }
+
+    private static bool SameSetting(object a, object? b) =>
+        Equals(a, b) || (a is IEnumerable<object> x && b is IEnumerable<object> y && x.SequenceEqual(y));
 
     /// <summary>The base configuration in schema order, then variants and sweep as written.</summary>
     private string ResolvedYaml(RunConfig c, YMapping source)

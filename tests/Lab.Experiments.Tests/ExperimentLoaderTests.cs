@@ -140,3 +140,28 @@ public class ExperimentLoaderTests
         Assert.Equal([0, 1, 2, 0], Enumerable.Range(0, 4).Select(ctx.ClientRegionOf));
     }
 }
+
+public class WorkloadConfigTests
+{
+    [Fact]
+    public void The_bursty_profile_builds_bursts_at_the_written_rate_on_top_of_the_base_rate()
+    {
+        var dir = Directory.CreateTempSubdirectory("lab-burst").FullName;
+        try
+        {
+            var file = Path.Combine(dir, "e.yaml");
+            File.WriteAllText(file, "name: b\nduration: 10s\nchain: { protocol: pbft, nodes: 4 }\nworkload: { rate: 100/s, profile: bursty, burst: { rate: 900/s, every: 10s, for: 1s } }\n");
+            var d = new Diagnostics();
+            var e = new ExperimentLoader(Lab.Experiments.Models.ModelRegistry.Default).Load(file, [], d);
+            Assert.True(e is not null, string.Join("\n", d.Sorted()));
+            var context = new Lab.Experiments.Models.RunContext
+            {
+                Config = e!.Points[0].Config, Seed = 1, Network = new NetworkSpec(), Registry = Lab.Experiments.Models.ModelRegistry.Default,
+            };
+            var arrivals = Assert.IsType<Lab.Consensus.Workload.BurstyArrivals>(Lab.Experiments.Models.ChainConfig.Workload(context).Arrivals);
+            Assert.Equal(new Lab.Consensus.Workload.BurstyArrivals(100, 900, Duration.FromSeconds(10), Duration.FromSeconds(1)), arrivals);
+            Assert.Equal(180, arrivals.MeanRatePerSecond, 9);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}

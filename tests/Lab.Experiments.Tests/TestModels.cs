@@ -1,3 +1,4 @@
+using Lab.Consensus.Common;
 using Lab.Experiments.Models;
 using Lab.Experiments.Schema;
 using Lab.Sim.Nodes;

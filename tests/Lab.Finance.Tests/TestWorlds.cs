@@ -1,3 +1,5 @@
+using Lab.Consensus.Common;
+using Lab.Consensus.Pbft;
 using Lab.Finance.Calendars;
 using Lab.Finance.Chain;
 using Lab.Finance.Securities;
@@ -22,12 +24,15 @@ internal static class TestWorlds
         ],
     };
 
-    public static SoloSequencerChain SevenReplicas() => new(new SoloSequencerOptions
+    /// <summary>Seven PBFT replicas (f = 2) where the teaching demo's consortium members sit: exchange, CCP and bank
+    /// in Shanghai, CSD and regulator in Beijing, Shenzhen's exchange and a broker in Shenzhen.</summary>
+    public static SettlementChain SevenReplicas(ChainProtocol? protocol = null) => new(protocol ?? new PbftProtocol(new PbftOptions()), new ChainOptions
     {
-        Replicas = [("chain-sse", 0), ("chain-ccp", 0), ("chain-csd", 1), ("chain-regulator", 1), ("chain-bank", 0), ("chain-szse", 2), ("chain-broker", 2)],
+        Nodes = 7,
+        Placement = ["shanghai", "shanghai", "beijing", "beijing", "shanghai", "shenzhen", "shenzhen"],
     });
 
-    public static (SecuritiesWorldSpec World, RunResult Run, SecuritiesResults Results) Run(SecuritiesOptions options, ulong seed, SimTime? end = null, ISettlementChain? chain = null,
+    public static (SecuritiesWorldSpec World, RunResult Run, SecuritiesResults Results) Run(SecuritiesOptions options, ulong seed, SimTime? end = null, SettlementChain? chain = null,
         IEnumerable<Lab.Sim.Faults.ScheduledFault>? faults = null, TradeTape? tape = null, ExecutionMode mode = ExecutionMode.Sequential)
     {
         var calendar = BusinessCalendars.China2026();

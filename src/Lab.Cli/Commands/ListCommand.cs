@@ -1,6 +1,8 @@
+using Lab.Consensus.Common;
 using Lab.Experiments.Models;
 using Lab.Experiments.Network;
 using Lab.Experiments.Values;
+using Lab.Sim.Metrics;
 using Spectre.Console;
 
 namespace Lab.Cli.Commands;
@@ -10,11 +12,15 @@ public static class ListCommand
 {
     private static readonly string[] Topics = ["protocols", "scenarios", "networks", "distributions", "metrics"];
 
+    /// <summary>What the kernel measures in every run.</summary>
     public static readonly IReadOnlyList<MetricInfo> CommonMetrics =
     [
-        new("events_total", "events the kernel processed"),
-        new("messages_total", "messages sent"),
-        new("safety_violations", "safety violations found (0 when safety held)"),
+        new(KernelMetrics.EventsTotal, "events the kernel processed"),
+        new(KernelMetrics.MessagesTotal, "messages sent"),
+        new(KernelMetrics.BytesTotal, "bytes sent"),
+        new(KernelMetrics.MessagesDropped, "messages lost to loss, partitions or crashed receivers"),
+        new(KernelMetrics.CpuUtilisation, "mean over nodes of the share of time a node's CPU was busy"),
+        new(StandardMetrics.SafetyViolations, "safety violations found (0 when safety held)"),
     ];
 
     public static int Execute(CliApp app, string[] args)
@@ -43,6 +49,9 @@ public static class ListCommand
                 case "distributions": foreach (var d in DistributionParser.All) table.AddRow(Markup.Escape(d.Syntax), Markup.Escape(d.Description)); break;
                 case "metrics":
                     foreach (var m in CommonMetrics) table.AddRow(m.Name, Markup.Escape(m.Description + " (every run)"));
+                    var chains = string.Join(", ", app.Registry.Protocols.OfType<IChainModel>().Select(p => p.Name));
+                    foreach (var (name, description) in StandardMetrics.Descriptions.Where(d => CommonMetrics.All(c => c.Name != d.Name)))
+                        table.AddRow(name, Markup.Escape($"{description} (every chain run: {chains})"));
                     foreach (var model in app.Registry.Models)
                         foreach (var m in model.Metrics) table.AddRow(m.Name, Markup.Escape($"{m.Description} ({model.Name})"));
                     break;

@@ -1,3 +1,5 @@
+using Lab.Consensus.Common;
+
 namespace Lab.Consensus.Byzantine;
 
 /// <summary>Counters the BFT replicas record, beside the standard chain metrics.</summary>
@@ -5,7 +7,7 @@ public static class BftMetrics
 {
     /// <summary>Messages an honest replica rejected: a signature that does not verify, a wrong sender,
     /// or a certificate inside that does not hold (counter).</summary>
-    public const string RejectedMessages = "rejected_messages";
+    public const string RejectedMessages = StandardMetrics.RejectedMessages;
     /// <summary>PBFT view-change messages rejected because their checkpoint or prepared certificates do not verify (counter).</summary>
     public const string PbftInvalidViewChanges = "pbft_invalid_view_changes";
     /// <summary>PBFT new-view messages rejected: V is not 2f+1 valid view-changes, or O is not what V implies (counter).</summary>

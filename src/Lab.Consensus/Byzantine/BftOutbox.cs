@@ -1,3 +1,4 @@
+using Lab.Consensus.Common;
 using Lab.Sim.Nodes;
 using Lab.Sim.Time;
 
@@ -84,8 +85,8 @@ public sealed class BftOutbox(BftCommittee committee, ByzantineRole role, Authen
 
     private static void Put(INodeContext ctx, NodeId node, IBftMessage message, int sizeBytes)
     {
-        ctx.Metrics.Add("protocol_messages");
-        ctx.Metrics.Add("protocol_bytes", sizeBytes);
+        ctx.Metrics.Add(StandardMetrics.ProtocolMessages);
+        ctx.Metrics.Add(StandardMetrics.ProtocolBytes, sizeBytes);
         ctx.Send(node, message, sizeBytes);
     }
 
@@ -98,7 +99,7 @@ public sealed class BftOutbox(BftCommittee committee, ByzantineRole role, Authen
     {
         if (costs.Verify.Nanos > 0) ctx.ChargeCpu(costs.Verify);
         if (committee.ReplicaOf(from) == message.Sig.Signer && auth.Verify(message.Sig, message.Statement, committee.N)) return true;
-        ctx.Metrics.Add("rejected_messages");
+        ctx.Metrics.Add(BftMetrics.RejectedMessages);
         return false;
     }
 }

@@ -1,3 +1,4 @@
+using Lab.Consensus.Byzantine;
 using Lab.Consensus.Workload;
 using Lab.Ledger.Crypto;
 using Lab.Ledger.Identity;
@@ -11,47 +12,73 @@ using Lab.Sim.Time;
 namespace Lab.Consensus.Common;
 
 /// <summary>
-/// A chain ready to run: its nodes (replicas <c>n0..</c>, then clients <c>c0..</c>, then any extra
-/// nodes), the observers that check safety and measure availability, and <see cref="Complete"/>,
-/// which turns a finished <see cref="RunResult"/> into the standard chain metrics. Built by
-/// <c>RaftWorld.Build</c> and <c>SoloWorld.Build</c>; other protocols can use <see cref="Assemble"/>.
+/// A chain ready to run, for every protocol: its nodes (replicas <c>n0..</c>, twins <c>n{r}-twin</c>,
+/// load clients <c>c0..</c>, then any extra nodes such as institutions), the observers that check
+/// agreement and validity and measure availability, the fault-target words, and <see cref="Complete"/>,
+/// the one place that turns a finished <see cref="RunResult"/> into the standard metrics
+/// (<see cref="StandardMetrics"/>). Built by <see cref="Build"/> from a <see cref="ChainProtocol"/>.
+/// <para>Run sequence: <c>var sim = new Simulation(options, network, world.Nodes, faults); world.Attach(sim);
+/// var result = sim.Run(); world.Complete(result);</c> then fail the run if <see cref="Violations"/> is not
+/// empty and the faults stayed within <see cref="ToleratedFaults"/>.</para>
 /// </summary>
 public sealed class ChainWorld
 {
-    private ChainWorld(IReadOnlyList<NodeSpec> nodes, IReadOnlyList<NodeId> replicas, IReadOnlyList<NodeId> clients, Duration warmup, double offeredTps, int toleratedFaults)
+    /// <summary>Node kind of replicas (and twins) in the directory.</summary>
+    public const string ReplicaKind = "replica";
+    /// <summary>Node kind of load clients.</summary>
+    public const string ClientKind = "client";
+    /// <summary>A twin of replica r is named <c>n{r}-twin</c>.</summary>
+    public const string TwinSuffix = "-twin";
+
+    private readonly EndOfRun _end = new();
+    private bool _completed;
+
+    private ChainWorld(ChainProtocol protocol, IReadOnlyList<NodeSpec> nodes, ReplicaSet replicas, IReadOnlyList<NodeId> replicaNodes,
+        IReadOnlyList<NodeId> clients, ChainAccess access, Duration warmup, double offeredTps)
     {
-        ToleratedFaults = toleratedFaults;
+        Protocol = protocol;
         Nodes = nodes;
         Replicas = replicas;
+        ReplicaNodes = replicaNodes;
         Clients = clients;
+        Access = access;
         Warmup = warmup;
         OfferedTps = offeredTps;
+        ToleratedFaults = protocol.Tolerance.Tolerated(replicas.Count);
         Availability = new AvailabilityObserver { From = SimTime.Zero + warmup };
     }
 
-    /// <summary>Replicas that may fail (crash, be cut off) at once with safety still guaranteed: ⌊(n−1)/2⌋ for
-    /// Raft, 0 for solo. Within it a safety violation is a bug and the run must fail (exit 3); beyond it, a result.</summary>
-    public int ToleratedFaults { get; }
-
-    private bool _completed;
-
+    public ChainProtocol Protocol { get; }
     public IReadOnlyList<NodeSpec> Nodes { get; }
-    public IReadOnlyList<NodeId> Replicas { get; }
+    /// <summary>Replica identities and the nodes running them.</summary>
+    public ReplicaSet Replicas { get; }
+    /// <summary>Every node running a replica, twins included, in node order.</summary>
+    public IReadOnlyList<NodeId> ReplicaNodes { get; }
     public IReadOnlyList<NodeId> Clients { get; }
+    /// <summary>How nodes submit to this chain: replicas, finality rule (with the workload's retry timeout), signing.</summary>
+    public ChainAccess Access { get; }
+    public FinalityRule Finality => Access.Finality;
     public Duration Warmup { get; }
-    /// <summary>Mean offered load of the open-loop workload (0 for closed loop).</summary>
+    /// <summary>Mean offered load of the open-loop workload (0 for closed loop or no load clients).</summary>
     public double OfferedTps { get; }
+
+    /// <summary>Replicas that may fail at once with safety still guaranteed (the protocol's tolerance for n).
+    /// Within it a safety violation is a bug and the run must fail (exit 3); beyond it, a result.</summary>
+    public int ToleratedFaults { get; }
 
     public SafetyChecker Agreement { get; } = new();
     public LedgerValidityChecker Validity { get; } = new();
     public AvailabilityObserver Availability { get; }
-    public IReadOnlyList<ISimulationObserver> Observers => [Agreement, Validity, Availability];
+    public IReadOnlyList<ISimulationObserver> Observers => [Agreement, Validity, Availability, _end];
 
-    /// <summary>Fault target for "leader" (the replica currently leading; the orderer for solo).</summary>
+    /// <summary>Fault-target words ("leader", "primary") and the nodes each resolves to.</summary>
+    public IReadOnlyList<(string Word, NodeSelector Nodes)> FaultTargets => Protocol.FaultTargets;
+
+    /// <summary>Fault target for "leader" under Raft and solo (the replica currently leading; the orderer for solo).</summary>
     public static NodeSelector Leader => AvailabilityObserver.Leader;
 
-    /// <summary>Every safety violation found so far, in time order.</summary>
-    public IReadOnlyList<SafetyViolation> SafetyViolations =>
+    /// <summary>Every agreement and validity violation found so far, in time order.</summary>
+    public IReadOnlyList<SafetyViolation> Violations =>
         [.. Agreement.Violations.Concat(Validity.Violations).OrderBy(v => v.At.Nanos).ThenBy(v => v.Height)];
 
     /// <summary>Adds the observers to a simulation built from <see cref="Nodes"/>.</summary>
@@ -61,12 +88,13 @@ public sealed class ChainWorld
     }
 
     /// <summary>
-    /// Adds the chain metrics to <paramref name="result"/>: scalars <c>throughput_tps</c> (client-final
-    /// transactions per second after warm-up), <c>offered_tps</c>, <c>unavailable_s</c>,
-    /// <c>leader_elections</c>, <c>messages_total</c>, <c>bytes_total</c>, <c>safety_violations</c>,
-    /// <c>cpu_utilisation_max</c> (busiest replica) and <c>cpu_utilisation_&lt;node&gt;</c> per replica;
-    /// the same counters; and one <c>safety</c> finding per violation (height, nodes, virtual time).
-    /// A run with <c>safety_violations</c> &gt; 0 within the protocol's fault tolerance must fail (exit 3).
+    /// Adds the standard metrics (<see cref="StandardMetrics"/>) to <paramref name="result"/>, one
+    /// definition each, whatever the protocol: throughput after warm-up over whole series bins, offered
+    /// load, commit latency mean and percentiles (<see cref="Quantile"/>), kernel message and byte counts,
+    /// replica-to-replica messages and bytes per decision, leader elections (the protocol says how to
+    /// count them), unavailability, CPU of the busiest replica, decisions, commits per replica node,
+    /// safety (agreement, plus the replicas' own alarms) and validity violations, with one finding each
+    /// (<c>safety</c> or <c>validity</c>). Call once per run.
     /// </summary>
     public void Complete(RunResult result)
     {
@@ -74,51 +102,66 @@ public sealed class ChainWorld
         _completed = true;
         var m = result.Metrics;
         var end = result.Stats.FinalTime;
-        var violations = SafetyViolations;
-        var selfReported = m.Counter("safety_violations"); // replicas' own alarms (e.g. a committed entry truncated)
-        var totalViolations = violations.Count + selfReported;
+        // Replicas' own alarms (e.g. a Raft leader asked to truncate a committed entry) count as safety violations.
+        var safety = Agreement.Violations.Count + m.Counter(StandardMetrics.SafetyViolations);
+        var validity = Validity.Violations.Count;
 
-        m.Counters["safety_violations"] = totalViolations;
-        m.Counters["messages_total"] = result.Stats.MessagesSent;
-        m.Counters["bytes_total"] = result.Stats.BytesSent;
-        m.Counters["unavailable_s"] = Availability.UnavailableSeconds;
-        foreach (var v in violations) m.Findings.Add(new Finding(v.At, "safety", v.Description));
+        m.Counters[StandardMetrics.SafetyViolations] = safety;
+        m.Counters[StandardMetrics.ValidityViolations] = validity;
+        m.Counters[StandardMetrics.MessagesTotal] = result.Stats.MessagesSent;
+        m.Counters[StandardMetrics.BytesTotal] = result.Stats.BytesSent;
+        m.Counters[StandardMetrics.UnavailableSeconds] = Availability.UnavailableSeconds;
+        foreach (var v in Agreement.Violations) m.Findings.Add(new Finding(v.At, StandardMetrics.SafetyFinding, v.Description));
+        foreach (var v in Validity.Violations) m.Findings.Add(new Finding(v.At, StandardMetrics.ValidityFinding, v.Description));
+        var violations = Violations;
         if (violations.Count > 0)
         {
             var ordered = m.Findings.OrderBy(f => f.At.Nanos).ToList();
             m.Findings.Clear();
             m.Findings.AddRange(ordered);
+            m.Scalars[StandardMetrics.FirstViolationHeight] = violations[0].Height;
+            m.Scalars[StandardMetrics.FirstViolationTime] = violations[0].At.Seconds;
         }
 
-        m.Scalars["throughput_tps"] = Throughput(m, Warmup, end);
-        m.Scalars["offered_tps"] = OfferedTps;
-        m.Scalars["unavailable_s"] = Availability.UnavailableSeconds;
-        m.Scalars["leader_elections"] = m.Counter("leader_elections");
-        m.Scalars["messages_total"] = result.Stats.MessagesSent;
-        m.Scalars["bytes_total"] = result.Stats.BytesSent;
-        m.Scalars["safety_violations"] = totalViolations;
+        m.Scalars[StandardMetrics.ThroughputTps] = Throughput(m, Warmup, end);
+        m.Scalars[StandardMetrics.OfferedTps] = OfferedTps;
+        m.Scalars[StandardMetrics.UnavailableSeconds] = Availability.UnavailableSeconds;
+        m.Scalars[StandardMetrics.LeaderElections] = Protocol.LeaderElections(m, ReplicaNodes.Count);
+        m.Scalars[StandardMetrics.MessagesTotal] = result.Stats.MessagesSent;
+        m.Scalars[StandardMetrics.BytesTotal] = result.Stats.BytesSent;
+        m.Scalars[StandardMetrics.SafetyViolations] = safety;
+        m.Scalars[StandardMetrics.ValidityViolations] = validity;
+
+        var decisions = Agreement.HighestHeight;
+        m.Scalars[StandardMetrics.Decisions] = decisions;
+        m.Scalars[StandardMetrics.MessagesPerDecision] = m.Counter(StandardMetrics.ProtocolMessages) / Math.Max(1, decisions);
+        m.Scalars[StandardMetrics.BytesPerDecision] = m.Counter(StandardMetrics.ProtocolBytes) / Math.Max(1, decisions);
+        foreach (var (node, height) in _end.Heights)
+            m.Scalars[StandardMetrics.CommitsPerNodePrefix + result.Nodes.Name(node)] = height;
+
         double max = 0;
-        foreach (var r in Replicas)
+        foreach (var r in ReplicaNodes)
         {
             var u = result.Stats.CpuUtilisation[r.Value];
-            m.Scalars["cpu_utilisation_" + result.Nodes.Name(r)] = u;
+            m.Scalars[StandardMetrics.CpuUtilisationNodePrefix + result.Nodes.Name(r)] = u;
             max = Math.Max(max, u);
         }
-        m.Scalars["cpu_utilisation_max"] = max;
-        if (m.Samples.TryGetValue("commit_latency_s", out var lat) && lat.Length > 0)
+        m.Scalars[StandardMetrics.CpuUtilisationMax] = max;
+
+        if (m.Samples.TryGetValue(StandardMetrics.CommitLatency, out var lat) && lat.Length > 0)
         {
             var sorted = (double[])lat.Clone();
             Array.Sort(sorted);
-            m.Scalars["commit_latency_mean_s"] = sorted.Average();
-            m.Scalars["commit_latency_p50_s"] = Percentile(sorted, 0.50);
-            m.Scalars["commit_latency_p99_s"] = Percentile(sorted, 0.99);
+            m.Scalars[StandardMetrics.CommitLatencyMean] = sorted.Average();
+            foreach (var p in StandardMetrics.LatencyPercentiles)
+                m.Scalars[Quantile.Name(StandardMetrics.CommitLatency, p)] = Quantile.OfSorted(sorted, p);
         }
     }
 
     /// <summary>Client-final transactions per second over whole series bins inside [warmup, end).</summary>
     public static double Throughput(RunMetrics m, Duration warmup, SimTime end)
     {
-        if (!m.Series.TryGetValue("committed_tx", out var bins) || bins.Length == 0) return 0;
+        if (!m.Series.TryGetValue(StandardMetrics.CommittedTx, out var bins) || bins.Length == 0) return 0;
         var bin = m.SeriesBin.Nanos;
         var first = (warmup.Nanos + bin - 1) / bin;
         var last = end.Nanos / bin; // exclusive: the bin containing `end` is partial
@@ -132,41 +175,51 @@ public sealed class ChainWorld
         return total / ((last - first) * bin / 1e9);
     }
 
-    private static double Percentile(double[] sorted, double p)
-    {
-        var rank = p * (sorted.Length - 1);
-        var lo = (int)Math.Floor(rank);
-        var hi = Math.Min(sorted.Length - 1, lo + 1);
-        return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
-    }
-
     /// <summary>
-    /// Lays out a chain: <paramref name="chain"/>.Nodes replicas named <c>n0..</c> built by
-    /// <paramref name="replica"/>(index, replica ids), then <paramref name="workload"/>.Clients load
-    /// clients <c>c0..</c>, then <paramref name="extraNodes"/> (e.g. institutions, given the replica
-    /// ids). Regions come from <see cref="ChainOptions.Placement"/> and
-    /// <see cref="WorkloadOptions.ClientRegions"/>, round robin over the network's regions by default.
-    /// With real signatures and no consortium given, every node becomes a member (replicas as validators).
+    /// Lays out a chain of <paramref name="protocol"/>: <paramref name="chain"/>.Nodes replicas named
+    /// <c>n0..</c>; a twin <c>n{r}-twin</c> for each replica listed with <see cref="ByzantineBehaviour.Twin"/>;
+    /// <paramref name="workload"/>.Clients load clients <c>c0..</c>; then <paramref name="extraNodes"/> (e.g.
+    /// institutions, given how to submit). Regions come from <see cref="ChainOptions.Placement"/> and
+    /// <see cref="WorkloadOptions.ClientRegions"/>, round robin over the network's regions by default (a
+    /// twin sits in its replica's region). With real signatures and no consortium given, every node
+    /// becomes a member (replicas as validators).
     /// </summary>
-    public static ChainWorld Assemble(
-        ChainOptions chain, WorkloadOptions workload, NetworkSpec network,
-        Func<int, IReadOnlyList<NodeId>, ChainOptions, INodeBehaviour> replica,
-        Func<IReadOnlyList<NodeId>, IEnumerable<NodeSpec>>? extraNodes = null, ulong keySeed = 0, int toleratedFaults = 0)
+    public static ChainWorld Build(
+        ChainProtocol protocol, ChainOptions chain, WorkloadOptions workload, NetworkSpec network,
+        IReadOnlyList<ByzantineSpec>? byzantine = null, Func<ChainAccess, IEnumerable<NodeSpec>>? extraNodes = null, ulong keySeed = 0)
     {
         workload.Validate();
-        var replicas = Enumerable.Range(0, chain.Nodes).Select(i => new NodeId(i)).ToList();
-        var clients = Enumerable.Range(chain.Nodes, workload.Clients).Select(i => new NodeId(i)).ToList();
-        var extra = extraNodes?.Invoke(replicas).ToList() ?? [];
+        byzantine ??= [];
+        var n = chain.Nodes;
+        if (n < 1) throw new ArgumentException("chain.nodes must be at least 1");
+        foreach (var b in byzantine)
+        {
+            if (b.Replica < 0 || b.Replica >= n) throw new ArgumentException($"Byzantine replica {b.Replica} is not one of the {n} replicas");
+            if (b.Behaviour != ByzantineBehaviour.Honest && !protocol.ByzantineBehaviours.Contains(b.Behaviour))
+                throw new ArgumentException($"{protocol.Name} has no Byzantine behaviour {b.Behaviour}");
+        }
+        var twins = byzantine.Where(b => b.Behaviour == ByzantineBehaviour.Twin).Select(b => b.Replica).Distinct().Order().ToList();
+        var instances = Enumerable.Range(0, n).Select(r => new List<NodeId> { new(r) }).ToList();
+        for (int t = 0; t < twins.Count; t++) instances[twins[t]].Add(new NodeId(n + t));
+        var replicas = new ReplicaSet([.. instances.Select(i => (IReadOnlyList<NodeId>)i)]);
+        var replicaNodes = Enumerable.Range(0, n + twins.Count).Select(i => new NodeId(i)).ToList();
+        var firstClient = n + twins.Count;
+        var clients = Enumerable.Range(firstClient, workload.Clients).Select(i => new NodeId(i)).ToList();
 
+        var finality = protocol.Finality(replicas) with { RetryTimeout = workload.RetryTimeout };
+        // Extra nodes are laid out once to learn their names (consortium members), again with the final signing.
+        var provisional = new ChainAccess(replicas, finality, chain.EffectiveSigning);
+        var extra = extraNodes?.Invoke(provisional).ToList() ?? [];
         if (chain.Members is null && chain.Signing.Mode == SignatureMode.Real)
         {
-            var members = replicas.Select(r => new Member($"n{r.Value}", Role.Validator))
+            var members = Enumerable.Range(0, n).Select(r => new Member($"n{r}", Role.Validator))
                 .Concat(clients.Select((_, i) => new Member($"c{i}", Role.Client)))
                 .Concat(extra.Select(e => new Member(e.Name, Role.Client)));
             chain = chain with { Members = new Consortium(members, keySeed) };
+            extra = extraNodes?.Invoke(provisional with { Signing = chain.EffectiveSigning }).ToList() ?? [];
         }
-
         chain.Validate();
+        var access = new ChainAccess(replicas, finality, chain.EffectiveSigning);
 
         int Region(IReadOnlyList<string>? names, int i)
         {
@@ -176,21 +229,41 @@ public sealed class ChainWorld
             return r >= 0 ? r : throw new ArgumentException($"region '{name}' is not one of the network's regions ({string.Join(", ", network.Regions)})");
         }
 
-        var signing = chain.EffectiveSigning;
+        var replica = protocol.Replicas(replicas, chain, byzantine);
         var nodes = new List<NodeSpec>();
-        for (int i = 0; i < chain.Nodes; i++)
+        for (int i = 0; i < n; i++)
         {
-            var index = i;
-            var c = chain;
-            nodes.Add(new NodeSpec($"n{i}", Region(chain.Placement, i), "replica", () => replica(index, replicas, c)));
+            var id = i;
+            nodes.Add(new NodeSpec($"n{i}", Region(chain.Placement, i), ReplicaKind, () => replica(id)));
         }
+        foreach (var t in twins)
+            nodes.Add(new NodeSpec($"n{t}{TwinSuffix}", Region(chain.Placement, t), ReplicaKind, () => replica(t)));
         for (int i = 0; i < workload.Clients; i++)
         {
             var index = i;
-            nodes.Add(new NodeSpec($"c{i}", Region(workload.ClientRegions, i), "client", () => new LoadClient(workload, index, replicas, signing)));
+            nodes.Add(new NodeSpec($"c{i}", Region(workload.ClientRegions, i), ClientKind,
+                () => new LoadClient(workload, finality, index, replicas, access.Signing)));
         }
         nodes.AddRange(extra);
-        var offered = workload.ClosedLoopOutstanding is null ? workload.Arrivals.MeanRatePerSecond : 0;
-        return new ChainWorld(nodes, replicas, clients, workload.Warmup, offered, toleratedFaults);
+        var offered = workload.ClosedLoopOutstanding is null && workload.Clients > 0 ? workload.Arrivals.MeanRatePerSecond : 0;
+        return new ChainWorld(protocol, nodes, replicas, replicaNodes, clients, access, workload.Warmup, offered);
+    }
+
+    /// <summary>Blocks each replica node (honest or not) committed by the end of the run.</summary>
+    private sealed class EndOfRun : ISimulationObserver
+    {
+        public List<(NodeId Node, int Height)> Heights { get; } = [];
+
+        public void OnBarrier(ISimulationView view) { }
+
+        public void OnEnd(ISimulationView view)
+        {
+            for (int i = 0; i < view.Directory.Count; i++)
+            {
+                var node = new NodeId(i);
+                if (view.Directory[node].Kind == ReplicaKind && view.BehaviourOf(node) is IReplica { Commits: { } log })
+                    Heights.Add((node, log.Count));
+            }
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Lab.Ledger.Crypto;
 using Lab.Ledger.Transactions;
 using Lab.Sim.Faults;
 using Lab.Sim.Nodes;
@@ -7,19 +8,28 @@ namespace Lab.Consensus.Common;
 
 /// <summary>
 /// Validity and durability, checked between windows in every run alongside <see cref="SafetyChecker"/>:
-/// every committed transaction was really submitted by its client (same content), no transaction is
-/// committed twice, and a replica never loses a block it committed (after a restart its log still
-/// holds every height its commit log records, with the same hash).
+/// every transaction in every block an honest replica committed was really submitted by its client
+/// (same content; anything else, e.g. an equivocating leader's invented double spend, is reported as
+/// fabricated); no transaction is committed twice along the chain; and a replica never loses a block it
+/// committed (after a restart it still holds every height its commit log records, with the same id).
+/// Blocks on the first-committed chain are inspected in height order; a different block an honest
+/// replica committed at a height (a fork, which the agreement checker reports) is inspected too, for
+/// fabricated transactions only: the duplicate rule applies to the first-committed chain.
 /// </summary>
 public sealed class LedgerValidityChecker : ISimulationObserver
 {
     private readonly HashSet<TxId> _committed = [];
-    private readonly Dictionary<long, NodeId> _checkedHeights = [];
+    private readonly Dictionary<long, Hash> _canonical = [];
+    private readonly HashSet<(long Height, Hash Block)> _inspected = [];
+    private readonly Dictionary<int, (CommitLog Log, int CheckedUpTo)> _scanned = [];
     private long _nextHeight = 1;
     private readonly Dictionary<int, INodeBehaviour> _instances = [];
     private readonly List<SafetyViolation> _violations = [];
 
     public IReadOnlyList<SafetyViolation> Violations => _violations;
+
+    /// <summary>Distinct committed blocks looked inside so far (every height of the first-committed chain, plus fork blocks).</summary>
+    public int BlocksInspected => _inspected.Count;
 
     public void OnBarrier(ISimulationView view) => Check(view, final: false);
 
@@ -27,28 +37,32 @@ public sealed class LedgerValidityChecker : ISimulationObserver
 
     private void Check(ISimulationView view, bool final)
     {
-        // 1. Look inside each newly committed height once, in height order.
-        while (true)
+        // 1. The first-committed chain: each newly committed height once, in height order.
+        while (FindCommitted(view, _nextHeight) is { } found)
         {
-            var source = FindCommitted(view, _nextHeight);
-            if (source is null) break;
-            var (replica, node) = source.Value;
-            var block = replica.BlockAt(_nextHeight);
+            var (replica, node) = found;
             var commit = replica.Commits![(int)_nextHeight - 1];
-            if (block is null || block.Hash != commit.Block)
-            {
-                _violations.Add(new SafetyViolation(_nextHeight, node, commit.Block, node, block?.Hash ?? default, commit.At,
-                    $"height {_nextHeight}: {view.Directory.Name(node)} committed {commit.Block.Short} but no longer holds it"));
-            }
-            else
-            {
-                foreach (var tx in block.Transactions) CheckTransaction(view, tx, _nextHeight, node, commit.At);
-            }
-            _checkedHeights[_nextHeight] = node;
+            _canonical[_nextHeight] = commit.Block;
+            Inspect(view, replica, node, commit, duplicates: true);
             _nextHeight++;
         }
 
-        // 2. A restarted replica (new behaviour instance) must still hold what it committed.
+        // 2. Forks: a block an honest replica committed that differs from the first-committed one at its height.
+        for (int i = 0; i < view.Directory.Count; i++)
+        {
+            var node = new NodeId(i);
+            if (view.BehaviourOf(node) is not IBlockSource { IsByzantine: false, Commits: { } log } replica) continue;
+            var from = _scanned.TryGetValue(i, out var s) && ReferenceEquals(s.Log, log) ? s.CheckedUpTo : 0;
+            for (int h = from; h < log.Count; h++)
+            {
+                var commit = log[h];
+                if (_canonical.TryGetValue(commit.Height, out var first) && first != commit.Block)
+                    Inspect(view, replica, node, commit, duplicates: false);
+            }
+            _scanned[i] = (log, log.Count);
+        }
+
+        // 3. A restarted replica (new behaviour instance) must still hold what it committed.
         for (int i = 0; i < view.Directory.Count; i++)
         {
             var node = new NodeId(i);
@@ -60,10 +74,10 @@ public sealed class LedgerValidityChecker : ISimulationObserver
             if (!restarted && !final) continue;
             for (int h = 1; h <= log.Count; h++)
             {
-                var held = replica.BlockAt(h);
-                if (held is null || held.Hash != log[h - 1].Block)
+                var held = replica.CommittedIdAt(h);
+                if (held != log[h - 1].Block)
                 {
-                    _violations.Add(new SafetyViolation(h, node, log[h - 1].Block, node, held?.Hash ?? default, view.Now,
+                    _violations.Add(new SafetyViolation(h, node, log[h - 1].Block, node, held ?? default, view.Now,
                         $"height {h}: {view.Directory.Name(node)} committed {log[h - 1].Block.Short} at {log[h - 1].At} and lost it by {view.Now}"));
                     break;
                 }
@@ -71,9 +85,22 @@ public sealed class LedgerValidityChecker : ISimulationObserver
         }
     }
 
-    private void CheckTransaction(ISimulationView view, Transaction tx, long height, NodeId node, SimTime at)
+    private void Inspect(ISimulationView view, IBlockSource replica, NodeId node, CommittedBlock commit, bool duplicates)
     {
-        if (!_committed.Add(tx.Id))
+        if (!_inspected.Add((commit.Height, commit.Block))) return;
+        var block = replica.BlockAt(commit.Height);
+        if (block is null || replica.CommittedIdAt(commit.Height) != commit.Block)
+        {
+            _violations.Add(new SafetyViolation(commit.Height, node, commit.Block, node, block?.Hash ?? default, commit.At,
+                $"height {commit.Height}: {view.Directory.Name(node)} committed {commit.Block.Short} but no longer holds it"));
+            return;
+        }
+        foreach (var tx in block.Transactions) CheckTransaction(view, tx, commit.Height, node, commit.At, duplicates);
+    }
+
+    private void CheckTransaction(ISimulationView view, Transaction tx, long height, NodeId node, SimTime at, bool duplicates)
+    {
+        if (duplicates && !_committed.Add(tx.Id))
         {
             _violations.Add(new SafetyViolation(height, node, default, node, tx.Hash, at,
                 $"height {height}: {tx.Id} committed a second time (seen by {view.Directory.Name(node)} at {at})"));
@@ -85,7 +112,7 @@ public sealed class LedgerValidityChecker : ISimulationObserver
             && subs.Find(tx.Id.Sequence) is { } original && original.Hash == tx.Hash;
         if (!submitted)
             _violations.Add(new SafetyViolation(height, node, default, node, tx.Hash, at,
-                $"height {height}: {tx.Id} was never submitted by its client (committed by {view.Directory.Name(node)} at {at})"));
+                $"height {height}: {tx.Id} was never submitted by its client, a fabricated transaction (committed by {view.Directory.Name(node)} at {at})"));
     }
 
     private static (IBlockSource Replica, NodeId Node)? FindCommitted(ISimulationView view, long height)

@@ -54,8 +54,8 @@ public sealed class ReplicaLedger
         if (reply) SendBatches(ctx);
         if (firstTime)
         {
-            ctx.Metrics.Add("applied_blocks");
-            ctx.Metrics.Add("applied_tx", block.Transactions.Count);
+            ctx.Metrics.Add(StandardMetrics.AppliedBlocks);
+            ctx.Metrics.Add(StandardMetrics.AppliedTx, block.Transactions.Count);
         }
     }
 

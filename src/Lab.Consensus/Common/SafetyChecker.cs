@@ -8,16 +8,20 @@ namespace Lab.Consensus.Common;
 /// <summary>
 /// Agreement, checked between windows in every run: honest replicas never commit different blocks
 /// at the same height, and a restarted replica never rewrites what it committed. Incremental: each
-/// barrier only looks at commits made since the last one.
+/// barrier only looks at commits made since the last one. A replica whose commit log is a new object
+/// (its disk was lost in a restart) is checked again from height 1: logs are told apart by identity,
+/// not by length, so a new log that has already grown past the old one is not skipped.
 /// </summary>
 public sealed class SafetyChecker : ISimulationObserver
 {
     private readonly Dictionary<long, (Hash Block, NodeId Node, SimTime At)> _canonical = [];
-    private readonly Dictionary<int, int> _checkedUpTo = [];
-    private readonly Dictionary<int, int> _rewritesSeen = [];
+    private readonly Dictionary<int, (CommitLog Log, int CheckedUpTo, int RewritesSeen)> _seen = [];
     private readonly List<SafetyViolation> _violations = [];
 
     public IReadOnlyList<SafetyViolation> Violations => _violations;
+
+    /// <summary>The highest height any honest replica has committed (the run's decisions so far).</summary>
+    public long HighestHeight { get; private set; }
 
     public void OnBarrier(ISimulationView view)
     {
@@ -25,8 +29,7 @@ public sealed class SafetyChecker : ISimulationObserver
         {
             var node = new NodeId(i);
             if (view.BehaviourOf(node) is not IReplica { IsByzantine: false, Commits: { } log }) continue;
-            var from = _checkedUpTo.GetValueOrDefault(i);
-            if (from > log.Count) from = 0; // a new log (disk lost): check it from the start
+            var (from, rewritesSeen) = _seen.TryGetValue(i, out var s) && ReferenceEquals(s.Log, log) ? (s.CheckedUpTo, s.RewritesSeen) : (0, 0);
             for (int h = from; h < log.Count; h++)
             {
                 var c = log[h];
@@ -38,20 +41,20 @@ public sealed class SafetyChecker : ISimulationObserver
                 }
                 else _canonical[c.Height] = (c.Block, node, c.At);
             }
-            _checkedUpTo[i] = log.Count;
-            var seen = _rewritesSeen.GetValueOrDefault(i);
-            for (int r = seen; r < log.Rewrites.Count; r++)
+            HighestHeight = Math.Max(HighestHeight, log.Count);
+            for (int r = rewritesSeen; r < log.Rewrites.Count; r++)
             {
                 var (before, after) = log.Rewrites[r];
                 _violations.Add(new SafetyViolation(before.Height, node, before.Block, node, after.Block, after.At,
                     $"height {before.Height}: {view.Directory.Name(node)} committed {before.Block.Short} at {before.At} and, after a restart, {after.Block.Short} at {after.At}"));
             }
-            _rewritesSeen[i] = log.Rewrites.Count;
+            _seen[i] = (log, log.Count, log.Rewrites.Count);
         }
     }
 
     public void OnEnd(ISimulationView view) => OnBarrier(view);
 }
 
-/// <summary>Two conflicting commits at one height: the first seen and the conflicting one.</summary>
+/// <summary>Two conflicting commits at one height (the first seen and the conflicting one), or one
+/// committed block that is wrong in itself (a validity violation: both sides name the same replica).</summary>
 public sealed record SafetyViolation(long Height, NodeId FirstNode, Hash FirstBlock, NodeId OtherNode, Hash OtherBlock, SimTime At, string Description);

@@ -19,7 +19,7 @@ namespace Lab.Consensus.HotStuff;
 /// and n−1 vote messages. QCs and TCs carry their signers and are checked against the committee and
 /// the signed value (<see cref="HotStuffCertificates"/>) wherever they arrive.
 /// </summary>
-public sealed class HotStuffReplica : IReplica
+public sealed class HotStuffReplica : IBlockSource, ILeaderRole
 {
     private readonly HotStuffOptions _o;
     private readonly BftCommittee _committee;
@@ -56,6 +56,26 @@ public sealed class HotStuffReplica : IReplica
     public long CurrentView => _s.CurView;
     public QuorumCert HighQc => _s.HighQc;
     public long CommittedHeight => _s.Exec.Height;
+
+    // Seen by the chain's checkers and availability measure (ChainWorld). The commit log records tree-node
+    // ids; committed nodes never change, so the walk from b_exec back is cached (rebuilt after a restart).
+    private readonly List<HsNode> _committedNodes = [];
+    public Block? BlockAt(long height) => CommittedNode(height)?.Block;
+    Hash? IBlockSource.CommittedIdAt(long height) => CommittedNode(height)?.Id;
+    public bool IsActingLeader => _s is not null && Leader(_s.CurView) == _me && !_role.Is(ByzantineBehaviour.Silent);
+    long ILeaderRole.Term => _s?.CurView ?? 0;
+
+    private HsNode? CommittedNode(long height)
+    {
+        if (_s is null || height < 1 || height > _s.Exec.Height) return null;
+        if (_committedNodes.Count < _s.Exec.Height)
+        {
+            var missing = new List<HsNode>();
+            for (var n = _s.Exec; n.Height > _committedNodes.Count; n = _s.Nodes[n.Parent]) missing.Add(n);
+            for (int i = missing.Count - 1; i >= 0; i--) _committedNodes.Add(missing[i]);
+        }
+        return _committedNodes[(int)height - 1];
+    }
 
     private int Quorum => _committee.Quorum;
     private int N => _committee.N;
@@ -353,7 +373,7 @@ public sealed class HotStuffReplica : IReplica
         // QC. While still in it, re-broadcast every base timeout (partitions drop messages).
         if (_s.TimedOutView != _s.CurView)
         {
-            ctx.Metrics.Add("view_changes");
+            ctx.Metrics.Add(StandardMetrics.ViewChanges);
             _s.ConsecutiveTimeouts++;
             _s.TimedOutView = _s.CurView;
         }

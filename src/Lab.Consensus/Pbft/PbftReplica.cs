@@ -20,7 +20,7 @@ namespace Lab.Consensus.Pbft;
 /// 2f+1 view-changes; receivers verify every signature inside (<see cref="PbftCertificates"/>) and
 /// recompute O from V instead of trusting the primary.
 /// </summary>
-public sealed class PbftReplica : IReplica
+public sealed class PbftReplica : IBlockSource, ILeaderRole
 {
     private readonly PbftOptions _o;
     private readonly BftCommittee _committee;
@@ -60,6 +60,11 @@ public sealed class PbftReplica : IReplica
     public bool IsPrimary => Primary(_s.View) == _me;
     /// <summary>The protocol state, for tests and observers (read between windows only).</summary>
     public PbftState State => _s;
+
+    // Seen by the chain's checkers and availability measure (ChainWorld): executed batches are the blocks.
+    public Block? BlockAt(long height) => _s is not null && height >= 1 && height <= _s.Executed.Count ? _s.Executed[(int)height - 1] : null;
+    public bool IsActingLeader => _s is not null && _s.ViewActive && Primary(_s.View) == _me && !_role.Is(ByzantineBehaviour.Silent);
+    long ILeaderRole.Term => _s?.View ?? 0;
 
     private int F => _committee.F;
     private int Quorum => _committee.Quorum;
@@ -532,7 +537,7 @@ public sealed class PbftReplica : IReplica
         _s.View = view;
         _s.ViewActive = true;
         _s.LastNewView = nv;
-        ctx.Metrics.Add("view_changes");
+        ctx.Metrics.Add(StandardMetrics.ViewChanges);
         CancelViewTimer(ctx);
         foreach (var k in _s.ViewChanges.Keys.TakeWhile(k => k < view).ToList()) _s.ViewChanges.Remove(k);
         // Adopt the latest stable checkpoint in V, with its certificate (checked with the view-change).

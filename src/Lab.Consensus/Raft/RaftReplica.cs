@@ -151,7 +151,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         if (_votes.Count >= Majority) { StartElection(ctx); return; }
         // Thesis §9.6: ask for votes in term+1 without incrementing our own term.
         var rv = new RequestVote(_d.CurrentTerm + 1, ctx.Self, _d.LastIndex, _d.LastTerm, PreVote: true);
-        foreach (var s in _servers) if (s != ctx.Self) ctx.Send(s, rv, RequestVote.SizeBytes);
+        foreach (var s in _servers) if (s != ctx.Self) ProtocolTraffic.Send(ctx, s, rv, RequestVote.SizeBytes);
     }
 
     private void StartElection(INodeContext ctx)
@@ -167,7 +167,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         ctx.Metrics.Add("elections_started");
         if (_votes.Count >= Majority) { BecomeLeader(ctx); return; }
         var rv = new RequestVote(_d.CurrentTerm, ctx.Self, _d.LastIndex, _d.LastTerm, PreVote: false);
-        foreach (var s in _servers) if (s != ctx.Self) ctx.Send(s, rv, RequestVote.SizeBytes);
+        foreach (var s in _servers) if (s != ctx.Self) ProtocolTraffic.Send(ctx, s, rv, RequestVote.SizeBytes);
     }
 
     private void OnRequestVote(INodeContext ctx, NodeId from, RequestVote rv)
@@ -181,7 +181,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
             // we have not heard from a live leader within the minimum election timeout.
             var leaderAlive = Role == RaftRole.Leader || ctx.Now - _heardFromLeaderAt < _o.ElectionTimeoutMin;
             var grant = rv.Term > _d.CurrentTerm && upToDate && !leaderAlive;
-            ctx.Send(from, new RequestVoteReply(_d.CurrentTerm, grant, PreVote: true), RequestVoteReply.SizeBytes);
+            ProtocolTraffic.Send(ctx, from, new RequestVoteReply(_d.CurrentTerm, grant, PreVote: true), RequestVoteReply.SizeBytes);
             return;
         }
         if (rv.Term > _d.CurrentTerm) StepDown(ctx, rv.Term);
@@ -192,7 +192,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
             Persist(ctx);               // the vote is on disk before it leaves (Figure 2)
             ResetElectionTimer(ctx);    // §5.2: granting a vote resets the election timeout
         }
-        ctx.Send(from, new RequestVoteReply(_d.CurrentTerm, granted, PreVote: false), RequestVoteReply.SizeBytes);
+        ProtocolTraffic.Send(ctx, from, new RequestVoteReply(_d.CurrentTerm, granted, PreVote: false), RequestVoteReply.SizeBytes);
     }
 
     private void OnRequestVoteReply(INodeContext ctx, NodeId from, RequestVoteReply r)
@@ -230,7 +230,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
     {
         Role = RaftRole.Leader;
         _leader = ctx.Self;
-        ctx.Metrics.Add("leader_elections");
+        ctx.Metrics.Add(StandardMetrics.LeaderElections);
         ctx.Metrics.Note("leader", $"{_name} leads term {_d.CurrentTerm}");
         var n = _servers.Count;
         // Figure 2: nextIndex = leader's last index + 1, matchIndex = 0.
@@ -275,7 +275,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
             return;
         }
         if (_cutter.Pool.Contains(tx.Id)) return;
-        if (!_signing.Verify(ctx, tx)) { ctx.Metrics.Add("invalid_signatures"); return; }
+        if (!_signing.Verify(ctx, tx)) { ctx.Metrics.Add(StandardMetrics.InvalidSignatures); return; }
         if (_cutter.Add(ctx, tx)) CutBlock(ctx);
     }
 
@@ -328,7 +328,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         var size = AppendEntries.HeaderBytes;
         foreach (var e in entries) size += e.Block.SizeBytes;
         var prev = from - 1;
-        ctx.Send(follower, new AppendEntries(_d.CurrentTerm, ctx.Self, prev, _d.TermAt(prev), entries, _commitIndex), size);
+        ProtocolTraffic.Send(ctx, follower, new AppendEntries(_d.CurrentTerm, ctx.Self, prev, _d.TermAt(prev), entries, _commitIndex), size);
     }
 
     private void OnHeartbeat(INodeContext ctx)
@@ -364,7 +364,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         // Figure 2, receiver rule 1: reply false if term < currentTerm.
         if (ae.Term < _d.CurrentTerm)
         {
-            ctx.Send(from, new AppendEntriesReply(_d.CurrentTerm, false, 0, 0, ae.PrevLogIndex), AppendEntriesReply.SizeBytes);
+            ProtocolTraffic.Send(ctx, from, new AppendEntriesReply(_d.CurrentTerm, false, 0, 0, ae.PrevLogIndex), AppendEntriesReply.SizeBytes);
             return;
         }
         // A current leader exists: candidates of this term and stale leaders step down (§5.2).
@@ -376,7 +376,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         // Rule 2, the consistency check: our log must contain an entry at prevLogIndex with prevLogTerm.
         if (ae.PrevLogIndex > _d.LastIndex)
         {
-            ctx.Send(from, new AppendEntriesReply(_d.CurrentTerm, false, 0, _d.LastIndex + 1, ae.PrevLogIndex), AppendEntriesReply.SizeBytes);
+            ProtocolTraffic.Send(ctx, from, new AppendEntriesReply(_d.CurrentTerm, false, 0, _d.LastIndex + 1, ae.PrevLogIndex), AppendEntriesReply.SizeBytes);
             return;
         }
         if (_d.TermAt(ae.PrevLogIndex) != ae.PrevLogTerm)
@@ -385,7 +385,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
             var conflictTerm = _d.TermAt(ae.PrevLogIndex);
             var first = ae.PrevLogIndex;
             while (first > 1 && _d.TermAt(first - 1) == conflictTerm) first--;
-            ctx.Send(from, new AppendEntriesReply(_d.CurrentTerm, false, 0, Math.Max(first, _commitIndex + 1), ae.PrevLogIndex), AppendEntriesReply.SizeBytes);
+            ProtocolTraffic.Send(ctx, from, new AppendEntriesReply(_d.CurrentTerm, false, 0, Math.Max(first, _commitIndex + 1), ae.PrevLogIndex), AppendEntriesReply.SizeBytes);
             return;
         }
 
@@ -412,7 +412,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
             _commitIndex = Math.Max(_commitIndex, Math.Min(ae.LeaderCommit, lastNew));
             ApplyCommitted(ctx);
         }
-        ctx.Send(from, new AppendEntriesReply(_d.CurrentTerm, true, lastNew, 0, ae.PrevLogIndex), AppendEntriesReply.SizeBytes);
+        ProtocolTraffic.Send(ctx, from, new AppendEntriesReply(_d.CurrentTerm, true, lastNew, 0, ae.PrevLogIndex), AppendEntriesReply.SizeBytes);
     }
 
     private void Truncate(INodeContext ctx, long fromIndex)
@@ -421,7 +421,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         // and the safety checker will also see it as a lost committed entry.
         if (fromIndex <= _ledger.Commits.Count)
         {
-            ctx.Metrics.Add("safety_violations");
+            ctx.Metrics.Add(StandardMetrics.SafetyViolations);
             ctx.Metrics.Note("safety", $"{_name} truncates committed index {fromIndex} in term {_d.CurrentTerm}");
         }
         ctx.Metrics.Add("raft_entries_truncated", _d.LastIndex - fromIndex + 1);
@@ -433,7 +433,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         var hashCost = _chain.Signing.Costs.Hash(block.SizeBytes);
         if (hashCost.Nanos > 0) ctx.ChargeCpu(hashCost);
         foreach (var tx in block.Transactions)
-            if (!_signing.Verify(ctx, tx)) ctx.Metrics.Add("invalid_signatures");
+            if (!_signing.Verify(ctx, tx)) ctx.Metrics.Add(StandardMetrics.InvalidSignatures);
     }
 
     private void OnAppendEntriesReply(INodeContext ctx, NodeId from, AppendEntriesReply r)

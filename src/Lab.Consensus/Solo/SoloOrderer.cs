@@ -69,7 +69,7 @@ public sealed class SoloOrderer : IBlockSource, ILeaderRole
                 for (long h = sync.FromHeight; h <= _blocks!.Height && h < sync.FromHeight + _o.SyncBatch; h++)
                 {
                     var b = _blocks.At(h)!;
-                    ctx.Send(from, new DeliverBlock(b), b.SizeBytes);
+                    ProtocolTraffic.Send(ctx, from, new DeliverBlock(b), b.SizeBytes);
                 }
                 break;
         }
@@ -80,7 +80,7 @@ public sealed class SoloOrderer : IBlockSource, ILeaderRole
         if (state is HeadTick)
         {
             ctx.SetTimer(_o.HeadInterval, HeadTick.Instance);
-            foreach (var p in _peers) ctx.Send(p, new ChainHead(_blocks!.Height), ChainHead.SizeBytes);
+            foreach (var p in _peers) ProtocolTraffic.Send(ctx, p, new ChainHead(_blocks!.Height), ChainHead.SizeBytes);
         }
         else if (_cutter.IsDue(state)) Cut(ctx);
     }
@@ -89,7 +89,7 @@ public sealed class SoloOrderer : IBlockSource, ILeaderRole
     {
         if (_txIndex.TryGetValue(tx.Id, out var height)) { _ledger.ReplyCommitted(ctx, tx.Id, height); return; }
         if (_cutter.Pool.Contains(tx.Id)) return;
-        if (!_signing.Verify(ctx, tx)) { ctx.Metrics.Add("invalid_signatures"); return; }
+        if (!_signing.Verify(ctx, tx)) { ctx.Metrics.Add(StandardMetrics.InvalidSignatures); return; }
         if (_cutter.Add(ctx, tx)) Cut(ctx);
     }
 
@@ -105,7 +105,7 @@ public sealed class SoloOrderer : IBlockSource, ILeaderRole
             foreach (var tx in txs) _txIndex[tx.Id] = block.Height;
             // Final on cutting: the sequencer's word is the ledger.
             _ledger.Apply(ctx, block, replyToClients: true);
-            foreach (var p in _peers) ctx.Send(p, new DeliverBlock(block), block.SizeBytes);
+            foreach (var p in _peers) ProtocolTraffic.Send(ctx, p, new DeliverBlock(block), block.SizeBytes);
             if (!_cutter.Pool.HasFullBlock) break;
         }
     }

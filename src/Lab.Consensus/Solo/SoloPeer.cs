@@ -50,7 +50,7 @@ public sealed class SoloPeer(ChainOptions chain, NodeId orderer) : IBlockSource
                 }
                 break;
             case DeliverBlock or ChainHead:
-                ctx.Metrics.Add("rejected_messages"); // only the orderer may order
+                ctx.Metrics.Add(StandardMetrics.RejectedMessages); // only the orderer may order
                 break;
         }
     }
@@ -82,7 +82,7 @@ public sealed class SoloPeer(ChainOptions chain, NodeId orderer) : IBlockSource
         if (hashCost.Nanos > 0) ctx.ChargeCpu(hashCost);
         if (chain.Verify == VerifyAt.AllReplicas)
             foreach (var tx in block.Transactions)
-                if (!_signing.Verify(ctx, tx)) ctx.Metrics.Add("invalid_signatures");
+                if (!_signing.Verify(ctx, tx)) ctx.Metrics.Add(StandardMetrics.InvalidSignatures);
         _blocks.Blocks.Add(block);
         _ledger.Apply(ctx, block, replyToClients: false);
     }
@@ -91,6 +91,6 @@ public sealed class SoloPeer(ChainOptions chain, NodeId orderer) : IBlockSource
     {
         if (upTo <= _syncRequestedUpTo) return; // one request per gap
         _syncRequestedUpTo = upTo;
-        ctx.Send(orderer, new SyncRequest(_blocks!.Height + 1), SyncRequest.SizeBytes);
+        ProtocolTraffic.Send(ctx, orderer, new SyncRequest(_blocks!.Height + 1), SyncRequest.SizeBytes);
     }
 }

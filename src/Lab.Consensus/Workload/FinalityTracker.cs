@@ -10,8 +10,9 @@ namespace Lab.Consensus.Workload;
 /// <summary>
 /// Submit-and-await-finality for any node that submits transactions (load clients, institutions
 /// settling DvP trades): signs, sends to the target replica(s), follows redirects, retries on
-/// timeout, and applies the protocol's <see cref="FinalityRule"/> to the replies. Protocol-agnostic:
-/// it only speaks <see cref="ClientRequest"/> and <see cref="ClientReply"/>.
+/// timeout (with back-off where the rule asks for it), and applies the protocol's
+/// <see cref="FinalityRule"/> to the replies, counting replies per replica identity (a twin's two
+/// instances count once). Protocol-agnostic: it only speaks <see cref="ClientRequest"/> and <see cref="ClientReply"/>.
 /// <para>Use it from a behaviour: call <see cref="OnStart"/> in OnStart, pass every message to
 /// <see cref="OnMessage"/> (it takes <see cref="ClientReply"/> and <see cref="ClientReplies"/>) and every timer to <see cref="OnTimer"/> (it
 /// returns false for timers that are not its own). Finalities arrive through <see cref="Finalized"/>.
@@ -21,7 +22,7 @@ namespace Lab.Consensus.Workload;
 public sealed class FinalityTracker
 {
     private readonly FinalityRule _rule;
-    private readonly IReadOnlyList<NodeId> _replicas;
+    private readonly ReplicaSet _replicas;
     private readonly NodeSigning _signing;
     private readonly Dictionary<TxId, Pending> _pending = [];
     // Deadlines in time order; entries whose pending deadline moved on are stale and skipped.
@@ -32,15 +33,17 @@ public sealed class FinalityTracker
     private int _leader;
     private SubmissionLog? _log;
 
-    public FinalityTracker(FinalityRule rule, IReadOnlyList<NodeId> replicas, TransactionSigning signing)
+    public FinalityTracker(FinalityRule rule, ReplicaSet replicas, TransactionSigning signing)
     {
-        if (replicas.Count == 0) throw new ArgumentException("a client needs at least one replica to talk to");
-        if (rule.RepliesNeeded < 1 || (rule.Target == TargetSelection.Leader && rule.RepliesNeeded > 1))
-            throw new ArgumentException("replies-needed must be 1 with a leader target, and at least 1 otherwise");
+        rule.Validate();
         _rule = rule;
         _replicas = replicas;
         _signing = signing.ForNode();
     }
+
+    /// <summary>A tracker for replicas that run one node each (replica i is <paramref name="replicas"/>[i]).</summary>
+    public FinalityTracker(FinalityRule rule, IReadOnlyList<NodeId> replicas, TransactionSigning signing)
+        : this(rule, replicas.Count == 0 ? throw new ArgumentException("a client needs at least one replica to talk to") : ReplicaSet.Of(replicas), signing) { }
 
     /// <summary>Called for each transaction when it becomes final.</summary>
     public Action<INodeContext, Finality>? Finalized { get; set; }
@@ -50,13 +53,15 @@ public sealed class FinalityTracker
 
     public int Outstanding => _pending.Count;
     public SubmissionLog? Submissions => _log;
-    /// <summary>The replica this client currently believes leads.</summary>
-    public NodeId BelievedLeader => _replicas[_leader];
+    /// <summary>The replica this client currently believes leads (its gateway for <see cref="TargetSelection.Gateway"/>).</summary>
+    public NodeId BelievedLeader => _replicas.NodeOf(_leader);
+    public FinalityRule Rule => _rule;
 
     public void OnStart(INodeContext ctx)
     {
         _log = SubmissionLog.Of(ctx);
-        _leader = ctx.Self.Value % _replicas.Count; // spread first guesses; redirects fix them
+        // Leader and gateway: spread first guesses (redirects fix a wrong leader); PBFT: view 0's primary.
+        _leader = _rule.Target == TargetSelection.Primary ? 0 : ctx.Self.Value % _replicas.Count;
     }
 
     /// <summary>Builds, signs, records and sends a new transaction. Returns it as sent.</summary>
@@ -66,12 +71,29 @@ public sealed class FinalityTracker
         var tx = new Transaction(log.NextId(ctx.Self), ctx.Directory.Name(ctx.Self), payload, sizeBytes, ctx.Now);
         tx = _signing.Sign(ctx, tx);
         log.Record(tx);
-        ctx.Metrics.Add("submitted_tx");
-        ctx.Metrics.Series("submitted_tx");
-        var p = new Pending(tx, ctx.Now);
-        _pending[tx.Id] = p;
-        Send(ctx, p);
+        ctx.Metrics.Add(StandardMetrics.SubmittedTx);
+        ctx.Metrics.Series(StandardMetrics.SubmittedTx);
+        Track(ctx, tx, ctx.Now);
         return tx;
+    }
+
+    /// <summary>
+    /// Sends again a transaction this node submitted before a restart (same id and content, taken from
+    /// its durable <see cref="SubmissionLog"/>): replicas execute each transaction at most once and answer
+    /// a resubmission with its first outcome. Its latency counts from the original submission.
+    /// </summary>
+    public void Resubmit(INodeContext ctx, Transaction tx)
+    {
+        if (_log?.Find(tx.Id.Sequence) is not { } original || original.Hash != tx.Hash || tx.Id.Client != ctx.Self)
+            throw new ArgumentException($"{tx.Id} was not submitted by this node");
+        if (!_pending.ContainsKey(tx.Id)) Track(ctx, tx, tx.SubmittedAt);
+    }
+
+    private void Track(INodeContext ctx, Transaction tx, SimTime submittedAt)
+    {
+        var p = new Pending(tx, submittedAt) { Timeout = _rule.RetryTimeout };
+        _pending[tx.Id] = p;
+        Send(ctx, p, retry: false);
     }
 
     /// <summary>Handles <see cref="ClientReply"/> and <see cref="ClientReplies"/>; false for any other message.</summary>
@@ -93,30 +115,44 @@ public sealed class FinalityTracker
     /// <summary>Handles a replica's reply; true if it was about one of this tracker's transactions.</summary>
     public bool OnReply(INodeContext ctx, NodeId from, ClientReply reply)
     {
+        var replica = _replicas.IdentityOf(from);
+        // PBFT replies name the current primary: address the next request there.
+        if (_rule.Target == TargetSelection.Primary && reply.Committed && reply.LeaderHint is { } primary && _replicas.IdentityOf(primary) is var pi and >= 0)
+            _leader = pi;
         if (!_pending.TryGetValue(reply.Tx, out var p)) return false; // late or duplicate: already final
         if (!reply.Committed)
         {
             if (_rule.Target != TargetSelection.Leader) return true;
             // A redirect (Raft §8: "if the client contacts a follower, the follower redirects it to the leader").
-            if (reply.LeaderHint is { } hint && IndexOf(hint) is var i and >= 0 && hint != from)
+            if (reply.LeaderHint is { } hint && _replicas.IdentityOf(hint) is var i and >= 0 && hint != from)
             {
                 _leader = i;
-                ctx.Metrics.Add("client_redirects");
-                Send(ctx, p);
+                ctx.Metrics.Add(StandardMetrics.ClientRedirects);
+                Send(ctx, p, retry: false);
             }
             else
             {
-                if (_replicas[_leader] == from) _leader = (_leader + 1) % _replicas.Count;
+                if (replica == _leader) _leader = (_leader + 1) % _replicas.Count;
                 Reschedule(ctx, p, ctx.Now + _rule.RedirectBackoff);
             }
             return true;
         }
-        if (_rule.Target == TargetSelection.Leader) { _leader = IndexOf(from) is var l and >= 0 ? l : _leader; Finish(ctx, p, reply); return true; }
-        // BFT: distinct replicas agreeing on height and outcome.
+        if (replica < 0) return true;
+        if (_rule.ConfirmationsNeeded > 0 && reply.Confirmations is { } depth && depth < _rule.ConfirmationsNeeded) return true;
+        if (_rule.RepliesNeeded == 1)
+        {
+            if (_rule.Target == TargetSelection.Leader) _leader = replica;
+            Finish(ctx, p, reply);
+            return true;
+        }
+        // BFT: distinct replica identities agreeing on height and outcome.
         p.Votes ??= [];
-        if (p.Votes.Exists(v => v.From == from)) return true;
-        p.Votes.Add((from, reply.Height, reply.Outcome?.Accepted ?? true));
-        var matching = p.Votes.Count(v => v.Height == reply.Height && v.Accepted == (reply.Outcome?.Accepted ?? true));
+        if (p.Votes.Exists(v => v.Replica == replica)) return true;
+        var accepted = reply.Outcome?.Accepted ?? true;
+        p.Votes.Add((replica, reply.Height, accepted));
+        var matching = 0;
+        foreach (var v in p.Votes)
+            if (v.Height == reply.Height && v.Accepted == accepted) matching++;
         if (matching >= _rule.RepliesNeeded) Finish(ctx, p, reply);
         return true;
     }
@@ -134,25 +170,32 @@ public sealed class FinalityTracker
             if (p.Attempts >= _rule.MaxAttempts)
             {
                 _pending.Remove(id);
-                ctx.Metrics.Add("abandoned_tx");
+                ctx.Metrics.Add(StandardMetrics.AbandonedTx);
                 continue;
             }
             if (p.RetryIsTimeout && _rule.Target == TargetSelection.Leader) _leader = (_leader + 1) % _replicas.Count;
-            ctx.Metrics.Add("client_retries");
-            Send(ctx, p);
+            ctx.Metrics.Add(StandardMetrics.ClientRetries);
+            if (p.RetryIsTimeout && _rule.BackOff) p.Timeout *= 2;
+            Send(ctx, p, retry: p.RetryIsTimeout);
         }
         Arm(ctx);
         return true;
     }
 
-    private void Send(INodeContext ctx, Pending p)
+    private void Send(INodeContext ctx, Pending p, bool retry)
     {
         p.Attempts++;
         var request = new ClientRequest(p.Tx);
         var size = p.Tx.SizeBytes + RequestOverheadBytes;
-        if (_rule.Target == TargetSelection.All) foreach (var r in _replicas) ctx.Send(r, request, size);
-        else ctx.Send(_replicas[_leader], request, size);
-        Reschedule(ctx, p, ctx.Now + _rule.RetryTimeout, timeout: true);
+        var toAll = _rule.Target == TargetSelection.All || (retry && _rule.Target == TargetSelection.Primary);
+        if (toAll)
+        {
+            for (int r = 0; r < _replicas.Count; r++)
+                foreach (var node in _replicas.Instances(r)) ctx.Send(node, request, size);
+        }
+        else
+            foreach (var node in _replicas.Instances(_leader)) ctx.Send(node, request, size);
+        Reschedule(ctx, p, ctx.Now + p.Timeout, timeout: true);
     }
 
     private void Reschedule(INodeContext ctx, Pending p, SimTime deadline, bool timeout = false)
@@ -183,17 +226,11 @@ public sealed class FinalityTracker
         _pending.Remove(p.Tx.Id);
         var outcome = reply.Outcome ?? TxOutcome.Ok;
         var f = new Finality(p.Tx, reply.Height, outcome, p.SubmittedAt, ctx.Now, p.Attempts);
-        if (f.SubmittedAt >= MeasureFrom) ctx.Metrics.Sample("commit_latency_s", f.Latency.TotalSeconds);
-        ctx.Metrics.Add("committed_tx");
-        ctx.Metrics.Series("committed_tx");
-        if (!outcome.Accepted) ctx.Metrics.Add("rejected_tx");
+        if (f.SubmittedAt >= MeasureFrom) ctx.Metrics.Sample(StandardMetrics.CommitLatency, f.Latency.TotalSeconds);
+        ctx.Metrics.Add(StandardMetrics.CommittedTx);
+        ctx.Metrics.Series(StandardMetrics.CommittedTx);
+        if (!outcome.Accepted) ctx.Metrics.Add(StandardMetrics.RejectedTx);
         Finalized?.Invoke(ctx, f);
-    }
-
-    private int IndexOf(NodeId node)
-    {
-        for (int i = 0; i < _replicas.Count; i++) if (_replicas[i] == node) return i;
-        return -1;
     }
 
     /// <summary>Bytes a request adds to the transaction (framing, client id).</summary>
@@ -204,9 +241,10 @@ public sealed class FinalityTracker
         public Transaction Tx { get; } = tx;
         public SimTime SubmittedAt { get; } = submittedAt;
         public SimTime Deadline;
+        public Duration Timeout;
         public bool RetryIsTimeout;
         public int Attempts;
-        public List<(NodeId From, long Height, bool Accepted)>? Votes;
+        public List<(int Replica, long Height, bool Accepted)>? Votes;
     }
 
     private sealed record RetryDue

@@ -16,11 +16,12 @@ public sealed class LoadClient : ITransactionSource
     private readonly FinalityTracker _tracker;
     private readonly IArrivalSource? _arrivals;
 
+    /// <param name="finality">The protocol's rule (its retry timeout already set from <see cref="WorkloadOptions.RetryTimeout"/>).</param>
     /// <param name="index">This client's index among <see cref="WorkloadOptions.Clients"/> (its share of the arrivals).</param>
-    public LoadClient(WorkloadOptions options, int index, IReadOnlyList<NodeId> replicas, TransactionSigning signing)
+    public LoadClient(WorkloadOptions options, FinalityRule finality, int index, ReplicaSet replicas, TransactionSigning signing)
     {
         _options = options;
-        _tracker = new FinalityTracker(options.Finality, replicas, signing) { MeasureFrom = SimTime.Zero + options.Warmup };
+        _tracker = new FinalityTracker(finality, replicas, signing) { MeasureFrom = SimTime.Zero + options.Warmup };
         if (options.ClosedLoopOutstanding is null) _arrivals = options.Arrivals.CreateSource(index, options.Clients);
         else _tracker.Finalized = (ctx, _) => NextClosedLoop(ctx);
     }

@@ -4,8 +4,10 @@ using Lab.Sim.Time;
 namespace Lab.Consensus.Workload;
 
 /// <summary>
-/// The <c>workload:</c> section: who submits, how often, how big, and how they chase finality.
-/// Open loop (an <see cref="ArrivalProcess"/>) unless <see cref="ClosedLoopOutstanding"/> is set.
+/// The <c>workload:</c> section: who submits, how often, how big, and how long they wait before
+/// retrying. Open loop (an <see cref="ArrivalProcess"/>) unless <see cref="ClosedLoopOutstanding"/> is
+/// set. Every option works with every protocol: where and how often a client sends, and when it calls
+/// a transaction final, is the protocol's <see cref="FinalityRule"/>.
 /// </summary>
 public sealed record WorkloadOptions
 {
@@ -33,12 +35,17 @@ public sealed record WorkloadOptions
     /// <summary>Transactions submitted before this are left out of <c>commit_latency_s</c> and <c>throughput_tps</c>. Default none.</summary>
     public Duration Warmup { get; init; } = Duration.Zero;
 
-    /// <summary>Finality rule, targets and retries. Default: one reply from the leader.</summary>
-    public FinalityRule Finality { get; init; } = FinalityRule.LeaderReply;
+    /// <summary>A client resends a transaction not final after this long (the protocol's finality rule says
+    /// where to, and whether the timeout doubles). Default 1 s.</summary>
+    public Duration RetryTimeout { get; init; } = Duration.FromSeconds(1);
+
+    /// <summary>No load at all (a scenario whose institutions submit instead).</summary>
+    public static readonly WorkloadOptions None = new() { Clients = 0, Arrivals = new PoissonArrivals(0) };
 
     public void Validate()
     {
-        if (Clients < 1) throw new ArgumentException("workload.clients must be at least 1");
+        if (Clients < 0) throw new ArgumentException("workload.clients cannot be negative");
+        if (RetryTimeout.Nanos <= 0) throw new ArgumentException("workload.retry-timeout must be positive");
         if (ClosedLoopOutstanding is < 1) throw new ArgumentException("workload.outstanding must be at least 1");
         if (ThinkTime.IsNegative) throw new ArgumentException("workload.think-time cannot be negative");
     }

@@ -1,6 +1,10 @@
+using System.Globalization;
+using System.Text;
+using Lab.Consensus.Byzantine;
 using Lab.Consensus.Common;
 using Lab.Consensus.Workload;
 using Lab.Experiments.Schema;
+using Lab.Experiments.Validation;
 using Lab.Experiments.Values;
 using Lab.Ledger.Batching;
 using Lab.Ledger.Crypto;
@@ -26,10 +30,21 @@ public static class ChainConfig
         Key.Int("workload.outstanding", "Closed loop: each client keeps this many transactions in flight (absent: open loop, see arrivals).", null, min: 1, max: 1_000_000),
         Key.Time("workload.think-time", "Closed loop: pause between a transaction's finality and the client's next one.", "0s"),
         Key.Time("workload.retry-timeout", "A client resends a transaction not final after this long.", "1s", min: 1e-6),
-        Key.Choice("workload.profile", "Shape of the arrival rate over the day: `flat`, or `trading-hours` (the rate is the peak; quiet outside 09:30–15:00).", ["flat", "trading-hours"], "flat"),
+        Key.Choice("workload.profile", "Shape of the arrival rate over time: `flat`; `trading-hours` (the rate is the peak; quiet outside 09:30–16:00, heavier at the open and the close); `bursty` (the rate between bursts, see workload.burst).", ["flat", "trading-hours", "bursty"], "flat"),
+        Key.Rate("workload.burst.rate", "bursty profile: total rate during a burst (e.g. orders at a market open or on news)."),
+        Key.Time("workload.burst.every", "bursty profile: a burst starts every this long.", "60s", min: 1e-6),
+        Key.Time("workload.burst.for", "bursty profile: how long each burst lasts (shorter than workload.burst.every).", "5s", min: 1e-6),
         Key.Text("workload.trace", "A CSV trace to replay instead of arrivals: columns time (seconds), size (bytes), type; path relative to the experiment file."),
         Key.Time("workload.submit-until", "Clients stop submitting at this time (absent: until the run ends)."),
     ];
+
+    /// <summary>Block cutting from <c>chain.block.*</c> (every protocol that batches reads it).</summary>
+    public static BlockOptions Block(RunConfig c) => new()
+    {
+        MaxTransactions = c.Int("chain.block.max-tx"),
+        MaxBytes = c.Size("chain.block.max-size").Bytes,
+        BatchTimeout = c.Time("chain.block.timeout"),
+    };
 
     public static ChainOptions Chain(RunContext context)
     {
@@ -45,17 +60,12 @@ public static class ChainConfig
         {
             Nodes = c.Int("chain.nodes"),
             Placement = c.GetOr<Placement?>("chain.placement", null) is { Regions.Count: > 0 } p ? [.. p.Regions.Select(r => r.Name)] : null,
-            Block = new BlockOptions
-            {
-                MaxTransactions = c.Int("chain.block.max-tx"),
-                MaxBytes = c.Size("chain.block.max-size").Bytes,
-                BatchTimeout = c.Time("chain.block.timeout"),
-            },
+            Block = Block(c),
             Signing = new TransactionSigning(mode, costs),
         };
     }
 
-    public static WorkloadOptions Workload(RunContext context, FinalityRule finality)
+    public static WorkloadOptions Workload(RunContext context)
     {
         var c = context.Config;
         var arrivals = c.GetOr<Arrivals?>("workload.arrivals", null) ?? new Arrivals("poisson", new Rate(1000));
@@ -65,7 +75,11 @@ public static class ChainConfig
             "constant" => new ConstantArrivals(rate),
             _ => new PoissonArrivals(rate),
         };
-        if (c.Text("workload.profile") == "trading-hours") process = TimeOfDayArrivals.TradingHours(rate);
+        switch (c.Text("workload.profile"))
+        {
+            case "trading-hours": process = TimeOfDayArrivals.TradingHours(rate); break;
+            case "bursty": process = new BurstyArrivals(rate, c.GetOr<Rate?>("workload.burst.rate", null)?.PerSecond ?? rate, c.Time("workload.burst.every"), c.Time("workload.burst.for")); break;
+        }
         if (c.GetOr<string?>("workload.trace", null) is { } trace)
         {
             var path = Path.IsPathRooted(trace) ? trace : Path.Combine(Path.GetDirectoryName(c.MarkOf("workload.trace").File) ?? ".", trace);
@@ -82,21 +96,97 @@ public static class ChainConfig
             TxSizeBytes = new Constant(c.Size("workload.tx-size").Bytes),
             SubmitUntil = c.GetOr<Duration?>("workload.submit-until", null),
             Warmup = context.Warmup,
-            Finality = finality with { RetryTimeout = c.Time("workload.retry-timeout") },
+            RetryTimeout = c.Time("workload.retry-timeout"),
         };
+    }
+
+    /// <summary>
+    /// Rules between workload keys, so that none is silently ignored: a closed loop (<c>workload.outstanding</c>)
+    /// has no arrival process, rate, profile or trace; think time belongs to a closed loop; a trace replaces the
+    /// profile; the burst keys belong to the bursty profile.
+    /// </summary>
+    public static void Check(RunConfig c, Diagnostics problems)
+    {
+        bool Set(string key) => c.Entry(key) is { Origin: not "default" };
+        var profile = c.Text("workload.profile");
+        if (c.Has("workload.outstanding"))
+        {
+            foreach (var key in new[] { "workload.arrivals", "workload.rate", "workload.trace" }.Where(Set))
+                problems.Error(c.MarkOf(key), key, "a closed loop (workload.outstanding) submits when a transaction is final, not on arrivals: remove one of the two");
+            if (profile != "flat") problems.Error(c.MarkOf("workload.profile"), "workload.profile", "a closed loop (workload.outstanding) has no arrival profile: remove one of the two");
+        }
+        else if (c.Time("workload.think-time").Nanos > 0)
+            problems.Error(c.MarkOf("workload.think-time"), "workload.think-time", "think time is the pause of a closed loop: set workload.outstanding, or remove it");
+        if (c.Has("workload.trace") && profile != "flat")
+            problems.Error(c.MarkOf("workload.profile"), "workload.profile", "a trace replays its own arrival times: remove the profile or the trace");
+        if (profile == "bursty")
+        {
+            if (!c.Has("workload.burst.rate"))
+                problems.Error(c.MarkOf("workload.profile"), "workload.burst.rate", "the bursty profile needs the rate during bursts, e.g. workload.burst: { rate: 5000/s }");
+            if (c.Time("workload.burst.for") >= c.Time("workload.burst.every"))
+                problems.Error(c.MarkOf("workload.burst.for"), "workload.burst.for", $"a burst of {c.Time("workload.burst.for")} every {c.Time("workload.burst.every")} never ends: make it shorter");
+        }
+        else
+            foreach (var key in new[] { "workload.burst.rate", "workload.burst.every", "workload.burst.for" }.Where(Set))
+                problems.Error(c.MarkOf(key), key, "only the bursty profile has bursts (workload.profile: bursty)");
     }
 
     /// <summary>Total offered load in transactions per second: <c>workload.rate</c>, else the rate in <c>workload.arrivals</c>.</summary>
     public static double OfferedRate(RunConfig c, double fallback) =>
         c.GetOr<Rate?>("workload.rate", null)?.PerSecond ?? c.GetOr<Arrivals?>("workload.arrivals", null)?.Rate.PerSecond ?? fallback;
 
-    /// <summary>Hands a built chain to the runner: its nodes, checkers, the "leader" fault target and its metrics.</summary>
+    /// <summary>The <c>byzantine</c> list as the protocol's replicas see it: replica index, behaviour, collusion.
+    /// Node names that are not replicas (<c>n&lt;i&gt;</c> with i &lt; chain.nodes) are left for the loader to report.</summary>
+    public static IReadOnlyList<ByzantineSpec> Byzantine(RunConfig c)
+    {
+        var n = c.Int("chain.nodes");
+        var list = new List<ByzantineSpec>();
+        foreach (var b in c.GetOr<List<Faults.ByzantineSpec>>("byzantine", []))
+        {
+            if (!TryBehaviour(b.Behaviour, out var behaviour)) continue;
+            foreach (var node in b.Nodes)
+                if (ReplicaIndex(node, n) is { } r) list.Add(new ByzantineSpec(r, behaviour, b.Collude));
+        }
+        return list;
+    }
+
+    /// <summary>Replica index of a node name <c>n&lt;i&gt;</c> among <paramref name="replicas"/>, or null.</summary>
+    public static int? ReplicaIndex(string node, int replicas) =>
+        node.Length > 1 && node[0] == 'n' && node.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0
+        && int.TryParse(node.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var r) && r < replicas ? r : null;
+
+    /// <summary>The YAML name of a Byzantine behaviour: <c>DoubleVote</c> → <c>double-vote</c>.</summary>
+    public static string BehaviourName(ByzantineBehaviour b)
+    {
+        var name = b.ToString();
+        var sb = new StringBuilder(name.Length + 4);
+        for (int i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0) sb.Append('-');
+            sb.Append(char.ToLowerInvariant(name[i]));
+        }
+        return sb.ToString();
+    }
+
+    private static bool TryBehaviour(string name, out ByzantineBehaviour behaviour)
+    {
+        foreach (var b in Enum.GetValues<ByzantineBehaviour>())
+            if (BehaviourName(b) == name) { behaviour = b; return true; }
+        behaviour = ByzantineBehaviour.Honest;
+        return false;
+    }
+
+    /// <summary>A plain chain run of <paramref name="protocol"/>: replicas, load clients from <c>workload.*</c>, Byzantine nodes.</summary>
+    public static ChainWorld Build(RunContext context, ChainProtocol protocol) =>
+        ChainWorld.Build(protocol, Chain(context), Workload(context), context.Network, Byzantine(context.Config), keySeed: context.Seed);
+
+    /// <summary>Hands a built chain to the runner: its nodes, checkers, fault-target words and its metrics.</summary>
     public static World ToWorld(ChainWorld chain)
     {
         var world = new World();
         world.Nodes.AddRange(chain.Nodes);
         world.Observers.AddRange(chain.Observers);
-        world.Targets["leader"] = ChainWorld.Leader;
+        foreach (var (word, nodes) in chain.FaultTargets) world.Targets[word] = nodes;
         world.Finish = chain.Complete;
         return world;
     }

@@ -22,6 +22,11 @@ public sealed class GossipModel : IModel
         Key.Time("chain.gossip.cpu-per-message", "CPU time a node spends on each message it receives.", "0s"),
     ];
 
+    /// <summary>Rumours start as a Poisson process on the nodes themselves: there are no clients, transactions or retries.</summary>
+    public IReadOnlyList<string> UnsupportedKeys { get; } =
+        [.. new[] { "workload.clients.count", "workload.clients.regions", "workload.tx-size" }.Concat(ChainConfig.Keys.Select(k => k.Path))
+            .Where(k => k.StartsWith("workload.", StringComparison.Ordinal) && k != "workload.rate")];
+
     public IReadOnlyList<MetricInfo> Metrics { get; } =
     [
         new("rumour_latency_s", "time from a rumour's start until a node first hears it"),
@@ -31,12 +36,18 @@ public sealed class GossipModel : IModel
         new("rumour_coverage", "share of nodes that heard an average rumour, 0 to 1"),
     ];
 
+    public void Check(RunConfig config, Validation.Diagnostics problems)
+    {
+        if (config.GetOr<Arrivals?>("workload.arrivals", null) is { Process: not "poisson" } a)
+            problems.Error(config.MarkOf("workload.arrivals"), "workload.arrivals", $"gossip starts rumours as a Poisson process; '{a.Process}' arrivals do not apply (write a rate or poisson(rate: ...))");
+    }
+
     public World Build(RunContext context)
     {
         var c = context.Config;
         var n = c.Int("chain.nodes");
-        // workload.arrivals is the total rate over all nodes; without it every node starts one rumour a second.
-        var total = c.GetOr<Arrivals?>("workload.arrivals", null)?.Rate.PerSecond ?? n;
+        // workload.rate (or the rate in workload.arrivals) is the total over all nodes; without it every node starts one rumour a second.
+        var total = ChainConfig.OfferedRate(c, n);
         var options = new GossipOptions
         {
             RumoursPerSecond = total / n,

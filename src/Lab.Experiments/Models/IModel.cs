@@ -1,3 +1,4 @@
+using Lab.Consensus.Common;
 using Lab.Experiments.Schema;
 using Lab.Experiments.Validation;
 
@@ -6,32 +7,44 @@ namespace Lab.Experiments.Models;
 /// <summary>Which key selects a model: <c>chain.protocol</c> or <c>scenario.kind</c>.</summary>
 public enum ModelKind { Protocol, Scenario }
 
-/// <summary>How many faulty nodes a protocol survives: none claimed, crash (n ≥ 2f+1) or Byzantine (n ≥ 3f+1).</summary>
-public enum FaultTolerance { None, Crash, Byzantine }
-
 /// <summary>A metric a model produces, for <c>lab list metrics</c> and the key reference.</summary>
 public sealed record MetricInfo(string Name, string Description);
 
 /// <summary>
-/// A protocol or a scenario that experiments can run. To add one:
+/// A protocol or a scenario that experiments can run.
+/// <para><b>Adding a consensus protocol</b> (one class plus one registry line):</para>
 /// <list type="number">
-/// <item>Write one class in <c>src/Lab.Experiments/Models/</c> implementing this interface (see
-/// <see cref="GossipModel"/>, about 80 lines): a <see cref="Name"/> (the value of <c>chain.protocol</c>
-/// or <c>scenario.kind</c>), its own <see cref="Keys"/> under its namespace (<c>chain.&lt;name&gt;.*</c>
-/// for protocols, <c>scenario.*</c>/<c>institutions.*</c>/... for scenarios) built with
-/// <see cref="Key"/>, optional cross-field rules in <see cref="Check"/>, and <see cref="Build"/>, which
-/// turns one resolved run configuration into a <see cref="World"/> (nodes, observers, fault targets
-/// such as "leader", a stop predicate, derived scalar metrics).</item>
-/// <item>Add one line to <see cref="ModelRegistry.Default"/>.</item>
-/// <item>Run <c>./lab schema --write</c> to regenerate <c>scenarios/experiment.schema.json</c> and the
-/// key reference in <c>scenarios/README.md</c> (a test fails until you do).</item>
+/// <item>Next to the replica, in <c>src/Lab.Consensus/&lt;Protocol&gt;/</c>, subclass
+/// <c>Lab.Consensus.Common.ChainProtocol</c> (see <c>RaftProtocol</c>, about 30 lines): its name, its
+/// <c>FaultTolerance</c> (the loader's n ≥ 2f+1 / 3f+1 check reads it), its Byzantine behaviours, its
+/// fault-target words ("leader", "primary"), its client <c>FinalityRule</c> (the leader's reply, f+1
+/// matching replies, k confirmations) and a factory for its replicas. Replicas implement <c>IBlockSource</c>
+/// (and <c>ILeaderRole</c> if they have a leader), answer <c>ClientRequest</c> with <c>ClientReply</c>,
+/// and send replica-to-replica messages through <c>ProtocolTraffic</c>.</item>
+/// <item>In <c>src/Lab.Experiments/Models/</c>, subclass <see cref="ChainModel"/> (see <see cref="RaftModel"/>):
+/// a description, the protocol's own keys under <c>chain.&lt;name&gt;.*</c> built with <see cref="Key"/>,
+/// and <see cref="ChainModel.Protocol"/>, which reads them into the protocol's options.</item>
+/// <item>Add one line to <see cref="ModelRegistry.Default"/>, then run <c>./lab schema --write</c> to regenerate
+/// <c>scenarios/experiment.schema.json</c> and the key reference in <c>scenarios/README.md</c> (a test fails until you do).</item>
 /// </list>
-/// The network, placement (<see cref="RunContext.RegionOf"/>), fault schedule, seeds, warm-up,
+/// <para>The shared <c>ChainWorld</c> then gives the protocol everything else: load clients with every
+/// <c>workload.*</c> option (open and closed loop, profiles, traces, retries), placement, twins and
+/// Byzantine roles, faults, the agreement and validity checkers, the standard metrics
+/// (<c>StandardMetrics</c>), and every scenario that runs on a chain (<c>scenario.kind: securities</c>).
+/// <c>tests/Lab.Experiments.Tests/TinyProtocolTests.cs</c> registers a protocol this way from a test.</para>
+/// <para><b>Other models</b> (a scenario, or a protocol outside the chain contract such as proof of work)
+/// implement this interface directly (see <see cref="GossipModel"/>, about 60 lines): a <see cref="Name"/> (the value of <c>chain.protocol</c>
+/// or <c>scenario.kind</c>), its own <see cref="Keys"/>, optional cross-field rules in <see cref="Check"/>,
+/// the common keys it cannot honour in <see cref="UnsupportedKeys"/> (set in a file, they are errors), and
+/// <see cref="Build"/>, which turns one resolved run configuration into a <see cref="World"/> (nodes,
+/// observers, fault targets such as "leader", a stop predicate, derived scalar metrics). A scenario that
+/// needs a chain asks <see cref="RunContext.Protocol"/> (an <see cref="IChainModel"/>) for it.</para>
+/// <para>The network, placement (<see cref="RunContext.RegionOf"/>), fault schedule, seeds, warm-up,
 /// replications, variants and sweeps are handled centrally. Safety: record violations with
-/// <c>Metrics.Add("safety_violations")</c> and <c>Metrics.Note("safety", text)</c>; the runner fails the
-/// experiment with exit code 3 unless it says <c>expect.safety: violated</c>.
+/// <c>Metrics.Add(KernelMetrics.SafetyViolations)</c> and <c>Metrics.Note(KernelMetrics.SafetyFinding, text)</c> (chain models get this from
+/// the checkers); the runner fails the experiment with exit code 3 unless it says <c>expect.safety: violated</c>.
 /// Runs execute on several threads at once: keep the model object stateless (all run state lives in
-/// what <see cref="Build"/> returns), and draw randomness only from the node contexts' seeded streams.
+/// what <see cref="Build"/> returns), and draw randomness only from the node contexts' seeded streams.</para>
 /// </summary>
 public interface IModel
 {
@@ -41,11 +54,19 @@ public interface IModel
     string Description { get; }
     /// <summary>The model's own keys, with full dotted paths.</summary>
     IReadOnlyList<SchemaKey> Keys { get; }
+    /// <summary>Metrics of this model beyond the standard chain set (<c>StandardMetrics</c>), for <c>lab list metrics</c>.</summary>
     IReadOnlyList<MetricInfo> Metrics => [];
-    /// <summary>Checked against the Byzantine nodes listed in <c>byzantine</c> (n ≥ 3f+1) unless <c>expect.safety: violated</c>.</summary>
+    /// <summary>How many faulty nodes it survives; the loader checks the nodes listed in <c>byzantine</c>
+    /// against it (e.g. n ≥ 3f+1) unless <c>expect.safety: violated</c>.</summary>
     FaultTolerance Tolerance => FaultTolerance.None;
     /// <summary>Values allowed in <c>byzantine[].behaviour</c> (empty: the model has no Byzantine nodes).</summary>
     IReadOnlyList<string> ByzantineBehaviours => [];
+    /// <summary>Common keys (e.g. <c>workload.outstanding</c>) this model cannot honour: written in a file, a
+    /// variant, a sweep or <c>--set</c>, each is an error with its position rather than silently ignored.</summary>
+    IReadOnlyList<string> UnsupportedKeys => [];
+    /// <summary>A scenario that runs on a chain for this configuration: the loader then requires <c>chain.protocol</c>
+    /// to name a chain protocol (<see cref="IChainModel"/>), whichever it is.</summary>
+    bool RunsOnChain(RunConfig config) => false;
     /// <summary>Cross-field rules on a resolved configuration; report with <c>problems.Error(config.MarkOf(key), key, message)</c>.</summary>
     void Check(RunConfig config, Diagnostics problems) { }
     /// <summary>Builds the world of one run. Must be deterministic in <see cref="RunContext.Seed"/> and cheap (it is also called to validate).</summary>

@@ -1,18 +1,15 @@
+using Lab.Consensus.Common;
 using Lab.Consensus.Raft;
-using Lab.Consensus.Workload;
 using Lab.Experiments.Schema;
 
 namespace Lab.Experiments.Models;
 
 /// <summary><c>chain.protocol: raft</c> — Raft (Ongaro &amp; Ousterhout 2014), crash fault tolerant: n ≥ 2f+1.</summary>
-public sealed class RaftModel : IModel
+public sealed class RaftModel() : ChainModel(new RaftProtocol(new RaftOptions()))
 {
-    public string Name => "raft";
-    public ModelKind Kind => ModelKind.Protocol;
-    public string Description => "Raft: leader election and log replication; tolerates f crashed of 2f+1 (private/consortium chains)";
-    public FaultTolerance Tolerance => FaultTolerance.Crash;
+    public override string Description => "Raft: leader election and log replication; tolerates f crashed of 2f+1 (private/consortium chains)";
 
-    public IReadOnlyList<SchemaKey> Keys { get; } =
+    public override IReadOnlyList<SchemaKey> Keys { get; } =
     [
         Key.TimeDistribution("chain.raft.election-timeout", "Randomised election timeout: a follower that hears no leader for this long starts an election.", "uniform(150ms, 300ms)"),
         Key.Time("chain.raft.heartbeat", "Interval of the leader's empty AppendEntries.", "50ms", min: 1e-6),
@@ -23,9 +20,9 @@ public sealed class RaftModel : IModel
         Key.Time("chain.raft.disk-write", "CPU/disk time to persist log entries before acknowledging them.", "0s"),
     ];
 
-    public IReadOnlyList<MetricInfo> Metrics => ChainMetrics.All;
+    public override ChainProtocol Protocol(RunContext context) => new RaftProtocol(Options(context.Config));
 
-    /// <summary>The protocol options of one run (also used by scenarios that run their chain on Raft).</summary>
+    /// <summary>The protocol options of one run.</summary>
     public static RaftOptions Options(RunConfig c)
     {
         var (low, high) = ChainConfig.Range(c.Distribution("chain.raft.election-timeout"));
@@ -40,11 +37,5 @@ public sealed class RaftModel : IModel
             CheckQuorum = c.Bool("chain.raft.check-quorum"),
             DiskWrite = c.Time("chain.raft.disk-write"),
         };
-    }
-
-    public World Build(RunContext context)
-    {
-        var chain = RaftWorld.Build(Options(context.Config), ChainConfig.Chain(context), ChainConfig.Workload(context, FinalityRule.LeaderReply), context.Network, keySeed: context.Seed);
-        return ChainConfig.ToWorld(chain);
     }
 }

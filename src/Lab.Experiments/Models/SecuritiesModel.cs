@@ -4,6 +4,8 @@ using Lab.Consensus.Common;
 using Lab.Experiments.Schema;
 using Lab.Experiments.Validation;
 using Lab.Finance.Calendars;
+using Lab.Finance.Chain;
+using Lab.Ledger.Crypto;
 using Lab.Finance.Securities;
 using Lab.Sim.Distributions;
 using Lab.Sim.Kernel;
@@ -15,8 +17,9 @@ namespace Lab.Experiments.Models;
 /// <summary>
 /// <c>scenario.kind: securities</c> — a week of an equity market (issue 7): the same trades settle
 /// under T+n with end-of-day CCP netting (<c>settlement.mode: deferred-net</c>) or atomically on a
-/// consortium chain (<c>atomic-dvp</c>, on <c>chain.protocol</c>). Builds
-/// <see cref="SecuritiesWorld"/>; the YAML → options mapping is the table in src/Lab.Finance/README.md.
+/// consortium chain (<c>atomic-dvp</c>, on <c>chain.protocol</c>: any registered chain protocol, see
+/// <see cref="IChainModel"/>). Builds <see cref="SecuritiesWorld"/>; the YAML → options mapping is the
+/// table in src/Lab.Finance/README.md.
 /// </summary>
 public sealed partial class SecuritiesModel : IModel
 {
@@ -61,22 +64,18 @@ public sealed partial class SecuritiesModel : IModel
 
     public IReadOnlyList<MetricInfo> Metrics { get; } =
     [
-        new("settlement_time_s", "trade execution → settlement (T+n batch, or DvP final under the chain's rule)"),
-        new("settlement_time_p50_s", "median settlement time (also p90, p99, max)"),
-        new("exposure_cny", "value of executed, unsettled trades at the end of each series bin (series)"),
-        new("exposure_peak_cny", "peak value of executed, unsettled trades"),
-        new("liquidity_needed_cny", "cash members must hold to settle under this variant, summed over members (per member: liquidity_needed_cny.<member>)"),
-        new("liquidity_needed_gross_cny", "cash needed settling trade by trade (no netting), summed over members"),
-        new("liquidity_needed_net_cny", "cash needed with end-of-day netting, summed over members"),
-        new("netting_efficiency", "1 − net cash paid / gross value under this variant's grouping"),
-        new("fail_rate", "share of trades that failed (T+n) or were rejected (on chain) at least once (also _value, _shares)"),
-        new("rejected_prefunding", "on-chain trades rejected for lack of pre-funding"),
-        new("throughput_tps", "on chain: committed DvP transactions per second over the bins with commits"),
-        new("commit_latency_s", "on chain: submit → final under the chain's finality rule"),
-        new("conservation_violations", "on chain: tokens created or destroyed other than by their issuer (must be 0)"),
-        new("chain_replicas_agree", "on chain: 1 when every replica at the same height has the same state"),
-        new("safety_violations", "conflicting commits, conservation violations or diverging replicas"),
+        .. SecuritiesMetrics.Descriptions.Select(d => new MetricInfo(d.Name, d.Description)),
+        new(StandardMetrics.SafetyViolations, "on chain: conflicting commits, conservation violations or diverging replicas"),
     ];
+
+    /// <summary>Trades come from the tape, not from load clients: of the workload keys only the retry timeout applies
+    /// (the exchange resends a DvP not final in time).</summary>
+    public IReadOnlyList<string> UnsupportedKeys { get; } =
+        [.. new[] { "workload.arrivals", "workload.clients.count", "workload.clients.regions", "workload.tx-size" }.Concat(ChainConfig.Keys.Select(k => k.Path))
+            .Where(k => k.StartsWith("workload.", StringComparison.Ordinal) && k != "workload.retry-timeout")];
+
+    /// <summary>On chain when <c>settlement.mode: atomic-dvp</c>.</summary>
+    public bool RunsOnChain(RunConfig config) => config.Text("settlement.mode") == "atomic-dvp";
 
     [GeneratedRegex(@"^T\+(\d{1,2})$", RegexOptions.CultureInvariant)]
     private static partial Regex Cycle();
@@ -96,15 +95,8 @@ public sealed partial class SecuritiesModel : IModel
             problems.Error(c.MarkOf("settlement.batch-at"), "settlement.batch-at", $"expected a local time HH:mm, e.g. \"09:00\", got '{at}'");
         if (c.Int("settlement.dvp-model") == 1 && c.Text("settlement.mode") == "deferred-net")
             problems.Error(c.MarkOf("settlement.dvp-model"), "settlement.dvp-model", "model 1 (gross-gross) is what atomic-dvp does; deferred-net uses model 2 or 3");
-        if (c.Text("settlement.mode") == "atomic-dvp")
-        {
-            if (!c.Has("chain.protocol"))
-                problems.Error(c.MarkOf("settlement.mode"), "chain.protocol", $"atomic-dvp settles on a chain: say which protocol it runs ({string.Join(", ", SecuritiesChain.Protocols)})");
-            else if (!SecuritiesChain.Protocols.Contains(c.Text("chain.protocol")))
-                problems.Error(c.MarkOf("chain.protocol"), "chain.protocol", $"securities on chain runs on {string.Join(", ", SecuritiesChain.Protocols)}, not '{c.Text("chain.protocol")}'");
-            if (c.Text("chain.signatures") == "real")
-                problems.Error(c.MarkOf("chain.signatures"), "chain.signatures", "securities settle with modelled signatures only: the exchange submits as settlement agent without consortium keys");
-        }
+        if (RunsOnChain(c) && c.Text("chain.signatures") == "real")
+            problems.Error(c.MarkOf("chain.signatures"), "chain.signatures", "securities settle with modelled signatures only: the exchange submits as settlement agent without consortium keys");
         foreach (var key in new[] { "scenario.trades.price", "scenario.trades.quantity" })
             if (c.Distribution(key).Minimum < 0)
                 problems.Error(c.MarkOf(key), key, "must not be negative");
@@ -178,46 +170,49 @@ public sealed partial class SecuritiesModel : IModel
         var c = context.Config;
         var options = Options(c);
         var calendar = BusinessCalendars.Named(c.Text("institutions.calendar"));
-        var onChain = options.Settlement is OnChainSettlement;
-        var chain = onChain ? SecuritiesChain.Build(context) : null;
+        var chain = options.Settlement is OnChainSettlement ? Chain(context) : null;
         var runEnd = SimTime.Zero + c.Time("duration");
         var spec = SecuritiesWorld.Build(options, calendar, context.Network, context.Seed, chain, runEnd: runEnd);
 
         var world = new World();
-        // Protocols address replicas by node index 0..n−1: replicas first, then the institutions.
-        world.Nodes.AddRange(spec.Nodes.Where(n => n.Kind == "replica"));
-        world.Nodes.AddRange(spec.Nodes.Where(n => n.Kind != "replica"));
+        world.Nodes.AddRange(spec.Nodes);
         world.Observers.AddRange(spec.Observers);
-        var agreement = onChain ? new SafetyChecker() : null;
-        if (agreement is not null)
-        {
-            world.Observers.Add(agreement);
-            world.Targets["leader"] = ChainWorld.Leader;
-        }
-        world.Finish = run => Finish(run, spec, options, agreement);
+        foreach (var (word, nodes) in spec.Chain?.FaultTargets ?? []) world.Targets[word] = nodes;
+        world.Finish = run => Finish(run, spec, options);
         return world;
     }
 
-    private static void Finish(RunResult run, SecuritiesWorldSpec spec, SecuritiesOptions options, SafetyChecker? agreement)
+    /// <summary>The chain the on-chain variant settles on: <c>chain.protocol</c>, whichever chain protocol it names.</summary>
+    private static SettlementChain Chain(RunContext context)
     {
-        var results = spec.Derive(run);
+        var c = context.Config;
+        var model = context.Protocol as IChainModel
+                    ?? throw new ArgumentException($"atomic-dvp settles on a chain protocol; '{context.Protocol?.Name}' is not one");
+        // Transactions come from the exchange, not from signing clients: signatures cost CPU time only.
+        var configured = ChainConfig.Chain(context);
+        var options = configured with { Signing = new TransactionSigning(SignatureMode.Modelled, configured.Signing.Costs) };
+        return new SettlementChain(model.Protocol(context), options)
+        {
+            RetryTimeout = c.Time("workload.retry-timeout"),
+            Byzantine = ChainConfig.Byzantine(c),
+        };
+    }
+
+    private static void Finish(RunResult run, SecuritiesWorldSpec spec, SecuritiesOptions options)
+    {
+        var results = spec.Derive(run); // on chain, also the chain's standard metrics and its agreement and validity findings
         var m = run.Metrics;
         var end = run.Stats.FinalTime;
-        // Safety: chain agreement, asset conservation and replica state digests.
-        foreach (var v in agreement?.Violations ?? [])
-        {
-            m.Counters["safety_violations"] = m.Counter("safety_violations") + 1;
-            m.Findings.Add(new Lab.Sim.Metrics.Finding(v.At, "safety", v.Description));
-        }
+        // Safety beyond the chain's checkers: asset conservation and replica state digests.
         if (results.ConservationViolations > 0)
         {
-            m.Counters["safety_violations"] = m.Counter("safety_violations") + results.ConservationViolations;
-            m.Findings.Add(new Lab.Sim.Metrics.Finding(end, "safety", $"{results.ConservationViolations} asset conservation violation(s): tokens created or destroyed other than by their issuer"));
+            m.Counters[StandardMetrics.SafetyViolations] = m.Counter(StandardMetrics.SafetyViolations) + results.ConservationViolations;
+            m.Findings.Add(new Lab.Sim.Metrics.Finding(end, StandardMetrics.SafetyFinding, $"{results.ConservationViolations} asset conservation violation(s): tokens created or destroyed other than by their issuer"));
         }
         if (results.ReplicasAgree == false)
         {
-            m.Counters["safety_violations"] = m.Counter("safety_violations") + 1;
-            m.Findings.Add(new Lab.Sim.Metrics.Finding(end, "safety", "replicas at the same height hold different contract states"));
+            m.Counters[StandardMetrics.SafetyViolations] = m.Counter(StandardMetrics.SafetyViolations) + 1;
+            m.Findings.Add(new Lab.Sim.Metrics.Finding(end, StandardMetrics.SafetyFinding, "replicas at the same height hold different contract states"));
         }
 
         // Liquidity per member under this variant's own grouping (gross on chain, net per day under T+n):
@@ -225,11 +220,11 @@ public sealed partial class SecuritiesModel : IModel
         // same in every variant (they come from the trades), so they stay as totals only.
         foreach (var name in results.MemberNames)
         {
-            m.Scalars.Remove($"liquidity_needed_gross_cny.{name}");
-            m.Scalars.Remove($"liquidity_needed_net_cny.{name}");
+            m.Scalars.Remove($"{SecuritiesMetrics.LiquidityNeededGross}.{name}");
+            m.Scalars.Remove($"{SecuritiesMetrics.LiquidityNeededNet}.{name}");
         }
         for (int i = 0; i < results.MemberNames.Count; i++)
-            m.Scalars[$"liquidity_needed_cny.{results.MemberNames[i]}"] = results.LiquidityNeededCny[i];
+            m.Scalars[$"{SecuritiesMetrics.LiquidityNeeded}.{results.MemberNames[i]}"] = results.LiquidityNeededCny[i];
 
         // Which variant this was, for the opening sentences (SettlementHeadline).
         m.Scalars[CycleScalar] = options.Settlement is DeferredNetSettlement d ? d.CycleDays : -1;
@@ -245,8 +240,8 @@ public sealed partial class SecuritiesModel : IModel
             starts.Add(sample[i].ExecutedS);
             ends.Add(sample[i].SettledS ?? end.Seconds);
         }
-        m.Samples["trade_start_s"] = [.. starts];
-        m.Samples["trade_end_s"] = [.. ends];
+        m.Samples[SecuritiesMetrics.TradeStart] = [.. starts];
+        m.Samples[SecuritiesMetrics.TradeEnd] = [.. ends];
     }
 
     /// <summary>
@@ -274,25 +269,25 @@ public sealed partial class SecuritiesModel : IModel
         SettlementVariant variant = cycle >= 0
             ? new DeferredNetSettlement { CycleDays = cycle }
             : new OnChainSettlement { NettingWindow = Duration.FromSeconds(m.Scalars.GetValueOrDefault(WindowScalar)) };
-        var members = m.Scalars.Where(kv => kv.Key.StartsWith("liquidity_needed_cny.", StringComparison.Ordinal)).ToList();
-        var times = m.Samples.TryGetValue("settlement_time_s", out var s) ? s.Order().ToArray() : [];
+        var members = m.Scalars.Where(kv => kv.Key.StartsWith(SecuritiesMetrics.LiquidityNeeded + ".", StringComparison.Ordinal)).ToList();
+        var times = m.Samples.TryGetValue(SecuritiesMetrics.SettlementTime, out var s) ? s.Order().ToArray() : [];
         return new SecuritiesResults
         {
             Variant = variant.Label,
             OnChain = cycle < 0,
-            Trades = (int)m.Scalars.GetValueOrDefault("trades"),
+            Trades = (int)m.Scalars.GetValueOrDefault(SecuritiesMetrics.Trades),
             Settled = times.Length,
             SettlementTimesS = times,
             ExposureCny = [],
-            ExposurePeakCny = m.Scalars.GetValueOrDefault("exposure_peak_cny"),
+            ExposurePeakCny = m.Scalars.GetValueOrDefault(SecuritiesMetrics.ExposurePeak),
             LiquidityNeededGrossCny = [],
             LiquidityNeededNetCny = [],
             LiquidityNeededCny = [.. members.Select(kv => kv.Value)],
-            NettingEfficiency = m.Scalars.GetValueOrDefault("netting_efficiency"),
-            FailRate = m.Scalars.GetValueOrDefault("fail_rate"),
-            FailRateValue = m.Scalars.GetValueOrDefault("fail_rate_value"),
-            RejectedPrefunding = (long)m.Scalars.GetValueOrDefault("rejected_prefunding"),
-            MemberNames = [.. members.Select(kv => kv.Key["liquidity_needed_cny.".Length..])],
+            NettingEfficiency = m.Scalars.GetValueOrDefault(SecuritiesMetrics.NettingEfficiency),
+            FailRate = m.Scalars.GetValueOrDefault(SecuritiesMetrics.FailRate),
+            FailRateValue = m.Scalars.GetValueOrDefault(SecuritiesMetrics.FailRateValue),
+            RejectedPrefunding = (long)m.Scalars.GetValueOrDefault(SecuritiesMetrics.RejectedPrefunding),
+            MemberNames = [.. members.Select(kv => kv.Key[(SecuritiesMetrics.LiquidityNeeded.Length + 1)..])],
         };
     }
 

@@ -1,9 +1,11 @@
+using Lab.Consensus.Common;
 using Lab.Experiments.Faults;
 using Lab.Experiments.Models;
 using Lab.Experiments.Network;
 using Lab.Experiments.Validation;
 using Lab.Reports;
 using Lab.Sim.Kernel;
+using Lab.Sim.Metrics;
 using Lab.Sim.Time;
 
 namespace Lab.Experiments.Running;
@@ -131,10 +133,10 @@ public sealed class ExperimentRunner(ModelRegistry registry)
         world.Finish?.Invoke(result);
 
         var m = result.Metrics;
-        m.Scalars["events_total"] = result.Stats.EventsProcessed;
-        m.Scalars["messages_total"] = result.Stats.MessagesSent;
-        var violations = Math.Max(m.Counter("safety_violations"), m.Findings.Count(f => f.Kind == "safety"));
-        m.Scalars["safety_violations"] = violations;
+        m.Scalars[KernelMetrics.EventsTotal] = result.Stats.EventsProcessed;
+        m.Scalars[KernelMetrics.MessagesTotal] = result.Stats.MessagesSent;
+        var violations = Math.Max(m.Counter(StandardMetrics.SafetyViolations), m.Findings.Count(f => f.Kind == StandardMetrics.SafetyFinding));
+        m.Scalars[StandardMetrics.SafetyViolations] = violations;
         progress?.Finished(run);
         return new ReplicationResult
         {
@@ -146,13 +148,14 @@ public sealed class ExperimentRunner(ModelRegistry registry)
         };
     }
 
-    /// <summary>A violation is a failure unless the experiment says <c>expect.safety: violated</c>.</summary>
+    /// <summary>A safety or validity violation is a failure unless the experiment says <c>expect.safety: violated</c>.</summary>
     public static SafetyViolationException? UnexpectedViolation(Experiment experiment, RunSpec run, ReplicationResult rep)
     {
         var m = rep.Metrics;
-        var violations = m.Scalars.GetValueOrDefault("safety_violations");
+        var violations = m.Scalars.GetValueOrDefault(StandardMetrics.SafetyViolations) + m.Scalars.GetValueOrDefault(StandardMetrics.ValidityViolations);
         if (violations == 0 || experiment.ExpectedSafety == "violated") return null;
-        return new SafetyViolationException(run, [.. m.Findings.Where(f => f.Kind == "safety").Select(f => $"at {f.At}: {f.Text}")
+        return new SafetyViolationException(run, [.. m.Findings.Where(f => f.Kind is StandardMetrics.SafetyFinding or StandardMetrics.ValidityFinding)
+                                                   .Select(f => $"at {f.At}: {f.Kind}: {f.Text}")
                                                    .DefaultIfEmpty($"{violations} violation(s) counted")]);
     }
 

@@ -63,8 +63,8 @@ public sealed class Csd(MarketNames names, OpeningPositions opening, DeferredNet
         {
             if (_attempted[t.Index]) { ctx.Metrics.Add("settlement_fails_rolled"); continue; }
             _records.FailedOnce[t.Index] = true;
-            ctx.Metrics.Add("settlement_fails");
-            ctx.Metrics.Add("settlement_fails_value", t.Value / 100.0);
+            ctx.Metrics.Add(SecuritiesMetrics.SettlementFails);
+            ctx.Metrics.Add(SecuritiesMetrics.SettlementFailsValue, t.Value / 100.0);
         }
         foreach (var t in batch) _attempted[t.Index] = true;
         for (int k = 0; k < _holdings.Length; k++) _holdings[k] += outcome.NetSecurities[k];
@@ -72,8 +72,8 @@ public sealed class Csd(MarketNames names, OpeningPositions opening, DeferredNet
         foreach (var t in outcome.Settled)
         {
             _records.SettledAtNs[t.Index] = ctx.Now.Nanos;
-            ctx.Metrics.Sample("settlement_time_s", (ctx.Now.Nanos - t.ExecutedAtNs) / 1e9);
-            ctx.Metrics.Add("trades_settled");
+            ctx.Metrics.Sample(SecuritiesMetrics.SettlementTime, (ctx.Now.Nanos - t.ExecutedAtNs) / 1e9);
+            ctx.Metrics.Add(SecuritiesMetrics.TradesSettled);
         }
         ctx.Metrics.Add("settlement_batches");
         ctx.Send(_ccp, new SettlementReport(date, outcome.Failed), 64 + 8 * outcome.Failed.Count);

@@ -1,4 +1,5 @@
-using Lab.Finance.Chain;
+using Lab.Consensus.Common;
+using Lab.Consensus.Workload;
 using Lab.Finance.Securities;
 using Lab.Ledger.Contracts;
 using Lab.Ledger.Transactions;
@@ -12,34 +13,36 @@ namespace Lab.Finance.Institutions;
 /// settlement"), or, with a netting window W, the window's trades go as one net batch at the end of
 /// the window. A trade settles when its transaction is final under the chain's finality rule.
 /// Pre-funding failures are rejected for good or queued and retried, as configured, and counted.
+/// Submits through the chain's shared client (<see cref="FinalityTracker"/>), which records the standard
+/// <c>submitted_tx</c>, <c>committed_tx</c> and <c>commit_latency_s</c>; its durable submission log lets
+/// the validity checker confirm every settled transaction was really sent by the exchange.
 /// </summary>
-public sealed class DvpGateway(TradeTape tape, OnChainSettlement settlement, IChainClient client, long horizonNs) : TapeReplay(tape), ISettlementLog
+public sealed class DvpGateway(TradeTape tape, OnChainSettlement settlement, FinalityTracker client, long horizonNs) : TapeReplay(tape), ISettlementLog, ITransactionSource
 {
     private sealed record WindowClose;
     private sealed record QueueRetry;
 
-    private readonly List<ChainFinality> _final = [];
     private SortedDictionary<TxId, (Transaction Tx, IReadOnlyList<Trade> Trades)> _inFlight = [];
     private readonly List<Trade> _window = [];
     private readonly SortedDictionary<int, Trade> _queue = [];
     private SettlementRecords _records = new(0);
-    private long[] _sequence = [0];
     private bool _retryArmed;
 
     public long[] SettledAtNs => _records.SettledAtNs;
     public bool[] FailedOnce => _records.FailedOnce;
     public long[] CancelledAtNs => _records.CancelledAtNs;
     public int Queued => _queue.Count;
+    public SubmissionLog? Submissions => client.Submissions;
 
     public override void OnStart(INodeContext ctx)
     {
         _records = ctx.Storage.GetOrAdd("gateway.records", () => new SettlementRecords(Tape.Trades.Count));
-        _sequence = ctx.Storage.GetOrAdd("gateway.sequence", () => new long[] { 0 });
         _inFlight = ctx.Storage.GetOrAdd("gateway.in-flight", () => new SortedDictionary<TxId, (Transaction, IReadOnlyList<Trade>)>());
-        client.Start(ctx);
+        client.OnStart(ctx);
+        client.Finalized = OnFinal;
         // After a crash: resubmit what was in flight under the same ids. The chain executes each at most
         // once and answers a resubmission with its first outcome, so no trade is lost or settled twice.
-        foreach (var (tx, _) in _inFlight.Values) client.Submit(ctx, tx);
+        foreach (var (tx, _) in _inFlight.Values) client.Resubmit(ctx, tx);
         if (settlement.NettingWindow > Duration.Zero) ScheduleWindow(ctx);
         base.OnStart(ctx);
     }
@@ -50,10 +53,7 @@ public sealed class DvpGateway(TradeTape tape, OnChainSettlement settlement, ICh
         Submit(ctx, DvpContract.SettleCall(DvpInstruction.Of(trade)), [trade], settlement.TransactionBytes);
     }
 
-    public override void OnMessage(INodeContext ctx, NodeId from, object message)
-    {
-        if (client.TryHandle(ctx, from, message, _final)) Drain(ctx);
-    }
+    public override void OnMessage(INodeContext ctx, NodeId from, object message) => client.OnMessage(ctx, from, message);
 
     public override void OnTimer(INodeContext ctx, object state)
     {
@@ -76,8 +76,7 @@ public sealed class DvpGateway(TradeTape tape, OnChainSettlement settlement, ICh
                 }
                 break;
             default:
-                if (client.TryHandleTimer(ctx, state, _final)) Drain(ctx);
-                else base.OnTimer(ctx, state);
+                if (!client.OnTimer(ctx, state)) base.OnTimer(ctx, state);
                 break;
         }
     }
@@ -87,49 +86,40 @@ public sealed class DvpGateway(TradeTape tape, OnChainSettlement settlement, ICh
 
     private void Submit(INodeContext ctx, ContractCall call, IReadOnlyList<Trade> trades, int bytes)
     {
-        var tx = new Transaction(TxId.For(ctx.Self, ++_sequence[0]), MarketNames.Exchange, call, bytes, ctx.Now);
+        var tx = client.Submit(ctx, bytes, call);
         _inFlight[tx.Id] = (tx, trades);
-        ctx.Metrics.Add("chain_submitted_tx");
-        client.Submit(ctx, tx);
     }
 
-    private void Drain(INodeContext ctx)
+    private void OnFinal(INodeContext ctx, Finality f)
     {
-        foreach (var f in _final)
+        if (!_inFlight.Remove(f.Tx.Id, out var entry)) return;
+        var trades = entry.Trades;
+        if (f.Tx.Payload is ContractCall { Method: "settle" })
         {
-            if (!_inFlight.Remove(f.Tx.Id, out var entry)) continue;
-            var trades = entry.Trades;
-            ctx.Metrics.Sample("commit_latency_s", f.Latency.TotalSeconds);
-            ctx.Metrics.Series("chain_committed_tx");
-            ctx.Metrics.Add("chain_committed_tx");
-            if (f.Tx.Payload is ContractCall { Method: "settle" })
-            {
-                var t = trades[0];
-                if (f.Outcome.Accepted) Settled(ctx, t);
-                else Unsettled(ctx, t, f.Outcome.Reason);
-                continue;
-            }
-            if (!f.Outcome.Accepted)
-            {
-                foreach (var t in trades) Unsettled(ctx, t, f.Outcome.Reason);
-                continue;
-            }
-            var unsettled = DvpContract.ParseUnsettled(f.Outcome.Reason).ToHashSet();
-            foreach (var t in trades)
-            {
-                if (unsettled.Contains(t.Index)) Unsettled(ctx, t, "prefunding: not covered in the batch");
-                else Settled(ctx, t);
-            }
+            var t = trades[0];
+            if (f.Outcome.Accepted) Settled(ctx, t);
+            else Unsettled(ctx, t, f.Outcome.Reason);
+            return;
         }
-        _final.Clear();
+        if (!f.Outcome.Accepted)
+        {
+            foreach (var t in trades) Unsettled(ctx, t, f.Outcome.Reason);
+            return;
+        }
+        var unsettled = DvpContract.ParseUnsettled(f.Outcome.Reason).ToHashSet();
+        foreach (var t in trades)
+        {
+            if (unsettled.Contains(t.Index)) Unsettled(ctx, t, "prefunding: not covered in the batch");
+            else Settled(ctx, t);
+        }
     }
 
     private void Settled(INodeContext ctx, Trade t)
     {
         if (_records.SettledAtNs[t.Index] >= 0) return;
         _records.SettledAtNs[t.Index] = ctx.Now.Nanos;
-        ctx.Metrics.Sample("settlement_time_s", (ctx.Now.Nanos - t.ExecutedAtNs) / 1e9);
-        ctx.Metrics.Add("trades_settled");
+        ctx.Metrics.Sample(SecuritiesMetrics.SettlementTime, (ctx.Now.Nanos - t.ExecutedAtNs) / 1e9);
+        ctx.Metrics.Add(SecuritiesMetrics.TradesSettled);
     }
 
     private void Unsettled(INodeContext ctx, Trade t, string? reason)
@@ -138,9 +128,9 @@ public sealed class DvpGateway(TradeTape tape, OnChainSettlement settlement, ICh
         if (!_records.FailedOnce[t.Index])
         {
             _records.FailedOnce[t.Index] = true;
-            ctx.Metrics.Add("settlement_fails");
-            ctx.Metrics.Add("settlement_fails_value", t.Value / 100.0);
-            if (prefunding) ctx.Metrics.Add("rejected_prefunding");
+            ctx.Metrics.Add(SecuritiesMetrics.SettlementFails);
+            ctx.Metrics.Add(SecuritiesMetrics.SettlementFailsValue, t.Value / 100.0);
+            if (prefunding) ctx.Metrics.Add(SecuritiesMetrics.RejectedPrefunding);
             else ctx.Metrics.Note("settlement-rejected", $"trade {t.Index} rejected: {reason}");
         }
         if (settlement.Prefunding == PrefundingPolicy.Reject || !prefunding)

@@ -30,7 +30,7 @@ public abstract class TapeReplay(TradeTape tape) : INodeBehaviour
         while (_next[0] < trades.Count && trades[_next[0]].ExecutedAtNs <= ctx.Now.Nanos)
         {
             var t = trades[_next[0]++];
-            ctx.Metrics.Series("trades_executed");
+            ctx.Metrics.Series(SecuritiesMetrics.TradesExecuted);
             OnTrade(ctx, t);
         }
         ScheduleNext(ctx);

@@ -1,3 +1,4 @@
+using Lab.Consensus.Common;
 using Lab.Sim.Kernel;
 
 namespace Lab.Finance.Securities;
@@ -65,14 +66,13 @@ internal static class SecuritiesDerivation
         // Throughput while the chain is in use: committed transactions over the series bins that saw
         // commits (nights and weekends excluded), and the busiest bin.
         double tps = 0, peakTps = 0;
-        if (run.Metrics.Series.TryGetValue("chain_committed_tx", out var committed))
+        if (run.Metrics.Series.TryGetValue(StandardMetrics.CommittedTx, out var committed))
         {
             var binS = run.Metrics.SeriesBin.TotalSeconds;
             var active = committed.Count(x => x > 0);
             if (active > 0) tps = committed.Sum() / (active * binS);
             peakTps = committed.DefaultIfEmpty(0).Max() / binS;
         }
-        var latency = run.Metrics.Samples.TryGetValue("commit_latency_s", out var lat) ? lat.OrderBy(x => x).ToArray() : [];
         var (violations, agree) = onChain ? observer.ChainAudit() : (0, true);
 
         var results = new SecuritiesResults
@@ -81,7 +81,7 @@ internal static class SecuritiesDerivation
             OnChain = onChain,
             Trades = trades.Count,
             Settled = times.Count,
-            SettlementTimesS = times,
+            SettlementTimesS = [.. times],
             ExposureCny = exposure,
             ExposurePeakCny = peak,
             LiquidityNeededGrossCny = gross.Peak.Select(x => x / 100.0).ToArray(),
@@ -92,18 +92,16 @@ internal static class SecuritiesDerivation
             FailRate = trades.Count == 0 ? 0 : (double)failCount / trades.Count,
             FailRateValue = totalValue == 0 ? 0 : failValue / totalValue,
             FailRateShares = totalShares == 0 ? 0 : failShares / totalShares,
-            RejectedPrefunding = (long)run.Metrics.Counter("rejected_prefunding"),
-            ThroughputTps = tps,
+            RejectedPrefunding = (long)run.Metrics.Counter(SecuritiesMetrics.RejectedPrefunding),
+            ThroughputActiveTps = tps,
             ThroughputPeakTps = peakTps,
-            CommitLatencyP50S = latency.Length == 0 ? double.NaN : latency[(latency.Length - 1) / 2],
-            CommitLatencyP99S = latency.Length == 0 ? double.NaN : latency[Math.Max(0, (int)Math.Ceiling(0.99 * latency.Length) - 1)],
             ConservationViolations = violations,
             ReplicasAgree = onChain ? agree : null,
             MemberNames = Enumerable.Range(0, names.Members).Select(names.Member).ToArray(),
             Timeline = Timeline(trades, settledAt, failed, onChain),
         };
         foreach (var (k, v) in results.Scalars()) run.Metrics.Scalars[k] = v;
-        run.Metrics.Series["exposure_cny"] = exposure;
+        run.Metrics.Series[SecuritiesMetrics.Exposure] = exposure;
         return results;
     }
 

@@ -1,3 +1,5 @@
+using Lab.Sim.Metrics;
+
 namespace Lab.Finance.Securities;
 
 /// <summary>
@@ -36,10 +38,11 @@ public sealed record SecuritiesResults
     /// <summary>Failed or rejected share volume over traded share volume.</summary>
     public double FailRateShares { get; init; }
     public required long RejectedPrefunding { get; init; }
-    public double ThroughputTps { get; init; }
+    /// <summary>On chain: committed transactions per second over the series bins that saw commits (nights and
+    /// weekends excluded; the chain's standard <c>throughput_tps</c> averages over the whole run).</summary>
+    public double ThroughputActiveTps { get; init; }
+    /// <summary>On chain: committed transactions per second in the busiest series bin.</summary>
     public double ThroughputPeakTps { get; init; }
-    public double CommitLatencyP50S { get; init; } = double.NaN;
-    public double CommitLatencyP99S { get; init; } = double.NaN;
     public long ConservationViolations { get; init; }
     /// <summary>On chain: every replica at the same height has the same state digest (null off chain).</summary>
     public bool? ReplicasAgree { get; init; }
@@ -50,49 +53,42 @@ public sealed record SecuritiesResults
     public double LiquidityNeededGrossTotalCny => LiquidityNeededGrossCny.Sum();
     public double LiquidityNeededNetTotalCny => LiquidityNeededNetCny.Sum();
 
-    private double Percentile(double p)
-    {
-        if (SettlementTimesS.Count == 0) return double.NaN;
-        var rank = (int)Math.Ceiling(p * SettlementTimesS.Count) - 1;
-        return SettlementTimesS[Math.Clamp(rank, 0, SettlementTimesS.Count - 1)];
-    }
+    private double Percentile(double p) => SettlementTimesS is double[] sorted ? Quantile.OfSorted(sorted, p) : Quantile.Of(SettlementTimesS, p);
 
     /// <summary>The scalars the report and summary.json show (snake_case, unit suffix).</summary>
     public SortedDictionary<string, double> Scalars()
     {
         var s = new SortedDictionary<string, double>(StringComparer.Ordinal)
         {
-            ["trades"] = Trades,
-            ["trades_settled"] = Settled,
-            ["trades_unsettled"] = Trades - Settled,
-            ["settlement_time_p50_s"] = SettlementTimeP50S,
-            ["settlement_time_p90_s"] = SettlementTimeP90S,
-            ["settlement_time_p99_s"] = SettlementTimeP99S,
-            ["settlement_time_max_s"] = SettlementTimeMaxS,
-            ["exposure_peak_cny"] = ExposurePeakCny,
-            ["liquidity_needed_gross_cny"] = LiquidityNeededGrossTotalCny,
-            ["liquidity_needed_net_cny"] = LiquidityNeededNetTotalCny,
-            ["liquidity_needed_cny"] = LiquidityNeededCny.Sum(),
-            ["liquidity_prefund_all_purchases_cny"] = PurchasesPeakCny.Sum(),
-            ["netting_efficiency"] = NettingEfficiency,
-            ["fail_rate"] = FailRate,
-            ["fail_rate_value"] = FailRateValue,
-            ["fail_rate_shares"] = FailRateShares,
-            ["rejected_prefunding"] = RejectedPrefunding,
+            [SecuritiesMetrics.Trades] = Trades,
+            [SecuritiesMetrics.TradesSettled] = Settled,
+            [SecuritiesMetrics.TradesUnsettled] = Trades - Settled,
+            [Quantile.Name(SecuritiesMetrics.SettlementTime, 0.50)] = SettlementTimeP50S,
+            [Quantile.Name(SecuritiesMetrics.SettlementTime, 0.90)] = SettlementTimeP90S,
+            [Quantile.Name(SecuritiesMetrics.SettlementTime, 0.99)] = SettlementTimeP99S,
+            [SecuritiesMetrics.SettlementTimeMax] = SettlementTimeMaxS,
+            [SecuritiesMetrics.ExposurePeak] = ExposurePeakCny,
+            [SecuritiesMetrics.LiquidityNeededGross] = LiquidityNeededGrossTotalCny,
+            [SecuritiesMetrics.LiquidityNeededNet] = LiquidityNeededNetTotalCny,
+            [SecuritiesMetrics.LiquidityNeeded] = LiquidityNeededCny.Sum(),
+            [SecuritiesMetrics.LiquidityPrefundAll] = PurchasesPeakCny.Sum(),
+            [SecuritiesMetrics.NettingEfficiency] = NettingEfficiency,
+            [SecuritiesMetrics.FailRate] = FailRate,
+            [SecuritiesMetrics.FailRateValue] = FailRateValue,
+            [SecuritiesMetrics.FailRateShares] = FailRateShares,
+            [SecuritiesMetrics.RejectedPrefunding] = RejectedPrefunding,
         };
         for (int m = 0; m < MemberNames.Count; m++)
         {
-            s[$"liquidity_needed_gross_cny.{MemberNames[m]}"] = LiquidityNeededGrossCny[m];
-            s[$"liquidity_needed_net_cny.{MemberNames[m]}"] = LiquidityNeededNetCny[m];
+            s[$"{SecuritiesMetrics.LiquidityNeededGross}.{MemberNames[m]}"] = LiquidityNeededGrossCny[m];
+            s[$"{SecuritiesMetrics.LiquidityNeededNet}.{MemberNames[m]}"] = LiquidityNeededNetCny[m];
         }
         if (OnChain)
         {
-            s["throughput_tps"] = ThroughputTps;
-            s["throughput_peak_tps"] = ThroughputPeakTps;
-            s["commit_latency_p50_s"] = CommitLatencyP50S;
-            s["commit_latency_p99_s"] = CommitLatencyP99S;
-            s["conservation_violations"] = ConservationViolations;
-            s["chain_replicas_agree"] = ReplicasAgree == true ? 1 : 0;
+            s[SecuritiesMetrics.ThroughputActive] = ThroughputActiveTps;
+            s[SecuritiesMetrics.ThroughputPeak] = ThroughputPeakTps;
+            s[SecuritiesMetrics.ConservationViolations] = ConservationViolations;
+            s[SecuritiesMetrics.ChainReplicasAgree] = ReplicasAgree == true ? 1 : 0;
         }
         return s;
     }

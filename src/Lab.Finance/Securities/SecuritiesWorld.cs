@@ -1,7 +1,10 @@
+using Lab.Consensus.Common;
+using Lab.Consensus.Workload;
 using Lab.Finance.Calendars;
 using Lab.Finance.Chain;
 using Lab.Finance.Institutions;
 using Lab.Ledger.Contracts;
+using Lab.Ledger.State;
 using Lab.Sim.Faults;
 using Lab.Sim.Kernel;
 using Lab.Sim.Network;
@@ -11,20 +14,20 @@ using Lab.Sim.Time;
 namespace Lab.Finance.Securities;
 
 /// <summary>
-/// Builds a securities world for the kernel: institutions (and, on chain, the chain's replicas),
-/// an observer that collects per-trade records at the end, and the function that turns a
-/// <see cref="RunResult"/> into <see cref="SecuritiesResults"/> (and writes its scalars and the
-/// exposure series into the run's metrics). Call once per run; the same seed gives the same trades
-/// whatever the variant.
+/// Builds a securities world for the kernel: institutions (and, on chain, the chain's replicas laid
+/// out by <see cref="ChainWorld"/>, replicas first), an observer that collects per-trade records at the
+/// end, and the function that turns a <see cref="RunResult"/> into <see cref="SecuritiesResults"/> (and
+/// writes its scalars, the chain's standard metrics and the exposure series into the run's metrics).
+/// Call once per run; the same seed gives the same trades whatever the variant.
 /// </summary>
 public static class SecuritiesWorld
 {
     /// <param name="network">The run's network: institution regions are looked up by name in it.</param>
-    /// <param name="chain">Required for <see cref="OnChainSettlement"/>; ignored for T+n.</param>
+    /// <param name="chain">Required for <see cref="OnChainSettlement"/>: the protocol the chain runs; ignored for T+n.</param>
     /// <param name="tape">Trades to replay instead of generating them from the seed (tests, recorded days).</param>
     /// <param name="runEnd">The run's end time, if later than <see cref="SuggestedEnd"/>: institutions keep their daily
     /// cycles (batches, netting windows, queue retries) going until then.</param>
-    public static SecuritiesWorldSpec Build(SecuritiesOptions options, BusinessCalendar calendar, NetworkSpec network, ulong seed, ISettlementChain? chain = null, TradeTape? tape = null, SimTime? runEnd = null)
+    public static SecuritiesWorldSpec Build(SecuritiesOptions options, BusinessCalendar calendar, NetworkSpec network, ulong seed, SettlementChain? chain = null, TradeTape? tape = null, SimTime? runEnd = null)
     {
         var clock = new RunClock(options.Start);
         var market = options.Market;
@@ -42,16 +45,19 @@ public static class SecuritiesWorld
             return i;
         }
         var place = options.Placement;
-        var nodes = new List<NodeSpec>();
+        var institutions = new List<NodeSpec>();
         var observer = new SecuritiesObserver();
         for (int m = 0; m < market.Members; m++)
-            nodes.Add(new NodeSpec(names.Member(m), Region(place.MemberRegions[m % place.MemberRegions.Count]), "broker", () => new Broker()));
-        nodes.Add(new NodeSpec(MarketNames.Regulator, Region(place.Regulator), "regulator", () => new Regulator()));
+            institutions.Add(new NodeSpec(names.Member(m), Region(place.MemberRegions[m % place.MemberRegions.Count]), "broker", () => new Broker()));
+        institutions.Add(new NodeSpec(MarketNames.Regulator, Region(place.Regulator), "regulator", () => new Regulator()));
 
         string logNode;
+        ChainWorld? chainWorld = null;
+        var nodes = new List<NodeSpec>();
         switch (options.Settlement)
         {
             case DeferredNetSettlement d:
+                nodes.AddRange(institutions);
                 nodes.Add(new NodeSpec(MarketNames.Exchange, Region(place.Exchange), "exchange", () => new Exchange(tape, names)));
                 nodes.Add(new NodeSpec(MarketNames.Ccp, Region(place.Ccp), "ccp", () => new Ccp(names, calendar, clock, d, horizon)));
                 nodes.Add(new NodeSpec(MarketNames.Csd, Region(place.Csd), "csd", () => new Csd(names, opening, d, tape.Trades.Count)));
@@ -59,22 +65,26 @@ public static class SecuritiesWorld
                 logNode = MarketNames.Csd;
                 break;
             case OnChainSettlement c:
-                if (chain is null) throw new ArgumentException("on-chain settlement needs a chain (ISettlementChain)");
-                nodes.Add(new NodeSpec(MarketNames.Exchange, Region(place.Exchange), "exchange", () => new DvpGateway(tape, c, chain.NewClient(), horizon)));
+                if (chain is null) throw new ArgumentException("on-chain settlement needs a chain (SettlementChain)");
                 var genesis = Genesis(names, opening);
                 var members = Consortium(names);
                 var issuers = Issuers(names);
                 string? metricsNode = null;
-                var replicas = chain.Replicas(() =>
+                IStateMachine Runtime()
                 {
                     var rt = new ContractRuntime(members, [new TokenContract(), new DvpContract(names, c.CpuPerTrade)], issuers,
                         new ContractRuntimeOptions { CpuPerCall = Duration.FromMicros(50), MetricsNode = metricsNode, KeepEvents = false });
                     rt.ApplyGenesis(genesis);
                     observer.Runtimes.Add(rt);
                     return rt;
-                });
-                metricsNode = replicas[0].Name;
-                nodes.AddRange(replicas);
+                }
+                // The exchange submits each DvP through the chain's own client, under the protocol's finality rule.
+                var workload = WorkloadOptions.None with { RetryTimeout = chain.RetryTimeout };
+                chainWorld = ChainWorld.Build(chain.Protocol, chain.Options with { StateMachine = Runtime }, workload, network, chain.Byzantine,
+                    access => [.. institutions, new NodeSpec(MarketNames.Exchange, Region(place.Exchange), "exchange", () => new DvpGateway(tape, c, access.NewTracker(untilFinal: true), horizon))],
+                    keySeed: seed);
+                metricsNode = chainWorld.Nodes[0].Name;
+                nodes.AddRange(chainWorld.Nodes);
                 logNode = MarketNames.Exchange;
                 break;
             default:
@@ -82,8 +92,12 @@ public static class SecuritiesWorld
         }
         observer.LogNode = logNode;
 
-        SecuritiesResults Derive(RunResult run) => SecuritiesDerivation.Derive(run, observer, options, tape, names, DayOf);
-        return new SecuritiesWorldSpec(nodes, [observer], end, tape, opening, Derive, chain?.FinalityRule);
+        SecuritiesResults Derive(RunResult run)
+        {
+            chainWorld?.Complete(run);
+            return SecuritiesDerivation.Derive(run, observer, options, tape, names, DayOf);
+        }
+        return new SecuritiesWorldSpec(nodes, [observer, .. chainWorld?.Observers ?? []], end, tape, opening, Derive, chainWorld);
     }
 
     /// <summary>
@@ -141,12 +155,12 @@ public static class SecuritiesWorld
 }
 
 /// <summary>What <see cref="SecuritiesWorld.Build"/> returns to the experiment layer.</summary>
-/// <param name="Nodes">Every node of the run (institutions, and the chain's replicas on chain).</param>
-/// <param name="Observers">Add each to the <see cref="Simulation"/> before running.</param>
+/// <param name="Nodes">Every node of the run (on chain: the chain's replicas first, then the institutions).</param>
+/// <param name="Observers">Add each to the <see cref="Simulation"/> before running (on chain, the chain's checkers too).</param>
 /// <param name="SuggestedEnd">Earliest sensible end time (last trades settled); use the max over variants.</param>
-/// <param name="Derive">Call once with the run's result: returns the figures and writes scalars and the
-/// <c>exposure_cny</c> series into <c>run.Metrics</c>.</param>
-/// <param name="FinalityRule">The chain's finality rule in words (null off chain).</param>
+/// <param name="Derive">Call once with the run's result: returns the figures and writes scalars (on chain also the
+/// chain's standard metrics, safety and validity findings) and the <c>exposure_cny</c> series into <c>run.Metrics</c>.</param>
+/// <param name="Chain">The chain on chain (its fault targets, checkers and finality rule); null under T+n.</param>
 public sealed record SecuritiesWorldSpec(
     IReadOnlyList<NodeSpec> Nodes,
     IReadOnlyList<ISimulationObserver> Observers,
@@ -154,7 +168,7 @@ public sealed record SecuritiesWorldSpec(
     TradeTape Tape,
     OpeningPositions Opening,
     Func<RunResult, SecuritiesResults> Derive,
-    string? FinalityRule);
+    ChainWorld? Chain);
 
 /// <summary>Collects, at the end of the run, the per-trade records and the replicas' contract runtimes.</summary>
 public sealed class SecuritiesObserver : ISimulationObserver

@@ -110,9 +110,9 @@ public sealed class ContractRuntime : IStateMachine
             outcomes[i] = outcome;
             if (record)
             {
-                ctx.Metrics.Add(outcome.Accepted ? "contract_accepted" : "contract_rejected");
+                ctx.Metrics.Add(outcome.Accepted ? LedgerMetrics.ContractAccepted : LedgerMetrics.ContractRejected);
                 if (outcome.Reason?.StartsWith("unauthorised", StringComparison.Ordinal) == true && !outcome.Accepted)
-                    ctx.Metrics.Add("contract_unauthorised");
+                    ctx.Metrics.Add(LedgerMetrics.ContractUnauthorised);
             }
         }
         _height = block.Height;
@@ -217,9 +217,9 @@ public sealed class ContractRuntime : IStateMachine
             var supply = Supply(asset);
             if (total == supply) continue;
             ConservationViolations++;
-            ctx.Metrics.Note("conservation-violation",
+            ctx.Metrics.Note(LedgerMetrics.ConservationFinding,
                 $"{ctx.Directory.Name(ctx.Self)} at height {_height}: balances of {asset} sum to {total} but supply is {supply}");
-            if (record) ctx.Metrics.Add("conservation_violations");
+            if (record) ctx.Metrics.Add(LedgerMetrics.ConservationViolations);
         }
     }
 

@@ -42,7 +42,7 @@ public sealed class MembershipGate
     private static bool Admit(INodeContext ctx, bool[]? allowed, NodeId from)
     {
         if (allowed is null || from == ctx.Self || allowed[from.Value]) return true;
-        ctx.Metrics.Add("rejected_messages");
+        ctx.Metrics.Add(LedgerMetrics.RejectedMessages);
         return false;
     }
 }

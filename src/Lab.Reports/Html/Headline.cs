@@ -1,5 +1,6 @@
 using Lab.Reports.Charts;
 using Lab.Reports.Statistics;
+using Lab.Sim.Metrics;
 
 namespace Lab.Reports.Html;
 
@@ -17,8 +18,8 @@ public sealed record Headline(string? Throughput, string? Latency, string? Settl
             ChartCatalog.MatchMetric("throughput", all) ?? all.FirstOrDefault(m => m.EndsWith("_per_s", StringComparison.Ordinal)),
             ChartCatalog.MatchMetric("latency", samples),
             ChartCatalog.MatchMetric("settlement", samples),
-            all.Contains("messages_total"),
-            all.Contains("safety_violations"));
+            all.Contains(KernelMetrics.MessagesTotal),
+            all.Contains(KernelMetrics.SafetyViolations));
     }
 
     /// <summary>
@@ -41,12 +42,12 @@ public sealed record Headline(string? Throughput, string? Latency, string? Settl
             columns.Add(new($"{ChartCatalog.Words(st)} p99", st, m => m.P99, false));
             columns.Add(new($"{ChartCatalog.Words(st)} max", st, m => m.Max, false));
         }
-        if (hl.Messages) columns.Add(new("Messages", "messages_total", m => m.Mean, true));
-        if (hl.Safety) columns.Add(new("Safety violations", "safety_violations", m => m.Mean, false));
+        if (hl.Messages) columns.Add(new("Messages", KernelMetrics.MessagesTotal, m => m.Mean, true));
+        if (hl.Safety) columns.Add(new("Safety violations", KernelMetrics.SafetyViolations, m => m.Mean, false));
         if (columns.Count == 0)
         {
             // Nothing well known: the first few metrics the model recorded itself.
-            var kernel = new HashSet<string>(["events_total", "messages_total", "bytes_total", "messages_dropped", "cpu_utilisation"], StringComparer.Ordinal);
+            var kernel = new HashSet<string>([KernelMetrics.EventsTotal, KernelMetrics.MessagesTotal, KernelMetrics.BytesTotal, KernelMetrics.MessagesDropped, KernelMetrics.CpuUtilisation], StringComparer.Ordinal);
             foreach (var m in summary.Points.SelectMany(p => p.Metrics.Keys).Where(m => !kernel.Contains(m)).Distinct().Take(5))
                 columns.Add(new(m, m, s => s.Mean, true));
         }

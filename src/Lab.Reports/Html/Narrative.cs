@@ -1,5 +1,6 @@
 using Lab.Reports.Charts;
 using Lab.Reports.Statistics;
+using Lab.Sim.Metrics;
 
 namespace Lab.Reports.Html;
 
@@ -42,14 +43,14 @@ public static class Narrative
         if (h.Throughput is null && h.Latency is null && h.Settlement is null)
         {
             var first = summary.Points.FirstOrDefault();
-            if (first is not null && first.Metrics.TryGetValue("messages_total", out var msgs))
+            if (first is not null && first.Metrics.TryGetValue(KernelMetrics.MessagesTotal, out var msgs))
                 sentences.Add($"{Capital(first.Label)} sent {TimeAxis.Significant(msgs.Mean)} messages per run on average.");
         }
 
         if (h.Safety)
         {
-            var violations = summary.Points.Sum(p => p.Metrics.TryGetValue("safety_violations", out var m) ? m.Mean * m.N : 0);
-            var where = summary.Points.Where(p => p.Metrics.TryGetValue("safety_violations", out var m) && m.Max > 0).Select(p => p.Label).ToList();
+            var violations = summary.Points.Sum(p => p.Metrics.TryGetValue(KernelMetrics.SafetyViolations, out var m) ? m.Mean * m.N : 0);
+            var where = summary.Points.Where(p => p.Metrics.TryGetValue(KernelMetrics.SafetyViolations, out var m) && m.Max > 0).Select(p => p.Label).ToList();
             sentences.Add(violations == 0
                 ? "No safety violation was found."
                 : $"{Count((long)Math.Round(violations), "safety violation")} found ({string.Join("; ", where)})"

@@ -24,7 +24,7 @@ public sealed class RunValues
     ];
 
     /// <summary>Finding kinds starting with this are safety violations (counted into <c>safety_violations</c>).</summary>
-    public const string SafetyFindingPrefix = "safety";
+    public const string SafetyFindingPrefix = KernelMetrics.SafetyFinding;
 
     public SortedDictionary<string, double> Values { get; } = new(StringComparer.Ordinal);
     public SortedDictionary<string, double[]> Samples { get; } = new(StringComparer.Ordinal);
@@ -35,18 +35,18 @@ public sealed class RunValues
     {
         var v = new RunValues();
         var s = run.Stats;
-        v.Values["events_total"] = s.EventsProcessed;
-        v.Values["messages_total"] = s.MessagesSent;
-        v.Values["bytes_total"] = s.BytesSent;
-        v.Values["messages_dropped"] = s.MessagesDropped;
-        if (s.CpuUtilisation.Count > 0) v.Values["cpu_utilisation"] = InOrderMean(s.CpuUtilisation);
+        v.Values[KernelMetrics.EventsTotal] = s.EventsProcessed;
+        v.Values[KernelMetrics.MessagesTotal] = s.MessagesSent;
+        v.Values[KernelMetrics.BytesTotal] = s.BytesSent;
+        v.Values[KernelMetrics.MessagesDropped] = s.MessagesDropped;
+        if (s.CpuUtilisation.Count > 0) v.Values[KernelMetrics.CpuUtilisation] = InOrderMean(s.CpuUtilisation);
 
         var m = run.Metrics;
         foreach (var (series, metric) in DerivedRates)
             if (m.Series.TryGetValue(series, out var bins) && MeasuredRate(bins, m, run, warmupSeconds) is { } rate)
                 v.Values[metric] = rate;
         if (countSafety)
-            v.Values["safety_violations"] = m.Findings.Count(f => f.Kind.StartsWith(SafetyFindingPrefix, StringComparison.Ordinal));
+            v.Values[KernelMetrics.SafetyViolations] = m.Findings.Count(f => f.Kind.StartsWith(SafetyFindingPrefix, StringComparison.Ordinal));
 
         foreach (var (name, samples) in m.Samples)
         {

@@ -30,4 +30,9 @@ public static class KernelMetrics
     public const string DownlinkQueue = "downlink_queue_s";
     /// <summary>The largest over nodes of each node's 99th percentile of <see cref="DownlinkQueue"/>, seconds (scalar; named as <see cref="Quantile.Name"/> names it).</summary>
     public const string DownlinkQueueP99 = "downlink_queue_p99_s";
+    /// <summary>Safety violations of the run (0 when safety held): every run reports it, counted from the
+    /// findings of kind <see cref="SafetyFinding"/> unless the model counts more (chain models: <c>StandardMetrics</c>).</summary>
+    public const string SafetyViolations = "safety_violations";
+    /// <summary>Finding kind of a safety violation (a note with its virtual time and what happened).</summary>
+    public const string SafetyFinding = "safety";
 }

@@ -1,4 +1,5 @@
 using Lab.Consensus.Byzantine;
+using Lab.Consensus.Common;
 using Lab.Consensus.HotStuff;
 using Lab.Consensus.Pbft;
 using Lab.Ledger.Batching;
@@ -40,20 +41,14 @@ public class ByzantineToleranceTests
         return data;
     }
 
-    internal static BftWorld World(string protocol, IReadOnlyList<ByzantineSpec> byzantine, double stopAt, int n = 4)
+    internal static ChainProtocol Protocol(string protocol) => protocol switch
     {
-        var world = new BftWorldOptions
-        {
-            Clients = 2,
-            Byzantine = byzantine,
-            Client = new BftClientOptions { RatePerSecond = 40, RetransmitTimeout = Duration.FromMillis(300), StopAt = SimTime.Zero + Duration.FromSeconds(stopAt) },
-        };
-        return protocol switch
-        {
-            "pbft" => PbftWorld.Build(new PbftOptions { Replicas = n, CheckpointInterval = 8, WatermarkWindow = 16, Block = new BlockOptions { MaxTransactions = 200 }, ViewChangeTimeout = Duration.FromMillis(200), MaxBackoffDoublings = 3 }, world),
-            _ => HotStuffWorld.Build(new HotStuffOptions { Replicas = n, Block = new BlockOptions { MaxTransactions = 200 }, ViewTimeout = Duration.FromMillis(200), MaxBackoffDoublings = 3, TwoChain = protocol == "hotstuff-2chain" }, world),
-        };
-    }
+        "pbft" => new PbftProtocol(new PbftOptions { CheckpointInterval = 8, WatermarkWindow = 16, Block = new BlockOptions { MaxTransactions = 200 }, ViewChangeTimeout = Duration.FromMillis(200), MaxBackoffDoublings = 3 }),
+        _ => new HotStuffProtocol(new HotStuffOptions { Block = new BlockOptions { MaxTransactions = 200 }, ViewTimeout = Duration.FromMillis(200), MaxBackoffDoublings = 3, TwoChain = protocol == "hotstuff-2chain" }),
+    };
+
+    internal static ChainWorld World(string protocol, IReadOnlyList<ByzantineSpec> byzantine, double stopAt, NetworkSpec network, int n = 4) =>
+        ChainWorld.Build(Protocol(protocol), BftRun.Chain(n), BftRun.Load(40, retry: Duration.FromMillis(300), stopAt: stopAt), network, byzantine);
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -69,8 +64,8 @@ public class ByzantineToleranceTests
         {
             var spec = new ByzantineSpec(byzantine, behaviour, WithholdDelay: seed % 2 == 0 ? Duration.FromMillis(50) : null);
             var faults = RandomFaults.Schedule(seed, 4, byzantine, behaviour == ByzantineBehaviour.Twin, faultsEnd: 4);
-            var run = BftRun.Create(World(protocol, [spec], stopAt: 6), network, Duration.FromSeconds(14), seed, faults).Run();
-            Assert.True(run.Metrics["safety_violations"] == 0, $"seed {seed}: {run.World.Safety.Violations.FirstOrDefault()?.Description}");
+            var run = BftRun.Create(World(protocol, [spec], stopAt: 6, network), network, Duration.FromSeconds(14), seed, faults).Run();
+            Assert.True(run.World.Violations.Count == 0, $"seed {seed}: {run.World.Violations.FirstOrDefault()?.Description}");
             // Liveness after the network stabilises: every request is answered by f+1 replicas.
             var m = run.Result!.Metrics;
             Assert.True(m.Counter("submitted_tx") == m.Counter("committed_tx"), $"seed {seed}: {m.Counter("committed_tx")} of {m.Counter("submitted_tx")} committed");

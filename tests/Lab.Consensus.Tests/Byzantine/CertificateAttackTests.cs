@@ -16,14 +16,11 @@ public class CertificateAttackTests
     private static readonly Duration D = BftRun.D;
     private static SimTime At(double s) => SimTime.Zero + Duration.FromSeconds(s);
 
-    private static BftWorld PbftWorldOf(int n, params ByzantineSpec[] byzantine) => PbftWorld.Build(
-        new PbftOptions { Replicas = n, CheckpointInterval = 16, WatermarkWindow = 32, ViewChangeTimeout = Duration.FromMillis(300) },
-        new BftWorldOptions { Byzantine = byzantine, Clients = 2, Client = new BftClientOptions { RatePerSecond = 400, RetransmitTimeout = Duration.FromMillis(200), StopAt = At(6) } });
-
     /// <summary>n = 7 (f = 2): the primary of view 0 crashes with requests prepared, so view 1 must carry them over.</summary>
     private static BftRun PrimaryCrash(params ByzantineSpec[] byzantine) =>
-        BftRun.Create(PbftWorldOf(7, byzantine), NetworkSpec.Constant(D), Duration.FromSeconds(10),
-            faults: [new ScheduledFault(At(1) + Duration.FromMillis(3), new Crash(NodeSelector.Named("n0")))]).Run();
+        BftRun.Create(new PbftProtocol(new PbftOptions { CheckpointInterval = 16, WatermarkWindow = 32, ViewChangeTimeout = Duration.FromMillis(300) }), 7,
+            BftRun.Load(400, retry: Duration.FromMillis(200), stopAt: 6), NetworkSpec.Constant(D), Duration.FromSeconds(10),
+            faults: [new ScheduledFault(At(1) + Duration.FromMillis(3), new Crash(NodeSelector.Named("n0")))], byzantine: byzantine).Run();
 
     private static void SafeAndLive(BftRun run)
     {
@@ -31,7 +28,7 @@ public class CertificateAttackTests
         var m = run.Result!.Metrics;
         Assert.Equal(m.Counter("submitted_tx"), m.Counter("committed_tx"));
         // Nothing the liars made up was executed by an honest replica.
-        for (int r = 0; r < run.World.Committee.N; r++)
+        for (int r = 0; r < run.World.Replicas.Count; r++)
             if (run.Replica<PbftReplica>(r) is { IsByzantine: false } replica)
                 Assert.DoesNotContain(replica.State.Executed.SelectMany(b => b.Transactions), tx => tx.Submitter == "double-spend");
     }
@@ -74,19 +71,16 @@ public class CertificateAttackTests
         Assert.DoesNotContain(nv.Proof, v => v.Replica == 2);
     }
 
-    private static BftWorld HotStuffWorldOf(params ByzantineSpec[] byzantine) => HotStuffWorld.Build(
-        new HotStuffOptions { Replicas = 4, ViewTimeout = Duration.FromMillis(300) },
-        new BftWorldOptions { Byzantine = byzantine, Clients = 2, Client = new BftClientOptions { RatePerSecond = 100, RetransmitTimeout = Duration.FromMillis(500), StopAt = At(6) } });
-
     private static BftRun HotStuffRun(params ByzantineSpec[] byzantine) =>
-        BftRun.Create(HotStuffWorldOf(byzantine), NetworkSpec.Constant(D), Duration.FromSeconds(10)).Run();
+        BftRun.Create(new HotStuffProtocol(new HotStuffOptions { ViewTimeout = Duration.FromMillis(300) }), 4,
+            BftRun.Load(100, retry: Duration.FromMillis(500), stopAt: 6), NetworkSpec.Constant(D), Duration.FromSeconds(10), byzantine: byzantine).Run();
 
     private static void SafeAndLive(BftRun run, double views)
     {
         Assert.Equal(0, run.Metrics["safety_violations"]);
         var m = run.Result!.Metrics;
         Assert.Equal(m.Counter("submitted_tx"), m.Counter("committed_tx"));
-        Assert.True(run.Metrics["view_changes"] >= views);
+        Assert.True(run.Metrics[Lab.Consensus.Common.StandardMetrics.LeaderElections] >= views);
     }
 
     [Fact]
@@ -96,7 +90,7 @@ public class CertificateAttackTests
         SafeAndLive(run, 0);
         Assert.Equal(0, run.Result!.Metrics.Counter(BftMetrics.HotStuffInvalidCertificates));
         Assert.Equal(0, run.Result.Metrics.Counter(BftMetrics.HotStuffUnsafeProposals));
-        Assert.Equal(0, run.Metrics["view_changes"]);
+        Assert.Equal(0, run.Metrics[Lab.Consensus.Common.StandardMetrics.LeaderElections]);
     }
 
     [Fact]

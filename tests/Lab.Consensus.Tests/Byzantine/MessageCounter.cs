@@ -1,14 +1,21 @@
 using Lab.Consensus.Common;
+using Lab.Ledger.Blocks;
+using Lab.Ledger.Crypto;
 using Lab.Sim.Nodes;
 
 namespace Lab.Consensus.Tests.Byzantine;
 
-/// <summary>Wraps a replica and counts the messages it receives, by type (test instrumentation).</summary>
-public sealed class MessageCounter(IReplica inner, SortedDictionary<string, int> counts) : IReplica
+/// <summary>Wraps a replica and counts the messages it receives, by type (test instrumentation). Passes
+/// through what the chain's checkers and availability measure read.</summary>
+public sealed class MessageCounter(IBlockSource inner, SortedDictionary<string, int> counts) : IBlockSource, ILeaderRole
 {
     public CommitLog? Commits => inner.Commits;
     public bool IsByzantine => inner.IsByzantine;
-    public IReplica Inner => inner;
+    public IBlockSource Inner => inner;
+    public Block? BlockAt(long height) => inner.BlockAt(height);
+    Hash? IBlockSource.CommittedIdAt(long height) => inner.CommittedIdAt(height);
+    public bool IsActingLeader => inner is ILeaderRole { IsActingLeader: true };
+    public long Term => (inner as ILeaderRole)?.Term ?? 0;
 
     public void OnStart(INodeContext ctx) => inner.OnStart(ctx);
 

@@ -14,17 +14,11 @@ public class RealSignatureTests
     private static SimTime At(double s) => SimTime.Zero + Duration.FromSeconds(s);
     private static readonly CommitteeKeys Keys = CommitteeKeys.Real(7, 4);
 
-    private static BftWorldOptions World(params ByzantineSpec[] byzantine) => new()
-    {
-        Clients = 2,
-        Byzantine = byzantine,
-        Client = new BftClientOptions { RatePerSecond = 50, RetransmitTimeout = Duration.FromMillis(300), StopAt = At(3) },
-    };
+    private static readonly Lab.Consensus.Workload.WorkloadOptions Load = BftRun.Load(50, retry: Duration.FromMillis(300), stopAt: 3);
 
     private static BftRun Pbft(IEnumerable<ScheduledFault> faults, params ByzantineSpec[] byzantine) =>
-        BftRun.Create(
-            PbftWorld.Build(new PbftOptions { Replicas = 4, Keys = Keys, CheckpointInterval = 8, WatermarkWindow = 16, ViewChangeTimeout = Duration.FromMillis(300) }, World(byzantine)),
-            NetworkSpec.Constant(BftRun.D), Duration.FromSeconds(5), faults: faults).Run();
+        BftRun.Create(new PbftProtocol(new PbftOptions { Keys = Keys, CheckpointInterval = 8, WatermarkWindow = 16, ViewChangeTimeout = Duration.FromMillis(300) }), 4,
+            Load, NetworkSpec.Constant(BftRun.D), Duration.FromSeconds(5), faults: faults, byzantine: byzantine).Run();
 
     [Fact]
     public void Pbft_with_real_signatures_commits_through_checkpoints_and_a_view_change()
@@ -50,9 +44,8 @@ public class RealSignatureTests
     [Fact]
     public void HotStuff_with_real_signatures_commits_and_carries_every_signature_in_its_QCs()
     {
-        var world = HotStuffWorld.Build(new HotStuffOptions { Replicas = 4, Keys = Keys, ViewTimeout = Duration.FromMillis(300) },
-            World(new ByzantineSpec(0, ByzantineBehaviour.ForgeQc)));
-        var run = BftRun.Create(world, NetworkSpec.Constant(BftRun.D), Duration.FromSeconds(5)).Run();
+        var run = BftRun.Create(new HotStuffProtocol(new HotStuffOptions { Keys = Keys, ViewTimeout = Duration.FromMillis(300) }), 4,
+            Load, NetworkSpec.Constant(BftRun.D), Duration.FromSeconds(5), byzantine: [new ByzantineSpec(0, ByzantineBehaviour.ForgeQc)]).Run();
         Assert.Equal(0, run.Metrics["safety_violations"]);
         var m = run.Result!.Metrics;
         Assert.Equal(m.Counter("submitted_tx"), m.Counter("committed_tx"));

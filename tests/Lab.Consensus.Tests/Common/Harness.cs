@@ -25,17 +25,17 @@ internal static class Harness
     {
         Arrivals = new ConstantArrivals(rate),
         Clients = clients,
-        Finality = new FinalityRule { RetryTimeout = Duration.FromMillis(500) },
+        RetryTimeout = Duration.FromMillis(500),
     };
 
     public static (RunResult Result, ChainWorld World) RunRaft(
         double seconds, ChainOptions? chain = null, WorkloadOptions? workload = null, RaftOptions? raft = null,
         NetworkSpec? network = null, IEnumerable<ScheduledFault>? faults = null, ulong seed = 1,
-        IEnumerable<ISimulationObserver>? observers = null, Func<IReadOnlyList<Lab.Sim.Nodes.NodeId>, IEnumerable<Lab.Sim.Nodes.NodeSpec>>? extraNodes = null,
+        IEnumerable<ISimulationObserver>? observers = null, Func<ChainAccess, IEnumerable<Lab.Sim.Nodes.NodeSpec>>? extraNodes = null,
         ExecutionMode mode = ExecutionMode.Sequential)
     {
         network ??= NetworkSpec.Constant(Duration.FromMillis(5));
-        var world = RaftWorld.Build(raft ?? new RaftOptions(), chain ?? FreeChain, workload ?? Load(200), network, extraNodes);
+        var world = ChainWorld.Build(new RaftProtocol(raft ?? new RaftOptions()), chain ?? FreeChain, workload ?? Load(200), network, extraNodes: extraNodes);
         return Run(world, network, seconds, faults, seed, observers, mode);
     }
 
@@ -44,7 +44,7 @@ internal static class Harness
         IEnumerable<ScheduledFault>? faults = null, ulong seed = 1)
     {
         var network = NetworkSpec.Constant(Duration.FromMillis(5));
-        var world = SoloWorld.Build(new SoloOptions(), chain ?? FreeChain, workload ?? Load(200), network);
+        var world = ChainWorld.Build(new SoloProtocol(new SoloOptions()), chain ?? FreeChain, workload ?? Load(200), network);
         return Run(world, network, seconds, faults, seed);
     }
 
@@ -65,7 +65,7 @@ internal static class Harness
     /// <summary>Client-final transactions in series bins from <paramref name="from"/> to <paramref name="to"/> seconds.</summary>
     public static double CommittedBetween(RunResult r, double from, double to)
     {
-        if (!r.Metrics.Series.TryGetValue("committed_tx", out var bins)) return 0;
+        if (!r.Metrics.Series.TryGetValue(StandardMetrics.CommittedTx, out var bins)) return 0;
         var bin = r.Metrics.SeriesBin.TotalSeconds;
         double total = 0;
         for (int i = 0; i < bins.Length; i++)
@@ -73,5 +73,5 @@ internal static class Harness
         return total;
     }
 
-    public static string Describe(ChainWorld w) => string.Join("\n", w.SafetyViolations.Select(v => v.Description));
+    public static string Describe(ChainWorld w) => string.Join("\n", w.Violations.Select(v => v.Description));
 }

@@ -1,4 +1,5 @@
 using Lab.Consensus.Byzantine;
+using Lab.Consensus.Common;
 using Lab.Consensus.HotStuff;
 using Lab.Consensus.Tests.Byzantine;
 using Lab.Ledger.Batching;
@@ -14,11 +15,8 @@ public class HotStuffTests
     private static SimTime At(double s) => SimTime.Zero + Duration.FromSeconds(s);
 
     private static BftRun OneRequest(bool twoChain, Duration length) =>
-        BftRun.Create(
-            HotStuffWorld.Build(
-                new HotStuffOptions { Replicas = 4, Costs = AuthenticationCosts.Free, Block = new BlockOptions { BatchTimeout = Duration.Zero }, TwoChain = twoChain },
-                new BftWorldOptions { Clients = 1, Client = new BftClientOptions { SingleRequest = true } }),
-            NetworkSpec.Constant(D), length).Run();
+        BftRun.Create(new HotStuffProtocol(new HotStuffOptions { Costs = AuthenticationCosts.Free, Block = new BlockOptions { BatchTimeout = Duration.Zero }, TwoChain = twoChain }), 4,
+            BftRun.OneRequest, NetworkSpec.Constant(D), length).Run();
 
     [Fact]
     public void Three_chain_commits_a_node_7d_after_its_proposal_and_6d_at_the_leader_three_views_later()
@@ -64,19 +62,18 @@ public class HotStuffTests
         Assert.InRange(run.Metrics["messages_per_decision"], 6.0, 6.6);
     }
 
-    private static BftWorld Loaded(bool twoChain = false, int n = 4) => HotStuffWorld.Build(
-        new HotStuffOptions { Replicas = n, ViewTimeout = Duration.FromMillis(300), TwoChain = twoChain },
-        new BftWorldOptions { Clients = 2, Client = new BftClientOptions { RatePerSecond = 100, RetransmitTimeout = Duration.FromMillis(500), StopAt = At(9) } });
+    private static BftRun Loaded(IEnumerable<ScheduledFault> faults, bool twoChain = false, double seconds = 12) => BftRun.Create(
+        new HotStuffProtocol(new HotStuffOptions { ViewTimeout = Duration.FromMillis(300), TwoChain = twoChain }), 4,
+        BftRun.Load(100, retry: Duration.FromMillis(500), stopAt: 9), NetworkSpec.Constant(D), Duration.FromSeconds(seconds), faults: faults).Run();
 
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void Leader_crash_times_out_its_views_and_progress_resumes(bool twoChain)
     {
-        var run = BftRun.Create(Loaded(twoChain), NetworkSpec.Constant(D), Duration.FromSeconds(12),
-            faults: [new ScheduledFault(At(2), new Crash(NodeSelector.Named("n2")))]).Run();
-        Assert.Equal(0, run.Metrics["safety_violations"]);
-        Assert.True(run.Metrics["view_changes"] > 0);
+        var run = Loaded([new ScheduledFault(At(2), new Crash(NodeSelector.Named("n2")))], twoChain);
+        Assert.Empty(run.World.Violations);
+        Assert.True(run.Metrics[StandardMetrics.LeaderElections] > 0);
         Assert.True(run.Result!.Metrics.Series["committed_tx"].Skip(4).Sum() > 500);
         Assert.Equal(run.Result.Metrics.Counter("submitted_tx"), run.Result.Metrics.Counter("committed_tx"));
     }
@@ -84,9 +81,8 @@ public class HotStuffTests
     [Fact]
     public void A_partition_that_heals_resynchronises_views_and_commits_resume()
     {
-        var run = BftRun.Create(Loaded(), NetworkSpec.Constant(D), Duration.FromSeconds(14),
-            faults: [new ScheduledFault(At(2), new Partition([NodeSelector.Named("n0", "n1", "c0"), NodeSelector.Named("n2", "n3", "c1")]), Duration.FromSeconds(4))]).Run();
-        Assert.Equal(0, run.Metrics["safety_violations"]);
+        var run = Loaded([new ScheduledFault(At(2), new Partition([NodeSelector.Named("n0", "n1", "c0"), NodeSelector.Named("n2", "n3", "c1")]), Duration.FromSeconds(4))], seconds: 14);
+        Assert.Empty(run.World.Violations);
         var bins = run.Result!.Metrics.Series["committed_tx"];
         Assert.Equal(0, bins.Skip(3).Take(3).Sum()); // nothing commits without a quorum
         Assert.True(bins.Skip(7).Sum() > 300);
@@ -98,9 +94,8 @@ public class HotStuffTests
     [Fact]
     public void A_replica_cut_off_for_a_while_fetches_the_nodes_it_missed()
     {
-        var run = BftRun.Create(Loaded(), NetworkSpec.Constant(D), Duration.FromSeconds(12),
-            faults: [new ScheduledFault(At(1), new Partition([NodeSelector.Named("n3")]), Duration.FromSeconds(3))]).Run();
-        Assert.Equal(0, run.Metrics["safety_violations"]);
+        var run = Loaded([new ScheduledFault(At(1), new Partition([NodeSelector.Named("n3")]), Duration.FromSeconds(3))]);
+        Assert.Empty(run.World.Violations);
         Assert.True(run.Log(3).Count >= run.Log(0).Count - 5);
         Assert.True(run.Received.GetValueOrDefault(nameof(BlockReply)) > 0);
     }

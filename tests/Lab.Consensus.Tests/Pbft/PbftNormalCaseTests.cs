@@ -12,11 +12,8 @@ public class PbftNormalCaseTests
     private static readonly Duration D = BftRun.D;
 
     private static BftRun OneRequest(int n = 4) =>
-        BftRun.Create(
-            PbftWorld.Build(
-                new PbftOptions { Replicas = n, Costs = AuthenticationCosts.Free, Block = new BlockOptions { MaxTransactions = 1, BatchTimeout = Duration.Zero } },
-                new BftWorldOptions { Clients = 1, Client = new BftClientOptions { SingleRequest = true } }),
-            NetworkSpec.Constant(D), Duration.FromSeconds(1)).Run();
+        BftRun.Create(new PbftProtocol(new PbftOptions { Costs = AuthenticationCosts.Free, Block = new BlockOptions { MaxTransactions = 1, BatchTimeout = Duration.Zero } }), n,
+            BftRun.OneRequest, NetworkSpec.Constant(D), Duration.FromSeconds(1)).Run();
 
     [Fact]
     public void Replicas_commit_exactly_3d_after_the_primary_sends_the_pre_prepare()
@@ -67,10 +64,8 @@ public class PbftNormalCaseTests
     [Fact]
     public void A_steady_load_commits_every_request_with_batching_and_checkpoints()
     {
-        var options = new PbftOptions { Replicas = 4, CheckpointInterval = 8, WatermarkWindow = 16, Block = new BlockOptions { MaxTransactions = 10, BatchTimeout = Duration.FromMillis(5) } };
-        var run = BftRun.Create(
-            PbftWorld.Build(options, new BftWorldOptions { Clients = 4, Client = new BftClientOptions { RatePerSecond = 200, StopAt = SimTime.Zero + Duration.FromSeconds(4) } }),
-            NetworkSpec.Constant(D), Duration.FromSeconds(5)).Run();
+        var options = new PbftOptions { CheckpointInterval = 8, WatermarkWindow = 16, Block = new BlockOptions { MaxTransactions = 10, BatchTimeout = Duration.FromMillis(5) } };
+        var run = BftRun.Create(new PbftProtocol(options), 4, BftRun.Load(200, clients: 4, stopAt: 4), NetworkSpec.Constant(D), Duration.FromSeconds(5)).Run();
         var submitted = run.Result!.Metrics.Counter("submitted_tx");
         Assert.True(submitted > 2000);
         Assert.Equal(submitted, run.Result.Metrics.Counter("committed_tx"));
@@ -94,10 +89,8 @@ public class PbftAuthenticationCostTests
         // two more commits make 2f+1 with its own (2v); it executes and replies. 3s + 6v = 15 ms on top
         // of the 5d = 50 ms of the free case.
         var costs = new AuthenticationCosts { Sign = Duration.FromMillis(1), Verify = Duration.FromMillis(2), HashPerKilobyte = Duration.Zero };
-        var run = BftRun.Create(
-            PbftWorld.Build(new PbftOptions { Replicas = 4, Costs = costs, Block = new BlockOptions { MaxTransactions = 1, BatchTimeout = Duration.Zero } },
-                new BftWorldOptions { Clients = 1, Client = new BftClientOptions { SingleRequest = true } }),
-            NetworkSpec.Constant(BftRun.D), Duration.FromSeconds(1)).Run();
+        var run = BftRun.Create(new PbftProtocol(new PbftOptions { Costs = costs, Block = new BlockOptions { MaxTransactions = 1, BatchTimeout = Duration.Zero } }), 4,
+            BftRun.OneRequest, NetworkSpec.Constant(BftRun.D), Duration.FromSeconds(1)).Run();
         var latency = Assert.Single(run.Latencies);
         Assert.Equal(0.050 + 0.015, latency, 9);
         Assert.True(run.Metrics["cpu_utilisation_max"] > 0);

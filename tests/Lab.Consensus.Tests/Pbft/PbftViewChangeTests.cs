@@ -1,4 +1,4 @@
-using Lab.Consensus.Byzantine;
+using Lab.Consensus.Common;
 using Lab.Consensus.Pbft;
 using Lab.Consensus.Tests.Byzantine;
 using Lab.Sim.Faults;
@@ -13,9 +13,9 @@ public class PbftViewChangeTests
     private static readonly Duration D = BftRun.D;
     private static SimTime At(double s) => SimTime.Zero + Duration.FromSeconds(s);
 
-    private static BftWorld World(int n = 4, double rate = 50, double stopAt = 9) => PbftWorld.Build(
-        new PbftOptions { Replicas = n, CheckpointInterval = 16, WatermarkWindow = 32, ViewChangeTimeout = Duration.FromMillis(300) },
-        new BftWorldOptions { Clients = 2, Client = new BftClientOptions { RatePerSecond = rate, RetransmitTimeout = Duration.FromMillis(200), StopAt = At(stopAt) } });
+    private static BftRun Run(IEnumerable<ScheduledFault> faults, int n = 4, double rate = 50, double stopAt = 9, double seconds = 12) => BftRun.Create(
+        new PbftProtocol(new PbftOptions { CheckpointInterval = 16, WatermarkWindow = 32, ViewChangeTimeout = Duration.FromMillis(300) }), n,
+        BftRun.Load(rate, retry: Duration.FromMillis(200), stopAt: stopAt), NetworkSpec.Constant(D), Duration.FromSeconds(seconds), faults: faults).Run();
 
     private static double CommittedAfter(BftRun run, double seconds)
     {
@@ -26,9 +26,8 @@ public class PbftViewChangeTests
     [Fact]
     public void Primary_crash_leads_to_a_view_change_and_progress_resumes()
     {
-        var run = BftRun.Create(World(), NetworkSpec.Constant(D), Duration.FromSeconds(12),
-            faults: [new ScheduledFault(At(2), new Crash(NodeSelector.Named("n0")))]).Run();
-        Assert.Equal(0, run.Metrics["safety_violations"]);
+        var run = Run([new ScheduledFault(At(2), new Crash(NodeSelector.Named("n0")))]);
+        Assert.Empty(run.World.Violations);
         var backup = run.Replica<PbftReplica>(1);
         Assert.True(backup.View >= 1 && backup.ViewActive);
         Assert.NotEqual(0, backup.View % 4); // n0 is not primary any more
@@ -41,12 +40,11 @@ public class PbftViewChangeTests
     public void Requests_prepared_in_the_old_view_keep_their_sequence_numbers()
     {
         // The primary crashes while requests are in flight; the new view re-issues them (set O).
-        var run = BftRun.Create(World(rate: 400), NetworkSpec.Constant(D), Duration.FromSeconds(12),
-            faults: [new ScheduledFault(At(1) + Duration.FromMillis(3), new Crash(NodeSelector.Named("n0")))]).Run();
-        Assert.Equal(0, run.Metrics["safety_violations"]);
+        var run = Run([new ScheduledFault(At(1) + Duration.FromMillis(3), new Crash(NodeSelector.Named("n0")))], rate: 400);
+        Assert.Empty(run.World.Violations);
         var a = run.Log(1); var b = run.Log(2); var c = run.Log(3);
         Assert.True(a.Count > 10);
-        Assert.True(run.Metrics["view_changes"] >= 0.75); // three of four replicas installed view 1
+        Assert.True(run.Metrics[StandardMetrics.LeaderElections] >= 0.75); // three of four replicas installed view 1
         var common = Math.Min(a.Count, Math.Min(b.Count, c.Count));
         for (int h = 0; h < common; h++)
         {
@@ -60,9 +58,8 @@ public class PbftViewChangeTests
     public void Repeated_view_changes_double_the_timeout_until_a_primary_is_alive()
     {
         // n0 and n1 down (f = 2 of 7): views 1 and 2 would be led by dead replicas... n1 leads view 1.
-        var run = BftRun.Create(World(n: 7), NetworkSpec.Constant(D), Duration.FromSeconds(12),
-            faults: [new ScheduledFault(At(2), new Crash(NodeSelector.Named("n0", "n1")))]).Run();
-        Assert.Equal(0, run.Metrics["safety_violations"]);
+        var run = Run([new ScheduledFault(At(2), new Crash(NodeSelector.Named("n0", "n1")))], n: 7);
+        Assert.Empty(run.World.Violations);
         var r = run.Replica<PbftReplica>(3);
         Assert.Equal(2, r.View);
         Assert.True(CommittedAfter(run, 5) > 100);
@@ -72,9 +69,8 @@ public class PbftViewChangeTests
     public void A_partition_that_heals_lets_views_resynchronise_and_commits_resume()
     {
         // 2 | 2: no quorum anywhere for 3 s; afterwards the replicas agree on one view and commit again.
-        var run = BftRun.Create(World(), NetworkSpec.Constant(D), Duration.FromSeconds(14),
-            faults: [new ScheduledFault(At(2), new Partition([NodeSelector.Named("n0", "n1", "c0"), NodeSelector.Named("n2", "n3", "c1")]), Duration.FromSeconds(3))]).Run();
-        Assert.Equal(0, run.Metrics["safety_violations"]);
+        var run = Run([new ScheduledFault(At(2), new Partition([NodeSelector.Named("n0", "n1", "c0"), NodeSelector.Named("n2", "n3", "c1")]), Duration.FromSeconds(3))], seconds: 14);
+        Assert.Empty(run.World.Violations);
         var views = Enumerable.Range(0, 4).Select(i => run.Replica<PbftReplica>(i)).ToList();
         Assert.All(views, v => Assert.True(v.ViewActive));
         Assert.Single(views.Select(v => v.View).Distinct());
@@ -85,11 +81,10 @@ public class PbftViewChangeTests
     [Fact]
     public void A_replica_restarted_after_missing_checkpoints_catches_up_by_state_transfer()
     {
-        var run = BftRun.Create(World(rate: 200), NetworkSpec.Constant(D), Duration.FromSeconds(12),
-            faults: [new ScheduledFault(At(1), new Crash(NodeSelector.Named("n3")), Duration.FromSeconds(4))]).Run();
-        Assert.Equal(0, run.Metrics["safety_violations"]);
+        var run = Run([new ScheduledFault(At(1), new Crash(NodeSelector.Named("n3")), Duration.FromSeconds(4))], rate: 200);
+        Assert.Empty(run.World.Violations);
         Assert.True(run.Log(3).Count >= run.Log(1).Count - 32);
         Assert.True(run.Log(3).Count > 50);
-        Assert.Equal(0, run.Metrics["rejected_messages"]);
+        Assert.Equal(0, run.Result!.Metrics.Counter(StandardMetrics.RejectedMessages));
     }
 }

@@ -22,7 +22,7 @@ public class RaftFaultTests
     public void Leader_crash_elects_a_new_leader_and_commits_resume()
     {
         var (r, w) = Harness.RunRaft(6, faults: [new ScheduledFault(Harness.At(2), new Crash(ChainWorld.Leader))]);
-        Assert.Empty(w.SafetyViolations);
+        Assert.Empty(w.Violations);
         Assert.Equal(2, r.Metrics.Counter("leader_elections"));
         Assert.Contains(r.Stats.Faults, f => f.Description.StartsWith("crash n"));
         // 200 tx/s offered: the last two seconds commit nearly all of it again.
@@ -35,7 +35,7 @@ public class RaftFaultTests
     public void With_a_minority_partitioned_the_majority_keeps_committing()
     {
         var (r, w) = Harness.RunRaft(6, faults: [new ScheduledFault(Harness.At(2), new Partition([Followers(2)]), Duration.FromSeconds(3))]);
-        Assert.Empty(w.SafetyViolations);
+        Assert.Empty(w.Violations);
         // Throughout the partition (2 s to 5 s) the offered 200 tx/s keep committing.
         Assert.InRange(Harness.CommittedBetween(r, 2, 5), 580, 620);
     }
@@ -64,7 +64,7 @@ public class RaftFaultTests
             faults: [new ScheduledFault(Harness.At(2), new Partition([minority]), Duration.FromSeconds(3))],
             observers: [snapshot, end]);
 
-        Assert.Empty(w.SafetyViolations);
+        Assert.Empty(w.Violations);
         var (atStart, atHeal) = (snapshot.Snapshots[0].Value, snapshot.Snapshots[1].Value);
         Assert.True(atHeal.Leader, "the stale leader still believes it leads just before the heal");
         Assert.True(atHeal.Last > atStart.Last + 10, "it kept appending c0's transactions");
@@ -89,7 +89,7 @@ public class RaftFaultTests
         var (r, w) = Harness.RunRaft(6,
             faults: [new ScheduledFault(Harness.At(2), new Crash(follower), Duration.FromSeconds(1))],
             observers: [end]);
-        Assert.Empty(w.SafetyViolations);
+        Assert.Empty(w.Violations);
         var commits = end.AtEnd!.Select(x => x.CommitIndex).ToList();
         Assert.True(commits.Min() > 0);
         Assert.Equal(1, r.Metrics.Counter("leader_elections"));

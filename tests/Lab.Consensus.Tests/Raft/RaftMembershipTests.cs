@@ -33,8 +33,8 @@ public class RaftMembershipTests
     {
         var end = new Capture<long[]>(v => v.Directory.OfKind("replica").Select(n => ((RaftReplica)v.BehaviourOf(n)).CurrentTerm).ToArray());
         var (r, w) = Harness.RunRaft(3, chain: Harness.FreeChain with { Members = Members },
-            extraNodes: replicas => [new NodeSpec("mallory", 0, "outsider", () => new Intruder(replicas))], observers: [end]);
-        Assert.Empty(w.SafetyViolations);
+            extraNodes: access => [new NodeSpec("mallory", 0, "outsider", () => new Intruder(access.Replicas.Nodes))], observers: [end]);
+        Assert.Empty(w.Violations);
         Assert.True(r.Metrics.Counter("rejected_messages") >= 10, $"{r.Metrics.Counter("rejected_messages")} rejected");
         Assert.Equal(1, r.Metrics.Counter("leader_elections"));
         Assert.All(end.AtEnd!, term => Assert.True(term < 1_000));
@@ -45,7 +45,7 @@ public class RaftMembershipTests
     {
         // c0 is a client, c1 a regulator: only c0's half of the load is ever committed.
         var (r, w) = Harness.RunRaft(3, chain: Harness.FreeChain with { Members = Members }, workload: Harness.Load(200, clients: 2));
-        Assert.Empty(w.SafetyViolations);
+        Assert.Empty(w.Violations);
         Assert.True(r.Metrics.Counter("rejected_messages") > 100);
         Assert.InRange(r.Metrics.Counter("committed_tx"), 250, 305); // c0: 100 tx/s for 3 s, minus the election
     }
@@ -55,7 +55,7 @@ public class RaftMembershipTests
     {
         var chain = Harness.FreeChain with { Signing = new TransactionSigning(SignatureMode.Real, CryptoCosts.ThisMachine) };
         var (r, w) = Harness.RunRaft(2, chain: chain, workload: Harness.Load(50));
-        Assert.Empty(w.SafetyViolations);
+        Assert.Empty(w.Violations);
         Assert.Equal(0, r.Metrics.Counter("invalid_signatures"));
         Assert.True(r.Metrics.Counter("committed_tx") > 60);
     }

@@ -15,7 +15,7 @@ public class RaftPreVoteTests
         var end = new Capture<long>(v => v.Directory.OfKind("replica").Max(n => ((RaftReplica)v.BehaviourOf(n)).CurrentTerm));
         var (r, w) = Harness.RunRaft(5, raft: new RaftOptions { PreVote = preVote },
             faults: [new ScheduledFault(Harness.At(1), new Partition([follower]), Duration.FromSeconds(2))], observers: [end]);
-        Assert.Empty(w.SafetyViolations);
+        Assert.Empty(w.Violations);
         return (r.Metrics.Counter("leader_elections"), end.AtEnd);
     }
 

@@ -73,7 +73,7 @@ public class RaftRandomFaultTests
             var raft = new RaftOptions { PreVote = seed % 2 == 0 };
             var (r, w) = Harness.RunRaft(5, chain: chain, workload: Harness.Load(100), raft: raft, faults: faults, seed: seed);
             var after = Harness.CommittedBetween(r, 3.5, 5);
-            if (w.SafetyViolations.Count > 0 || r.Metrics.Counter("safety_violations") > 0)
+            if (w.Violations.Count > 0 || r.Metrics.Counter("safety_violations") > 0)
                 failures.Add($"seed {seed}: {Harness.Describe(w)}");
             else if (after < 100)
                 failures.Add($"seed {seed}: only {after} commits in 3.5–5 s after faults ended; faults: {string.Join(", ", r.Stats.Faults.Select(f => $"{f.Start}–{f.End} {f.Description}"))}");

@@ -33,9 +33,9 @@ public class RaftScenarioTests
     private static (double P99, double Tps, double Cpu) Point(double rate)
     {
         var chain = new ChainOptions { Placement = ["hong-kong", "frankfurt", "us-east", "hong-kong", "frankfurt"], Block = new BlockOptions { BatchTimeout = Duration.FromMillis(20) } };
-        var workload = new WorkloadOptions { Arrivals = new PoissonArrivals(rate), Clients = 9, Warmup = Duration.FromSeconds(3), Finality = new FinalityRule { RetryTimeout = Duration.FromSeconds(5) } };
+        var workload = new WorkloadOptions { Arrivals = new PoissonArrivals(rate), Clients = 9, Warmup = Duration.FromSeconds(3), RetryTimeout = Duration.FromSeconds(5) };
         var (r, w) = Harness.RunRaft(8, chain: chain, workload: workload, raft: WideArea, network: ThreeRegions);
-        Assert.Empty(w.SafetyViolations);
+        Assert.Empty(w.Violations);
         return (r.Metrics.Scalars["commit_latency_p99_s"], r.Metrics.Scalars["throughput_tps"], r.Metrics.Scalars["cpu_utilisation_max"]);
     }
 

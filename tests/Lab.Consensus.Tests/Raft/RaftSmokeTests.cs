@@ -8,7 +8,7 @@ public class RaftSmokeTests
     public void Five_replicas_commit_the_offered_load_without_safety_violations()
     {
         var (r, w) = Harness.RunRaft(5, workload: Harness.Load(200) with { Warmup = Lab.Sim.Time.Duration.FromSeconds(1) });
-        Assert.Empty(w.SafetyViolations);
+        Assert.Empty(w.Violations);
         Assert.Equal(1, r.Metrics.Counter("leader_elections"));
         var tps = r.Metrics.Scalars["throughput_tps"];
         Assert.InRange(tps, 190, 210);

@@ -11,9 +11,9 @@ public class SoloTests
     public void The_orderer_commits_everything_and_every_peer_holds_the_same_chain()
     {
         var heights = new Capture<int[]>(v => v.Directory.OfKind("replica").Select(n => ((IReplica)v.BehaviourOf(n)).Commits!.Count).ToArray());
-        var world = Lab.Consensus.Solo.SoloWorld.Build(new Lab.Consensus.Solo.SoloOptions(), Harness.FreeChain, Harness.Load(200) with { Warmup = Duration.FromSeconds(1) }, Lab.Sim.Network.NetworkSpec.Constant(Duration.FromMillis(5)));
+        var world = ChainWorld.Build(new Lab.Consensus.Solo.SoloProtocol(new Lab.Consensus.Solo.SoloOptions()), Harness.FreeChain, Harness.Load(200) with { Warmup = Duration.FromSeconds(1) }, Lab.Sim.Network.NetworkSpec.Constant(Duration.FromMillis(5)));
         var (r, w) = Harness.Run(world, Lab.Sim.Network.NetworkSpec.Constant(Duration.FromMillis(5)), 4, null, 1, [heights]);
-        Assert.Empty(w.SafetyViolations);
+        Assert.Empty(w.Violations);
         Assert.InRange(r.Metrics.Scalars["throughput_tps"], 190, 210);
         Assert.Equal(0, r.Metrics.Scalars["unavailable_s"]);
         // One round trip to the orderer (after a redirect for clients that guessed a peer) plus the batch wait.
@@ -28,7 +28,7 @@ public class SoloTests
     public void The_orderers_crash_stops_the_chain()
     {
         var (r, w) = Harness.RunSolo(6, faults: [new ScheduledFault(Harness.At(2), new Crash(NodeSelector.Named("n0")))]);
-        Assert.Empty(w.SafetyViolations);
+        Assert.Empty(w.Violations);
         Assert.True(Harness.CommittedBetween(r, 0.5, 2) > 250);
         Assert.Equal(0, Harness.CommittedBetween(r, 2.5, 6));
         Assert.InRange(r.Metrics.Scalars["unavailable_s"], 3.9, 4.1);
@@ -38,7 +38,7 @@ public class SoloTests
     public void After_the_orderer_restarts_the_chain_resumes_and_peers_catch_up()
     {
         var (r, w) = Harness.RunSolo(6, faults: [new ScheduledFault(Harness.At(2), new Crash(NodeSelector.Named("n0")), Duration.FromSeconds(1))]);
-        Assert.Empty(w.SafetyViolations);
+        Assert.Empty(w.Violations);
         Assert.Equal(0, Harness.CommittedBetween(r, 2.5, 3.0));
         Assert.True(Harness.CommittedBetween(r, 4.5, 6) > 250);
     }

@@ -14,7 +14,7 @@ public class ClientTests
         // 2 clients × 4 outstanding, latency ≈ 2 RTT (5 ms one-way) + batch wait: throughput ≈ 8 / latency.
         var workload = Harness.Load(0) with { ClosedLoopOutstanding = 4, Warmup = Duration.FromSeconds(1) };
         var (r, w) = Harness.RunRaft(3, workload: workload);
-        Assert.Empty(w.SafetyViolations);
+        Assert.Empty(w.Violations);
         var latency = r.Metrics.Scalars["commit_latency_mean_s"];
         var tps = r.Metrics.Scalars["throughput_tps"];
         Assert.InRange(tps * latency, 7.0, 8.5); // Little's law: outstanding = throughput × latency

@@ -25,7 +25,7 @@ public class FinalityTrackerTests
     [Fact]
     public void Bft_finality_needs_f_plus_one_matching_replies_from_distinct_replicas()
     {
-        var (tracker, ctx, final) = Start(FinalityRule.MatchingReplies(f: 1));
+        var (tracker, ctx, final) = Start(FinalityRule.AllReplicas(f: 1));
         var tx = tracker.Submit(ctx, 100);
         Assert.Equal(4, ctx.Sent.Count(s => s.Message is ClientRequest)); // sent to all replicas
         ctx.Now += Duration.FromMillis(10);

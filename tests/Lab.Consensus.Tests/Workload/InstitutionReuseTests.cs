@@ -20,9 +20,9 @@ public class InstitutionReuseTests
     }
 
     /// <summary>Submits four trades at 1 s and records what the ledger did with each.</summary>
-    private sealed class Bank(IReadOnlyList<NodeId> replicas) : ITransactionSource
+    private sealed class Bank(ChainAccess chain) : ITransactionSource
     {
-        private readonly FinalityTracker _tracker = new(FinalityRule.LeaderReply, replicas, TransactionSigning.Free);
+        private readonly FinalityTracker _tracker = chain.NewTracker();
         public List<Finality> Settled { get; } = [];
         public SubmissionLog? Submissions => _tracker.Submissions;
 
@@ -48,8 +48,8 @@ public class InstitutionReuseTests
         Bank? bank = null;
         var end = new Capture<Bank>(_ => bank!);
         var (_, w) = Harness.RunRaft(3, chain: Harness.FreeChain with { StateMachine = () => new EvenAmounts() },
-            extraNodes: replicas => [new NodeSpec("bank-a", 0, "institution", () => bank = new Bank(replicas))], observers: [end]);
-        Assert.Empty(w.SafetyViolations);
+            extraNodes: access => [new NodeSpec("bank-a", 0, "institution", () => bank = new Bank(access))], observers: [end]);
+        Assert.Empty(w.Violations);
         var settled = end.AtEnd!.Settled.OrderBy(f => (int)f.Tx.Payload!).ToList();
         Assert.Equal([1, 2, 3, 4], settled.Select(f => (int)f.Tx.Payload!));
         Assert.Equal([false, true, false, true], settled.Select(f => f.Outcome.Accepted));

@@ -3,6 +3,7 @@ using Lab.Ledger.Contracts;
 using Lab.Ledger.Crypto;
 using Lab.Ledger.Transactions;
 using Lab.Sim.Metrics;
+using Lab.Sim.Testing;
 using Lab.Sim.Time;
 
 namespace Lab.Ledger.Tests.Contracts;
@@ -17,7 +18,7 @@ public class ContractRuntimeTests
 
     private static ContractRuntime Runtime(params IContract[] extra)
     {
-        var rt = new ContractRuntime(Members(), [new TokenContract(), .. extra], Issuers, new ContractRuntimeOptions { MetricsNode = "replica" });
+        var rt = new ContractRuntime(Members(), [new TokenContract(), .. extra], Issuers, new ContractRuntimeOptions { MetricsNode = "n0" });
         rt.ApplyGenesis(
         [
             ("bank", TokenContract.IssueCall("CNY", "alice", 1000)),
@@ -36,7 +37,7 @@ public class ContractRuntimeTests
     public void An_owner_transfers_its_own_tokens_and_the_supply_is_unchanged()
     {
         var rt = Runtime();
-        var outcomes = rt.Apply(BlockOf(rt, Tx("alice", TokenContract.TransferCall("CNY", "alice", "bob", 300))), new FakeNodeContext());
+        var outcomes = rt.Apply(BlockOf(rt, Tx("alice", TokenContract.TransferCall("CNY", "alice", "bob", 300))), new ManualNodeContext(nodes: 1));
         Assert.True(outcomes[0].Accepted);
         Assert.Equal(700, rt.Balance("CNY", "alice"));
         Assert.Equal(800, rt.Balance("CNY", "bob"));
@@ -48,7 +49,7 @@ public class ContractRuntimeTests
     public void An_unauthorised_transfer_is_rejected_counted_and_changes_nothing()
     {
         var rt = Runtime();
-        var ctx = new FakeNodeContext();
+        var ctx = new ManualNodeContext(nodes: 1);
         var outcomes = rt.Apply(BlockOf(rt,
             Tx("bob", TokenContract.TransferCall("CNY", "alice", "bob", 300)),      // bob moves alice's cash
             Tx("mallory", TokenContract.TransferCall("CNY", "mallory", "bob", 1)), // not a member
@@ -68,7 +69,7 @@ public class ContractRuntimeTests
     {
         var rt = Runtime(new TwoLegs());
         // Leg one (bob → alice, 10 shares) succeeds inside the call; leg two (alice pays 5,000) cannot.
-        var outcomes = rt.Apply(BlockOf(rt, Tx("agent", new ContractCall("two-legs", "settle", 5000L))), new FakeNodeContext());
+        var outcomes = rt.Apply(BlockOf(rt, Tx("agent", new ContractCall("two-legs", "settle", 5000L))), new ManualNodeContext(nodes: 1));
         Assert.False(outcomes[0].Accepted);
         Assert.Equal(10, rt.Balance("SEC001", "bob"));
         Assert.Equal(0, rt.Balance("SEC001", "alice"));
@@ -82,15 +83,15 @@ public class ContractRuntimeTests
         var rt = Runtime(crashing);
         var block = BlockOf(rt, Tx("agent", new ContractCall("two-legs", "settle", 100L)));
         // The replica dies after the delivery leg: nothing of the call is visible in its state.
-        Assert.Throws<ReplicaCrashed>(() => rt.Apply(block, new FakeNodeContext()));
+        Assert.Throws<ReplicaCrashed>(() => rt.Apply(block, new ManualNodeContext(nodes: 1)));
         Assert.Equal(10, rt.Balance("SEC001", "bob"));
         Assert.Equal(1000, rt.Balance("CNY", "alice"));
         Assert.Equal(0, rt.Height);
         // After restart a fresh runtime re-applies the committed block and ends where a replica that never crashed ends.
         var restarted = Runtime(new TwoLegs());
         var healthy = Runtime(new TwoLegs());
-        restarted.Apply(block, new FakeNodeContext());
-        healthy.Apply(block, new FakeNodeContext());
+        restarted.Apply(block, new ManualNodeContext(nodes: 1));
+        healthy.Apply(block, new ManualNodeContext(nodes: 1));
         Assert.Equal(10, restarted.Balance("SEC001", "alice"));
         Assert.Equal(900, restarted.Balance("CNY", "alice"));
         Assert.Equal(600, restarted.Balance("CNY", "bob"));
@@ -101,7 +102,7 @@ public class ContractRuntimeTests
     public void Conservation_is_checked_after_every_block_and_a_contract_that_mints_is_caught()
     {
         var rt = Runtime(new Minter());
-        var ctx = new FakeNodeContext();
+        var ctx = new ManualNodeContext(nodes: 1);
         rt.Apply(BlockOf(rt, Tx("alice", TokenContract.TransferCall("CNY", "alice", "bob", 1))), ctx);
         Assert.Equal(0, rt.ConservationViolations);
         rt.Apply(BlockOf(rt, Tx("alice", new ContractCall("minter", "mint"))), ctx);
@@ -116,7 +117,7 @@ public class ContractRuntimeTests
         var rt = Runtime();
         rt.Apply(BlockOf(rt,
             Tx("bank", TokenContract.IssueCall("CNY", "bank", 200)),
-            Tx("bank", TokenContract.RedeemCall("CNY", 50))), new FakeNodeContext());
+            Tx("bank", TokenContract.RedeemCall("CNY", 50))), new ManualNodeContext(nodes: 1));
         Assert.Equal(1650, rt.Supply("CNY"));
         Assert.Equal(0, rt.ConservationViolations);
         Assert.All(rt.Audit(), a => Assert.Equal(a.Supply, a.Balances));
@@ -127,8 +128,8 @@ public class ContractRuntimeTests
     {
         var rt = Runtime();
         var tx = Tx("alice", TokenContract.TransferCall("CNY", "alice", "bob", 100));
-        rt.Apply(BlockOf(rt, tx), new FakeNodeContext());
-        var again = rt.Apply(BlockOf(rt, tx), new FakeNodeContext());
+        rt.Apply(BlockOf(rt, tx), new ManualNodeContext(nodes: 1));
+        var again = rt.Apply(BlockOf(rt, tx), new ManualNodeContext(nodes: 1));
         Assert.True(again[0].Accepted);
         Assert.Equal(900, rt.Balance("CNY", "alice"));
     }
@@ -137,7 +138,7 @@ public class ContractRuntimeTests
     public void Blocks_must_be_applied_in_height_order()
     {
         var rt = Runtime();
-        Assert.Throws<InvalidOperationException>(() => rt.Apply(new Block(2, Hash.Zero, [], "x"), new FakeNodeContext()));
+        Assert.Throws<InvalidOperationException>(() => rt.Apply(new Block(2, Hash.Zero, [], "x"), new ManualNodeContext(nodes: 1)));
     }
 
     /// <summary>Delivery then payment in one call, like the DvP contract, with an optional crash between the legs.</summary>
