@@ -45,6 +45,13 @@ public abstract class ChainProtocol
     /// </summary>
     public abstract Func<int, INodeBehaviour> Replicas(ReplicaSet replicas, ChainOptions chain, IReadOnlyList<ByzantineSpec> byzantine);
 
+    /// <summary>
+    /// Prepares what one run needs beyond replicas and clients, before <see cref="Replicas"/> is called
+    /// for it (see <see cref="ProtocolRun"/>). Default null: the standard placement, checkers and
+    /// availability. A protocol that returns one keeps its per-run state in it and builds its replicas from it.
+    /// </summary>
+    public virtual ProtocolRun? Prepare(ChainSite site) => null;
+
     /// <summary>Leaders installed in the run, from its counters (<paramref name="replicaNodes"/>: nodes running
     /// replicas, twins included). Default: the <c>leader_elections</c> counter, one per leader installed.</summary>
     public virtual double LeaderElections(RunMetrics metrics, int replicaNodes) => metrics.Counter(StandardMetrics.LeaderElections);
