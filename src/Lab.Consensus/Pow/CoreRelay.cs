@@ -1,3 +1,4 @@
+using Lab.Consensus.Common;
 using Lab.Sim.Nodes;
 using Lab.Sim.Time;
 
@@ -47,7 +48,7 @@ public sealed class CoreRelay(PowNode node) : BlockRelay(node)
             var p = peers[i];
             if (p == except || Knows(_peerBest[i], tip)) continue;
             _peerBest[i] = tip;
-            ctx.Send(new NodeId(p), msg, size);
+            ProtocolTraffic.Send(ctx, new NodeId(p), msg, size);
         }
     }
 
@@ -103,7 +104,7 @@ public sealed class CoreRelay(PowNode node) : BlockRelay(node)
         missing.Reverse();
         foreach (var b in missing) _requested[b] = now;
         var req = new GetBlocks(missing, O.CompactBlocks);
-        ctx.Send(from, req, req.SizeBytes);
+        ProtocolTraffic.Send(ctx, from, req, req.SizeBytes);
     }
 
     private void OnGetBlocks(INodeContext ctx, NodeId from, GetBlocks g)
@@ -124,7 +125,7 @@ public sealed class CoreRelay(PowNode node) : BlockRelay(node)
     /// <summary>With <see cref="PowOptions.SerialUpload"/> the node's uplink carries one block at a time; the rest wait.</summary>
     private void Upload(INodeContext ctx, NodeId to, object message, int size)
     {
-        if (!O.SerialUpload) { ctx.Send(to, message, size); return; }
+        if (!O.SerialUpload) { ProtocolTraffic.Send(ctx, to, message, size); return; }
         if (_uploads.Count == 0 && ctx.Now >= _uploadFree) { SendNow(ctx, to, message, size); return; }
         _uploads.Enqueue((to, message, size));
         if (!_uploadTimerSet) { _uploadTimerSet = true; ctx.SetTimer(_uploadFree - ctx.Now, UploadTimer.Instance); }
@@ -132,7 +133,7 @@ public sealed class CoreRelay(PowNode node) : BlockRelay(node)
 
     private void SendNow(INodeContext ctx, NodeId to, object message, int size)
     {
-        ctx.Send(to, message, size);
+        ProtocolTraffic.Send(ctx, to, message, size);
         _uploadFree = ctx.Now + Setup.TransmissionTime(Me, to.Value, size);
     }
 
@@ -157,7 +158,7 @@ public sealed class CoreRelay(PowNode node) : BlockRelay(node)
             ctx.Metrics.Add(PowMetrics.CompactBlockMisses);
             _requested[block] = ctx.Now.Nanos;
             var req = new GetBlocks([block], false);
-            ctx.Send(from, req, req.SizeBytes);
+            ProtocolTraffic.Send(ctx, from, req, req.SizeBytes);
             return;
         }
         // Validate before relaying: the node is busy meanwhile, later events queue.

@@ -1,3 +1,4 @@
+using Lab.Consensus.Common;
 using Lab.Sim.Nodes;
 
 namespace Lab.Consensus.Pow;
@@ -34,7 +35,7 @@ public sealed class DoubleSpender(PowSetup setup, int self) : PowNode(setup, sel
             _fork = block.Parent!;
             var notice = new PaymentNotice(_attempt, _fork.Height);
             for (int n = 0; n < Setup.NodeCount; n++)
-                if (n != Me) ctx.Send(new NodeId(n), notice, PaymentNotice.SizeBytes);
+                if (n != Me) ProtocolTraffic.Send(ctx, new NodeId(n), notice, PaymentNotice.SizeBytes);
             ctx.Metrics.Add(PowMetrics.DoubleSpendAttemptsStarted);
         }
         _private = block;

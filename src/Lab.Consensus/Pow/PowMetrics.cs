@@ -3,7 +3,7 @@ namespace Lab.Consensus.Pow;
 /// <summary>
 /// Proof of work's own metrics, beside the standard set (<c>StandardMetrics</c>), all under the
 /// <c>pow_</c> prefix. Chain-level figures are read from the observer node's chain
-/// (<see cref="PowOptions.ClientNode"/>); propagation figures from every node's arrivals.
+/// (<see cref="PowOptions.ObserverNode"/>); propagation figures from every node's arrivals.
 /// </summary>
 public static class PowMetrics
 {
@@ -24,6 +24,10 @@ public static class PowMetrics
     /// <summary>Transactions on the observer's chain per second of chain time (scalar): what blocks carry,
     /// final or not; the standard <c>throughput_tps</c> counts what clients saw final.</summary>
     public const string ChainTps = "pow_chain_tps";
+    /// <summary>Transactions per second the observer's chain's blocks could carry: their payload bytes per second of
+    /// chain time ÷ the mean size of the clients' transactions (scalar). With fixed-size blocks, what a saturated
+    /// network would confirm, however few transactions the run's clients sent.</summary>
+    public const string CapacityTps = "pow_capacity_tps";
     /// <summary>Difficulty of the observer's tip, relative to the start (scalar).</summary>
     public const string FinalDifficulty = "pow_final_difficulty";
     /// <summary>Per block: time from mining until half of all nodes have it (samples, seconds; percentiles as scalars).</summary>

@@ -1,3 +1,5 @@
+using Lab.Consensus.Common;
+using Lab.Ledger.Transactions;
 using Lab.Sim.Nodes;
 using Lab.Sim.Time;
 
@@ -9,6 +11,11 @@ namespace Lab.Consensus.Pow;
 /// run's <see cref="BlockRelay"/>: the lab's Bitcoin Core model or SimBlock's rules) → fork choice
 /// by most cumulative work, reorganising if needed → k-confirmation finality. Attackers derive from
 /// it and change what they mine on and what they publish.
+/// <para>A node is also a client's gateway (<see cref="PowSetup.IsGateway"/>): it takes
+/// <see cref="ClientRequest"/>s into the run's <see cref="TxPool"/> and replies with a
+/// <see cref="ClientReply"/> reporting k confirmations when the transaction's block is k deep on its
+/// chain. A final block that a reorganisation takes back is recorded (<see cref="Reversals"/>): the
+/// run's safety view.</para>
 /// </summary>
 public class PowNode : INodeBehaviour
 {
@@ -25,8 +32,9 @@ public class PowNode : INodeBehaviour
     private double _timerRate;
     private long _sequence;
     private int _confirmedHeight;
-    private long _txConfirmedEnd;
     private PaymentNotice? _payment;
+    private List<Receipt> _receipts = [];
+    private readonly List<FinalityReversal> _reversals = [];
     private readonly List<WatchedPayment> _watched = [];
     private const string TipKey = "pow.tip";
 
@@ -43,9 +51,16 @@ public class PowNode : INodeBehaviour
     public PowBlock Tip { get; private set; }
     /// <summary>Every block this node received (or mined), with its arrival time, in arrival order.</summary>
     public IReadOnlyList<BlockArrival> Arrivals => _arrivals;
-    /// <summary>Balances by miner along this node's chain (kept by the client node only, else null).</summary>
+    /// <summary>Balances by miner along this node's chain (kept by the observer node only, else null).</summary>
     public long[]? Balances { get; private set; }
-    public bool IsClient => Me == O.ClientNode;
+    /// <summary>Whether this node's chain defines the run's chain-level metrics (<see cref="PowOptions.ObserverNode"/>).</summary>
+    public bool IsObserver => Me == O.ObserverNode;
+    /// <summary>Blocks that were final (k deep) on this node and that a reorganisation took back.</summary>
+    public IReadOnlyList<FinalityReversal> Reversals => _reversals;
+    /// <summary>Transactions this gateway reported final to their clients, and when (kept on its disk, so restarts keep it).</summary>
+    public IReadOnlyList<(TxId Tx, SimTime At)> ReportedFinal => _reportedFinal ?? [];
+    private List<(TxId Tx, SimTime At)>? _reportedFinal;
+    private const string ReportedKey = "pow.reported-final";
     /// <summary>False for attackers.</summary>
     public virtual bool IsHonest => true;
 
@@ -79,13 +94,13 @@ public class PowNode : INodeBehaviour
 
     public void OnStart(INodeContext ctx)
     {
-        if (IsClient) Balances = new long[Setup.NodeCount];
+        if (IsObserver) Balances = new long[Setup.NodeCount];
+        if (ctx.Storage.TryGet<List<(TxId, SimTime)>>(ReportedKey, out var reported)) _reportedFinal = reported;
         // After a restart the chain comes back from disk (its blocks were validated before).
         if (ctx.Storage.TryGet<PowBlock>(TipKey, out var saved))
         {
             Tip = saved;
             _confirmedHeight = Math.Max(0, saved.Height - O.ConfirmationDepth + 1);
-            _txConfirmedEnd = saved.AncestorAt(_confirmedHeight).TxEnd;
             if (Balances is { } bal)
                 for (var b = saved; b.Height > 0; b = b.Parent!) bal[b.Miner] += O.BlockRewardSat + b.FeesSat;
         }
@@ -129,9 +144,11 @@ public class PowNode : INodeBehaviour
         _mineTimer = TimerId.None;
         var parent = MiningTip;
         if (parent.Height >= O.TargetHeight) return;
+        // The oldest transactions every miner can see that this chain lacks, as many as fit.
+        var pool = Setup.Pool;
         var txFrom = parent.TxEnd;
-        var count = (int)Math.Clamp(Setup.TxArrived(ctx.Now) - txFrom, 0, Setup.MaxTxPerBlock);
-        var size = O.FixedBlockSize ? O.MaxBlockBytes : O.HeaderBytes + count * O.TxBytes;
+        var count = pool.Fitting(txFrom, pool.VisibleAt(ctx.Now), O.MaxBlockBytes - O.HeaderBytes);
+        var size = O.FixedBlockSize ? O.MaxBlockBytes : O.HeaderBytes + checked((int)pool.BytesOf(txFrom, txFrom + count));
         var block = new PowBlock(((long)(Me + 1) << 32) | (uint)++_sequence, parent, Me, ctx.Now,
             Difficulty.Next(parent, O), Difficulty.Anchor(parent, O), txFrom, count, size, count * O.FeePerTxSat,
             payment: IncludesPayment(parent), doubleSpend: DoubleSpendTag(parent));
@@ -193,31 +210,68 @@ public class PowNode : INodeBehaviour
         if (fork.Height < _confirmedHeight)
         {
             ctx.Metrics.Add(PowMetrics.FinalBlocksReverted, _confirmedHeight - fork.Height);
-            if (IsClient)
-                ctx.Metrics.Note("finality-violation", $"{_confirmedHeight - fork.Height} block(s) with {k} confirmations reverted by a reorganisation to {newTip}");
+            if (IsHonest) _reversals.Add(new FinalityReversal(old.AncestorAt(_confirmedHeight), fork, newTip, ctx.Now));
             _confirmedHeight = fork.Height;
         }
         while (_confirmedHeight < newTip.Height - k + 1)
         {
             _confirmedHeight++;
             var b = newTip.AncestorAt(_confirmedHeight);
-            ctx.Metrics.Sample(PowMetrics.ConfirmationLatency, (ctx.Now - b.MinedAt).TotalSeconds);
-            if (IsClient) ConfirmTransactions(ctx, b);
+            if (IsObserver) ctx.Metrics.Sample(PowMetrics.ConfirmationLatency, (ctx.Now - b.MinedAt).TotalSeconds);
+            if (Setup.IsGateway(Me)) ReplyFinal(ctx, b);
         }
-        if (IsClient) UpdateClientView(ctx, old, fork, newTip);
+        if (IsObserver) UpdateObserverView(ctx, old, fork, newTip);
         ScheduleMining(ctx, force: false);
         return fork;
     }
 
-    /// <summary>Client latency: transaction arrival → its block k deep (first time only).</summary>
-    private void ConfirmTransactions(INodeContext ctx, PowBlock b)
+    // ---- 5. clients: take their transactions, report k confirmations ----
+
+    /// <summary>A client's transaction (or its retry): into the pool at the next window's end; answered at
+    /// once if it is already final here (the first reply was lost or the client restarted).</summary>
+    private void OnClientRequest(INodeContext ctx, NodeId from, ClientRequest request)
     {
-        for (var i = Math.Max(b.TxFrom, _txConfirmedEnd); i < b.TxEnd; i++)
-            ctx.Metrics.Sample("tx_confirmation_latency_s", (ctx.Now - Setup.TxArrival(i)).TotalSeconds);
-        _txConfirmedEnd = Math.Max(_txConfirmedEnd, b.TxEnd);
+        var pool = Setup.Pool;
+        if (pool.IndexOf(request.Tx.Id) is { } index)
+        {
+            var final = Tip.AncestorAt(_confirmedHeight);
+            if (index < final.TxEnd)
+            {
+                var b = final;
+                while (b.Parent is { } p && p.TxEnd > index) b = p;
+                Reply(ctx, pool[index].Tx, b);
+            }
+            return;
+        }
+        _receipts.Add(new Receipt(request.Tx, Me, ctx.Now));
     }
 
-    private void UpdateClientView(INodeContext ctx, PowBlock old, PowBlock fork, PowBlock newTip)
+    /// <summary>Block <paramref name="b"/> just became k deep here: reply for the transactions this gateway took in.</summary>
+    private void ReplyFinal(INodeContext ctx, PowBlock b)
+    {
+        var pool = Setup.Pool;
+        for (var i = b.TxFrom; i < b.TxEnd; i++)
+            if (pool[i].Gateway == Me) Reply(ctx, pool[i].Tx, b);
+    }
+
+    private void Reply(INodeContext ctx, Transaction tx, PowBlock b)
+    {
+        (_reportedFinal ??= ctx.Storage.GetOrAdd(ReportedKey, () => new List<(TxId, SimTime)>())).Add((tx.Id, ctx.Now));
+        ctx.Send(tx.Id.Client, new ClientReply(tx.Id, b.Height, Committed: true, Confirmations: Tip.Height - b.Height + 1), ReplyBytes);
+    }
+
+    /// <summary>Bytes of a reply to a client (as a Raft or BFT reply: id, height, status).</summary>
+    private const int ReplyBytes = 100;
+
+    /// <summary>What clients handed this gateway since the last window; the run moves them into the pool.</summary>
+    internal List<Receipt> TakeReceipts()
+    {
+        var taken = _receipts;
+        _receipts = [];
+        return taken;
+    }
+
+    private void UpdateObserverView(INodeContext ctx, PowBlock old, PowBlock fork, PowBlock newTip)
     {
         // Rewards follow the chain: a reorganisation takes them back from the stale branch.
         for (var b = old; b.Height > fork.Height; b = b.Parent!) Balances![b.Miner] -= O.BlockRewardSat + b.FeesSat;
@@ -271,10 +325,11 @@ public class PowNode : INodeBehaviour
     public void OnMessage(INodeContext ctx, NodeId from, object message)
     {
         if (_relay.OnMessage(ctx, from, message)) return;
+        if (message is ClientRequest request) { OnClientRequest(ctx, from, request); return; }
         if (message is PaymentNotice p)
         {
             _payment = p;
-            if (IsClient) _watched.Add(new WatchedPayment(p.Attempt, p.ForkHeight));
+            if (IsObserver) _watched.Add(new WatchedPayment(p.Attempt, p.ForkHeight));
         }
     }
 
@@ -301,3 +356,7 @@ public class PowNode : INodeBehaviour
 
 /// <summary>When a node first held a block.</summary>
 public readonly record struct BlockArrival(PowBlock Block, SimTime At);
+
+/// <summary>At <paramref name="At"/> a node switched to <paramref name="NewTip"/>, disconnecting blocks above
+/// <paramref name="Fork"/> up to <paramref name="HighestFinal"/>, which was k deep.</summary>
+public sealed record FinalityReversal(PowBlock HighestFinal, PowBlock Fork, PowBlock NewTip, SimTime At);

@@ -1,3 +1,4 @@
+using Lab.Consensus.Common;
 using Lab.Consensus.Pow;
 using Lab.Consensus.Pow.SimBlock;
 using Lab.Experiments.Schema;
@@ -14,6 +15,10 @@ namespace Lab.Experiments.Models;
 /// Blocks travel by the lab's model of Bitcoin Core (<see cref="CoreRelay"/>) on a <c>nic</c> network,
 /// and by SimBlock's rules (<see cref="SimBlockRelay"/>: its peer degrees, compact blocks and upload
 /// rule) on a <c>network.model: simblock</c> network, where the Core relay's keys do not apply.
+/// It runs through the chain contract (<see cref="PowProtocol"/>, <see cref="ChainWorld"/>): load clients
+/// submit to a gateway node and wait for k confirmations, and the standard metrics sit beside the
+/// <c>pow_</c> ones. Without a load in the file (<c>workload.rate</c>, <c>arrivals</c>, <c>outstanding</c>
+/// or <c>trace</c>) there are no client transactions: blocks only.
 /// </summary>
 public sealed class PowModel : IModel
 {
@@ -43,7 +48,8 @@ public sealed class PowModel : IModel
         Key.Time("chain.pow.block-verify", "CPU time to validate a block before relaying it (SimBlock's 2 ms processing per block).", "2ms"),
         Key.Time("chain.pow.tx-verify", "CPU time to validate one transaction of a block.", "0s"),
         Key.Choice("chain.pow.nodes-per-region", "How nodes spread over regions: `equal`, or `bitcoin-2019` (SimBlock's shares for the six-region preset).", ["equal", "bitcoin-2019"], "equal"),
-        Key.Int("chain.pow.client", "Index of the node whose chain defines throughput, finality and rewards (the merchant in a double spend).", 1, min: 0),
+        Key.Int("chain.pow.observer", "Index of the node whose chain defines the chain-level pow_ metrics and rewards (the merchant in a double spend).", 1, min: 0),
+        Key.Time("chain.pow.tx-relay", "Time for a transaction to reach every miner from the node its client submitted it to (modelled as one delay: about four hops of Bitcoin Core's 2–5 s trickle).", "10s"),
         Key.Choice("chain.pow.attack", "An attacker at node n0: `none`, `selfish-mining` (Eyal & Sirer 2014) or `double-spend` (Nakamoto 2008 / Rosenfeld 2014).", ["none", "selfish-mining", "double-spend"], "none"),
         Key.Probability("chain.pow.attacker-share", "The attacker's share of all hash power (α or q).", "0.25"),
         Key.Int("chain.pow.give-up-behind", "Double spend: the attacker abandons its private branch this many blocks behind.", 20, min: 1),
@@ -59,6 +65,13 @@ public sealed class PowModel : IModel
 
     public void Check(RunConfig config, Diagnostics problems)
     {
+        ChainConfig.Check(config, problems);
+        // A client waits about k block intervals for finality: resending every second would flood its gateway.
+        var submits = Submits(config) && (config.Has("workload.outstanding") || ChainConfig.OfferedRate(config, 0) > 0);
+        if (submits && config.Int("workload.clients.count") > 0 && config.Time("workload.retry-timeout") < config.Time("chain.pow.target-interval"))
+            problems.Error(config.MarkOf("workload.retry-timeout"), "workload.retry-timeout",
+                $"a proof-of-work client waits about {config.Int("chain.pow.confirmations")} block intervals for its confirmations; resending every {config.Time("workload.retry-timeout")} floods its gateway: " +
+                "set workload.retry-timeout to at least chain.pow.target-interval");
         var simBlock = config.GetOr("network.model", "nic") == "simblock";
         bool Set(string key) => config.Entry(key) is { Origin: not "default" };
         if (simBlock)
@@ -89,9 +102,28 @@ public sealed class PowModel : IModel
         new(PowMetrics.AttackerSuccessRate, "double spends that succeeded / attempted"),
     ];
 
+    /// <summary>Proof of work lays its nodes out by <c>chain.pow.nodes-per-region</c>, cuts blocks by its own size
+    /// keys, relays transactions without client signatures being checked, and has no Byzantine list (its attacks are
+    /// <c>chain.pow.attack</c>).</summary>
+    public IReadOnlyList<string> UnsupportedKeys { get; } =
+        ["chain.placement", "chain.block.max-tx", "chain.block.max-size", "chain.block.timeout", "chain.signatures", "byzantine"];
+
     public World Build(RunContext context)
     {
         var c = context.Config;
+        var workload = ChainConfig.Workload(context);
+        if (!Submits(c)) workload = workload with { Clients = 0 };
+        return ChainConfig.ToWorld(ChainWorld.Build(new PowProtocol(Options(c)), ChainConfig.Chain(context), workload, context.Network,
+            keySeed: context.Seed));
+    }
+
+    /// <summary>Clients submit only when the file asks for a load: a proof-of-work experiment without one mines blocks only.</summary>
+    private static bool Submits(RunConfig c) =>
+        new[] { "workload.rate", "workload.arrivals", "workload.outstanding", "workload.trace" }.Any(k => c.Entry(k) is { Origin: not "default" });
+
+    /// <summary>The protocol options of one run.</summary>
+    public static PowOptions Options(RunConfig c)
+    {
         var attackShare = c.Number("chain.pow.attacker-share");
         PowAttack? attack = c.Text("chain.pow.attack") switch
         {
@@ -99,10 +131,8 @@ public sealed class PowModel : IModel
             "double-spend" => new DoubleSpendAttack { HashShare = attackShare, GiveUpBehind = c.Int("chain.pow.give-up-behind") },
             _ => null,
         };
-        var rate = ChainConfig.OfferedRate(c, 7);
-        var options = new PowOptions
+        return new PowOptions
         {
-            Nodes = c.Int("chain.nodes"),
             Miners = c.GetOr<long?>("chain.pow.miners", null) is { } m ? checked((int)m) : null,
             HashPower = c.GetOr<Lab.Sim.Distributions.Distribution?>("chain.pow.hash-power", null),
             TargetInterval = c.Time("chain.pow.target-interval"),
@@ -113,8 +143,7 @@ public sealed class PowModel : IModel
             MaxPeers = c.Int("chain.pow.max-peers"),
             MaxBlockBytes = checked((int)c.Size("chain.pow.block-size").Bytes),
             FixedBlockSize = c.Bool("chain.pow.fixed-block-size"),
-            TxBytes = checked((int)c.Size("workload.tx-size").Bytes),
-            TxPerSecond = rate,
+            TxRelayDelay = c.Time("chain.pow.tx-relay"),
             BlockRewardSat = (long)Math.Round(c.Number("chain.pow.reward-btc") * 100_000_000),
             FeePerTxSat = c.Int("chain.pow.fee-per-tx-sat"),
             CompactBlocks = c.Bool("chain.pow.compact-blocks"),
@@ -124,18 +153,11 @@ public sealed class PowModel : IModel
             TxValidation = c.Time("chain.pow.tx-verify"),
             ConfirmationDepth = c.Int("chain.pow.confirmations"),
             TieSwitchProbability = c.Number("chain.pow.tie-switch"),
-            ClientNode = c.Int("chain.pow.client"),
+            ObserverNode = c.Int("chain.pow.observer"),
             Attack = attack,
-            Relay = context.Network.Rules == NetworkRules.SimBlock ? PowRelay.SimBlock : PowRelay.Core,
+            RegionShares = c.Text("chain.pow.nodes-per-region") == "bitcoin-2019" ? SimBlockRules.RegionSharesBitcoin2019 : null,
+            Relay = c.GetOr("network.model", "nic") == "simblock" ? PowRelay.SimBlock : PowRelay.Core,
             SimBlock = SimBlockRules.Current with { CbrUsageRate = (float)c.Number("chain.pow.simblock-compact-share") },
         };
-        var weights = c.Text("chain.pow.nodes-per-region") == "bitcoin-2019" ? SimBlockRules.RegionSharesBitcoin2019 : null;
-        var pow = PowWorld.Build(options, context.Network, weights, context.Seed);
-        var world = new World();
-        world.Nodes.AddRange(pow.Nodes);
-        world.Observers.AddRange(pow.Observers);
-        world.Finish = pow.Summarise;
-        world.StopWhen = pow.Finished;
-        return world;
     }
 }

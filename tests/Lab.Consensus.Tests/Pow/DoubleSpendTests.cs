@@ -22,12 +22,12 @@ public class DoubleSpendTests(ITestOutputHelper output)
     public void Double_spend_success_matches_Rosenfeld(double q, int k, int blocks, ulong seed)
     {
         var giveUp = k + 6;
-        var options = PowTestWorld.Race(3, Duration.FromSeconds(600), blocks) with
+        var options = PowTestWorld.Race(Duration.FromSeconds(600), blocks) with
         {
             ConfirmationDepth = k,
             Attack = new DoubleSpendAttack { HashShare = q, GiveUpBehind = giveUp },
         };
-        var (_, r) = PowTestWorld.Run(options, Duration.FromMillis(1), seed);
+        var r = PowTestWorld.Run(options, nodes: 3, Duration.FromMillis(1), seed).Result;
         var attempts = r.Metrics.Counter(PowMetrics.DoubleSpendAttempts);
         var successes = r.Metrics.Counter(PowMetrics.DoubleSpendSuccesses);
         var expected = PowTheory.DoubleSpendSuccessWithGiveUp(q, k, giveUp);

@@ -1,7 +1,7 @@
+using Lab.Consensus.Common;
 using Lab.Consensus.Pow;
 using Lab.Consensus.Pow.SimBlock;
-using Lab.Sim.Faults;
-using Lab.Sim.Kernel;
+using Lab.Consensus.Workload;
 using Lab.Sim.Network;
 using Lab.Sim.Nodes;
 using Lab.Sim.Testing;
@@ -21,26 +21,18 @@ public class SimBlockRelayTests
     {
         var options = new PowOptions
         {
-            Nodes = 3,
             Miners = 1,
             FullMesh = true,
             TargetHeight = 1,
             RetargetWindow = 0,
-            TxPerSecond = 0,
             MaxBlockBytes = 535_000,
             FixedBlockSize = true,
             Relay = PowRelay.SimBlock,
             SimBlock = rules,
         };
         var network = NetworkSpec.Constant(Duration.FromMillis(50)) with { Upload = [Bandwidth.Mbps(10)], Download = [Bandwidth.Mbps(10)] };
-        var run = PowWorld.Build(options, network, null, seed: 1);
-        var collector = new Collector();
-        var sim = new Simulation(new SimulationOptions { Seed = 1 }, network, run.Nodes);
-        sim.AddObserver(run);
-        sim.AddObserver(collector);
-        sim.Run();
-        return [.. collector.Nodes.Skip(1).SelectMany(n => n.Arrivals).Where(a => a.Block.Height == 1)
-            .Select(a => Math.Round((a.At - a.Block.MinedAt).TotalSeconds, 6)).Order()];
+        var run = PowTestWorld.Run(options, nodes: 3, network, seed: 1);
+        return [.. run.Result.Metrics.Samples[PowMetrics.BlockArrival].Select(x => Math.Round(x, 6)).Order()];
     }
 
     [Fact]
@@ -108,24 +100,15 @@ public class SimBlockRelayTests
 
     private static (PowNode Node, ManualNodeContext Ctx, PowSetup Setup) Single()
     {
-        var options = new PowOptions { Nodes = 3, Miners = 1, FullMesh = true, TxPerSecond = 0, Relay = PowRelay.SimBlock };
-        var run = PowWorld.Build(options, NetworkSpec.Constant(Duration.FromMillis(50)), null, seed: 1);
+        var options = new PowOptions { Miners = 1, FullMesh = true, Relay = PowRelay.SimBlock };
+        var protocol = new PowProtocol(options);
+        var world = ChainWorld.Build(protocol, new ChainOptions { Nodes = 3 }, WorkloadOptions.None, NetworkSpec.Constant(Duration.FromMillis(50)), keySeed: 1);
         var ctx = new ManualNodeContext(nodes: 3, self: 0);
-        var node = (PowNode)run.Nodes[0].Factory();
+        var node = (PowNode)world.Nodes[0].Factory();
         node.OnStart(ctx);
-        return (node, ctx, run.Setup);
+        return (node, ctx, protocol.Run!.Setup);
     }
 
     private static PowBlock Child(PowBlock parent, int miner, long id) =>
         new(id, parent, miner, parent.MinedAt + Duration.FromSeconds(1), 1, SimTime.Zero, 0, 0, 535_000, 0);
-
-    private sealed class Collector : ISimulationObserver
-    {
-        public List<PowNode> Nodes { get; } = [];
-        public void OnBarrier(ISimulationView view) { }
-        public void OnEnd(ISimulationView view)
-        {
-            for (int i = 0; i < view.Directory.Count; i++) Nodes.Add((PowNode)view.BehaviourOf(new NodeId(i)));
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using Lab.Consensus.Pow;
+using Lab.Consensus.Common;
 using Lab.Sim.Nodes;
 using Lab.Sim.Time;
 
@@ -49,7 +50,7 @@ public sealed class SimBlockRelay(PowNode node) : BlockRelay(node)
     {
         var inv = new Inv(tip);
         foreach (var p in Setup.Peers.PeersOf(Me))
-            ctx.SendUncharged(new NodeId(p), inv, Inv.SizeBytes, Rules.ControlMessageDelay);
+            Send(ctx, new NodeId(p), inv, Inv.SizeBytes, Rules.ControlMessageDelay);
     }
 
     public override bool OnMessage(INodeContext ctx, NodeId from, object message)
@@ -81,7 +82,7 @@ public sealed class SimBlockRelay(PowNode node) : BlockRelay(node)
         var tip = Node.Tip;
         if (block.ChainWork > tip.ChainWork || !OnSameChain(block, tip))
         {
-            ctx.SendUncharged(from, new BlockRequest(block), BlockRequest.SizeBytes, Rules.ControlMessageDelay);
+            Send(ctx, from, new BlockRequest(block), BlockRequest.SizeBytes, Rules.ControlMessageDelay);
             _downloading.Add(block);
         }
     }
@@ -116,7 +117,7 @@ public sealed class SimBlockRelay(PowNode node) : BlockRelay(node)
         }
         // Whole milliseconds, as SimBlock divides: bytes × 8 / (bits per second / 1000).
         var delay = Duration.FromMillis(bytes * 8 / Setup.SimBlockBitsPerMilli(Me, to.Value)) + Rules.Processing;
-        var arrival = ctx.SendUncharged(to, message, checked((int)bytes), delay);
+        var arrival = Send(ctx, to, message, checked((int)bytes), delay);
         _sending = true;
         ctx.SetTimer((arrival ?? ctx.Now + delay) - ctx.Now, UploadDone.Instance);
     }
@@ -139,7 +140,7 @@ public sealed class SimBlockRelay(PowNode node) : BlockRelay(node)
             return;
         }
         ctx.Metrics.Add(PowMetrics.CompactBlockMisses);
-        ctx.SendUncharged(from, new MissingTransactionsRequest(block), MissingTransactionsRequest.SizeBytes, Rules.ControlMessageDelay);
+        Send(ctx, from, new MissingTransactionsRequest(block), MissingTransactionsRequest.SizeBytes, Rules.ControlMessageDelay);
     }
 
     /// <summary><c>Node.receiveBlock</c>.</summary>
@@ -173,6 +174,14 @@ public sealed class SimBlockRelay(PowNode node) : BlockRelay(node)
 
     /// <summary><c>Block.isOnSameChainAs</c>: one block descends from the other.</summary>
     private static bool OnSameChain(PowBlock a, PowBlock b) => a.Descends(b) || b.Descends(a);
+
+    /// <summary>Sends as SimBlock times it (the kernel charges no bandwidth) and counts it as protocol traffic.</summary>
+    private static SimTime? Send(INodeContext ctx, NodeId to, object message, int sizeBytes, Duration delay)
+    {
+        ctx.Metrics.Add(StandardMetrics.ProtocolMessages);
+        ctx.Metrics.Add(StandardMetrics.ProtocolBytes, sizeBytes);
+        return ctx.SendUncharged(to, message, sizeBytes, delay);
+    }
 
     private sealed class UploadDone { public static readonly UploadDone Instance = new(); }
 }
