@@ -209,8 +209,12 @@ public class PowNode : INodeBehaviour
         var k = O.ConfirmationDepth;
         if (fork.Height < _confirmedHeight)
         {
-            ctx.Metrics.Add(PowMetrics.FinalBlocksReverted, _confirmedHeight - fork.Height);
-            if (IsHonest) _reversals.Add(new FinalityReversal(old.AncestorAt(_confirmedHeight), fork, newTip, ctx.Now));
+            // The safety view counts honest nodes only: an attacker that abandons its own private branch reverts nothing anyone relied on.
+            if (IsHonest)
+            {
+                ctx.Metrics.Add(PowMetrics.FinalBlocksReverted, _confirmedHeight - fork.Height);
+                _reversals.Add(new FinalityReversal(old.AncestorAt(_confirmedHeight), fork, newTip, ctx.Now));
+            }
             _confirmedHeight = fork.Height;
         }
         while (_confirmedHeight < newTip.Height - k + 1)

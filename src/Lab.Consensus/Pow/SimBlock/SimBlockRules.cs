@@ -4,7 +4,7 @@ namespace Lab.Consensus.Pow.SimBlock;
 
 /// <summary>
 /// SimBlock's node rules and constants, as its source states them (dsg-titech/simblock, master at
-/// 5fc7f9f, 2024-06-25, tag v0.8.1; paths below are under <c>simulator/src/main/java/simblock/</c>).
+/// 5fc7f9f, 2024-06-25, six commits after tag v0.8.1; paths below are under <c>simulator/src/main/java/simblock/</c>).
 /// The single-precision constants stay <c>float</c> so that the arithmetic SimBlock does with them
 /// (<c>int × float</c> node counts, <c>long × float</c> block sizes, <c>double &gt; float</c> draws)
 /// gives the same numbers here.
