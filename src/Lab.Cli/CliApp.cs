@@ -5,16 +5,17 @@ using Spectre.Console;
 
 namespace Lab.Cli;
 
-/// <summary>Exit codes of <c>lab</c>.</summary>
+/// <summary>Exit codes of <c>lab</c> (also in <c>lab --help</c> and the README).</summary>
 public static class ExitCode
 {
     public const int Ok = 0;
-    /// <summary>A run failed (an exception, or writing the results failed).</summary>
+    /// <summary>A run failed, or the results could not be written once runs had started (the finished runs are kept).</summary>
     public const int RunFailed = 1;
-    /// <summary>Bad command line or invalid experiment: nothing ran.</summary>
+    /// <summary>Bad command line, invalid experiment, or a results folder that cannot be made or resumed: nothing ran.</summary>
     public const int Invalid = 2;
     /// <summary>A run violated safety although the experiment expects it to hold.</summary>
     public const int SafetyViolated = 3;
+    /// <summary>Interrupted by Ctrl-C (SIGINT), SIGTERM or SIGHUP; every finished run is kept.</summary>
     public const int Cancelled = 130;
 }
 
@@ -24,10 +25,14 @@ public static class ExitCode
 /// </summary>
 /// <param name="interactive">Draw live progress (a terminal); otherwise print plain lines.</param>
 /// <param name="report">Writes the report files; <see cref="ReportWriter.WriteAll"/> unless a test isolates it.</param>
-public sealed class CliApp(IAnsiConsole output, IAnsiConsole errors, bool interactive, ModelRegistry? registry = null, ReportFiles? report = null)
+/// <param name="files">How results are written; the real disk unless a test stands in a full or failing one.</param>
+public sealed class CliApp(IAnsiConsole output, IAnsiConsole errors, bool interactive, ModelRegistry? registry = null, ReportFiles? report = null, DurableFiles? files = null)
 {
     public ModelRegistry Registry { get; } = registry ?? ModelRegistry.Default;
     public ReportFiles Report { get; } = report ?? ReportWriter.WriteAll;
+    public DurableFiles Files { get; } = files ?? DurableFiles.Disk;
+    /// <summary>Set by whoever cancels the run (e.g. "SIGTERM"), for the messages and the manifest.</summary>
+    public string? InterruptedBy { get; set; }
     public IAnsiConsole Output => output;
     public IAnsiConsole Errors => errors;
     public bool Interactive => interactive;
@@ -40,7 +45,7 @@ public sealed class CliApp(IAnsiConsole output, IAnsiConsole errors, bool intera
             Help.Overview(output);
             return ExitCode.Ok;
         }
-        if (args[0] is "--version" or "-v") { output.WriteLine(ResultStore.LabVersion); return ExitCode.Ok; }
+        if (args[0] is "--version" or "-v") { output.WriteLine(LabBuild.Version); return ExitCode.Ok; }
         var rest = args[1..];
         try
         {
@@ -55,6 +60,15 @@ public sealed class CliApp(IAnsiConsole output, IAnsiConsole errors, bool intera
             };
         }
         catch (UsageException e) { return Usage(e.Message); }
+    }
+
+    /// <summary>A one-line error (no exception names, no stack trace) and the exit code to return.</summary>
+    public int Fail(string message, int code)
+    {
+        // Written as it is, never wrapped: a path in the message must stay whole for the user to copy.
+        errors.Markup("[red]error:[/] ");
+        errors.Profile.Out.Writer.WriteLine(message);
+        return code;
     }
 
     public int Usage(string message)

@@ -13,6 +13,7 @@ public static class Help
         c.WriteLine();
         var t = new Table().NoBorder().HideHeaders().AddColumn("").AddColumn("");
         t.AddRow("[bold]run[/] FILE", "run an experiment and write results/<experiment>/<run-id>/");
+        t.AddRow("[bold]run --resume[/] DIR", "finish an interrupted or crashed run: only what is missing runs");
         t.AddRow("[bold]validate[/] FILE...", "check experiment files without running them (exit 0 or 2)");
         t.AddRow("[bold]verify[/] [[FILE...]]", "reproduce published and closed-form results (scenarios/validation/); exit 1 on any miss");
         t.AddRow("[bold]list[/] [[what]]", "list protocols, scenarios, networks, distributions or metrics");
@@ -25,38 +26,74 @@ public static class Help
         c.WriteLine("  lab verify");
         c.WriteLine("  lab list networks");
         c.WriteLine();
+        ExitCodes(c);
+        c.WriteLine();
         c.WriteLine("Run 'lab <command> --help' for a command's options. Key reference: scenarios/README.md.");
+    }
+
+    /// <summary>The exit codes, as <see cref="ExitCode"/> defines them.</summary>
+    public static void ExitCodes(IAnsiConsole c)
+    {
+        c.MarkupLine("[bold]Exit codes:[/]");
+        var t = new Table().NoBorder().HideHeaders().AddColumn("").AddColumn("");
+        t.AddRow(ExitCode.Ok.ToString(System.Globalization.CultureInfo.InvariantCulture), "done");
+        t.AddRow(ExitCode.RunFailed.ToString(System.Globalization.CultureInfo.InvariantCulture), "a run failed, a check missed (verify), or results could not be written once runs had started (finished runs are kept)");
+        t.AddRow(ExitCode.Invalid.ToString(System.Globalization.CultureInfo.InvariantCulture), "bad command line, invalid experiment, or a results folder that cannot be made or resumed: nothing ran");
+        t.AddRow(ExitCode.SafetyViolated.ToString(System.Globalization.CultureInfo.InvariantCulture), "a run violated safety that the experiment expects to hold");
+        t.AddRow(ExitCode.Cancelled.ToString(System.Globalization.CultureInfo.InvariantCulture), "interrupted by Ctrl-C, SIGTERM or SIGHUP: every finished run is kept; lab run --resume DIR finishes it");
+        c.Write(t);
+    }
+
+    private static void Limits(IAnsiConsole c)
+    {
+        c.WriteLine("Limits on what is read (each error that hits one says which): --limit NAME=N raises one.");
+        var t = new Table().NoBorder().HideHeaders().AddColumn("").AddColumn("");
+        foreach (var (name, meaning) in Lab.Experiments.Validation.InputLimits.Names) t.AddRow("  " + name, meaning);
+        c.Write(t);
     }
 
     public static void Run(IAnsiConsole c)
     {
-        c.MarkupLine("[bold]lab run[/] FILE [[--set key=value]]... [[--seed N]] [[--out DIR]] [[--parallel N]] [[--quiet]]");
+        c.MarkupLine("[bold]lab run[/] FILE [[--set key=value]]... [[--seed N]] [[--out DIR]] [[--parallel N]] [[--limit NAME=N]]... [[--quiet]]");
+        c.MarkupLine("[bold]lab run --resume[/] DIR [[--parallel N]] [[--quiet]]");
         c.WriteLine();
-        c.WriteLine("Validates FILE, runs every variant × sweep point × replication, and writes");
-        c.WriteLine("DIR/<experiment>/<run-id>/ (DIR defaults to ./results). The folder's path is the last line printed.");
+        c.WriteLine("Validates FILE, makes DIR/<experiment>/<run-id>-incomplete/ (DIR defaults to ./results) before");
+        c.WriteLine("anything runs, keeps each run in its runs/ the moment it finishes, and when all have finished writes");
+        c.WriteLine("summary.json, metrics/, charts and report.html and renames the folder to <run-id>. The folder's path");
+        c.WriteLine("is the last line printed. Interrupted (Ctrl-C, SIGTERM, SIGHUP), killed, or out of disk, the folder");
+        c.WriteLine("keeps every finished run; --resume DIR runs only the missing ones, with the same experiment file,");
+        c.WriteLine("--set values and lab build (it refuses if any of them changed), and the result is byte-identical.");
         c.WriteLine();
         var t = new Table().NoBorder().HideHeaders().AddColumn("").AddColumn("");
         t.AddRow("--set key=value", "override any key (repeatable); values are YAML: --set outputs.charts=[[a,b]]");
         t.AddRow("--seed N", "root seed (same as --set seed=N)");
         t.AddRow("--out DIR", "write under DIR instead of ./results");
         t.AddRow("--parallel N", $"runs at once (default: the number of cores, here {Environment.ProcessorCount}); results are identical for any N");
+        t.AddRow("--resume DIR", "finish the interrupted or crashed results folder DIR (no FILE, --set, --seed or --out)");
+        t.AddRow("--limit NAME=N", "raise a limit on what is read (see below)");
         t.AddRow("--quiet", "no progress, only errors and the results folder");
         c.Write(t);
         c.WriteLine();
-        c.WriteLine("Exit codes: 0 done, 1 a run failed, 2 invalid experiment or options, 3 unexpected safety violation, 130 interrupted.");
+        Limits(c);
+        c.WriteLine();
+        ExitCodes(c);
         c.WriteLine();
         c.MarkupLine("[bold]Examples:[/]");
         c.WriteLine("  lab run scenarios/demo/gossip.yaml");
         c.WriteLine("  lab run scenarios/demo/gossip.yaml --set chain.nodes=16 --set workload.arrivals=200/s");
         c.WriteLine("  lab run my.yaml --seed 42 --out /tmp/results --parallel 1 --quiet");
+        c.WriteLine("  lab run --resume results/my-sweep/20260102-030405-seed42-incomplete");
     }
 
     public static void Validate(IAnsiConsole c)
     {
-        c.MarkupLine("[bold]lab validate[/] FILE... [[--set key=value]]...");
+        c.MarkupLine("[bold]lab validate[/] FILE... [[--set key=value]]... [[--limit NAME=N]]...");
         c.WriteLine();
-        c.WriteLine("Checks each file (syntax, keys, types, units, presets, cross-field rules, fault targets)");
-        c.WriteLine("and prints every problem as file:line:col: key: message. Exit 0 if all are valid, else 2.");
+        c.WriteLine("Checks each file (syntax, keys, types, units and ranges, presets, traces and CDFs line by line,");
+        c.WriteLine("cross-field rules, fault targets) and prints every problem as file:line:col: key: message (a problem");
+        c.WriteLine("inside a preset or a trace at its own line). Exit 0 if all are valid, else 2.");
+        c.WriteLine();
+        Limits(c);
         c.WriteLine();
         c.MarkupLine("[bold]Examples:[/]");
         c.WriteLine("  lab validate scenarios/demo/gossip.yaml");

@@ -7,6 +7,8 @@ namespace Lab.Experiments;
 public sealed class Experiment
 {
     public required string File { get; init; }
+    /// <summary>Every file validation read (the experiment, presets, traces, CDFs): full path → "sha256:…".</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Inputs { get; init; } = [];
     /// <summary>The file as written.</summary>
     public required string SourceText { get; init; }
     public required string Name { get; init; }

@@ -13,10 +13,13 @@ namespace Lab.Experiments;
 /// <summary>
 /// Reads and validates an experiment file: YAML syntax, keys and types, presets, variants, sweep,
 /// cross-field rules and a dry build of every point (so node names in faults are checked). All
-/// problems are collected; the experiment is null if there is any.
+/// problems are collected; the experiment is null if there is any. Everything read is bounded by
+/// <paramref name="limits"/> (file sizes, YAML depth and size, runs).
 /// </summary>
-public sealed class ExperimentLoader(ModelRegistry registry)
+public sealed class ExperimentLoader(ModelRegistry registry, InputLimits? limits = null)
 {
+    private readonly InputLimits _limits = limits ?? InputLimits.Default;
+
     private static readonly HashSet<string> Meta = [CommonKeys.Variants, CommonKeys.Sweep, CommonKeys.Verify];
 
     public ExperimentSchema Schema { get; } = ExperimentSchema.For(registry);
@@ -26,13 +29,15 @@ public sealed class ExperimentLoader(ModelRegistry registry)
     public Experiment? Load(string displayPath, IReadOnlyList<string> overrides, Diagnostics diagnostics)
     {
         var full = Path.GetFullPath(displayPath);
-        if (!System.IO.File.Exists(full))
+        var files = new InputFiles(_limits, relativeNames: !Path.IsPathRooted(displayPath));
+        byte[] bytes;
+        try { bytes = files.ReadText(full); }
+        catch (InputFileException e)
         {
-            diagnostics.Error(new SourceMark(displayPath, 1, 1), "", Directory.Exists(full) ? "is a folder, not an experiment file" : "file not found");
+            diagnostics.Error(new SourceMark(displayPath, 1, 1), "", e.Message == "not found" ? "file not found" : e.Message == "is a folder, not a file" ? "is a folder, not an experiment file" : e.Message);
             return null;
         }
-        var bytes = System.IO.File.ReadAllBytes(full);
-        var root = YamlReader.Read(displayPath, bytes, diagnostics);
+        var root = YamlReader.Read(displayPath, bytes, diagnostics, _limits);
         if (root is null) return null;
         if (root is not YMapping map)
         {
@@ -40,12 +45,12 @@ public sealed class ExperimentLoader(ModelRegistry registry)
             return null;
         }
         var text = Encoding.UTF8.GetString(bytes);
-        return Load(displayPath, Path.GetDirectoryName(full)!, text, map, overrides, diagnostics);
+        return Load(displayPath, Path.GetDirectoryName(full)!, text, map, overrides, diagnostics, files);
     }
 
-    private Experiment? Load(string file, string baseDir, string text, YMapping map, IReadOnlyList<string> overrides, Diagnostics diagnostics)
+    private Experiment? Load(string file, string baseDir, string text, YMapping map, IReadOnlyList<string> overrides, Diagnostics diagnostics, InputFiles files)
     {
-        var binder = new ConfigBinder(Schema, diagnostics, baseDir);
+        var binder = new ConfigBinder(Schema, diagnostics, baseDir, files);
         var fileLayer = binder.Bind(map, "file", skipAtRoot: Meta);
         var setLayer = BindOverrides(binder, overrides, diagnostics);
         var variants = ReadVariants(map[CommonKeys.Variants], binder, diagnostics);
@@ -56,16 +61,29 @@ public sealed class ExperimentLoader(ModelRegistry registry)
             diagnostics.Error(map.Entries.Count > 0 ? map.Entries[0].Key.Mark : rootMark, "name", "missing: every experiment needs a name");
         if (diagnostics.HasErrors) return null;
 
-        var defaults = Defaults(diagnostics);
-        var presets = NetworkPresets.For(baseDir);
+        var defaults = Defaults(rootMark, diagnostics);
+        var presets = NetworkPresets.For(baseDir, files);
         var @base = Merge(fileLayer, setLayer);
+        // Counted before anything is expanded: a sweep of 10^9 points is refused at once, not enumerated.
+        var replications = (long)(@base.GetValueOrDefault("replications") ?? defaults["replications"]).Value;
+        var runs = (double)variants.Count * sweep!.Count * replications;
+        if (runs > _limits.Runs)
+        {
+            var where = map[CommonKeys.Sweep] is { } sweepNode ? (sweepNode.Mark, CommonKeys.Sweep) : (@base.TryGetValue("replications", out var r) ? r.Node.Mark : rootMark, "replications");
+            diagnostics.Error(where.Item1, where.Item2, $"{variants.Count} variant(s) × {sweep.Count:0} sweep point(s) × {replications} replication(s) = {runs:0} runs, more than the limit of {_limits.Runs} ({InputLimits.Raise("runs")})");
+            return null;
+        }
         var points = new List<PlannedPoint>();
         foreach (var (variantName, variantLayer) in variants)
         {
-            foreach (var point in sweep!.Points)
+            var variantValues = Merge(@base, variantLayer);
+            var shared = Resolve(defaults, variantValues, presets, baseDir, diagnostics);
+            foreach (var point in sweep.Points)
             {
-                var explicitValues = Merge(@base, variantLayer, point.Layer);
-                var config = Resolve(defaults, explicitValues, presets, baseDir, diagnostics);
+                // A point shares its variant's configuration unless it changes the preset (which changes many keys).
+                var config = shared is not null && !point.Layer.ContainsKey("network.preset")
+                    ? new RunConfig(shared, [.. point.Layer, .. SeriesBin(k => point.Layer.GetValueOrDefault(k) ?? shared.Entry(k)!, defaults)])
+                    : Resolve(defaults, Merge(variantValues, point.Layer), presets, baseDir, diagnostics);
                 if (config is null) continue;
                 var planned = Check(points.Count, variantName, point.Parameters, config, defaults, rootMark, diagnostics);
                 if (planned is not null) points.Add(planned);
@@ -82,6 +100,7 @@ public sealed class ExperimentLoader(ModelRegistry registry)
         var resolved = ResolvedYaml(baseConfig, map);
         return new Experiment
         {
+            Inputs = files.Digests,
             File = file,
             SourceText = text,
             Name = baseConfig.Text("name"),
@@ -165,11 +184,12 @@ public sealed class ExperimentLoader(ModelRegistry registry)
     }
 
     private sealed record SweepPoint(IReadOnlyList<KeyValuePair<string, string>> Parameters, Dictionary<string, ConfigValue> Layer);
-    private sealed record SweepPlan(IReadOnlyList<string> Axes, IReadOnlyList<SweepPoint> Points);
+    /// <param name="Count">Number of points, known before <paramref name="Points"/> is enumerated (a double: it may be astronomically large).</param>
+    private sealed record SweepPlan(IReadOnlyList<string> Axes, double Count, IEnumerable<SweepPoint> Points);
 
     private SweepPlan? ReadSweep(YNode? node, Diagnostics diagnostics, string baseDir)
     {
-        var single = new SweepPlan([], [new SweepPoint([], [])]);
+        var single = new SweepPlan([], 1, [new SweepPoint([], [])]);
         if (node is null || node is YScalar { IsNull: true }) return single;
         if (node is not YMapping map)
         {
@@ -184,7 +204,16 @@ public sealed class ExperimentLoader(ModelRegistry registry)
         {
             var key = keyNode.Value;
             var schemaKey = Schema.Leaf(key);
-            if (schemaKey is null || Meta.Contains(key) || key is "name" or "replications")
+            if (key is "name" or "replications" && schemaKey is not null)
+            {
+                diagnostics.Error(keyNode.Mark, "sweep", key switch
+                {
+                    "replications" => "cannot sweep over 'replications': every point runs the same replications (write replications: N at the top level)",
+                    _ => "cannot sweep over 'name': an experiment has one name",
+                });
+                return null;
+            }
+            if (schemaKey is null || Meta.Contains(key))
             {
                 var hint = Schema.SuggestFor(key);
                 diagnostics.Error(keyNode.Mark, "sweep", $"cannot sweep over '{key}': unknown key" + (hint is null ? "" : $"; did you mean '{hint}'?"));
@@ -238,18 +267,18 @@ public sealed class ExperimentLoader(ModelRegistry registry)
         foreach (var g in groups) combos = combos.SelectMany(c => g.Select(alt => c.Concat(alt).ToList()));
         var points = combos.Select(c => new SweepPoint(
             [.. c.Select(x => new KeyValuePair<string, string>(x.Key, x.Value is YScalar s ? s.Value : "…"))],
-            c.ToDictionary(x => x.Key, x => new ConfigValue(x.Parsed, x.Value, "sweep"), StringComparer.Ordinal))).ToList();
-        if (points.Count > 100_000) { diagnostics.Error(map.Mark, "sweep", $"{points.Count} points is too many (at most 100000)"); return null; }
-        return new SweepPlan(axes, points);
+            c.ToDictionary(x => x.Key, x => new ConfigValue(x.Parsed, x.Value, "sweep"), StringComparer.Ordinal)));
+        return new SweepPlan(axes, groups.Aggregate(1.0, (n, g) => n * g.Count), points);
     }
 
-    private Dictionary<string, ConfigValue> Defaults(Diagnostics diagnostics)
+    /// <param name="top">Where a default value is blamed when a rule refuses it: the top of the file, since the key is not written there.</param>
+    private Dictionary<string, ConfigValue> Defaults(SourceMark top, Diagnostics diagnostics)
     {
         var layer = new Dictionary<string, ConfigValue>(StringComparer.Ordinal);
         foreach (var key in Schema.Keys)
         {
             if (key.Default is null || key.ItemKey || Meta.Contains(key.Path)) continue;
-            var mark = new SourceMark("(default)", 0, 0);
+            var mark = top;
             var node = key.Default.Length == 0 ? new YScalar(mark, "", Quoted: true) : YamlReader.Read("(default)", key.Default, diagnostics)!;
             var parsed = key.Type.Parse(Relabel(node, mark), key, new ValueContext("", diagnostics, key.Path));
             if (parsed is not null) layer[key.Path] = new ConfigValue(parsed, Relabel(node, mark), "default");
@@ -273,7 +302,22 @@ public sealed class ExperimentLoader(ModelRegistry registry)
             if (loaded is null) return null;
             preset = loaded;
         }
-        return new RunConfig(Merge(defaults, preset, explicitValues));
+        ConfigValue Value(string key) => explicitValues.GetValueOrDefault(key) ?? preset.GetValueOrDefault(key) ?? defaults[key];
+        // The layers in order (later ones win), without merging them into a dictionary first.
+        return new RunConfig(defaults.Concat(preset).Concat(explicitValues).Concat(SeriesBin(Value, defaults)));
+    }
+
+    /// <summary>
+    /// The default bin is 1s, but a default must never make a run invalid: a run shorter than a second
+    /// gets bins of a tenth of it (ready files all run longer, so their bins are unchanged). Empty when
+    /// the bin was written or the default fits.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, ConfigValue>> SeriesBin(Func<string, ConfigValue> value, Dictionary<string, ConfigValue> defaults)
+    {
+        if (value("outputs.series-bin") is not { Origin: "default" } || value("duration").Value is not Duration d) yield break;
+        var bin = defaults["outputs.series-bin"];
+        var fitted = (Duration)bin.Value > d ? Duration.FromNanos(Math.Max(1, d.Nanos / 10)) : (Duration)bin.Value;
+        if (!fitted.Equals(value("outputs.series-bin").Value)) yield return new("outputs.series-bin", bin with { Value = fitted });
     }
 
     /// <summary>Cross-field rules, then a dry build of the world and its fault schedule.</summary>
@@ -296,6 +340,14 @@ public sealed class ExperimentLoader(ModelRegistry registry)
         if (c.Time("outputs.series-bin") > duration)
             d.Error(c.MarkOf("outputs.series-bin"), "outputs.series-bin", $"bin {c.Time("outputs.series-bin")} is longer than the run ({duration})");
 
+        // A block of max-tx transactions travels as one message, whose size is a 32-bit count of bytes.
+        var fullBlock = (double)c.Int("chain.block.max-tx") * c.Size("workload.tx-size").Bytes + Lab.Ledger.Blocks.Block.HeaderBytes;
+        if (c.Has("chain.protocol") && fullBlock > int.MaxValue)
+        {
+            var (key, mark) = Blame(c, rootMark, "workload.tx-size", "chain.block.max-tx");
+            d.Error(mark, key, $"a full block would be {c.Int("chain.block.max-tx")} × {c.Size("workload.tx-size")} = {fullBlock:0}B, more than one message can carry (2GB): lower workload.tx-size or chain.block.max-tx");
+        }
+
         var network = NetworkBuilder.Build(c, d);
         if (network is not null)
         {
@@ -306,9 +358,7 @@ public sealed class ExperimentLoader(ModelRegistry registry)
                         var hint = Suggest.Closest(region, network.Regions);
                         d.Error(mark, "chain.placement", $"unknown region '{region}'" + (hint is null ? $" (regions: {string.Join(", ", network.Regions)})" : $"; did you mean '{hint}'?"));
                     }
-            foreach (var r in c.GetOr<List<object>>("workload.clients.regions", []).Cast<string>())
-                if (r != "all" && network.RegionIndex(r) < 0)
-                    d.Error(c.MarkOf("workload.clients.regions"), "workload.clients.regions", $"unknown region '{r}' (regions: {string.Join(", ", network.Regions)})");
+            CheckRegions(c, network, RegionKeys(model, protocol), d);
         }
 
         if (model.RunsOnChain(c) && protocol is not IChainModel)
@@ -344,21 +394,14 @@ public sealed class ExperimentLoader(ModelRegistry registry)
                     ? $"{protocol?.Name} tolerates no Byzantine nodes; add 'expect: {{ safety: violated }}' if breaking it is the point"
                     : $"{faulty} Byzantine nodes need at least {tolerance.Rule} = {need} nodes, chain.nodes is {n}; add 'expect: {{ safety: violated }}' if exceeding the tolerance is the point");
         }
-        model.Check(c, d);
-        if (protocol is not null && protocol != model) protocol.Check(c, d);
-        if (d.Errors.Count > before || network is null) return null;
+        if (!Guarded(() => model.Check(c, d), model, "check", c, rootMark, d)) return null;
+        if (protocol is not null && protocol != model && !Guarded(() => protocol.Check(c, d), protocol, "check", c, rootMark, d)) return null;
+        if (d.Count > before || network is null) return null;
 
-        World world;
-        try
-        {
-            world = model.Build(new RunContext { Config = c, Seed = 0, Network = network, Registry = registry, Protocol = protocol });
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or OverflowException or KeyNotFoundException or InvalidCastException)
-        {
-            d.Error(rootMark, model.Kind == ModelKind.Protocol ? "chain" : "scenario", $"{model.Name} cannot build this configuration: {e.Message}");
+        World? world = null;
+        if (!Guarded(() => world = model.Build(new RunContext { Config = c, Seed = 0, Network = network, Registry = registry, Protocol = protocol }), model, "build", c, rootMark, d))
             return null;
-        }
-        var names = world.Nodes.Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
+        var names = world!.Nodes.Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
         var replicas = world.Nodes.Where(x => x.Kind == Lab.Consensus.Common.ChainWorld.ReplicaKind).Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var b in byzantine)
             foreach (var node in b.Nodes)
@@ -369,6 +412,87 @@ public sealed class ExperimentLoader(ModelRegistry registry)
         FaultBuilder.Build(c.GetOr<List<FaultSpec>>("faults", []), world, network, duration, d);
         if (d.Errors.Count > before) return null;
         return new PlannedPoint(index, variant, parameters, c, model, protocol);
+    }
+
+    /// <summary>
+    /// Runs a model's own check or its dry build. What it refuses by throwing (its options' own
+    /// validation) is reported at the key the complaint names, if the user wrote that key; otherwise at
+    /// the top of the file under the model's section. Never a stack trace or an internal error.
+    /// </summary>
+    private bool Guarded(Action step, IModel model, string verb, RunConfig c, SourceMark rootMark, Diagnostics d)
+    {
+        try
+        {
+            step();
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or OverflowException or KeyNotFoundException or InvalidCastException or FormatException)
+        {
+            var (key, mark) = Named(e.Message, model, c) ?? (model.Kind == ModelKind.Protocol ? "chain" : "scenario", rootMark);
+            d.Error(mark, key, $"{model.Name} cannot {verb} this configuration: {e.Message}");
+            return false;
+        }
+    }
+
+    /// <summary>Where a rule between keys is reported: the first of <paramref name="keys"/> the user wrote (that is what to change), else the top of the file.</summary>
+    private static (string Key, SourceMark Mark) Blame(RunConfig c, SourceMark top, params string[] keys)
+    {
+        foreach (var k in keys)
+            if (c.Entry(k) is { Origin: not "default" } written) return (k, written.Node.Mark);
+        return (keys[0], top);
+    }
+
+    /// <summary>The key a model's complaint is about: one of its keys the user wrote, whose name (words joined by '-') appears in the message.</summary>
+    private static (string Key, SourceMark Mark)? Named(string message, IModel model, RunConfig c)
+    {
+        var text = message.ToLowerInvariant();
+        foreach (var key in model.Keys.OrderByDescending(k => k.Name.Length))
+        {
+            if (c.Entry(key.Path) is not { Origin: not "default" } written) continue;
+            if (System.Text.RegularExpressions.Regex.IsMatch(text, @"\b" + System.Text.RegularExpressions.Regex.Escape(key.Name.Replace('-', ' ')) + @"\b") ||
+                System.Text.RegularExpressions.Regex.IsMatch(text, @"\b" + System.Text.RegularExpressions.Regex.Escape(key.Name) + @"\b"))
+                return (key.Path, written.Node.Mark);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Keys named <c>*.region</c> or <c>*.regions</c> that hold names (a model's institutions, the
+    /// clients) must name regions of the network: checked here for every model, at the value's own place.
+    /// </summary>
+    /// <param name="keys">The region keys of the models this point runs and the common ones (keys of other models are not used, so not checked).</param>
+    private static void CheckRegions(RunConfig c, Sim.Network.NetworkSpec network, IReadOnlyList<string> keys, Diagnostics d)
+    {
+        foreach (var path in keys)
+        {
+            if (c.Entry(path) is not { } value) continue;
+            var names = value.Value switch
+            {
+                string one => [(one, value.Node)],
+                List<object> many when value.Node is YSequence seq && seq.Items.Count == many.Count => many.Cast<string>().Zip(seq.Items, (n, node) => (n, node)).ToList(),
+                List<object> many => many.Cast<string>().Select(n => (n, value.Node)).ToList(),
+                _ => [],
+            };
+            foreach (var (name, node) in names)
+            {
+                if (name == "all" && value.Value is List<object> || network.RegionIndex(name) >= 0) continue;
+                var hint = Suggest.Closest(name, network.Regions);
+                d.Error(node.Mark, path, $"unknown region '{name}'" + (hint is null ? $" (regions: {string.Join(", ", network.Regions)})" : $"; did you mean '{hint}'?"));
+            }
+        }
+    }
+
+    private readonly Dictionary<(IModel, IModel?), IReadOnlyList<string>> _regionKeys = [];
+
+    /// <summary>Paths of the region keys (<c>*.region</c>, <c>*.regions</c>) that matter for a model pair: its own and the common ones.</summary>
+    private IReadOnlyList<string> RegionKeys(IModel model, IModel? protocol)
+    {
+        if (_regionKeys.TryGetValue((model, protocol), out var known)) return known;
+        var modelKeys = registry.Models.SelectMany(m => m.Keys).Select(k => k.Path).ToHashSet(StringComparer.Ordinal);
+        var own = model.Keys.Concat(protocol?.Keys ?? []).Select(k => k.Path).ToHashSet(StringComparer.Ordinal);
+        return _regionKeys[(model, protocol)] = [.. Schema.Keys.Select(k => k.Path)
+            .Where(p => p.EndsWith(".region", StringComparison.Ordinal) || p.EndsWith(".regions", StringComparison.Ordinal))
+            .Where(p => own.Contains(p) || !modelKeys.Contains(p))];
     }
 
     private static bool SameSetting(object a, object? b) =>

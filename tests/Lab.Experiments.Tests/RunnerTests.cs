@@ -60,45 +60,6 @@ public class RunnerTests
     }
 
     [Fact]
-    public void Results_go_to_a_new_folder_with_the_verbatim_file_and_are_never_overwritten()
-    {
-        var e = Demo("duration=5s", "replications=1", "faults=[]");
-        var result = new ExperimentRunner(ModelRegistry.Default).Run(e, parallel: 1);
-        var root = Directory.CreateTempSubdirectory("lab-results").FullName;
-        var info = new RunInfo(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), new DateTimeOffset(2026, 1, 2, 3, 4, 6, TimeSpan.Zero), 1);
-        var seen = new List<string>();
-        void Fake(ExperimentResult r, string folder, IReadOnlyList<KeyValuePair<string, string>> provenance)
-        {
-            seen.Add(folder);
-            Assert.Contains(provenance, p => p.Key == "seed");
-            File.WriteAllText(Path.Combine(folder, "summary.json"), "{}");
-        }
-        var first = ResultStore.Write(e, result, root, info, Fake);
-        var second = ResultStore.Write(e, result, root, info, Fake);
-        Assert.NotEqual(first, second);
-        Assert.Equal(Path.Combine(root, "gossip-partition", "20260102-030405-seed1"), first);
-        Assert.Equal(File.ReadAllText(Path.Combine(TestModels.RepositoryRoot(), "scenarios", "demo", "gossip.yaml")), File.ReadAllText(Path.Combine(first, "experiment.yaml")));
-        Assert.Contains("duration: 5s", File.ReadAllText(Path.Combine(first, "resolved.yaml")));
-        Assert.Contains("\"config_hash\": \"sha256:", File.ReadAllText(Path.Combine(first, "manifest.json")));
-        Assert.True(File.Exists(Path.Combine(first, "summary.json")));
-        Assert.DoesNotContain(seen, f => f == first);   // the writer saw the temporary folder
-        Assert.Equal(2, Directory.GetDirectories(Path.Combine(root, "gossip-partition")).Length);
-        Directory.Delete(root, true);
-    }
-
-    [Fact]
-    public void A_failing_report_writer_leaves_no_folder_behind()
-    {
-        var e = Demo("duration=2s", "replications=1", "faults=[]");
-        var result = new ExperimentRunner(ModelRegistry.Default).Run(e, parallel: 1);
-        var root = Directory.CreateTempSubdirectory("lab-results").FullName;
-        var info = new RunInfo(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 1);
-        Assert.Throws<IOException>(() => ResultStore.Write(e, result, root, info, (_, _, _) => throw new IOException("disk full")));
-        Assert.Empty(Directory.GetFileSystemEntries(root));
-        Directory.Delete(root, true);
-    }
-
-    [Fact]
     public void An_unexpected_safety_violation_stops_the_experiment()
     {
         var registry = ModelRegistry.Default.With(new Violator());

@@ -29,9 +29,11 @@ public sealed class LiveProgress : IRunProgress
         }
     }
 
-    public static RunCommand.ExperimentResultOrError Run(IAnsiConsole console, int total, Func<IRunProgress, Lab.Reports.ExperimentResult> run)
+    /// <param name="already">Runs finished before this invocation (a resumed sweep).</param>
+    public static RunCommand.ExperimentResultOrError Run(IAnsiConsole console, int total, int already, Func<IRunProgress, Lab.Reports.ExperimentResult> run)
     {
         var progress = new LiveProgress();
+        progress._done = already;
         RunCommand.ExperimentResultOrError? outcome = null;
         console.Progress()
             .AutoClear(false)

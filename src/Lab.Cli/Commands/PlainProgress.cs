@@ -5,11 +5,13 @@ using Spectre.Console;
 namespace Lab.Cli.Commands;
 
 /// <summary>One line per finished run: for logs, CI and pipes.</summary>
-public sealed class PlainProgress(IAnsiConsole output, int total) : IRunProgress
+/// <param name="already">Runs finished before this invocation (a resumed sweep); the ETA counts only the rest.</param>
+public sealed class PlainProgress(IAnsiConsole output, int total, int already = 0) : IRunProgress
 {
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private readonly Lock _lock = new();
-    private int _done;
+    private readonly int _already = already;
+    private int _done = already;
 
     public void Started(RunSpec run) { }
     private int _lastTenth;
@@ -34,7 +36,7 @@ public sealed class PlainProgress(IAnsiConsole output, int total) : IRunProgress
         {
             _done++;
             var elapsed = _clock.Elapsed;
-            var eta = TimeSpan.FromSeconds(elapsed.TotalSeconds / _done * (total - _done));
+            var eta = TimeSpan.FromSeconds(elapsed.TotalSeconds / (_done - _already) * (total - _done));
             output.Profile.Out.Writer.WriteLine($"[{_done}/{total}] {run.Label} done, elapsed {elapsed:hh\\:mm\\:ss}, eta {eta:hh\\:mm\\:ss}");
         }
     }

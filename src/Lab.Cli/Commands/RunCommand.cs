@@ -6,90 +6,138 @@ using Spectre.Console;
 
 namespace Lab.Cli.Commands;
 
-/// <summary><c>lab run FILE</c>: validate, run, write the results folder, print its path last.</summary>
+/// <summary>
+/// <c>lab run FILE</c>: validate, make the results folder (before anything runs, so a folder that
+/// cannot be written is found at once), run while keeping each finished run in it, assemble the
+/// results, print the folder's path last. <c>lab run --resume DIR</c> finishes an interrupted or
+/// crashed folder: it runs only what is missing.
+/// </summary>
 public static class RunCommand
 {
     public static int Execute(CliApp app, string[] args, CancellationToken cancel)
     {
-        var o = Options.Parse(args, new HashSet<string> { "--set", "--seed", "--out", "--parallel" }, new HashSet<string> { "--quiet", "-q", "--help", "-h" });
+        var o = Options.Parse(args, new HashSet<string> { "--set", "--seed", "--out", "--parallel", "--resume", "--limit" }, new HashSet<string> { "--quiet", "-q", "--help", "-h" });
         if (o.Has("--help") || o.Has("-h")) { Help.Run(app.Output); return ExitCode.Ok; }
-        if (o.Positionals.Count != 1) throw new UsageException(o.Positionals.Count == 0 ? "run needs an experiment file" : "run takes one experiment file");
-        var file = o.Positionals[0];
         var parallel = o.Int("--parallel", 1, 1024) ?? Environment.ProcessorCount;
         var quiet = o.Has("--quiet") || o.Has("-q");
-        var sets = o.All("--set").ToList();
-        if (o.Last("--seed") is { } seed)
-        {
-            if (!ulong.TryParse(seed, out _) || seed.StartsWith('-')) throw new UsageException($"--seed: expected a whole number ≥ 0, got '{seed}'");
-            sets.Add("seed=" + seed);
-        }
-        var outRoot = o.Last("--out") ?? "results";
+        var limits = LimitOptions.Parse(o);
+        var resume = o.Last("--resume");
 
-        var d = new Diagnostics();
-        var experiment = ValidateCommand.Load(new ExperimentLoader(app.Registry), file, sets, d);
+        string file;
+        List<string> sets;
+        if (resume is not null)
+        {
+            if (o.Positionals.Count > 0 || o.Has("--set") || o.Has("--seed") || o.Has("--out"))
+                throw new UsageException("--resume DIR takes the experiment file, its --set values and the output folder from DIR; give no FILE, --set, --seed or --out with it");
+            ResultFolder.ResumeSource source;
+            try { source = ResultFolder.ReadSource(resume); }
+            catch (ResultFolderException e) { return app.Fail(e.Message, ExitCode.Invalid); }
+            if (!File.Exists(source.FilePath))
+                return app.Fail($"{source.FilePath}, the experiment file {resume} was started from, is gone (its text is in {Path.Combine(resume, "experiment.yaml")})", ExitCode.Invalid);
+            // Name the file as it was named if that still leads to it from here, else by its full path.
+            file = Path.GetFullPath(source.File) == source.FilePath ? source.File : source.FilePath;
+            sets = [.. source.Overrides];
+        }
+        else
+        {
+            if (o.Positionals.Count != 1) throw new UsageException(o.Positionals.Count == 0 ? "run needs an experiment file" : "run takes one experiment file");
+            file = o.Positionals[0];
+            sets = [.. o.All("--set")];
+            if (o.Last("--seed") is { } seed)
+            {
+                if (!ulong.TryParse(seed, out _) || seed.StartsWith('-')) throw new UsageException($"--seed: expected a whole number ≥ 0, got '{seed}'");
+                sets.Add("seed=" + seed);
+            }
+        }
+
+        var d = new Diagnostics(limits.Errors);
+        var experiment = ValidateCommand.Load(new ExperimentLoader(app.Registry, limits), file, sets, d);
         if (experiment is null) { ValidateCommand.PrintErrors(app.Errors, d); return ExitCode.Invalid; }
 
-        var runs = experiment.Points.Count * experiment.Replications;
-        if (!quiet)
-            app.Output.MarkupLine($"[bold]{Markup.Escape(experiment.Name)}[/]: {experiment.Points.Count} point(s) × {experiment.Replications} replication(s) = {runs} run(s), seed {experiment.Seed}, {Math.Min(parallel, runs)} at a time");
         var started = DateTimeOffset.UtcNow;
-        ExperimentResultOrError outcome;
-        var runner = new ExperimentRunner(app.Registry);
-        if (!quiet && app.Interactive) outcome = LiveProgress.Run(app.Output, runs, p => runner.Run(experiment, parallel, p, cancel));
-        else outcome = Capture(() => runner.Run(experiment, parallel, quiet ? null : new PlainProgress(app.Output, runs), cancel));
-
-        var result = outcome.Result;
-        if (!quiet && result is not null) Headline.Print(app.Output, result);
-        string? stoppedBy = null;
-        var exit = ExitCode.Ok;
-        if (outcome.Error is ExperimentStoppedException stopped)
-        {
-            (stoppedBy, exit) = stopped.Reason switch
-            {
-                OperationCanceledException => ("interrupted (Ctrl-C)", ExitCode.Cancelled),
-                SafetyViolationException => ("unexpected safety violation", ExitCode.SafetyViolated),
-                _ => ("a run failed", ExitCode.RunFailed),
-            };
-            switch (stopped.Reason)
-            {
-                case OperationCanceledException:
-                    app.Errors.MarkupLine("[yellow]interrupted[/]: stopped before all runs finished.");
-                    break;
-                case SafetyViolationException s:
-                    app.Errors.MarkupLine($"[red]safety violated:[/] {Markup.Escape(s.Message)}");
-                    break;
-                case RunFailedException f:
-                    app.Errors.MarkupLine($"[red]run failed:[/] {Markup.Escape(f.Message)}");
-                    if (f.InnerException?.StackTrace is { } trace) app.Errors.Profile.Out.Writer.WriteLine(trace);
-                    break;
-            }
-            result = stopped.Completed;
-            if (result is null)
-            {
-                app.Errors.WriteLine("No variant/point finished all its replications; no results folder was written.");
-                return exit;
-            }
-            app.Errors.WriteLine($"Keeping the {result.Points.Count} point(s) that finished, in a folder marked incomplete.");
-        }
-
-        string folder;
+        var session = new ResultFolder.Session(started, parallel);
+        ResultFolder folder;
         try
         {
-            folder = ResultStore.Write(experiment, result!, outRoot, new RunInfo(started, DateTimeOffset.UtcNow, parallel), app.Report, stoppedBy);
+            folder = resume is not null
+                ? ResultFolder.Resume(resume, experiment, session, app.Files)
+                : ResultFolder.Create(experiment, o.Last("--out") ?? "results", sets, session, app.Files);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (ResultFolderException e) { return app.Fail(e.Message + "; nothing was run", ExitCode.Invalid); }
+        foreach (var note in folder.Discarded) app.Errors.Profile.Out.Writer.WriteLine("note: " + note);
+
+        var runs = experiment.Points.Count * experiment.Replications;
+        var already = folder.FinishedRuns;
+        if (!quiet)
+            app.Output.MarkupLine($"[bold]{Markup.Escape(experiment.Name)}[/]: {experiment.Points.Count} point(s) × {experiment.Replications} replication(s) = {runs} run(s)" +
+                                  (already > 0 ? $", {already} already finished" : "") + $", seed {experiment.Seed}, {Math.Min(parallel, Math.Max(1, runs - already))} at a time");
+        ExperimentResultOrError outcome;
+        var runner = new ExperimentRunner(app.Registry);
+        if (!quiet && app.Interactive) outcome = LiveProgress.Run(app.Output, runs, already, p => runner.Run(experiment, parallel, p, cancel, folder));
+        else outcome = Capture(() => runner.Run(experiment, parallel, quiet ? null : new PlainProgress(app.Output, runs, already), cancel, folder));
+
+        if (outcome.Error is ResultFolderException or ExperimentStoppedException { Reason: ResultFolderException })
         {
-            app.Errors.MarkupLine($"[red]writing the results failed:[/] {Markup.Escape(e.GetType().Name + ": " + e.Message)}");
-            return ExitCode.RunFailed;
+            var broken = outcome.Error as ResultFolderException ?? (ResultFolderException)((ExperimentStoppedException)outcome.Error).Reason;
+            // Say in the manifest why it stopped, if the disk still lets us; the folder's name already says incomplete.
+            try { folder.Stop(null, "writing results failed", app.Report, DateTimeOffset.UtcNow); }
+            catch (ResultFolderException) { }
+            return app.Fail($"{broken.Message}; the runs that finished are kept: resume with 'lab run --resume {folder.Path}' once that is fixed", ExitCode.RunFailed);
         }
-        if (stoppedBy is not null)
+        if (outcome.Error is ExperimentStoppedException stopped) return Stopped(app, folder, stopped, quiet);
+
+        // The folder is finished before anything more is printed: if the terminal has gone (SIGHUP), the results are safe.
+        var result = outcome.Result!;
+        string path;
+        try { path = folder.Complete(result, app.Report, DateTimeOffset.UtcNow); }
+        catch (ResultFolderException e)
         {
-            app.Output.Profile.Out.Writer.WriteLine(folder);
-            return exit;
+            return app.Fail($"{e.Message}; the runs are kept: resume with 'lab run --resume {folder.Path}' once that is fixed", ExitCode.RunFailed);
         }
+        if (!quiet) Headline.Print(app.Output, result);
         if (!quiet) app.Output.MarkupLine($"[green]done[/] in {(DateTimeOffset.UtcNow - started).TotalSeconds:0.0}s; results:");
-        app.Output.Profile.Out.Writer.WriteLine(folder);
+        app.Output.Profile.Out.Writer.WriteLine(path);
         return ExitCode.Ok;
+    }
+
+    private static int Stopped(CliApp app, ResultFolder folder, ExperimentStoppedException stopped, bool quiet)
+    {
+        var (stoppedBy, exit) = stopped.Reason switch
+        {
+            OperationCanceledException => ($"interrupted ({app.InterruptedBy ?? "Ctrl-C"})", ExitCode.Cancelled),
+            SafetyViolationException => ("unexpected safety violation", ExitCode.SafetyViolated),
+            _ => ("a run failed", ExitCode.RunFailed),
+        };
+        string path;
+        try { path = folder.Stop(stopped.Completed, stoppedBy, app.Report, DateTimeOffset.UtcNow); }
+        catch (ResultFolderException e)
+        {
+            app.Fail(e.Message, exit);
+            path = folder.Path;
+        }
+        switch (stopped.Reason)
+        {
+            case OperationCanceledException:
+                app.Errors.MarkupLine($"[yellow]interrupted[/] ({Markup.Escape(app.InterruptedBy ?? "Ctrl-C")}): stopped before all runs finished.");
+                break;
+            case SafetyViolationException s:
+                app.Errors.MarkupLine($"[red]safety violated:[/] {Markup.Escape(s.Message)}");
+                break;
+            case RunFailedException f:
+                app.Errors.MarkupLine($"[red]run failed:[/] {Markup.Escape(f.Message)}");
+                if (f.InnerException?.StackTrace is { } trace) app.Errors.Profile.Out.Writer.WriteLine(trace);
+                break;
+        }
+        var result = stopped.Completed;
+        if (!quiet && result is not null) Headline.Print(app.Output, result);
+        var runs = folder.FinishedRuns;
+        app.Errors.WriteLine(result is null
+            ? $"{runs} run(s) finished, but no variant/point finished all its replications."
+            : $"{result.Points.Count} point(s) finished all their replications ({runs} run(s) in all).");
+        if (stopped.Reason is OperationCanceledException)
+            app.Errors.WriteLine($"Every finished run is kept; finish the rest with: lab run --resume {path}");
+        app.Output.Profile.Out.Writer.WriteLine(path);
+        return exit;
     }
 
     public sealed record ExperimentResultOrError(Lab.Reports.ExperimentResult? Result, Exception? Error);
@@ -98,5 +146,6 @@ public static class RunCommand
     {
         try { return new(run(), null); }
         catch (ExperimentStoppedException e) { return new(null, e); }
+        catch (ResultFolderException e) { return new(null, e); }
     }
 }

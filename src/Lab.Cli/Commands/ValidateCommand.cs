@@ -1,5 +1,6 @@
 using Lab.Experiments;
 using Lab.Experiments.Validation;
+using Lab.Experiments.Yaml;
 using Spectre.Console;
 
 namespace Lab.Cli.Commands;
@@ -9,14 +10,15 @@ public static class ValidateCommand
 {
     public static int Execute(CliApp app, string[] args)
     {
-        var o = Options.Parse(args, new HashSet<string> { "--set" }, new HashSet<string> { "--help", "-h" });
+        var o = Options.Parse(args, new HashSet<string> { "--set", "--limit" }, new HashSet<string> { "--help", "-h" });
         if (o.Has("--help") || o.Has("-h")) { Help.Validate(app.Output); return ExitCode.Ok; }
         if (o.Positionals.Count == 0) throw new UsageException("validate needs at least one experiment file");
-        var loader = new ExperimentLoader(app.Registry);
+        var limits = LimitOptions.Parse(o);
+        var loader = new ExperimentLoader(app.Registry, limits);
         var failed = 0;
         foreach (var file in o.Positionals)
         {
-            var d = new Diagnostics();
+            var d = new Diagnostics(limits.Errors);
             var e = Load(loader, file, [.. o.All("--set")], d);
             if (e is null)
             {
@@ -52,6 +54,8 @@ public static class ValidateCommand
     public static void PrintErrors(IAnsiConsole c, Diagnostics d)
     {
         foreach (var e in d.Sorted()) c.Profile.Out.Writer.WriteLine(e.ToString());
-        c.MarkupLine($"[red]{d.Errors.Count} error{(d.Errors.Count == 1 ? "" : "s")}[/]; nothing was run.");
+        if (d.Dropped > 0)
+            c.Profile.Out.Writer.WriteLine($"… and {d.Dropped} more error{(d.Dropped == 1 ? "" : "s")} not shown (the first {d.Errors.Count} found are; {InputLimits.Raise("errors")})");
+        c.MarkupLine($"[red]{d.Count} error{(d.Count == 1 ? "" : "s")}[/]; nothing was run.");
     }
 }

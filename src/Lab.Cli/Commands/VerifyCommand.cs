@@ -18,16 +18,17 @@ public static class VerifyCommand
 
     public static int Execute(CliApp app, string[] args, CancellationToken cancel)
     {
-        var o = Options.Parse(args, new HashSet<string> { "--parallel" }, new HashSet<string> { "--full", "--help", "-h" });
+        var o = Options.Parse(args, new HashSet<string> { "--parallel", "--limit" }, new HashSet<string> { "--full", "--help", "-h" });
         if (o.Has("--help") || o.Has("-h")) { Help.Verify(app.Output); return ExitCode.Ok; }
         var full = o.Has("--full");
         var parallel = o.Int("--parallel", 1, 1024) ?? Environment.ProcessorCount;
         var files = Files(o.Positionals, full, out var skipped);
 
         // Load everything first: a mistake in any file stops the whole suite before anything runs.
-        var loader = new ExperimentLoader(app.Registry);
+        var limits = LimitOptions.Parse(o);
+        var loader = new ExperimentLoader(app.Registry, limits);
         var experiments = new List<(string File, Experiment Experiment)>();
-        var d = new Diagnostics();
+        var d = new Diagnostics(limits.Errors);
         foreach (var file in files)
         {
             var e = ValidateCommand.Load(loader, file, [], d);

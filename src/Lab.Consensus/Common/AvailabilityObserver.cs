@@ -5,10 +5,12 @@ using Lab.Sim.Time;
 namespace Lab.Consensus.Common;
 
 /// <summary>
-/// Measures <c>unavailable_s</c>: virtual time during which no running replica acts as leader in
-/// the highest term among the running replicas it can reach (a stale leader that can reach a replica
-/// of a later term does not count; neither do replicas behind a partition that it cannot reach). State is sampled between windows, so the error is at
-/// most one window (the network's minimum latency).
+/// Measures <c>unavailable_s</c>: virtual time during which no leader can serve, i.e. no running replica
+/// acts as leader in the highest term among the running replicas it can reach (a stale leader that can
+/// reach a replica of a later term does not count; neither do replicas behind a partition that it cannot
+/// reach) while reaching a quorum of running replicas (<see cref="ILeaderRole.Quorum"/>: a leader cut off
+/// with a minority, or a BFT leader without 2f+1 replicas, commits nothing). State is sampled between
+/// windows, so the error is at most one window (the network's minimum latency).
 /// </summary>
 public sealed class AvailabilityObserver : ISimulationObserver
 {
@@ -30,7 +32,7 @@ public sealed class AvailabilityObserver : ISimulationObserver
             if (now > start) _unavailableNanos += (now - start).Nanos;
         }
         _last = now;
-        _available = Leaders(view).Count > 0;
+        _available = Serving(view);
     }
 
     public void OnEnd(ISimulationView view) => OnBarrier(view);
@@ -57,6 +59,24 @@ public sealed class AvailabilityObserver : ISimulationObserver
             if (!outranked) leaders.Add(leader);
         }
         return leaders;
+    }
+
+    /// <summary>Whether some leader (<see cref="Leaders"/>) reaches a quorum of running replicas, itself included.</summary>
+    public static bool Serving(ISimulationView view)
+    {
+        foreach (var leader in Leaders(view))
+        {
+            var role = (ILeaderRole)view.BehaviourOf(leader);
+            var reached = 0;
+            for (int i = 0; i < view.Directory.Count && reached < role.Quorum; i++)
+            {
+                var node = new NodeId(i);
+                if (view.StateOf(node) != NodeState.Up || view.BehaviourOf(node) is not ILeaderRole) continue;
+                if (node == leader || (!view.Network.Blocks(leader.Value, i) && !view.Network.Blocks(i, leader.Value))) reached++;
+            }
+            if (reached >= role.Quorum) return true;
+        }
+        return false;
     }
 
     /// <summary>Fault target "leader": the current leader(s), resolved when the fault fires.</summary>

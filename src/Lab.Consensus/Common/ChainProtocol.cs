@@ -10,7 +10,7 @@ namespace Lab.Consensus.Common;
 /// A consensus protocol as a chain runs it: everything the shared <see cref="ChainWorld"/>, the shared
 /// client (<see cref="FinalityTracker"/>), the checkers and the experiment layer need to know, in one
 /// place. To add a protocol, subclass this next to its replica (see <c>Raft/RaftProtocol.cs</c>, about
-/// 40 lines) and register a model for it in the experiment layer; every workload option, fault, checker,
+/// 30 lines) and register a model for it in the experiment layer; every workload option, fault, checker,
 /// standard metric and scenario (securities settlement) then works with it unchanged.
 /// </summary>
 public abstract class ChainProtocol

@@ -8,4 +8,7 @@ public interface ILeaderRole : IReplica
     bool IsActingLeader { get; }
     /// <summary>Its term (Raft) or view (BFT); 0 where the protocol has none.</summary>
     long Term { get; }
+    /// <summary>Replicas (itself included) a leader must reach to commit anything: a majority for Raft,
+    /// 2f+1 for BFT. Default 1 (a solo orderer commits alone).</summary>
+    int Quorum => 1;
 }

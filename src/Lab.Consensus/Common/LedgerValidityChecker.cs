@@ -10,7 +10,8 @@ namespace Lab.Consensus.Common;
 /// Validity and durability, checked between windows in every run alongside <see cref="SafetyChecker"/>:
 /// every transaction in every block an honest replica committed was really submitted by its client
 /// (same content; anything else, e.g. an equivocating leader's invented double spend, is reported as
-/// fabricated); no transaction is committed twice along the chain; and a replica never loses a block it
+/// fabricated); no transaction is delivered twice along the chain (a copy a protocol orders again but skips at
+/// execution, see <see cref="IBlockSource.Delivered"/>, is not a second delivery); and a replica never loses a block it
 /// committed (after a restart it still holds every height its commit log records, with the same id).
 /// Blocks on the first-committed chain are inspected in height order; a different block an honest
 /// replica committed at a height (a fork, which the agreement checker reports) is inspected too, for
@@ -95,7 +96,8 @@ public sealed class LedgerValidityChecker : ISimulationObserver
                 $"height {commit.Height}: {view.Directory.Name(node)} committed {commit.Block.Short} but no longer holds it"));
             return;
         }
-        foreach (var tx in block.Transactions) CheckTransaction(view, tx, commit.Height, node, commit.At, duplicates);
+        foreach (var tx in block.Transactions)
+            CheckTransaction(view, tx, commit.Height, node, commit.At, duplicates && replica.Delivered(tx, commit.Height));
     }
 
     private void CheckTransaction(ISimulationView view, Transaction tx, long height, NodeId node, SimTime at, bool duplicates)

@@ -64,6 +64,8 @@ public sealed class HotStuffReplica : IBlockSource, ILeaderRole
     Hash? IBlockSource.CommittedIdAt(long height) => CommittedNode(height)?.Id;
     public bool IsActingLeader => _s is not null && Leader(_s.CurView) == _me && !_role.Is(ByzantineBehaviour.Silent);
     long ILeaderRole.Term => _s?.CurView ?? 0;
+    int ILeaderRole.Quorum => _committee.Quorum;
+    bool IBlockSource.Delivered(Transaction tx, long height) => _s is not null && _s.CommittedTx.TryGetValue(tx.Id, out var h) && h == height;
 
     private HsNode? CommittedNode(long height)
     {

@@ -65,6 +65,8 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
     public Block? BlockAt(long height) => _s is not null && height >= 1 && height <= _s.Executed.Count ? _s.Executed[(int)height - 1] : null;
     public bool IsActingLeader => _s is not null && _s.ViewActive && Primary(_s.View) == _me && !_role.Is(ByzantineBehaviour.Silent);
     long ILeaderRole.Term => _s?.View ?? 0;
+    int ILeaderRole.Quorum => _committee.Quorum;
+    bool IBlockSource.Delivered(Transaction tx, long height) => _s is not null && _s.ExecutedTx.TryGetValue(tx.Id, out var seq) && seq == height;
 
     private int F => _committee.F;
     private int Quorum => _committee.Quorum;

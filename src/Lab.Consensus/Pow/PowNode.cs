@@ -121,6 +121,9 @@ public class PowNode : INodeBehaviour
     /// (difficulty × target interval). Mining is memoryless, so the draw survives a new tip and is
     /// redrawn only when the rate changes (a retarget or a hash-rate step).
     /// </summary>
+    /// <summary>A mining delay this long (about a century) stands for "never": no run lasts that long.</summary>
+    private const double NeverSeconds = 3.2e9;
+
     protected void ScheduleMining(INodeContext ctx, bool force)
     {
         var share = Setup.HashShare(Me);
@@ -136,7 +139,8 @@ public class PowNode : INodeBehaviour
         if (!force && _mineTimer != TimerId.None && rate == _timerRate) return;
         ctx.CancelTimer(_mineTimer);
         _timerRate = rate;
-        _mineTimer = ctx.SetTimer(Duration.FromSeconds(ctx.Random.NextExponential(1 / rate)), MineTimer.Instance);
+        // A miner with a tiny share can draw a delay beyond 64-bit nanoseconds; past a century it never mines in any run anyway.
+        _mineTimer = ctx.SetTimer(Duration.FromSeconds(Math.Min(ctx.Random.NextExponential(1 / rate), NeverSeconds)), MineTimer.Instance);
     }
 
     private void Mine(INodeContext ctx)

@@ -68,6 +68,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
     public ReplicaLedger Ledger => _ledger;
     public bool IsActingLeader => Role == RaftRole.Leader;
     long ILeaderRole.Term => CurrentTerm;
+    int ILeaderRole.Quorum => Majority;
     public Block? BlockAt(long height) => _d is not null && height >= 1 && height <= _d.LastIndex ? _d.EntryAt(height).Block : null;
 
     private int Majority => _servers.Count / 2 + 1;

@@ -26,12 +26,16 @@ public sealed record TraceArrivals(IReadOnlyList<TraceRecord> Records) : Arrival
     {
         var records = new List<TraceRecord>();
         var lines = csv.Split('\n');
+        var first = true;
         for (int i = 0; i < lines.Length; i++)
         {
             var line = lines[i].Trim();
             if (line.Length == 0 || line.StartsWith('#')) continue;
             var cols = line.Split(',');
-            if (i == 0 && !double.TryParse(cols[0], NumberStyles.Float, CultureInfo.InvariantCulture, out _) && !Duration.TryParse(cols[0], out _, out _)) continue; // header
+            // The header is the first line that is not blank or a comment (comments may come before it).
+            var header = first && !double.TryParse(cols[0], NumberStyles.Float, CultureInfo.InvariantCulture, out _) && !Duration.TryParse(cols[0], out _, out _);
+            first = false;
+            if (header) continue;
             if (cols.Length < 2) throw new FormatException($"{source}:{i + 1}: expected time,size,type");
             Duration at;
             if (double.TryParse(cols[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)) at = Duration.FromSeconds(seconds);

@@ -26,6 +26,13 @@ public static class FaultParser
 
     public static readonly IReadOnlyList<string> ItemKeys = ["at", "for", .. Actions.Select(a => a.Action), "factor", "lose-disk"];
 
+    /// <summary>
+    /// Largest latency multiplier of <c>latency</c> and <c>slow</c>. A spike and a slow node multiply, and
+    /// with link latencies of at most an hour and a jitter factor of at most 100 the product stays inside
+    /// the kernel's 64-bit nanoseconds (1 h × 100 × 100 × 100 ≈ 3.6·10¹⁸ ns).
+    /// </summary>
+    public const double MaxFactor = 100;
+
     public static object? ParseFaults(YNode node, SchemaKey key, ValueContext ctx)
     {
         if (node is YScalar { IsNull: true }) return new List<FaultSpec>();
@@ -59,8 +66,8 @@ public static class FaultParser
                     if (@for is { Nanos: 0 }) { ctx.Error(v.Mark, "'for' must be longer than zero"); ok = false; }
                     break;
                 case "factor":
-                    if (v is YScalar fs && Units.Factor(fs.Value, out var fv) is null && fv >= 1) factor = fv;
-                    else { ctx.Error(v.Mark, "factor: expected a multiplier of at least 1, e.g. 3x"); ok = false; }
+                    if (v is YScalar fs && Units.Factor(fs.Value, out var fv) is null && fv is >= 1 and <= MaxFactor) factor = fv;
+                    else { ctx.Error(v.Mark, $"factor: expected a multiplier from 1x to {MaxFactor}x, e.g. 3x"); ok = false; }
                     break;
                 case "lose-disk":
                     if (v is YScalar { Value: "true" or "false" } b) loseDisk = b.Value == "true";
@@ -109,8 +116,8 @@ public static class FaultParser
                 { ctx.Error(actionNode.Mark, "loss: expected a probability such as 20% or 0.2"); return null; }
                 break;
             case "latency":
-                if (actionNode is not YScalar lat || Units.Factor(lat.Value, out value) is not null || value < 1)
-                { ctx.Error(actionNode.Mark, "latency: expected a multiplier of at least 1, e.g. 5x"); return null; }
+                if (actionNode is not YScalar lat || Units.Factor(lat.Value, out value) is not null || value is < 1 or > MaxFactor)
+                { ctx.Error(actionNode.Mark, $"latency: expected a multiplier from 1x to {MaxFactor}x, e.g. 5x"); return null; }
                 break;
             default:
                 var target = Target(actionNode, ctx);
@@ -132,8 +139,8 @@ public static class FaultParser
     {
         if (v is YScalar s && Units.Duration(s.Value, out var d) is not { } err)
         {
-            if (!d.IsNegative) return d;
-            ctx.Error(v.Mark, $"must not be negative, got '{s.Value}'");
+            if (!d.IsNegative && d.TotalSeconds <= KeyType.MaxSeconds) return d;
+            ctx.Error(v.Mark, d.IsNegative ? $"must not be negative, got '{s.Value}'" : $"must be at most {Duration.FromSeconds(KeyType.MaxSeconds)}, got '{s.Value}'");
         }
         else ctx.Error(v.Mark, v is YScalar sc ? Units.Duration(sc.Value, out _)! : "expected a duration such as 10s");
         ok = false;

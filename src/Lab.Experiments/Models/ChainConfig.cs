@@ -34,7 +34,7 @@ public static class ChainConfig
         Key.Rate("workload.burst.rate", "bursty profile: total rate during a burst (e.g. orders at a market open or on news)."),
         Key.Time("workload.burst.every", "bursty profile: a burst starts every this long.", "60s", min: 1e-6),
         Key.Time("workload.burst.for", "bursty profile: how long each burst lasts (shorter than workload.burst.every).", "5s", min: 1e-6),
-        Key.Text("workload.trace", "A CSV trace to replay instead of arrivals: columns time (seconds), size (bytes), type; path relative to the experiment file."),
+        new("workload.trace", KeyType.Trace, "A CSV trace to replay instead of arrivals: columns time (seconds), size (bytes), type; path relative to the experiment file; checked line by line when the experiment is validated."),
         Key.Time("workload.submit-until", "Clients stop submitting at this time (absent: until the run ends)."),
     ];
 
@@ -80,11 +80,8 @@ public static class ChainConfig
             case "trading-hours": process = TimeOfDayArrivals.TradingHours(rate); break;
             case "bursty": process = new BurstyArrivals(rate, c.GetOr<Rate?>("workload.burst.rate", null)?.PerSecond ?? rate, c.Time("workload.burst.every"), c.Time("workload.burst.for")); break;
         }
-        if (c.GetOr<string?>("workload.trace", null) is { } trace)
-        {
-            var path = Path.IsPathRooted(trace) ? trace : Path.Combine(Path.GetDirectoryName(c.MarkOf("workload.trace").File) ?? ".", trace);
-            process = TraceArrivals.Parse(File.ReadAllText(path), trace);
-        }
+        // Read and checked at validation (KeyType.Trace): the run replays what was validated.
+        if (c.GetOr<TraceArrivals?>("workload.trace", null) is { } trace) process = trace;
         var regions = c.GetOr<List<object>?>("workload.clients.regions", null)?.Cast<string>().ToList();
         return new WorkloadOptions
         {

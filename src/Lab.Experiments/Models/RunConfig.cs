@@ -15,24 +15,49 @@ public sealed record ConfigValue(object Value, YNode Node, string Origin);
 /// </summary>
 public sealed class RunConfig
 {
-    private readonly SortedDictionary<string, ConfigValue> _values;
+    private readonly Dictionary<string, ConfigValue> _own;
+    // A sweep point shares its variant's configuration and keeps only the keys it changes, so that
+    // 100,000 points do not hold 100,000 copies of every key (validation memory and time).
+    private readonly RunConfig? _shared;
+    private SortedDictionary<string, ConfigValue>? _all;
 
     public RunConfig(IEnumerable<KeyValuePair<string, ConfigValue>> values)
     {
-        _values = new SortedDictionary<string, ConfigValue>(StringComparer.Ordinal);
-        foreach (var (k, v) in values) _values[k] = v;
+        _own = new Dictionary<string, ConfigValue>(StringComparer.Ordinal);
+        foreach (var (k, v) in values) _own[k] = v;
     }
 
-    public IReadOnlyDictionary<string, ConfigValue> Values => _values;
-    public bool Has(string path) => _values.ContainsKey(path);
-    public ConfigValue? Entry(string path) => _values.GetValueOrDefault(path);
-    public SourceMark MarkOf(string path) => _values.TryGetValue(path, out var v) ? v.Node.Mark : new SourceMark("(default)", 0, 0);
+    /// <summary>The configuration <paramref name="shared"/> with some keys set to other values.</summary>
+    public RunConfig(RunConfig shared, IEnumerable<KeyValuePair<string, ConfigValue>> changes) : this(changes) => _shared = shared;
+
+    /// <summary>Every key with its value, in ordinal key order.</summary>
+    public IReadOnlyDictionary<string, ConfigValue> Values
+    {
+        get
+        {
+            if (_all is not null) return _all;
+            var all = _shared is null ? new SortedDictionary<string, ConfigValue>(StringComparer.Ordinal) : new SortedDictionary<string, ConfigValue>((IDictionary<string, ConfigValue>)_shared.Values, StringComparer.Ordinal);
+            foreach (var (k, v) in _own) all[k] = v;
+            return _all = all;
+        }
+    }
+
+    private bool TryGet(string path, out ConfigValue value)
+    {
+        if (_own.TryGetValue(path, out value!)) return true;
+        if (_shared is not null) return _shared.TryGet(path, out value);
+        return false;
+    }
+
+    public bool Has(string path) => TryGet(path, out _);
+    public ConfigValue? Entry(string path) => TryGet(path, out var v) ? v : null;
+    public SourceMark MarkOf(string path) => TryGet(path, out var v) ? v.Node.Mark : new SourceMark("(default)", 0, 0);
 
     public T Get<T>(string path) where T : notnull =>
-        _values.TryGetValue(path, out var v) ? (T)v.Value : throw new KeyNotFoundException($"'{path}' has no value and no default");
+        TryGet(path, out var v) ? (T)v.Value : throw new KeyNotFoundException($"'{path}' has no value and no default");
 
     /// <summary>The value, or <paramref name="fallback"/> when the key is absent.</summary>
-    public T GetOr<T>(string path, T fallback) => _values.TryGetValue(path, out var v) ? (T)v.Value : fallback;
+    public T GetOr<T>(string path, T fallback) => TryGet(path, out var v) ? (T)v.Value : fallback;
 
     /// <summary>A list of names (e.g. <c>network.regions</c>, <c>outputs.charts</c>); empty when absent.</summary>
     public IReadOnlyList<string> Strings(string path) => [.. GetOr<List<object>>(path, []).Cast<string>()];

@@ -29,7 +29,7 @@ public sealed partial class SecuritiesModel : IModel
 
     public IReadOnlyList<SchemaKey> Keys { get; } =
     [
-        Key.Text("start", "Calendar instant of virtual time 0, ISO 8601 with offset (a Monday: trading starts that day).", "2026-06-01T00:00+08:00"),
+        new("start", KeyType.Instant, "Calendar instant of virtual time 0, ISO 8601 with offset (a Monday: trading starts that day).") { Default = "2026-06-01T00:00+08:00" },
         Key.Name("institutions.calendar", "Business calendar: `cn` (SSE/SZSE 2026) or `us` (NYSE 2026), as in scenarios/presets/calendars/.", "cn"),
         Key.Int("institutions.brokers.count", "Clearing members (brokers) trading with each other.", 20, min: 2, max: 10_000),
         Key.List("institutions.brokers.regions", KeyType.Identifier, "Regions the brokers are spread over, round-robin.", "[shanghai, beijing, shenzhen]"),

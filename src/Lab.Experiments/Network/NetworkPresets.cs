@@ -9,14 +9,17 @@ namespace Lab.Experiments.Network;
 /// Network presets: YAML files holding the keys of a <c>network</c> section, found by name in
 /// <c>scenarios/presets/networks/</c> (searched upwards from the experiment file, the working directory
 /// and the lab's own folder) or by a path relative to the file that names them. A preset may name
-/// another preset to start from; cycles are errors.
+/// another preset to start from; cycles are errors. Preset files are read within the file-size limit
+/// and named in messages so that the name leads to them from the working directory.
 /// </summary>
-public sealed class NetworkPresets(IReadOnlyList<string> searchDirectories)
+public sealed class NetworkPresets(IReadOnlyList<string> searchDirectories, InputFiles? files = null)
 {
+    private readonly InputFiles _files = files ?? new InputFiles(InputLimits.Default);
+
     private readonly Dictionary<string, Dictionary<string, ConfigValue>?> _cache = new(StringComparer.Ordinal);
 
     /// <summary>Preset folders above the experiment file, the working directory and the lab binary.</summary>
-    public static NetworkPresets For(string experimentDirectory)
+    public static NetworkPresets For(string experimentDirectory, InputFiles? files = null)
     {
         var dirs = new List<string>();
         foreach (var start in new[] { experimentDirectory, Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
@@ -27,7 +30,7 @@ public sealed class NetworkPresets(IReadOnlyList<string> searchDirectories)
                     if (Directory.Exists(candidate) && !dirs.Contains(candidate)) dirs.Add(candidate);
             }
         }
-        return new NetworkPresets(dirs);
+        return new NetworkPresets(dirs, files);
     }
 
     public IReadOnlyList<string> SearchDirectories => searchDirectories;
@@ -41,19 +44,18 @@ public sealed class NetworkPresets(IReadOnlyList<string> searchDirectories)
 
     /// <summary>The preset's network keys (as <c>network.*</c> paths), or null after reporting why not.</summary>
     public Dictionary<string, ConfigValue>? Load(string reference, SourceMark at, string baseDirectory, ExperimentSchema schema, Diagnostics diagnostics) =>
-        Load(reference, _origin = at, baseDirectory, schema, diagnostics, [], baseDirectory);
+        Load(reference, _origin = at, baseDirectory, schema, diagnostics, []);
 
     private SourceMark _origin;
 
-    /// <param name="displayRoot">Preset files are named relative to the experiment's folder in messages.</param>
-    private Dictionary<string, ConfigValue>? Load(string reference, SourceMark at, string baseDirectory, ExperimentSchema schema, Diagnostics diagnostics, List<string> chain, string displayRoot)
+    private Dictionary<string, ConfigValue>? Load(string reference, SourceMark at, string baseDirectory, ExperimentSchema schema, Diagnostics diagnostics, List<string> chain)
     {
         string? path;
         var isPath = reference.Contains('/') || reference.EndsWith(".yaml", StringComparison.Ordinal) || reference.EndsWith(".yml", StringComparison.Ordinal);
         if (isPath)
         {
             path = Path.GetFullPath(Path.Combine(baseDirectory, reference));
-            if (!File.Exists(path))
+            if (!File.Exists(path) && !Directory.Exists(path))
             {
                 diagnostics.Error(at, "network.preset", $"preset file '{reference}' not found");
                 return null;
@@ -80,17 +82,25 @@ public sealed class NetworkPresets(IReadOnlyList<string> searchDirectories)
         }
         if (_cache.TryGetValue(path, out var cached)) return cached;
 
-        var file = isPath ? Path.GetRelativePath(displayRoot, path) : "presets/networks/" + Path.GetFileName(path);
-        var root = YamlReader.Read(file, File.ReadAllBytes(path), diagnostics);
+        var file = _files.Display(path);
+        byte[] bytes;
+        try { bytes = _files.ReadText(path); }
+        catch (InputFileException e)
+        {
+            diagnostics.Error(at, "network.preset", $"preset file {file} {e.Message}");
+            _cache[path] = null;
+            return null;
+        }
+        var root = YamlReader.Read(file, bytes, diagnostics, _files.Limits);
         Dictionary<string, ConfigValue>? result = null;
         if (root is YMapping map)
         {
-            var binder = new ConfigBinder(schema, diagnostics, Path.GetDirectoryName(path)!);
+            var binder = new ConfigBinder(schema, diagnostics, Path.GetDirectoryName(path)!, _files);
             var own = binder.Bind(map, "preset " + Path.GetFileNameWithoutExtension(path), "network");
             result = [];
             if (own.TryGetValue("network.preset", out var parent) && parent.Value is string parentRef)
             {
-                var inherited = Load(parentRef, parent.Node.Mark, Path.GetDirectoryName(path)!, schema, diagnostics, [.. chain, path], displayRoot);
+                var inherited = Load(parentRef, parent.Node.Mark, Path.GetDirectoryName(path)!, schema, diagnostics, [.. chain, path]);
                 if (inherited is null) { _cache[path] = null; return null; }
                 foreach (var (k, v) in inherited) result[k] = v;
             }

@@ -2,6 +2,7 @@ using Lab.Consensus.Common;
 using Lab.Experiments.Faults;
 using Lab.Experiments.Models;
 using Lab.Experiments.Network;
+using Lab.Experiments.Results;
 using Lab.Experiments.Validation;
 using Lab.Reports;
 using Lab.Sim.Kernel;
@@ -18,12 +19,25 @@ namespace Lab.Experiments.Running;
 /// </summary>
 public sealed class ExperimentRunner(ModelRegistry registry)
 {
-    public ExperimentResult Run(Experiment experiment, int parallel, IRunProgress? progress = null, CancellationToken cancel = default)
+    /// <param name="journal">Where each finished run is kept before it counts as done, and where runs
+    /// finished by an earlier attempt are read from (they are not run again). Without one, results stay in memory.</param>
+    public ExperimentResult Run(Experiment experiment, int parallel, IRunProgress? progress = null, CancellationToken cancel = default, IRunJournal? journal = null)
     {
         var runs = experiment.Runs;
         var results = new ReplicationResult?[runs.Count];
+        var done = new bool[runs.Count];
+        var hash = ResultFolder.ConfigHash(experiment);
+        var todo = new List<int>();
+        for (int i = 0; i < runs.Count; i++)
+        {
+            if (journal is null || !journal.IsFinished(i)) { todo.Add(i); continue; }
+            // A run kept by an earlier attempt is checked as if it had just finished.
+            done[i] = true;
+            if (UnexpectedViolation(experiment, runs[i], journal.Load(i).Result) is { } earlier)
+                throw new ExperimentStoppedException(earlier, Completed(experiment, done, results, journal));
+        }
         // Measured on 2 cores: two runs at once, each with actors, took twice as long as each sequential.
-        var mode = parallel > runs.Count ? ExecutionMode.Actors : ExecutionMode.Sequential;
+        var mode = parallel > todo.Count ? ExecutionMode.Actors : ExecutionMode.Sequential;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         Exception? failure = null;
         var next = -1;
@@ -32,19 +46,11 @@ public sealed class ExperimentRunner(ModelRegistry registry)
         {
             while (!stop.IsCancellationRequested)
             {
-                var i = Interlocked.Increment(ref next);
-                if (i >= runs.Count) return;
-                try
-                {
-                    var rep = RunOne(experiment, runs[i], mode, progress, stop.Token);
-                    results[i] = rep;
-                    if (UnexpectedViolation(experiment, runs[i], rep) is { } violation)
-                    {
-                        Interlocked.CompareExchange(ref failure, violation, null);
-                        stop.Cancel();
-                        return;
-                    }
-                }
+                var k = Interlocked.Increment(ref next);
+                if (k >= todo.Count) return;
+                var i = todo[k];
+                ReplicationResult rep;
+                try { rep = RunOne(experiment, runs[i], mode, progress, stop.Token); }
                 catch (OperationCanceledException) { return; }
                 catch (Exception e)
                 {
@@ -52,10 +58,27 @@ public sealed class ExperimentRunner(ModelRegistry registry)
                     stop.Cancel();
                     return;
                 }
+                try { journal?.Record(i, new RunRecord(hash, runs[i].Point.Index, rep)); }
+                catch (ResultFolderException e)
+                {
+                    Interlocked.CompareExchange(ref failure, e, null);
+                    stop.Cancel();
+                    return;
+                }
+                // Counted as done only now that it is kept; a journal reads it back when assembling.
+                if (journal is null) results[i] = rep;
+                Volatile.Write(ref done[i], true);
+                progress?.Finished(runs[i]);
+                if (UnexpectedViolation(experiment, runs[i], rep) is { } violation)
+                {
+                    Interlocked.CompareExchange(ref failure, violation, null);
+                    stop.Cancel();
+                    return;
+                }
             }
         }
 
-        var workers = Math.Clamp(parallel, 1, Math.Max(1, runs.Count));
+        var workers = Math.Clamp(parallel, 1, Math.Max(1, todo.Count));
         if (workers == 1) Worker();
         else
         {
@@ -64,24 +87,28 @@ public sealed class ExperimentRunner(ModelRegistry registry)
             foreach (var t in threads) t.Join();
         }
         if (failure is not null || cancel.IsCancellationRequested)
-        {
-            var completed = Assemble(experiment, results);
-            throw new ExperimentStoppedException(failure ?? new OperationCanceledException(cancel), completed.Points.Count > 0 ? completed : null);
-        }
-        return Assemble(experiment, results);
+            throw new ExperimentStoppedException(failure ?? new OperationCanceledException(cancel), Completed(experiment, done, results, journal));
+        return Assemble(experiment, done, results, journal);
     }
 
-    /// <summary>The result of every point whose replications all finished, in plan order.</summary>
-    private static ExperimentResult Assemble(Experiment experiment, ReplicationResult?[] results)
+    private static ExperimentResult? Completed(Experiment experiment, bool[] done, ReplicationResult?[] results, IRunJournal? journal)
+    {
+        var completed = Assemble(experiment, done, results, journal);
+        return completed.Points.Count > 0 ? completed : null;
+    }
+
+    /// <summary>The result of every point whose replications all finished, in plan order (read back from the journal if there is one).</summary>
+    private static ExperimentResult Assemble(Experiment experiment, bool[] done, ReplicationResult?[] results, IRunJournal? journal)
     {
         var n = experiment.Replications;
+        ReplicationResult Get(int i) => results[i] ?? journal!.Load(i).Result;
         var points = experiment.Points
-            .Where(p => Enumerable.Range(0, n).All(r => results[p.Index * n + r] is not null))
+            .Where(p => Enumerable.Range(0, n).All(r => done[p.Index * n + r]))
             .Select(p => new PointResult
             {
                 Variant = p.Variant,
                 Parameters = p.Parameters,
-                Replications = [.. Enumerable.Range(0, n).Select(r => results[p.Index * n + r]!)],
+                Replications = [.. Enumerable.Range(0, n).Select(r => Get(p.Index * n + r))],
             }).ToList();
         return new ExperimentResult
         {
@@ -99,7 +126,8 @@ public sealed class ExperimentRunner(ModelRegistry registry)
         };
     }
 
-    /// <summary>Builds and runs one world. Validation already passed, so building cannot report problems.</summary>
+    /// <summary>Builds and runs one world (not counted as finished: the caller does that once it is kept).
+    /// Validation already passed, so building cannot report problems.</summary>
     public ReplicationResult RunOne(Experiment experiment, RunSpec run, ExecutionMode mode, IRunProgress? progress, CancellationToken cancel)
     {
         var c = run.Point.Config;
@@ -137,7 +165,6 @@ public sealed class ExperimentRunner(ModelRegistry registry)
         m.Scalars[KernelMetrics.MessagesTotal] = result.Stats.MessagesSent;
         var violations = Math.Max(m.Counter(StandardMetrics.SafetyViolations), m.Findings.Count(f => f.Kind == StandardMetrics.SafetyFinding));
         m.Scalars[StandardMetrics.SafetyViolations] = violations;
-        progress?.Finished(run);
         return new ReplicationResult
         {
             Index = run.Replication,

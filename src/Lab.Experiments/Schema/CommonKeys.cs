@@ -22,11 +22,11 @@ public static class CommonKeys
     [
         new("name", KeyType.Identifier, "Experiment name; also the folder under results/.") { Required = true },
         Key.Text("description", "What the experiment asks, in a sentence or two (shown in the report).", ""),
-        Key.Int("seed", "Root seed: replications, nodes, network and faults draw from streams derived from it.", 1, min: 0),
+        Key.Int("seed", "Root seed: replications, nodes, network and faults draw from streams derived from it.", 1, min: 0) with { Max = long.MaxValue },
         new("duration", KeyType.Time, "Virtual time each run lasts.") { Default = "60s", Min = 1e-9 },
         Key.Time("warmup", "Metrics before this virtual time are excluded from the summary.", "0s"),
         Key.Int("replications", "Runs per variant and sweep point, with seeds derived from the root seed.", 1, min: 1, max: 10_000),
-        Key.Int("max-events", "Stop a run after this many events (a guard against runaway protocols).", null, min: 1),
+        Key.Int("max-events", "Stop a run after this many events (a guard against runaway protocols).", null, min: 1) with { Max = long.MaxValue },
 
         Key.Text("network.preset", "A network from scenarios/presets/networks/ by name (e.g. aws-3-regions) or a path to a preset file; keys given here override it."),
         Key.Text("network.description", "What the network represents (presets say where their figures come from)."),
@@ -34,9 +34,10 @@ public static class CommonKeys
         Key.List("network.regions", KeyType.Identifier, "Region names, in the order of the latency matrix rows.", "[default]"),
         new("network.one-way", Matrix, "One-way latency matrix between regions [from][to]."),
         new("network.rtt", Matrix, "Round-trip latency matrix between regions; one-way latency is half of it."),
-        Key.TimeDistribution("network.latency", "One-way latency of every link when there is no matrix: a duration or a distribution."),
-        Key.TimeDistribution("network.jitter", "Extra one-way delay drawn per message, added to the base latency."),
-        Key.NumberDistribution("network.jitter-factor", "Factor drawn per message that multiplies the base latency (e.g. lognormal(sigma: 0.2))."),
+        // Latencies of at most an hour and factors of at most 100 keep every message delay inside 64-bit nanoseconds (see FaultParser.MaxFactor).
+        Key.TimeDistribution("network.latency", "One-way latency of every link when there is no matrix: a duration or a distribution.") with { Max = MaxLatency },
+        Key.TimeDistribution("network.jitter", "Extra one-way delay drawn per message, added to the base latency.") with { Max = MaxLatency },
+        Key.NumberDistribution("network.jitter-factor", "Factor drawn per message that multiplies the base latency (e.g. lognormal(sigma: 0.2)).") with { Max = 100 },
         new("network.bandwidth", KeyType.BandwidthType, "Upload and download capacity of every node's NIC (unlimited if absent): all of a node's messages share its uplink, one after another, and its downlink."),
         new("network.upload", PerRegion, "Upload capacity of each node's uplink: one value, or one per region by name."),
         new("network.download", PerRegion, "Download capacity of each node's downlink: one value, or one per region by name."),
@@ -61,10 +62,10 @@ public static class CommonKeys
         Key.Size("workload.tx-size", "Size of one transaction.", "512B", min: 1),
 
         new("faults", Faults, "Faults at exact virtual times; each entry: at, optional for, and one action."),
-        new("faults[].at", KeyType.Time, "When the fault happens.") { ItemKey = true, Required = true },
-        new("faults[].for", KeyType.Time, "How long it lasts; then it is undone (crash → restart, partition → heal, ...).") { ItemKey = true },
+        new("faults[].at", KeyType.Time, "When the fault happens.") { ItemKey = true, Required = true, Min = 0 },
+        new("faults[].for", KeyType.Time, "How long it lasts; then it is undone (crash → restart, partition → heal, ...).") { ItemKey = true, Min = 1e-9 },
         .. FaultParser.Actions.Select(a => new SchemaKey("faults[]." + a.Action, KeyType.Text, a.Description) { ItemKey = true }),
-        new("faults[].factor", KeyType.Factor, "Latency multiplier of `slow`.") { ItemKey = true },
+        new("faults[].factor", KeyType.Factor, "Latency multiplier of `slow` (also the limit of `latency`).") { ItemKey = true, Min = 1, Max = FaultParser.MaxFactor },
         new("faults[].lose-disk", KeyType.Boolean, "`restart` also wipes the durable state.") { ItemKey = true, Default = "false" },
 
         Key.Choice("expect.safety", "What the experiment expects of safety: `hold` (a violation fails the run, exit 3) or `violated` (it is the result).", ["hold", "violated"], "hold"),
@@ -87,7 +88,10 @@ public static class CommonKeys
         new("verify.checks[].source", KeyType.Text, "The paper, table or derivation the expected value comes from, and why the tolerance is what it is.") { ItemKey = true, Required = true },
     ];
 
-    private static readonly KeyType Matrix = new StructuredType("matrix", "[[0ms, 90ms], [90ms, 0ms]]", ParseMatrix, w =>
+    /// <summary>Largest one-way latency of a link, in seconds (an hour).</summary>
+    public const double MaxLatency = 3600;
+
+    private static readonly KeyType Matrix = new StructuredType("matrix", "[[0ms, 90ms], [90ms, 0ms]]", ParseMatrix, range: "one-way entries 0s to 1h", jsonSchema: w =>
     {
         w.WriteString("type", "array");
         w.WriteStartObject("items");
@@ -115,13 +119,16 @@ public static class CommonKeys
                 if (row.Items[j] is not YScalar s || Units.Duration(s.Value, out var d) is { } err)
                 { ctx.Error(row.Items[j].Mark, row.Items[j] is YScalar sc ? Units.Duration(sc.Value, out _)! : "expected a latency"); ok = false; continue; }
                 if (d.IsNegative) { ctx.Error(s.Mark, $"latency must not be negative, got '{s.Value}'"); ok = false; continue; }
+                // A round-trip matrix is halved into one-way latencies.
+                var most = key.Path.EndsWith("rtt", StringComparison.Ordinal) ? 2 * MaxLatency : MaxLatency;
+                if (d.TotalSeconds > most) { ctx.Error(s.Mark, $"latency must be at most {Duration.FromSeconds(most)}, got '{s.Value}'"); ok = false; continue; }
                 result[i][j] = d;
             }
         }
         return ok ? result : null;
     }
 
-    private static readonly KeyType PerRegion = new StructuredType("bandwidth per region", "100Mbps or { region: 20Mbps, ... }", ParsePerRegion, w =>
+    private static readonly KeyType PerRegion = new StructuredType("bandwidth per region", "100Mbps or { region: 20Mbps, ... }", ParsePerRegion, range: "1kbps to 1000000Gbps", jsonSchema: w =>
     {
         w.WriteStartArray("type"); w.WriteStringValue("string"); w.WriteStringValue("object"); w.WriteEndArray();
         w.WriteStartObject("additionalProperties"); w.WriteString("type", "string"); w.WriteEndObject();
@@ -131,7 +138,7 @@ public static class CommonKeys
     {
         if (node is YScalar { IsNull: false } s)
         {
-            if (Units.Bandwidth(s.Value, out var all) is { } err) { ctx.Error(s.Mark, err); return null; }
+            if (Bandwidth(s.Value, out var all) is { } err) { ctx.Error(s.Mark, err); return null; }
             return new RegionBandwidth(all, []);
         }
         if (node is not YMapping map) { ctx.Error(node.Mark, "expected a bandwidth or a mapping region: bandwidth"); return null; }
@@ -139,11 +146,21 @@ public static class CommonKeys
         var ok = true;
         foreach (var (k, v) in map.Entries)
         {
-            if (v is not YScalar vs || Units.Bandwidth(vs.Value, out var bw) is { } err)
-            { ctx.Error(v.Mark, v is YScalar x ? Units.Bandwidth(x.Value, out _)! : "expected a bandwidth"); ok = false; continue; }
+            if (v is not YScalar vs || Bandwidth(vs.Value, out var bw) is { } err)
+            { ctx.Error(v.Mark, v is YScalar x ? Bandwidth(x.Value, out _)! : "expected a bandwidth"); ok = false; continue; }
             list.Add((k.Value, bw, k.Mark));
         }
         return ok ? new RegionBandwidth(null, list) : null;
+    }
+
+    /// <summary>A bandwidth within the type's range (as for network.bandwidth).</summary>
+    private static string? Bandwidth(string text, out Bandwidth value)
+    {
+        if (Units.Bandwidth(text, out value) is { } err) return err;
+        var (min, max) = KeyType.BandwidthType.DefaultRange;
+        if (value.BitsPerSecond < min || value.BitsPerSecond > max)
+            return $"must be from {new Bandwidth(min!.Value)} to {new Bandwidth(max!.Value)}, got '{text}'";
+        return null;
     }
 
     private static readonly KeyType PlacementType = new StructuredType("placement", "round-robin, a region, or [region, ...]", ParsePlacement, w =>

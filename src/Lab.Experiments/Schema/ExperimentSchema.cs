@@ -110,7 +110,7 @@ public sealed class ExperimentSchema
     {
         var sb = new StringBuilder();
         sb.Append(ReferenceBegin).Append('\n');
-        sb.Append("| key | type | write it like | default | meaning |\n|---|---|---|---|---|\n");
+        sb.Append("| key | type | write it like | range | default | meaning |\n|---|---|---|---|---|---|\n");
         foreach (var k in Keys)
         {
             var type = k.Allowed is { } allowed ? "one of " + (allowed.Count == 0 ? "(none registered yet)" : string.Join(", ", allowed.Select(a => $"`{a}`"))) : k.Type.Name;
@@ -118,7 +118,7 @@ public sealed class ExperimentSchema
             var limits = new List<string>();
             if (k.Required) limits.Add("required");
             var def = k.Default is null ? (k.Required ? "required" : "—") : k.Default.Length == 0 ? "`\"\"`" : $"`{k.Default}`";
-            sb.Append($"| `{k.Path}` | {Escape(type)} | {Escape(format)} | {Escape(def)} | {Escape(k.Description)} |\n");
+            sb.Append($"| `{k.Path}` | {Escape(type)} | {Escape(format)} | {Escape(k.Type.DescribeRange(k))} | {Escape(def)} | {Escape(k.Description)} |\n");
         }
         sb.Append('\n');
         sb.Append("Models (`chain.protocol` / `scenario.kind`):\n\n");

@@ -7,11 +7,14 @@ using Lab.Sim.Time;
 
 namespace Lab.Experiments.Schema;
 
-/// <summary>Where a value is being parsed: to report errors against its key, and to find files it names.</summary>
-public sealed class ValueContext(string baseDirectory, Validation.Diagnostics diagnostics, string key)
+/// <summary>Where a value is being parsed: to report errors against its key, and to find and read files it names.</summary>
+public sealed class ValueContext(string baseDirectory, Validation.Diagnostics diagnostics, string key, Validation.InputFiles? files = null)
 {
     public string BaseDirectory { get; } = baseDirectory;
     public string Key { get; } = key;
+    /// <summary>Reads the files a value names (traces, CDFs) within their limits.</summary>
+    public Validation.InputFiles Files { get; } = files ?? new Validation.InputFiles(Validation.InputLimits.Default);
+    public Validation.Diagnostics Diagnostics => diagnostics;
     public void Error(SourceMark mark, string message) => diagnostics.Error(mark, Key, message);
 }
 
@@ -31,20 +34,48 @@ public abstract class KeyType
     /// <summary>Writes this type's JSON Schema properties (inside the key's object).</summary>
     public abstract void WriteJsonSchema(Utf8JsonWriter w, SchemaKey key);
 
+    /// <summary>
+    /// The range a value of this type must lie in when its key states none, in the type's base unit
+    /// (count, seconds, bytes, bits/s, per second); a null end is open. Every numeric type has one, so
+    /// no number reaches a run unchecked: a value outside it is an error at its own line and column.
+    /// </summary>
+    public virtual (double? Min, double? Max) DefaultRange => (null, null);
+
+    /// <summary>The range of a key's values: its own <see cref="SchemaKey.Min"/>/<see cref="SchemaKey.Max"/>, else the type's.</summary>
+    public (double? Min, double? Max) Range(SchemaKey key) => (key.Min ?? DefaultRange.Min, key.Max ?? DefaultRange.Max);
+
+    /// <summary>The range for the key reference, e.g. "1 to 100000" or "0s to 3650d"; empty for non-numeric types.</summary>
+    public virtual string DescribeRange(SchemaKey key)
+    {
+        var (min, max) = Range(key);
+        if (min is null && max is null) return "";
+        if (max is null) return "at least " + Show(key, min!.Value);
+        if (min is null) return "at most " + Show(key, max.Value);
+        return Show(key, min.Value) + " to " + Show(key, max.Value);
+    }
+
+    /// <summary>Largest virtual time any time key may hold: ten years keeps sums of times far from 64-bit nanosecond overflow.</summary>
+    public const double MaxSeconds = 3650 * 86400.0;
+
     public static readonly KeyType Text = new ScalarType<string>("text", "any text", (s, _) => (s, null), "string");
     public static readonly KeyType Identifier = new ScalarType<string>("name", "letters, digits, '-', '_', '.'", ParseIdentifier, "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$");
-    public static readonly KeyType Integer = new ScalarType<long>("integer", "a whole number", Checked<long>(Units.Integer, v => v), "integer");
-    public static readonly KeyType Number = new ScalarType<double>("number", "a number", Checked<double>(Units.Number, v => v), "number");
+    // Default ranges: whole numbers fit the 32-bit counts models use; times stay within ten years; a
+    // bandwidth of at least 1 kbps moves the largest allowed message (2 GB) in under a year; factors stay
+    // within 1000x so that latency × factors never leaves 64-bit nanoseconds.
+    public static readonly KeyType Integer = new ScalarType<long>("integer", "a whole number", Checked<long>(Units.Integer, v => v), "integer", range: (null, int.MaxValue));
+    public static readonly KeyType Number = new ScalarType<double>("number", "a number", Checked<double>(Units.Number, v => v), "number", range: (-1e15, 1e15));
     public static readonly KeyType Boolean = new ScalarType<bool>("boolean", "true or false", ParseBool, "boolean");
-    public static readonly KeyType Time = new ScalarType<Duration>("duration", "250ms, 2s, 1.5h, 1d", Checked<Duration>(Units.Duration, d => d.TotalSeconds), "string", pattern: "^[0-9._]+ ?(ns|us|µs|ms|s|min|m|h|d|w)$|^0$");
-    public static readonly KeyType SizeType = new ScalarType<Size>("size", "512B, 4KB, 1MB", Checked<Size>(Units.Size, s => s.Bytes), "string", pattern: "^[0-9._]+ ?(B|kB|KB|MB|GB|KiB|MiB|GiB)$");
-    public static readonly KeyType BandwidthType = new ScalarType<Bandwidth>("bandwidth", "100Mbps, 1Gbps, 12.5MB/s", Checked<Bandwidth>(Units.Bandwidth, b => b.BitsPerSecond), "string");
-    public static readonly KeyType RateType = new ScalarType<Rate>("rate", "500/s, 30/min, 100/d", Checked<Rate>(Units.Rate, r => r.PerSecond), "string", pattern: "^[0-9._]+ ?/ ?(s|min|h|d)$");
-    public static readonly KeyType MoneyType = new ScalarType<Money>("money", "1000000 CNY, 2.5M USD", Checked<Money>(Units.Money, m => (double)m.Amount), "string");
-    public static readonly KeyType Probability = new ScalarType<double>("probability", "0.01 or 1%", (s, _) => Units.Probability(s, out var v) is { } e ? (0, e) : (v, null), "string");
-    public static readonly KeyType Factor = new ScalarType<double>("factor", "5x", Checked<double>(Units.Factor, v => v), "string");
+    public static readonly KeyType Time = new ScalarType<Duration>("duration", "250ms, 2s, 1.5h, 1d", Checked<Duration>(Units.Duration, d => d.TotalSeconds), "string", pattern: "^[0-9._]+ ?(ns|us|µs|ms|s|min|m|h|d|w)$|^0$", range: (null, MaxSeconds));
+    public static readonly KeyType SizeType = new ScalarType<Size>("size", "512B, 4KB, 1MB", Checked<Size>(Units.Size, s => s.Bytes), "string", pattern: "^[0-9._]+ ?(B|kB|KB|MB|GB|KiB|MiB|GiB)$", range: (0, int.MaxValue));
+    public static readonly KeyType BandwidthType = new ScalarType<Bandwidth>("bandwidth", "100Mbps, 1Gbps, 12.5MB/s", Checked<Bandwidth>(Units.Bandwidth, b => b.BitsPerSecond), "string", range: (1e3, 1e15));
+    public static readonly KeyType RateType = new ScalarType<Rate>("rate", "500/s, 30/min, 100/d", Checked<Rate>(Units.Rate, r => r.PerSecond), "string", pattern: "^[0-9._]+ ?/ ?(s|min|h|d)$", range: (null, 1e12));
+    public static readonly KeyType MoneyType = new ScalarType<Money>("money", "1000000 CNY, 2.5M USD", Checked<Money>(Units.Money, m => (double)m.Amount), "string", range: (0, 1e15));
+    public static readonly KeyType Probability = new ScalarType<double>("probability", "0.01 or 1%", (s, _) => Units.Probability(s, out var v) is { } e ? (0, e) : (v, null), "string", range: (0, 1));
+    public static readonly KeyType Factor = new ScalarType<double>("factor", "5x", Checked<double>(Units.Factor, v => v), "string", range: (null, 1000));
     public static readonly KeyType TimeDistribution = new DistributionType(Dimension.Time);
     public static readonly KeyType NumberDistribution = new DistributionType(Dimension.Number);
+    public static readonly KeyType Trace = new TraceType();
+    public static readonly KeyType Instant = new InstantType();
     public static readonly KeyType ArrivalsType = new ScalarType<Arrivals>("arrivals", "poisson(rate: 500/s), constant(rate: 1000/s) or 500/s", ParseArrivals, "string");
 
     /// <summary>One of a fixed set of words (the key's <see cref="SchemaKey.Allowed"/>).</summary>
@@ -70,19 +101,27 @@ public abstract class KeyType
         var err = parse(s, out var v);
         if (err is not null) return (v, err);
         var m = magnitude(v);
-        if (key.Min is { } min && m < min) return (v, min == 0 ? $"must not be negative, got '{s}'" : $"must be at least {Show(key, min)}, got '{s}'");
-        if (key.Max is { } max && m > max) return (v, $"must be at most {Show(key, max)}, got '{s}'");
+        var (min, max) = key.Type.Range(key);
+        if (min is { } lo && m < lo) return (v, lo == 0 ? $"must not be negative, got '{s}'" : $"must be at least {Show(key, lo)}, got '{s}'");
+        if (max is { } hi && m > hi) return (v, $"must be at most {Show(key, hi)}, got '{s}'");
         return (v, null);
     };
 
-    private static string Show(SchemaKey key, double v) => key.Type.Name switch
+    /// <summary>A value in the key's unit, as a person would write it.</summary>
+    protected static string Show(SchemaKey key, double v)
     {
-        "duration" => Duration.FromSeconds(v).ToString(),
-        "size" => new Size((long)v).ToString(),
-        "rate" => new Rate(v).ToString(),
-        "bandwidth" => new Bandwidth(v).ToString(),
-        _ => v.ToString(CultureInfo.InvariantCulture),
-    };
+        var type = key.Type is ListType list ? list.Item : key.Type;
+        return type switch
+        {
+            DistributionType { Dimension: Dimension.Time } or { Name: "duration" } => Duration.FromSeconds(v).ToString(),
+            { Name: "size" } => new Size((long)v).ToString(),
+            { Name: "rate" } => new Rate(v).ToString(),
+            { Name: "bandwidth" } => new Bandwidth(v).ToString(),
+            { Name: "factor" } => v.ToString(CultureInfo.InvariantCulture) + "x",
+            _ when v >= long.MaxValue => "2^63 − 1",
+            _ => v.ToString(CultureInfo.InvariantCulture),
+        };
+    }
 
     private static (Arrivals, string?) ParseArrivals(string s, SchemaKey key)
     {
@@ -116,10 +155,12 @@ public abstract class KeyType
 }
 
 /// <summary>A scalar parsed from its text.</summary>
-public sealed class ScalarType<T>(string name, string format, Func<string, SchemaKey, (T Value, string? Error)> parse, string jsonType, string? pattern = null) : KeyType
+/// <param name="range">The <see cref="KeyType.DefaultRange"/> of numeric types.</param>
+public sealed class ScalarType<T>(string name, string format, Func<string, SchemaKey, (T Value, string? Error)> parse, string jsonType, string? pattern = null, (double? Min, double? Max) range = default) : KeyType
 {
     public override string Name => name;
     public override string Format => format;
+    public override (double? Min, double? Max) DefaultRange => range;
 
     public override object? Parse(YNode node, SchemaKey key, ValueContext ctx)
     {
@@ -163,8 +204,9 @@ public sealed class ScalarType<T>(string name, string format, Func<string, Schem
         if (pattern is not null && key.Allowed is null && name != "duration") w.WriteString("pattern", pattern);
         if (jsonType is "integer" or "number")
         {
-            if (key.Min is { } min) w.WriteNumber("minimum", min);
-            if (key.Max is { } max) w.WriteNumber("maximum", max);
+            var (min, max) = Range(key);
+            if (min is { } lo) w.WriteNumber("minimum", lo);
+            if (max is { } hi) w.WriteNumber("maximum", hi);
         }
         WriteCommon(w, key);
     }
@@ -195,10 +237,20 @@ public sealed class DistributionType(Dimension dimension) : KeyType
             ctx.Error(node.Mark, $"expected a distribution such as uniform(5ms, 15ms), got {ScalarType<int>.Describe(node)}");
             return null;
         }
-        var err = DistributionParser.Parse(s.Value, Dimension, ctx.BaseDirectory, out var d);
-        if (err is not null) { ctx.Error(s.Mark, err); return null; }
+        var (min, max) = Range(key);
+        var err = DistributionParser.Parse(s.Value, Dimension, min ?? double.MinValue, max ?? double.MaxValue, ctx, out var d);
+        if (err is not null)
+        {
+            if (err.Length > 0) ctx.Error(s.Mark, err);
+            return null;
+        }
         return d;
     }
+
+    /// <summary>Values from 0 (times never negative) to 30 days, or 0 to 10^12 for plain numbers, unless the key says otherwise.</summary>
+    public override (double? Min, double? Max) DefaultRange => Dimension == Dimension.Time ? (0, 30 * 86400.0) : (0, 1e12);
+
+    public override string DescribeRange(SchemaKey key) => "values " + base.DescribeRange(key);
 
     public override void WriteJsonSchema(Utf8JsonWriter w, SchemaKey key)
     {
@@ -211,6 +263,7 @@ public sealed class DistributionType(Dimension dimension) : KeyType
 public sealed class ListType(KeyType item) : KeyType
 {
     public KeyType Item { get; } = item;
+    public override (double? Min, double? Max) DefaultRange => Item.DefaultRange;
     public override string Name => "list of " + Item.Name;
     public override string Format => "[" + Item.Format.Split(',')[0] + ", ...]";
 
@@ -241,10 +294,12 @@ public sealed class ListType(KeyType item) : KeyType
 /// A value parsed by its own code (a matrix, a per-region map, the fault schedule): the node is
 /// kept and checked by <paramref name="parse"/>. <paramref name="jsonSchema"/> writes its schema.
 /// </summary>
-public sealed class StructuredType(string name, string format, Func<YNode, SchemaKey, ValueContext, object?> parse, Action<Utf8JsonWriter> jsonSchema) : KeyType
+/// <param name="range">What the key reference says about the range of the values inside (e.g. "entries 0s to 1h").</param>
+public sealed class StructuredType(string name, string format, Func<YNode, SchemaKey, ValueContext, object?> parse, Action<Utf8JsonWriter> jsonSchema, string range = "") : KeyType
 {
     public override string Name => name;
     public override string Format => format;
+    public override string DescribeRange(SchemaKey key) => range;
     public override object? Parse(YNode node, SchemaKey key, ValueContext ctx) => parse(node, key, ctx);
     public override void WriteJsonSchema(Utf8JsonWriter w, SchemaKey key)
     {

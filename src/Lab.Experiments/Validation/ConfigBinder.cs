@@ -8,7 +8,7 @@ namespace Lab.Experiments.Validation;
 /// Turns a YAML mapping into values by dotted path, checking each key against the schema. Nested
 /// sections and dotted keys are equivalent: <c>chain: { nodes: 4 }</c> is <c>chain.nodes: 4</c>.
 /// </summary>
-public sealed class ConfigBinder(ExperimentSchema schema, Diagnostics diagnostics, string baseDirectory)
+public sealed class ConfigBinder(ExperimentSchema schema, Diagnostics diagnostics, string baseDirectory, InputFiles? files = null)
 {
     /// <param name="skipAtRoot">Top-level keys read by someone else (variants, sweep).</param>
     public Dictionary<string, ConfigValue> Bind(YMapping map, string origin, string prefix = "", IReadOnlySet<string>? skipAtRoot = null)
@@ -46,7 +46,7 @@ public sealed class ConfigBinder(ExperimentSchema schema, Diagnostics diagnostic
                 return;
             }
             marks[path] = keyNode.Mark;
-            var parsed = key.Type.Parse(value, key, new ValueContext(baseDirectory, diagnostics, path));
+            var parsed = key.Type.Parse(value, key, new ValueContext(baseDirectory, diagnostics, path, files));
             if (parsed is not null) layer[path] = new ConfigValue(parsed, value, origin);
             return;
         }
@@ -61,7 +61,8 @@ public sealed class ConfigBinder(ExperimentSchema schema, Diagnostics diagnostic
                     return;
             }
         }
-        var hint = schema.SuggestFor(path);
+        // Past the error limit only a count is kept: skip the costly search for a "did you mean".
+        var hint = diagnostics.Full ? null : schema.SuggestFor(path);
         diagnostics.Error(keyNode.Mark, path, hint is null ? "unknown key" : $"unknown key; did you mean '{hint}'?");
     }
 }

@@ -1,5 +1,10 @@
 using System.Globalization;
+using System.Text;
+using Lab.Experiments.Schema;
+using Lab.Experiments.Validation;
+using Lab.Experiments.Yaml;
 using Lab.Sim.Distributions;
+using MD = MathNet.Numerics.Distributions;
 
 namespace Lab.Experiments.Values;
 
@@ -12,6 +17,17 @@ public enum Dimension { Time, Number }
 /// <c>normal(mean: 20ms, sd: 5ms)</c>, <c>gamma(shape: 2, scale: 10ms)</c>, <c>constant(5ms)</c>,
 /// <c>empirical(file: delays.csv)</c>. A bare value (<c>5ms</c>) is a constant. Time values are in
 /// seconds once parsed; lognormal's <c>mu</c> is the log of seconds (or give <c>median: 20ms</c>).
+/// <para>Every distribution is checked against the range of values its key allows (its own
+/// <see cref="SchemaKey.Min"/>/<see cref="SchemaKey.Max"/> or the type's <see cref="KeyType.DefaultRange"/>):
+/// <list type="bullet">
+/// <item>Below: a distribution whose values can fall below the minimum (for times: below zero) is refused,
+/// except <c>normal</c>, which is truncated at zero (a negative draw is drawn again) and so needs a mean of
+/// at least zero.</item>
+/// <item>Above: a bounded distribution (constant, uniform, empirical) must stay within the maximum; an
+/// unbounded one (normal, lognormal, exponential, pareto, gamma) is refused if it exceeds the maximum
+/// more often than once in a million draws (its 1 − 10⁻⁶ quantile), and otherwise its rare draws beyond
+/// the maximum are capped at it (so no draw can overflow the kernel's 64-bit nanoseconds).</item>
+/// </list></para>
 /// </summary>
 public static class DistributionParser
 {
@@ -21,25 +37,42 @@ public static class DistributionParser
     [
         new("constant", "constant(5ms)", "always the same value"),
         new("uniform", "uniform(5ms, 15ms)", "equally likely anywhere between low and high"),
-        new("normal", "normal(mean: 20ms, sd: 5ms)", "normal, redrawn below zero (also mu/sigma)"),
-        new("lognormal", "lognormal(mu: -4, sigma: 0.5) or lognormal(median: 20ms, sigma: 0.5)", "log-normal; mu is the log of the value in seconds for times (default 0)"),
+        new("normal", "normal(mean: 20ms, sd: 5ms)", "normal truncated at zero: negative draws are drawn again (mean ≥ 0; also mu/sigma)"),
+        new("lognormal", "lognormal(mu: -4, sigma: 0.5) or lognormal(median: 20ms, sigma: 0.5)", "log-normal; mu is the log of the value in seconds for times (default 0); sigma > 0"),
         new("exponential", "exponential(mean: 20ms) or exponential(rate: 50/s)", "memoryless waiting times"),
-        new("pareto", "pareto(scale: 10ms, shape: 3)", "heavy tail from scale upwards"),
-        new("gamma", "gamma(shape: 2, scale: 10ms)", "sum of shape exponential stages"),
+        new("pareto", "pareto(scale: 10ms, shape: 3)", "heavy tail from scale upwards (shape > 0)"),
+        new("gamma", "gamma(shape: 2, scale: 10ms)", "sum of shape exponential stages (shape from 0.01 to 10^6)"),
         new("empirical", "empirical(file: delays.csv)", "a CDF table: lines 'value, cumulative probability', path relative to the experiment file"),
     ];
 
-    /// <param name="baseDirectory">Where relative <c>empirical(file: …)</c> paths start.</param>
+    /// <summary>How often an unbounded distribution may exceed its key's maximum before it is refused.</summary>
+    public const double RefuseBeyond = 1e-6;
+
+    /// <summary>Parses with the default range of <paramref name="dimension"/> and no file context (tests, tools).</summary>
     public static string? Parse(string text, Dimension dimension, string baseDirectory, out Distribution? value)
+    {
+        var scratch = new Diagnostics();
+        var type = dimension == Dimension.Time ? (DistributionType)KeyType.TimeDistribution : (DistributionType)KeyType.NumberDistribution;
+        var key = new SchemaKey("value", type, "");
+        var (min, max) = type.Range(key);
+        var error = Parse(text, dimension, min ?? double.MinValue, max ?? double.MaxValue, new ValueContext(baseDirectory, scratch, "value"), out value);
+        return error is { Length: 0 } ? scratch.Errors[0].Message : error;
+    }
+
+    /// <summary>Parses and checks the values against [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    /// <returns>Null when it is valid; otherwise what is wrong, or "" when the problems were reported at their own places (lines of a CDF file).</returns>
+    public static string? Parse(string text, Dimension dimension, double min, double max, ValueContext ctx, out Distribution? value)
     {
         value = null;
         var s = text.Trim();
         var open = s.IndexOf('(');
+        var unit = dimension == Dimension.Time ? 1.0 : 0.0;
         if (open < 0)
         {
             var err = Quantity(s, dimension, out var v);
-            if (err is not null) return $"{err}; or write a distribution such as uniform(5ms, 15ms)";
-            if (v < 0) return $"'{s}' is negative";
+            if (err is not null) return $"{err}; or write a distribution such as {(dimension == Dimension.Time ? "uniform(5ms, 15ms)" : "uniform(0.9, 1.1)")}";
+            if (v < Math.Max(0, min)) return v < 0 ? $"'{s}' is negative" : $"'{s}' is below the smallest value allowed here ({Show(min, dimension)})";
+            if (v > max) return $"'{s}' is above the largest value allowed here ({Show(max, dimension)})";
             value = new Constant(v);
             return null;
         }
@@ -52,13 +85,17 @@ public static class DistributionParser
         foreach (var a in args)
         {
             var colon = a.IndexOf(':');
-            if (colon > 0 && !a[..colon].Contains('(')) named[a[..colon].Trim()] = a[(colon + 1)..].Trim();
+            if (colon > 0 && !a[..colon].Contains('('))
+            {
+                var parameter = a[..colon].Trim();
+                if (!named.TryAdd(parameter, a[(colon + 1)..].Trim())) return $"{name}: '{parameter}' is given twice";
+            }
             else positional.Add(a.Trim());
         }
         var binder = new Binder(name, named, positional, dimension);
         try
         {
-            value = name switch
+            var d = name switch
             {
                 "constant" => binder.Done(new Constant(binder.NonNegative(binder.Value(0, "value")))),
                 "uniform" => Uniform(binder),
@@ -66,10 +103,11 @@ public static class DistributionParser
                 "lognormal" => LogNormal(binder),
                 "exponential" => Exponential(binder),
                 "pareto" => binder.Done(new Pareto(binder.Positive(binder.Value(0, "scale")), binder.Positive(binder.Plain(1, "shape")))),
-                "gamma" => binder.Done(new GammaDist(binder.Positive(binder.Plain(0, "shape")), binder.Positive(binder.Value(1, "scale")))),
-                "empirical" => Empirical(binder, dimension, baseDirectory),
+                "gamma" => Gamma(binder),
+                "empirical" => Empirical(binder, dimension, min, max, ctx),
                 _ => throw new BindException($"unknown distribution '{name}': use " + string.Join(", ", All.Select(i => i.Name))),
             };
+            value = Within(name, d, dimension, min, max);
             return null;
         }
         catch (BindException e) { return e.Message; }
@@ -87,6 +125,8 @@ public static class DistributionParser
     {
         var mean = b.Value(0, "mean", "mu");
         var sd = b.NonNegative(b.Value(1, "sd", "sigma"));
+        // Truncation redraws negative values; with a negative mean it could redraw almost forever.
+        if (mean < 0) throw new BindException("normal: the mean must not be negative (draws below zero are drawn again)");
         return b.Done(new TruncatedNormal(mean, sd));
     }
 
@@ -103,6 +143,7 @@ public static class DistributionParser
     {
         if (b.Has("rate"))
         {
+            if (b.Has("mean")) throw new BindException("exponential: give mean or rate, not both");
             var err = Units.Rate(b.Raw("rate"), out var rate);
             if (err is not null) throw new BindException($"exponential: rate: {err}");
             if (rate.PerSecond <= 0) throw new BindException("exponential: rate must be positive");
@@ -111,29 +152,111 @@ public static class DistributionParser
         return b.Done(new Exponential(b.Positive(b.Value(0, "mean"))));
     }
 
-    private static Distribution Empirical(Binder b, Dimension dimension, string baseDirectory)
+    private static Distribution Gamma(Binder b)
+    {
+        var shape = b.Positive(b.Plain(0, "shape"));
+        if (shape is < 0.01 or > 1e6) throw new BindException("gamma: shape must be from 0.01 to 10^6");
+        return b.Done(new GammaDist(shape, b.Positive(b.Value(1, "scale"))));
+    }
+
+    /// <summary>Refuses values outside [min, max]; caps an unbounded distribution's rare draws beyond max.</summary>
+    private static Distribution Within(string name, Distribution d, Dimension dimension, double min, double max)
+    {
+        if (d.Minimum < min && d is not TruncatedNormal)
+            throw new BindException($"{name}: its values reach down to {Show(d.Minimum, dimension)}, below the smallest value allowed here ({Show(min, dimension)})");
+        if (d is TruncatedNormal && min > 0)
+            throw new BindException($"normal: it is truncated at zero, and values below {Show(min, dimension)} are not allowed here; use uniform or lognormal");
+        var highest = UpperQuantile(d, RefuseBeyond);
+        if (!(highest <= max))
+            throw new BindException($"{name}: one draw in a million is above {ShowLarge(highest, dimension)}, beyond the largest value allowed here ({Show(max, dimension)})");
+        if (d is Constant or Sim.Distributions.Uniform or Sim.Distributions.Empirical) return d;
+        return UpperQuantile(d, 1e-15) <= max ? d : new CappedDistribution(d, max);
+    }
+
+    /// <summary>The value exceeded with probability <paramref name="tail"/> (for bounded distributions: their largest value).</summary>
+    public static double UpperQuantile(Distribution d, double tail) => d switch
+    {
+        Constant c => c.Value,
+        Sim.Distributions.Uniform u => u.High,
+        Sim.Distributions.Empirical e => e.Points[^1].Value,
+        Exponential x => x.MeanValue * -Math.Log(tail),
+        Pareto p => p.Scale * Math.Pow(tail, -1 / p.Shape),
+        LogNormal l => Math.Exp(l.Mu + l.Sigma * -MD.Normal.InvCDF(0, 1, tail)),
+        GammaDist g => MD.Gamma.InvCDF(g.Shape, 1 / g.Scale, 1 - tail),
+        // Truncated at zero: the upper tail of the untruncated normal, scaled by the mass kept.
+        TruncatedNormal n when n.Sigma == 0 => Math.Max(0, n.Mu),
+        TruncatedNormal n => n.Mu + n.Sigma * -MD.Normal.InvCDF(0, 1, tail * (1 - MD.Normal.CDF(n.Mu, n.Sigma, 0))),
+        CappedDistribution c => Math.Min(c.Cap, UpperQuantile(c.Inner, tail)),
+        _ => double.PositiveInfinity,
+    };
+
+    /// <summary>Seconds below this are shown as a duration (a few centuries: far inside 64-bit nanoseconds).</summary>
+    private const double DurationShown = 1e10;
+
+    private static string Show(double v, Dimension dimension) => dimension == Dimension.Time
+        ? (Math.Abs(v) < DurationShown ? Sim.Time.Duration.FromSeconds(v).ToString() : ShowLarge(v, dimension))
+        : v.ToString("G6", CultureInfo.InvariantCulture);
+
+    private static string ShowLarge(double v, Dimension dimension)
+    {
+        if (double.IsNaN(v) || double.IsPositiveInfinity(v)) return "10^308" + (dimension == Dimension.Time ? "s" : "");
+        if (dimension == Dimension.Time && Math.Abs(v) < DurationShown) return Show(v, dimension);
+        return v.ToString("0.##E+0", CultureInfo.InvariantCulture) + (dimension == Dimension.Time ? "s" : "");
+    }
+
+    private static Distribution Empirical(Binder b, Dimension dimension, double min, double max, ValueContext ctx)
     {
         var file = b.Raw("file", 0).Trim('"', '\'');
         b.Done(null!);
-        var path = Path.IsPathRooted(file) ? file : Path.GetFullPath(Path.Combine(baseDirectory, file));
-        if (!File.Exists(path)) throw new BindException($"empirical: file '{file}' not found (looked in {path})");
-        var points = new List<(double, double)>();
-        var lineNo = 0;
-        foreach (var raw in File.ReadAllLines(path))
+        var path = Path.IsPathRooted(file) ? file : Path.GetFullPath(Path.Combine(ctx.BaseDirectory, file));
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new BindException($"empirical: file '{file}' not found (looked in {path})");
+        byte[] bytes;
+        try { bytes = ctx.Files.ReadData(path); }
+        catch (InputFileException e) { throw new BindException($"empirical: file {ctx.Files.Display(path)} {e.Message}"); }
+        var display = ctx.Files.Display(path);
+        string text;
+        try { text = new UTF8Encoding(false, true).GetString(bytes); }
+        catch (DecoderFallbackException) { throw new BindException($"empirical: {display} is not UTF-8 text (is it a binary file?)"); }
+
+        var before = ctx.Diagnostics.Count;
+        void Error(int line, int col, string message) => ctx.Error(new SourceMark(display, line, col), "empirical: " + message);
+        var points = new List<(double Value, double Probability)>();
+        var lines = text.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
         {
-            lineNo++;
-            var line = raw.Split('#')[0].Trim();
-            if (line.Length == 0) continue;
-            var parts = line.Split(',');
-            if (parts.Length != 2) throw new BindException($"empirical: {file} line {lineNo}: expected 'value, probability'");
-            var err = Quantity(parts[0].Trim(), dimension, out var v)
-                      ?? (double.TryParse(parts[1].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var p) ? null : "bad probability");
-            if (err is not null) throw new BindException($"empirical: {file} line {lineNo}: {err}");
-            points.Add((v, double.Parse(parts[1].Trim(), CultureInfo.InvariantCulture)));
+            var raw = lines[i].TrimEnd('\r');
+            var hash = raw.IndexOf('#');
+            var line = hash >= 0 ? raw[..hash] : raw;
+            if (line.Trim().Length == 0) continue;
+            var comma = line.IndexOf(',');
+            if (comma < 0 || line.IndexOf(',', comma + 1) >= 0)
+            {
+                Error(i + 1, 1, $"expected 'value, cumulative probability', got '{Clip(line.Trim())}'");
+                continue;
+            }
+            var valueText = line[..comma];
+            var probText = line[(comma + 1)..];
+            var valueCol = 1 + valueText.Length - valueText.TrimStart().Length;
+            var probCol = comma + 2 + probText.Length - probText.TrimStart().Length;
+            var ok = true;
+            if (Quantity(valueText.Trim(), dimension, out var v) is { } err) { Error(i + 1, valueCol, err); ok = false; }
+            else if (v < Math.Max(0, min) || v > max)
+            { Error(i + 1, valueCol, $"value '{valueText.Trim()}' is outside {Show(Math.Max(0, min), dimension)} to {Show(max, dimension)}"); ok = false; }
+            if (!double.TryParse(probText.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var p) || !(p is >= 0 and <= 1))
+            { Error(i + 1, probCol, $"cumulative probability '{Clip(probText.Trim())}' is not a number from 0 to 1"); ok = false; }
+            if (!ok) continue;
+            if (points.Count > 0 && v < points[^1].Value) Error(i + 1, valueCol, "values must not decrease from one line to the next");
+            else if (points.Count > 0 && p < points[^1].Probability) Error(i + 1, probCol, "cumulative probabilities must not decrease from one line to the next");
+            else points.Add((v, p));
         }
-        try { return new Empirical(points, Path.GetFileName(file)); }
-        catch (ArgumentException e) { throw new BindException($"empirical: {file}: {e.Message}"); }
+        if (ctx.Diagnostics.Count > before) throw new BindException("");
+        var last = lines.Length;
+        if (points.Count < 2) { Error(1, 1, "a CDF needs at least two lines 'value, cumulative probability'"); throw new BindException(""); }
+        if (Math.Abs(points[^1].Probability - 1) > 1e-9) { Error(last, 1, $"the last cumulative probability must be 1, not {points[^1].Probability.ToString(CultureInfo.InvariantCulture)}"); throw new BindException(""); }
+        return new Empirical(points, Path.GetFileName(file));
     }
+
+    private static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "…";
 
     /// <summary>A value in the dimension: a duration (→ seconds) or a plain number.</summary>
     public static string? Quantity(string text, Dimension dimension, out double value)
@@ -163,6 +286,7 @@ public static class DistributionParser
         return list;
     }
 
+    /// <summary>A distribution cannot be built; an empty message means its problems were reported where they are.</summary>
     private sealed class BindException(string message) : Exception(message);
 
     private sealed class Binder(string dist, Dictionary<string, string> named, List<string> positional, Dimension dimension)
@@ -182,6 +306,10 @@ public static class DistributionParser
 
         private string Raw(int position, string[] names)
         {
+            var given = names.Where(named.ContainsKey).ToList();
+            if (given.Count > 1) throw new BindException($"{dist}: '{given[0]}' and '{given[1]}' are the same parameter; give it once");
+            if (given.Count == 1 && position >= 0 && position < positional.Count)
+                throw new BindException($"{dist}: '{given[0]}' is given twice (by name and as value {position + 1})");
             foreach (var n in names) if (named.ContainsKey(n)) return Raw(n);
             return Raw(names[0], position);
         }

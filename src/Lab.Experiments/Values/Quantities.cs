@@ -6,6 +6,16 @@ namespace Lab.Experiments.Values;
 public readonly record struct Size(long Bytes)
 {
     public override string ToString() => Bytes.ToString(CultureInfo.InvariantCulture) + "B";
+
+    /// <summary>For people: <c>4 MiB</c>, <c>256 KiB</c>, <c>512 B</c> (powers of two, as limits are set).</summary>
+    public static string Describe(long bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        double v = bytes;
+        var u = 0;
+        while (v >= 1024 && u < units.Length - 1) { v /= 1024; u++; }
+        return v.ToString("0.#", CultureInfo.InvariantCulture) + " " + units[u];
+    }
 }
 
 /// <summary>Events per second (<c>500/s</c>, <c>30/min</c>, <c>2/h</c>, <c>100/d</c>).</summary>

@@ -138,7 +138,18 @@ public abstract record Expression
             }
         }
 
-        private Expression Unary() => Take('-') ? new Negate(Unary()) : Take('+') ? Unary() : Power();
+        // Parsing and evaluating recurse: a formula of a check is short, so nesting and length are bounded
+        // (a million '(' must be an error, not a stack overflow).
+        private const int MaxDepth = 100, MaxTerms = 1000;
+        private int _depth, _terms;
+
+        private Expression Unary()
+        {
+            if (++_terms > MaxTerms) throw Fail($"the formula is too long (more than {MaxTerms} terms)");
+            if (++_depth > MaxDepth) throw Fail($"the formula nests more than {MaxDepth} levels deep");
+            try { return Take('-') ? new Negate(Unary()) : Take('+') ? Unary() : Power(); }
+            finally { _depth--; }
+        }
 
         private Expression Power()
         {

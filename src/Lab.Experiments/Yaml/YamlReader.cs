@@ -9,11 +9,13 @@ namespace Lab.Experiments.Yaml;
 /// Reads YAML text into <see cref="YNode"/>s with source marks. Rejects what an experiment file
 /// never needs and what usually hides a mistake: tabs in indentation, duplicate keys, complex keys,
 /// several documents, binary content. Problems go to the <see cref="Diagnostics"/>; the result is
-/// null when the text cannot be read at all.
+/// null when the text cannot be read at all. Reading is bounded (<see cref="InputLimits"/>): nesting
+/// deeper than <see cref="InputLimits.Depth"/> and trees larger than <see cref="InputLimits.Nodes"/>
+/// nodes (every use of an alias counted as a copy of what it names) are refused, not followed.
 /// </summary>
 public static class YamlReader
 {
-    public static YNode? Read(string file, byte[] bytes, Diagnostics diagnostics)
+    public static YNode? Read(string file, byte[] bytes, Diagnostics diagnostics, InputLimits? limits = null)
     {
         var start = new SourceMark(file, 1, 1);
         if (bytes.Length == 0 || bytes.All(b => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
@@ -33,11 +35,12 @@ public static class YamlReader
             diagnostics.Error(start, "", "the file contains control characters (is it a binary file?)");
             return null;
         }
-        return Read(file, text, diagnostics);
+        return Read(file, text, diagnostics, limits);
     }
 
-    public static YNode? Read(string file, string text, Diagnostics diagnostics)
+    public static YNode? Read(string file, string text, Diagnostics diagnostics, InputLimits? limits = null)
     {
+        limits ??= InputLimits.Default;
         text = text.TrimStart('\uFEFF');
         var lines = text.Split('\n');
         var tabErrors = 0;
@@ -63,8 +66,7 @@ public static class YamlReader
                 return null;
             }
             parser.Consume<DocumentStart>();
-            var anchors = new Dictionary<string, YNode>(StringComparer.Ordinal);
-            var root = ReadNode(file, parser, anchors, diagnostics);
+            var root = new TreeReader(file, parser, diagnostics, limits).Node(0);
             parser.Consume<DocumentEnd>();
             if (!parser.TryConsume<StreamEnd>(out _))
             {
@@ -73,6 +75,11 @@ public static class YamlReader
                 return null;
             }
             return root;
+        }
+        catch (TooLargeException e)
+        {
+            diagnostics.Error(e.Mark, "", e.Message);
+            return null;
         }
         catch (YamlException e)
         {
@@ -88,55 +95,86 @@ public static class YamlReader
         }
     }
 
-    private static YNode ReadNode(string file, IParser parser, Dictionary<string, YNode> anchors, Diagnostics diagnostics)
+    private sealed class TooLargeException(SourceMark mark, string message) : Exception(message)
     {
-        var ev = parser.Current ?? throw new YamlException("unexpected end of file");
-        var mark = Mark(file, ev.Start);
-        YNode node;
-        switch (ev)
+        public SourceMark Mark { get; } = mark;
+    }
+
+    /// <summary>Builds the tree from the event stream, counting depth and nodes as it goes.</summary>
+    private sealed class TreeReader(string file, IParser parser, Diagnostics diagnostics, InputLimits limits)
+    {
+        private readonly Dictionary<string, (YNode Node, long Size)> _anchors = new(StringComparer.Ordinal);
+        private long _nodes;
+
+        public YNode Node(int depth)
         {
-            case AnchorAlias alias:
-                parser.MoveNext();
-                if (anchors.TryGetValue(alias.Value.Value, out var target)) return target;
-                throw new YamlException(ev.Start, ev.End, $"unknown alias '*{alias.Value.Value}'");
-            case Scalar s:
-                parser.MoveNext();
-                node = new YScalar(mark, Restore(s.Value), s.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded);
-                if (!s.Anchor.IsEmpty) anchors[s.Anchor.Value] = node;
-                return node;
-            case SequenceStart ss:
-                parser.MoveNext();
-                var items = new List<YNode>();
-                while (!parser.TryConsume<SequenceEnd>(out _)) items.Add(ReadNode(file, parser, anchors, diagnostics));
-                node = new YSequence(mark, items);
-                if (!ss.Anchor.IsEmpty) anchors[ss.Anchor.Value] = node;
-                return node;
-            case MappingStart ms:
-                parser.MoveNext();
-                var entries = new List<KeyValuePair<YScalar, YNode>>();
-                var seen = new Dictionary<string, SourceMark>(StringComparer.Ordinal);
-                while (!parser.TryConsume<MappingEnd>(out _))
-                {
-                    var keyNode = ReadNode(file, parser, anchors, diagnostics);
-                    var value = ReadNode(file, parser, anchors, diagnostics);
-                    if (keyNode is not YScalar key)
+            var ev = parser.Current ?? throw new YamlException("unexpected end of file");
+            var mark = Mark(file, ev.Start);
+            if (depth > limits.Depth)
+                throw new TooLargeException(mark, $"nested more than {limits.Depth} levels deep ({InputLimits.Raise("depth")})");
+            var before = _nodes;
+            Count(mark, 1);
+            YNode node;
+            switch (ev)
+            {
+                case AnchorAlias alias:
+                    parser.MoveNext();
+                    if (!_anchors.TryGetValue(alias.Value.Value, out var target))
+                        throw new YamlException(ev.Start, ev.End, $"unknown alias '*{alias.Value.Value}'");
+                    // An alias is a copy of what it names wherever the tree is walked: count it as one.
+                    Count(mark, target.Size - 1);
+                    return target.Node;
+                case Scalar s:
+                    parser.MoveNext();
+                    node = new YScalar(mark, Restore(s.Value), s.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded);
+                    Anchor(s.Anchor, node, before);
+                    return node;
+                case SequenceStart ss:
+                    parser.MoveNext();
+                    var items = new List<YNode>();
+                    while (!parser.TryConsume<SequenceEnd>(out _)) items.Add(Node(depth + 1));
+                    node = new YSequence(mark, items);
+                    Anchor(ss.Anchor, node, before);
+                    return node;
+                case MappingStart ms:
+                    parser.MoveNext();
+                    var entries = new List<KeyValuePair<YScalar, YNode>>();
+                    var seen = new Dictionary<string, SourceMark>(StringComparer.Ordinal);
+                    while (!parser.TryConsume<MappingEnd>(out _))
                     {
-                        diagnostics.Error(keyNode.Mark, "", "a key must be a plain name, not a list or a mapping");
-                        continue;
+                        var keyNode = Node(depth + 1);
+                        var value = Node(depth + 1);
+                        if (keyNode is not YScalar key)
+                        {
+                            diagnostics.Error(keyNode.Mark, "", "a key must be a plain name, not a list or a mapping");
+                            continue;
+                        }
+                        if (seen.TryGetValue(key.Value, out var first))
+                        {
+                            diagnostics.Error(key.Mark, key.Value, $"duplicate key (first given at line {first.Line})");
+                            continue;
+                        }
+                        seen[key.Value] = key.Mark;
+                        entries.Add(new(key, value));
                     }
-                    if (seen.TryGetValue(key.Value, out var first))
-                    {
-                        diagnostics.Error(key.Mark, key.Value, $"duplicate key (first given at line {first.Line})");
-                        continue;
-                    }
-                    seen[key.Value] = key.Mark;
-                    entries.Add(new(key, value));
-                }
-                node = new YMapping(mark, entries);
-                if (!ms.Anchor.IsEmpty) anchors[ms.Anchor.Value] = node;
-                return node;
-            default:
-                throw new YamlException(ev.Start, ev.End, $"unexpected {ev.GetType().Name}");
+                    node = new YMapping(mark, entries);
+                    Anchor(ms.Anchor, node, before);
+                    return node;
+                default:
+                    throw new YamlException(ev.Start, ev.End, $"unexpected {ev.GetType().Name}");
+            }
+        }
+
+        private void Count(SourceMark mark, long n)
+        {
+            _nodes += n;
+            if (_nodes > limits.Nodes)
+                throw new TooLargeException(mark, $"more than {limits.Nodes} YAML nodes (aliases counted as copies of what they name; {InputLimits.Raise("nodes")})");
+        }
+
+        private void Anchor(AnchorName anchor, YNode node, long before)
+        {
+            if (!anchor.IsEmpty) _anchors[anchor.Value] = (node, _nodes - before);
         }
     }
 

@@ -14,8 +14,10 @@ public sealed class MessageCounter(IBlockSource inner, SortedDictionary<string, 
     public IBlockSource Inner => inner;
     public Block? BlockAt(long height) => inner.BlockAt(height);
     Hash? IBlockSource.CommittedIdAt(long height) => inner.CommittedIdAt(height);
+    bool IBlockSource.Delivered(Lab.Ledger.Transactions.Transaction tx, long height) => inner.Delivered(tx, height);
     public bool IsActingLeader => inner is ILeaderRole { IsActingLeader: true };
     public long Term => (inner as ILeaderRole)?.Term ?? 0;
+    public int Quorum => (inner as ILeaderRole)?.Quorum ?? 1;
 
     public void OnStart(INodeContext ctx) => inner.OnStart(ctx);
 

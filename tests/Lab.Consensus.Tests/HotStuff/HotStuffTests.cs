@@ -85,6 +85,8 @@ public class HotStuffTests
         Assert.Empty(run.World.Violations);
         var bins = run.Result!.Metrics.Series["committed_tx"];
         Assert.Equal(0, bins.Skip(3).Take(3).Sum()); // nothing commits without a quorum
+        // No side reaches 2f+1 = 3 replicas for the 4 s of the split, then views resynchronise.
+        Assert.InRange(run.Metrics[StandardMetrics.UnavailableSeconds], 4.0, 6.0);
         Assert.True(bins.Skip(7).Sum() > 300);
         var views = Enumerable.Range(0, 4).Select(i => run.Replica<HotStuffReplica>(i).CurrentView).ToList();
         Assert.True(views.Max() - views.Min() <= 1);

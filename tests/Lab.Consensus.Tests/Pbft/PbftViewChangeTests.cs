@@ -71,6 +71,8 @@ public class PbftViewChangeTests
         // 2 | 2: no quorum anywhere for 3 s; afterwards the replicas agree on one view and commit again.
         var run = Run([new ScheduledFault(At(2), new Partition([NodeSelector.Named("n0", "n1", "c0"), NodeSelector.Named("n2", "n3", "c1")]), Duration.FromSeconds(3))], seconds: 14);
         Assert.Empty(run.World.Violations);
+        // No side reaches 2f+1 = 3 replicas for the 3 s of the split.
+        Assert.InRange(run.Metrics[StandardMetrics.UnavailableSeconds], 3.0, 5.0);
         var views = Enumerable.Range(0, 4).Select(i => run.Replica<PbftReplica>(i)).ToList();
         Assert.All(views, v => Assert.True(v.ViewActive));
         Assert.Single(views.Select(v => v.View).Distinct());
