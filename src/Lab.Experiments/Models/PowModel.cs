@@ -69,9 +69,14 @@ public sealed class PowModel : IModel
         // A client waits about k block intervals for finality: resending every second would flood its gateway.
         var submits = Submits(config) && (config.Has("workload.outstanding") || ChainConfig.OfferedRate(config, 0) > 0);
         if (submits && config.Int("workload.clients.count") > 0 && config.Time("workload.retry-timeout") < config.Time("chain.pow.target-interval"))
-            problems.Error(config.MarkOf("workload.retry-timeout"), "workload.retry-timeout",
-                $"a proof-of-work client waits about {config.Int("chain.pow.confirmations")} block intervals for its confirmations; resending every {config.Time("workload.retry-timeout")} floods its gateway: " +
+        {
+            // Point at the retry timeout if the file gives one, else at the load that makes clients submit.
+            var at = new[] { "workload.retry-timeout" }.Concat(LoadKeys).FirstOrDefault(k => config.Entry(k) is { Origin: not "default" }) ?? "workload.retry-timeout";
+            var given = config.Entry("workload.retry-timeout") is { Origin: not "default" } ? "" : " (the default)";
+            problems.Error(config.MarkOf(at), "workload.retry-timeout",
+                $"a proof-of-work client waits about {config.Int("chain.pow.confirmations")} block intervals for its confirmations; resending every {config.Time("workload.retry-timeout")}{given} floods its gateway: " +
                 "set workload.retry-timeout to at least chain.pow.target-interval");
+        }
         var simBlock = config.GetOr("network.model", "nic") == "simblock";
         bool Set(string key) => config.Entry(key) is { Origin: not "default" };
         if (simBlock)
@@ -118,8 +123,10 @@ public sealed class PowModel : IModel
     }
 
     /// <summary>Clients submit only when the file asks for a load: a proof-of-work experiment without one mines blocks only.</summary>
-    private static bool Submits(RunConfig c) =>
-        new[] { "workload.rate", "workload.arrivals", "workload.outstanding", "workload.trace" }.Any(k => c.Entry(k) is { Origin: not "default" });
+    private static bool Submits(RunConfig c) => LoadKeys.Any(k => c.Entry(k) is { Origin: not "default" });
+
+    /// <summary>Keys that give the clients a load.</summary>
+    private static readonly string[] LoadKeys = ["workload.rate", "workload.arrivals", "workload.outstanding", "workload.trace"];
 
     /// <summary>The protocol options of one run.</summary>
     public static PowOptions Options(RunConfig c)

@@ -3,13 +3,14 @@ using System.Text;
 using Lab.Reports;
 using Lab.Sim.Kernel;
 using Lab.Sim.Metrics;
+using Lab.Sim.Network;
 using Lab.Sim.Time;
 
 namespace Lab.Experiments.Results;
 
 /// <summary>
 /// One finished run, exactly: everything <c>summary.json</c>, <c>metrics/</c>, the charts and the
-/// report are made from (kernel statistics, fault windows, CPU use, counters, samples, series,
+/// report are made from (kernel statistics, fault windows, CPU and NIC use, counters, samples, series,
 /// scalars, findings, node names), with every double kept bit for bit. It is what a results folder
 /// keeps in <c>runs/</c> as each run finishes (so an interrupted sweep loses nothing and resumes),
 /// and what a worker hands back to a coordinator when runs are spread over machines.
@@ -29,7 +30,7 @@ public sealed record RunRecord(string ConfigHash, int Point, ReplicationResult R
 
     private static readonly byte[] Magic = "LABRUN\n"u8.ToArray();
     /// <summary>Bumped whenever the layout changes; older records are then refused, not misread.</summary>
-    private const byte FormatVersion = 1;
+    private const byte FormatVersion = 2; // 2: the per-node NIC usage after the trace hash
     private const int HashLength = 32;
 
     public int Replication => Result.Index;
@@ -71,6 +72,14 @@ public sealed record RunRecord(string ConfigHash, int Point, ReplicationResult R
             }
             Doubles(w, s.CpuUtilisation);
             w.Write(s.TraceHash);
+            w.Write(s.Nic.Count);
+            foreach (var u in s.Nic)
+            {
+                w.Write(u.UplinkUtilisation);
+                w.Write(u.UplinkQueueP99Seconds);
+                w.Write(u.DownlinkUtilisation);
+                w.Write(u.DownlinkQueueP99Seconds);
+            }
 
             var m = r.Metrics;
             w.Write(m.SeriesBin.Nanos);
@@ -139,7 +148,9 @@ public sealed record RunRecord(string ConfigHash, int Point, ReplicationResult R
             }
             var cpu = Doubles(r);
             var traceHash = r.ReadUInt64();
-            var stats = new RunStats(events, sent, bytesSent, delivered, dropped, windows, finalTime, (StopReason)stoppedBy, faults, cpu, traceHash);
+            var nic = new NicUsage[Count(r, 4 * 8)];
+            for (int i = 0; i < nic.Length; i++) nic[i] = new NicUsage(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
+            var stats = new RunStats(events, sent, bytesSent, delivered, dropped, windows, finalTime, (StopReason)stoppedBy, faults, cpu, traceHash) { Nic = nic };
 
             var metrics = new RunMetrics(Duration.FromNanos(r.ReadInt64()));
             Values(r, metrics.Counters);
