@@ -102,6 +102,8 @@ public sealed class PowModel : IModel
         new(Quantile.Name(PowMetrics.BlockReach90, 0.5), "median over blocks of the time to reach 90% of nodes"),
         new(PowMetrics.BlockArrival, "time from mining until each node has the block, every (main-chain block, node) pair: SimBlock's propagation statistic"),
         new(PowMetrics.ChainTps, "transactions on the observer's chain per second of chain time"),
+        new(PowMetrics.CapacityTps, "transactions per second the observer's blocks could carry at the clients' mean transaction size"),
+        new(PowMetrics.FinalBlocksReverted, "blocks k deep on an honest node later taken back: a safety violation, or the attack's result"),
         new(PowMetrics.ConfirmationLatency, "block mined → k confirmations at the observer node"),
         new(PowMetrics.AttackerRewardShare, "the attacker's share of main-chain rewards (vs its hash share)"),
         new(PowMetrics.AttackerSuccessRate, "double spends that succeeded / attempted"),
