@@ -38,7 +38,8 @@ public abstract class ChainProtocol
     /// (again after each restart, and once for each node of a twin). <paramref name="chain"/> carries the
     /// replicated state machine, block cutting and signatures; <paramref name="byzantine"/> lists the
     /// replicas that deviate (only behaviours from <see cref="ByzantineBehaviours"/>).
-    /// Replicas must implement <see cref="IBlockSource"/> (the checkers look inside committed blocks), reply
+    /// Replicas must implement <see cref="IBlockSource"/> (the checkers look inside committed blocks; not needed
+    /// when <see cref="Prepare"/> returns a <see cref="ProtocolRun"/>, which then checks them itself), reply
     /// to clients with <see cref="ClientReply"/>, and count their replica-to-replica traffic
     /// (<see cref="ProtocolTraffic"/>) for <c>messages_per_decision</c>; <see cref="ILeaderRole"/> gives
     /// <c>unavailable_s</c> and the "leader" fault target.
