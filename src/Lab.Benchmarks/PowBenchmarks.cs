@@ -1,6 +1,6 @@
+using Lab.Consensus.Pow;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
-using Lab.Consensus.Pow;
 using Lab.Sim.Kernel;
 using Lab.Sim.Nodes;
 using Lab.Sim.Time;
@@ -9,10 +9,10 @@ using Lab.Sim.Workloads;
 namespace Lab.Benchmarks;
 
 /// <summary>
-/// pow-bitcoin (SimBlock 2019 network, 535 KB blocks, 100 blocks) as a BenchmarkDotNet suite: one
-/// cold iteration per case (a run is seconds long), with the kernel's RandomPing on the same
-/// nodes and network as the baseline. <c>pow-scale</c> in Program.cs prints the same figures
-/// faster, with peak working set.
+/// <c>scenarios/consensus/pow-bitcoin.yaml</c> (SimBlock's 2019 Bitcoin setup, 100 blocks) as a
+/// BenchmarkDotNet suite: one cold iteration per case (a run is seconds long), with the kernel's
+/// RandomPing on the same nodes and network as the baseline. <c>pow-scale</c> in Program.cs runs
+/// the same file faster and prints its figures and peak working set.
 /// <code>dotnet run -c Release --project src/Lab.Benchmarks -- --filter *PowBenchmarks*</code>
 /// </summary>
 [MemoryDiagnoser]
@@ -25,22 +25,19 @@ public class PowBenchmarks
     [Params(ExecutionMode.Sequential, ExecutionMode.Actors)]
     public ExecutionMode Mode { get; set; }
 
+    private PowBitcoinSetup Setup() => PowBitcoinSetup.Load([$"chain.nodes={Nodes}"]);
+
     /// <summary>Kernel only: 2 million token passes on the same nodes and network.</summary>
     [Benchmark(Baseline = true)]
     public long RandomPing()
     {
-        var network = SimBlockNetwork.Spec();
+        var setup = Setup();
         var nodes = Enumerable.Range(0, Nodes)
-            .Select(i => new NodeSpec($"n{i}", i % network.Regions.Count, "node", () => new RandomPing(1, Duration.Zero)))
+            .Select(i => new NodeSpec($"n{i}", i % setup.Network.Regions.Count, "node", () => new RandomPing(1, Duration.Zero)))
             .ToList();
-        return new Simulation(new SimulationOptions { Seed = 1, MaxEvents = 2_000_000, Mode = Mode }, network, nodes).Run().Stats.EventsProcessed;
+        return new Simulation(new SimulationOptions { Seed = setup.Run.Seed, MaxEvents = 2_000_000, Mode = Mode }, setup.Network, nodes).Run().Stats.EventsProcessed;
     }
 
     [Benchmark]
-    public double PowBitcoin()
-    {
-        var run = PowWorld.Build(SimBlockNetwork.Bitcoin2019(Nodes, 100), SimBlockNetwork.Spec(), SimBlockNetwork.NodeShare, 1);
-        var result = run.Run(new SimulationOptions { Seed = 1, Mode = Mode });
-        return result.Metrics.Scalars["stale_rate"];
-    }
+    public double PowBitcoin() => Setup().RunOnce(Mode).Metrics.Scalars[PowMetrics.StaleRate];
 }

@@ -1,6 +1,7 @@
+using Lab.Consensus.Pow;
+using Lab.Sim.Metrics;
 using System.Diagnostics;
 using System.Globalization;
-using Lab.Consensus.Pow;
 using Lab.Sim.Kernel;
 using Lab.Sim.Nodes;
 using Lab.Sim.Time;
@@ -9,44 +10,54 @@ using Lab.Sim.Workloads;
 namespace Lab.Benchmarks;
 
 /// <summary>
-/// Scale run of pow-bitcoin (SimBlock 2019 network and workload): one configuration per process,
-/// so the peak working set is this run's own. Prints wall time, peak memory, events and events/s,
-/// and the same for a kernel baseline (RandomPing on the same nodes and network) run first in the
-/// same process, so results on a shared machine read as ratios.
-/// <code>dotnet run -c Release --project src/Lab.Benchmarks -- pow-scale --nodes 6000 --blocks 100 --mode Sequential [--baseline-events 5000000] [--no-baseline]</code>
+/// Scale run of <c>scenarios/consensus/pow-bitcoin.yaml</c> — the file itself, run as <c>lab run</c>
+/// runs it (<see cref="PowBitcoinSetup"/>), so for the same seed it prints the figures <c>lab run</c>
+/// writes to summary.json. One configuration per process, so the peak working set is this run's own.
+/// Prints wall time, peak memory, events and events/s, and the same for a kernel baseline
+/// (RandomPing on the same number of nodes and the same network) run first in the same process, so
+/// results on a shared machine read as ratios. Figures: blocks, stale rate, per-block time to reach
+/// 50% and 90% of nodes (median and p90 over blocks), and SimBlock's own statistic, the median and
+/// p90 over every (block, node) arrival.
+/// <code>dotnet run -c Release --project src/Lab.Benchmarks -- pow-scale [--nodes 6000] [--blocks 100] [--seed 1] [--set key=value]... [--mode Sequential] [--baseline-events 5000000] [--no-baseline]</code>
 /// </summary>
 public static class PowScale
 {
     public static int Run(string[] args)
     {
-        int nodes = 6000, blocks = 100;
         long baselineEvents = 5_000_000;
         var mode = ExecutionMode.Sequential;
-        bool baseline = true, compact = false;
-        ulong seed = 1;
+        var baseline = true;
+        var overrides = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "--nodes": nodes = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--blocks": blocks = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--nodes": overrides.Add("chain.nodes=" + args[++i]); break;
+                case "--blocks":
+                    var blocks = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    overrides.Add($"chain.pow.blocks={blocks}");
+                    // The run ends by itself after the last block; the duration only has to be long enough.
+                    overrides.Add($"duration={Math.Max(3 * 24 * 60, blocks * 30)}min");
+                    break;
+                case "--seed": overrides.Add("seed=" + args[++i]); break;
+                case "--set": overrides.Add(args[++i]); break;
                 case "--mode": mode = Enum.Parse<ExecutionMode>(args[++i], ignoreCase: true); break;
-                case "--seed": seed = ulong.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--baseline-events": baselineEvents = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--no-baseline": baseline = false; break;
-                case "--compact": compact = true; break;
                 default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
             }
         }
-        var network = SimBlockNetwork.Spec();
+        var setup = PowBitcoinSetup.Load(overrides);
+        var nodes = setup.Run.Point.Config.Int("chain.nodes");
 
         if (baseline)
         {
             // Kernel baseline: one token per node bouncing between random nodes, on the same network.
+            var network = setup.Network;
             var pingNodes = Enumerable.Range(0, nodes)
                 .Select(i => new NodeSpec($"n{i}", i % network.Regions.Count, "node", () => new RandomPing(1, Duration.Zero)))
                 .ToList();
-            var sim = new Simulation(new SimulationOptions { Seed = seed, MaxEvents = baselineEvents, Mode = mode }, network, pingNodes);
+            var sim = new Simulation(new SimulationOptions { Seed = setup.Run.Seed, MaxEvents = baselineEvents, Mode = mode }, network, pingNodes);
             var sw = Stopwatch.StartNew();
             var r = sim.Run();
             sw.Stop();
@@ -56,17 +67,17 @@ public static class PowScale
             GC.Collect();
         }
 
-        var options = SimBlockNetwork.Bitcoin2019(nodes, blocks) with { CompactBlocks = compact };
         var sw2 = Stopwatch.StartNew();
-        var run = PowWorld.Build(options, network, SimBlockNetwork.NodeShare, seed);
-        var result = run.Run(new SimulationOptions { Seed = seed, Mode = mode });
+        var result = setup.RunOnce(mode);
         sw2.Stop();
         var s = result.Metrics.Scalars;
         string F(string k) => s.TryGetValue(k, out var v) ? v.ToString("0.####", CultureInfo.InvariantCulture) : "-";
-        Report("pow-bitcoin", nodes, mode, sw2.Elapsed.TotalSeconds, result.Stats.EventsProcessed, result.Stats.Windows,
-            $"links={run.Setup.Peers.Links} blocks={F("blocks_main_chain")} mined={F("blocks_mined")} stale_rate={F("stale_rate")} " +
-            $"reach50_p50={F("block_reach_50_p50_s")}s reach90_p50={F("block_reach_90_p50_s")}s reach90_p90={F("block_reach_90_p90_s")}s " +
-            $"interval={F("mean_block_interval_s")}s tps={F("throughput_tps")} stop={result.Stats.StoppedBy}");
+        Report(setup.Experiment.Name, nodes, mode, sw2.Elapsed.TotalSeconds, result.Stats.EventsProcessed, result.Stats.Windows,
+            $"seed={setup.Run.Seed} blocks={F(PowMetrics.BlocksMainChain)} mined={F(PowMetrics.BlocksMined)} stale_rate={F(PowMetrics.StaleRate)} " +
+            $"reach50_p50={F(Quantile.Name(PowMetrics.BlockReach50, 0.5))}s reach50_p90={F(Quantile.Name(PowMetrics.BlockReach50, 0.9))}s " +
+            $"reach90_p50={F(Quantile.Name(PowMetrics.BlockReach90, 0.5))}s reach90_p90={F(Quantile.Name(PowMetrics.BlockReach90, 0.9))}s " +
+            $"arrival_p50={F(Quantile.Name(PowMetrics.BlockArrival, 0.5))}s arrival_p90={F(Quantile.Name(PowMetrics.BlockArrival, 0.9))}s " +
+            $"interval={F(PowMetrics.MeanBlockInterval)}s tps={F(PowMetrics.ChainTps)} stop={result.Stats.StoppedBy}");
         return 0;
     }
 

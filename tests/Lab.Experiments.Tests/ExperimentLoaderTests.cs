@@ -67,7 +67,7 @@ public class ExperimentLoaderTests
     [Fact]
     public void Presets_load_by_name_and_inline_keys_override_them()
     {
-        var e = Load(Base + "network:\n  preset: simblock-2019\n  inter-region: 10Mbps\n");
+        var e = Load(Base + "network:\n  preset: bitcoin-2019\n  inter-region: 10Mbps\n");
         var c = e.Points.Single().Config;
         Assert.Equal(6, c.Get<List<object>>("network.regions").Count);
         Assert.Equal(Bandwidth.Mbps(10), c.Get<Bandwidth>("network.inter-region"));

@@ -5,6 +5,7 @@ using Lab.Experiments.Results;
 using Lab.Reports;
 using Lab.Sim.Kernel;
 using Lab.Sim.Metrics;
+using Lab.Sim.Network;
 using Lab.Sim.Time;
 
 namespace Lab.Experiments.Tests;
@@ -23,7 +24,10 @@ public class RunRecordProperties
         var faults = Enumerable.Range(0, texts.Length % 4)
             .Select(i => new FaultWindow(new SimTime(L(i)), i % 2 == 0 ? new SimTime(L(i + 1)) : null, T(i))).ToList();
         var stats = new RunStats(L(0), L(1), L(2), L(3), L(4), L(5), new SimTime(L(6)), (StopReason)(Math.Abs(L(7)) % 5),
-            faults, Slice(0, 5), (ulong)L(8));
+            faults, Slice(0, 5), (ulong)L(8))
+        {
+            Nic = [.. Enumerable.Range(0, bits.Length % 3).Select(i => new NicUsage(Slice(i, 1).FirstOrDefault(), Slice(i + 1, 1).FirstOrDefault(), Slice(i + 2, 1).FirstOrDefault(), -0.0))],
+        };
         var metrics = new RunMetrics(Duration.FromNanos(L(9)));
         for (int i = 0; i < texts.Length; i++)
         {
@@ -60,6 +64,7 @@ public class RunRecordProperties
         sb.Append($"{r.ConfigHash}|{r.Point}|{x.Index}|{x.Seed}|{s.EventsProcessed}|{s.MessagesSent}|{s.BytesSent}|{s.MessagesDelivered}|{s.MessagesDropped}|{s.Windows}|{s.FinalTime.Nanos}|{s.StoppedBy}|{s.TraceHash}\n");
         foreach (var f in s.Faults) sb.Append($"fault {f.Start.Nanos} {f.End?.Nanos.ToString() ?? "open"} [{f.Description}]\n");
         sb.Append("cpu ").AppendJoin(',', s.CpuUtilisation.Select(D)).Append('\n');
+        foreach (var u in s.Nic) sb.Append($"nic {D(u.UplinkUtilisation)} {D(u.UplinkQueueP99Seconds)} {D(u.DownlinkUtilisation)} {D(u.DownlinkQueueP99Seconds)}\n");
         sb.Append($"bin {m.SeriesBin.Nanos}\n");
         foreach (var (k, v) in m.Counters) sb.Append($"counter [{k}] {D(v)}\n");
         foreach (var (k, v) in m.Samples) sb.Append($"samples [{k}] ").AppendJoin(',', v.Select(D)).Append('\n');
@@ -106,7 +111,7 @@ public class RunRecordProperties
     [InlineData(typeof(RunMetrics), "Counters,Findings,Samples,Scalars,Series,SeriesBin")]
     [InlineData(typeof(Finding), "At,Kind,Text")]
     [InlineData(typeof(FaultWindow), "Description,End,Start")]
-    [InlineData(typeof(Lab.Sim.Network.NicUsage), "DownlinkQueueP99Seconds,DownlinkUtilisation,UplinkQueueP99Seconds,UplinkUtilisation")]
+    [InlineData(typeof(NicUsage), "DownlinkQueueP99Seconds,DownlinkUtilisation,UplinkQueueP99Seconds,UplinkUtilisation")]
     public void The_record_covers_every_field_of_a_run(Type type, string written)
     {
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)

@@ -38,12 +38,20 @@ public abstract class ChainProtocol
     /// (again after each restart, and once for each node of a twin). <paramref name="chain"/> carries the
     /// replicated state machine, block cutting and signatures; <paramref name="byzantine"/> lists the
     /// replicas that deviate (only behaviours from <see cref="ByzantineBehaviours"/>).
-    /// Replicas must implement <see cref="IBlockSource"/> (the checkers look inside committed blocks), reply
+    /// Replicas must implement <see cref="IBlockSource"/> (the checkers look inside committed blocks; not needed
+    /// when <see cref="Prepare"/> returns a <see cref="ProtocolRun"/>, which then checks them itself), reply
     /// to clients with <see cref="ClientReply"/>, and count their replica-to-replica traffic
     /// (<see cref="ProtocolTraffic"/>) for <c>messages_per_decision</c>; <see cref="ILeaderRole"/> gives
     /// <c>unavailable_s</c> and the "leader" fault target.
     /// </summary>
     public abstract Func<int, INodeBehaviour> Replicas(ReplicaSet replicas, ChainOptions chain, IReadOnlyList<ByzantineSpec> byzantine);
+
+    /// <summary>
+    /// Prepares what one run needs beyond replicas and clients, before <see cref="Replicas"/> is called
+    /// for it (see <see cref="ProtocolRun"/>). Default null: the standard placement, checkers and
+    /// availability. A protocol that returns one keeps its per-run state in it and builds its replicas from it.
+    /// </summary>
+    public virtual ProtocolRun? Prepare(ChainSite site) => null;
 
     /// <summary>Leaders installed in the run, from its counters (<paramref name="replicaNodes"/>: nodes running
     /// replicas, twins included). Default: the <c>leader_elections</c> counter, one per leader installed.</summary>

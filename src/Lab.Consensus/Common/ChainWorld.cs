@@ -31,11 +31,13 @@ public sealed class ChainWorld
     public const string TwinSuffix = "-twin";
 
     private readonly EndOfRun _end = new();
+    private readonly ProtocolRun? _run;
     private bool _completed;
 
     private ChainWorld(ChainProtocol protocol, IReadOnlyList<NodeSpec> nodes, ReplicaSet replicas, IReadOnlyList<NodeId> replicaNodes,
-        IReadOnlyList<NodeId> clients, ChainAccess access, Duration warmup, double offeredTps)
+        IReadOnlyList<NodeId> clients, ChainAccess access, Duration warmup, double offeredTps, ProtocolRun? run)
     {
+        _run = run;
         Protocol = protocol;
         Nodes = nodes;
         Replicas = replicas;
@@ -66,10 +68,18 @@ public sealed class ChainWorld
     /// Within it a safety violation is a bug and the run must fail (exit 3); beyond it, a result.</summary>
     public int ToleratedFaults { get; }
 
+    /// <summary>The standard agreement checker (not attached when the protocol brings its own <see cref="ProtocolRun"/>).</summary>
     public SafetyChecker Agreement { get; } = new();
+    /// <summary>The standard validity checker (not attached when the protocol brings its own <see cref="ProtocolRun"/>).</summary>
     public LedgerValidityChecker Validity { get; } = new();
+    /// <summary>The standard availability measure (not attached when the protocol brings its own <see cref="ProtocolRun"/>).</summary>
     public AvailabilityObserver Availability { get; }
-    public IReadOnlyList<ISimulationObserver> Observers => [Agreement, Validity, Availability, _end];
+    /// <summary>The protocol's own run machinery (<see cref="ChainProtocol.Prepare"/>), or null for the standard one.</summary>
+    public ProtocolRun? Run => _run;
+    public IReadOnlyList<ISimulationObserver> Observers => _run is null ? [Agreement, Validity, Availability, _end] : [_run, _end];
+
+    /// <summary>Stop predicate between windows: the protocol run's, or none.</summary>
+    public Func<ISimulationView, bool>? StopWhen => _run is null ? null : _run.Finished;
 
     /// <summary>Fault-target words ("leader", "primary") and the nodes each resolves to.</summary>
     public IReadOnlyList<(string Word, NodeSelector Nodes)> FaultTargets => Protocol.FaultTargets;
@@ -79,7 +89,10 @@ public sealed class ChainWorld
 
     /// <summary>Every agreement and validity violation found so far, in time order.</summary>
     public IReadOnlyList<SafetyViolation> Violations =>
-        [.. Agreement.Violations.Concat(Validity.Violations).OrderBy(v => v.At.Nanos).ThenBy(v => v.Height)];
+        [.. SafetyFound.Concat(ValidityFound).OrderBy(v => v.At.Nanos).ThenBy(v => v.Height)];
+
+    private IReadOnlyList<SafetyViolation> SafetyFound => _run?.SafetyViolations ?? Agreement.Violations;
+    private IReadOnlyList<SafetyViolation> ValidityFound => _run?.ValidityViolations ?? Validity.Violations;
 
     /// <summary>Adds the observers to a simulation built from <see cref="Nodes"/>.</summary>
     public void Attach(Simulation simulation)
@@ -103,16 +116,17 @@ public sealed class ChainWorld
         var m = result.Metrics;
         var end = result.Stats.FinalTime;
         // Replicas' own alarms (e.g. a Raft leader asked to truncate a committed entry) count as safety violations.
-        var safety = Agreement.Violations.Count + m.Counter(StandardMetrics.SafetyViolations);
-        var validity = Validity.Violations.Count;
+        var safety = SafetyFound.Count + m.Counter(StandardMetrics.SafetyViolations);
+        var validity = ValidityFound.Count;
+        var unavailable = _run?.UnavailableSeconds ?? Availability.UnavailableSeconds;
 
         m.Counters[StandardMetrics.SafetyViolations] = safety;
         m.Counters[StandardMetrics.ValidityViolations] = validity;
         m.Counters[StandardMetrics.MessagesTotal] = result.Stats.MessagesSent;
         m.Counters[StandardMetrics.BytesTotal] = result.Stats.BytesSent;
-        m.Counters[StandardMetrics.UnavailableSeconds] = Availability.UnavailableSeconds;
-        foreach (var v in Agreement.Violations) m.Findings.Add(new Finding(v.At, StandardMetrics.SafetyFinding, v.Description));
-        foreach (var v in Validity.Violations) m.Findings.Add(new Finding(v.At, StandardMetrics.ValidityFinding, v.Description));
+        m.Counters[StandardMetrics.UnavailableSeconds] = unavailable;
+        foreach (var v in SafetyFound) m.Findings.Add(new Finding(v.At, StandardMetrics.SafetyFinding, v.Description));
+        foreach (var v in ValidityFound) m.Findings.Add(new Finding(v.At, StandardMetrics.ValidityFinding, v.Description));
         var violations = Violations;
         if (violations.Count > 0)
         {
@@ -125,14 +139,14 @@ public sealed class ChainWorld
 
         m.Scalars[StandardMetrics.ThroughputTps] = Throughput(m, Warmup, end);
         m.Scalars[StandardMetrics.OfferedTps] = OfferedTps;
-        m.Scalars[StandardMetrics.UnavailableSeconds] = Availability.UnavailableSeconds;
+        m.Scalars[StandardMetrics.UnavailableSeconds] = unavailable;
         m.Scalars[StandardMetrics.LeaderElections] = Protocol.LeaderElections(m, ReplicaNodes.Count);
         m.Scalars[StandardMetrics.MessagesTotal] = result.Stats.MessagesSent;
         m.Scalars[StandardMetrics.BytesTotal] = result.Stats.BytesSent;
         m.Scalars[StandardMetrics.SafetyViolations] = safety;
         m.Scalars[StandardMetrics.ValidityViolations] = validity;
 
-        var decisions = Agreement.HighestHeight;
+        var decisions = _run?.Decisions ?? Agreement.HighestHeight;
         m.Scalars[StandardMetrics.Decisions] = decisions;
         m.Scalars[StandardMetrics.MessagesPerDecision] = m.Counter(StandardMetrics.ProtocolMessages) / Math.Max(1, decisions);
         m.Scalars[StandardMetrics.BytesPerDecision] = m.Counter(StandardMetrics.ProtocolBytes) / Math.Max(1, decisions);
@@ -143,7 +157,7 @@ public sealed class ChainWorld
         foreach (var r in ReplicaNodes)
         {
             var u = result.Stats.CpuUtilisation[r.Value];
-            m.Scalars[StandardMetrics.CpuUtilisationNodePrefix + result.Nodes.Name(r)] = u;
+            if (_run?.PerReplicaScalars ?? true) m.Scalars[StandardMetrics.CpuUtilisationNodePrefix + result.Nodes.Name(r)] = u;
             max = Math.Max(max, u);
         }
         m.Scalars[StandardMetrics.CpuUtilisationMax] = max;
@@ -156,6 +170,7 @@ public sealed class ChainWorld
             foreach (var p in StandardMetrics.LatencyPercentiles)
                 m.Scalars[Quantile.Name(StandardMetrics.CommitLatency, p)] = Quantile.OfSorted(sorted, p);
         }
+        _run?.AddMetrics(result);
     }
 
     /// <summary>Client-final transactions per second over whole series bins inside [warmup, end).</summary>
@@ -229,12 +244,13 @@ public sealed class ChainWorld
             return r >= 0 ? r : throw new ArgumentException($"region '{name}' is not one of the network's regions ({string.Join(", ", network.Regions)})");
         }
 
+        var run = protocol.Prepare(new ChainSite(network, keySeed, n, n + twins.Count + workload.Clients + extra.Count, SimTime.Zero + workload.Warmup));
         var replica = protocol.Replicas(replicas, chain, byzantine);
         var nodes = new List<NodeSpec>();
         for (int i = 0; i < n; i++)
         {
             var id = i;
-            nodes.Add(new NodeSpec($"n{i}", Region(chain.Placement, i), ReplicaKind, () => replica(id)));
+            nodes.Add(new NodeSpec($"n{i}", run?.RegionOf(i) ?? Region(chain.Placement, i), ReplicaKind, () => replica(id)));
         }
         foreach (var t in twins)
             nodes.Add(new NodeSpec($"n{t}{TwinSuffix}", Region(chain.Placement, t), ReplicaKind, () => replica(t)));
@@ -246,7 +262,7 @@ public sealed class ChainWorld
         }
         nodes.AddRange(extra);
         var offered = workload.ClosedLoopOutstanding is null && workload.Clients > 0 ? workload.Arrivals.MeanRatePerSecond : 0;
-        return new ChainWorld(protocol, nodes, replicas, replicaNodes, clients, access, workload.Warmup, offered);
+        return new ChainWorld(protocol, nodes, replicas, replicaNodes, clients, access, workload.Warmup, offered, run);
     }
 
     /// <summary>Blocks each replica node (honest or not) committed by the end of the run.</summary>

@@ -1,3 +1,4 @@
+using Lab.Consensus.Common;
 using Lab.Sim.Nodes;
 
 namespace Lab.Consensus.Pow;
@@ -34,8 +35,8 @@ public sealed class DoubleSpender(PowSetup setup, int self) : PowNode(setup, sel
             _fork = block.Parent!;
             var notice = new PaymentNotice(_attempt, _fork.Height);
             for (int n = 0; n < Setup.NodeCount; n++)
-                if (n != Me) ctx.Send(new NodeId(n), notice, PaymentNotice.SizeBytes);
-            ctx.Metrics.Add("double_spend_attempts_started");
+                if (n != Me) ProtocolTraffic.Send(ctx, new NodeId(n), notice, PaymentNotice.SizeBytes);
+            ctx.Metrics.Add(PowMetrics.DoubleSpendAttemptsStarted);
         }
         _private = block;
         Decide(ctx);
@@ -56,18 +57,18 @@ public sealed class DoubleSpender(PowSetup setup, int self) : PowNode(setup, sel
         {
             Announce(ctx, _private, _private.Height - _fork.Height, except: -1);
             _public = _private;
-            End(ctx, "double_spend_published");
+            End(ctx, PowMetrics.DoubleSpendPublished);
         }
         else if (_public.Height - _private.Height >= _giveUp)
         {
-            End(ctx, "double_spend_abandoned");
+            End(ctx, PowMetrics.DoubleSpendAbandoned);
         }
     }
 
     private void End(INodeContext ctx, string outcome)
     {
         ctx.Metrics.Add(outcome);
-        ctx.Metrics.Add("double_spend_attempts");
+        ctx.Metrics.Add(PowMetrics.DoubleSpendAttempts);
         _attempt = 0;
         _fork = null;
         ScheduleMining(ctx, force: false);

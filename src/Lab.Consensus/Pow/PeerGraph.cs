@@ -22,23 +22,33 @@ public sealed class PeerGraph
     public static PeerGraph FullMesh(int n) =>
         new(Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Where(j => j != i).ToArray()).ToArray());
 
-    public static PeerGraph Random(int n, PowOptions o, SimRandom rng)
+    public static PeerGraph Random(int n, PowOptions o, SimRandom rng) =>
+        Random(n, o.MaxPeers, rng, _ => o.OutDegree);
+
+    /// <summary>
+    /// SimBlock's graph (<c>node/routing/BitcoinCoreTable.initTable</c>): node i, in order, opens
+    /// <paramref name="outbound"/>[i] links to distinct random nodes it is not linked with yet, with no
+    /// limit on inbound links.
+    /// </summary>
+    public static PeerGraph Random(int n, IReadOnlyList<int> outbound, SimRandom rng) =>
+        Random(n, int.MaxValue, rng, i => outbound[i]);
+
+    private static PeerGraph Random(int n, int maxPeers, SimRandom rng, Func<int, int> outboundOf)
     {
         var adj = new List<int>[n];
         for (int i = 0; i < n; i++) adj[i] = [];
         var links = new HashSet<long>();
         for (int i = 0; i < n; i++)
         {
-            var want = o.OutDegreeDistribution is { } d ? Math.Max(1, (int)Math.Round(d.Sample(rng))) : o.OutDegree;
-            want = Math.Min(want, n - 1);
+            var want = Math.Min(outboundOf(i), n - 1);
             int made = 0, tries = 0;
             while (made < want && tries < 50 * want)
             {
                 tries++;
                 var j = rng.Next(n - 1);
                 if (j >= i) j++;
-                if (adj[i].Count >= o.MaxPeers) break;
-                if (adj[j].Count >= o.MaxPeers) continue;
+                if (adj[i].Count >= maxPeers) break;
+                if (adj[j].Count >= maxPeers) continue;
                 var key = (long)Math.Min(i, j) * n + Math.Max(i, j);
                 if (!links.Add(key)) continue;
                 adj[i].Add(j);

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using Lab.Ledger.Crypto;
 using Lab.Sim.Time;
 
 namespace Lab.Consensus.Pow;
@@ -5,9 +7,11 @@ namespace Lab.Consensus.Pow;
 /// <summary>
 /// A block as every node sees it: immutable once mined, shared by reference between nodes (a
 /// message carries the block; its bytes are charged through the network by <see cref="SizeBytes"/>).
-/// Transactions are a contiguous range of the network-wide arrival sequence: each block takes the
-/// oldest transactions its parent chain has not included, so a chain always holds a prefix
-/// [0, <see cref="TxEnd"/>) and a reorganisation returns the difference to the mempool.
+/// Transactions are a contiguous range of the run's <see cref="TxPool"/>: each block takes the
+/// oldest visible transactions its parent chain has not included, so a chain always holds a prefix
+/// [0, <see cref="TxEnd"/>) of the pool and a reorganisation returns the difference to the mempool.
+/// The header hash (<see cref="Hash"/>) is SHA-256 over the parent's hash, miner, time, difficulty
+/// and transaction range; the proof of work itself is drawn, not computed.
 /// </summary>
 public sealed class PowBlock
 {
@@ -28,6 +32,16 @@ public sealed class PowBlock
         FeesSat = feesSat;
         Payment = payment;
         DoubleSpend = doubleSpend;
+        Span<byte> header = stackalloc byte[32 + 7 * 8];
+        (parent?.Hash ?? Hash.Zero).WriteTo(header);
+        BinaryPrimitives.WriteInt64BigEndian(header[32..], id);
+        BinaryPrimitives.WriteInt64BigEndian(header[40..], miner);
+        BinaryPrimitives.WriteInt64BigEndian(header[48..], minedAt.Nanos);
+        BinaryPrimitives.WriteDoubleBigEndian(header[56..], difficulty);
+        BinaryPrimitives.WriteInt64BigEndian(header[64..], txFrom);
+        BinaryPrimitives.WriteInt64BigEndian(header[72..], txCount);
+        BinaryPrimitives.WriteInt64BigEndian(header[80..], doubleSpend);
+        Hash = Hash.Of(header);
     }
 
     /// <summary>The genesis block every node starts from.</summary>
@@ -36,6 +50,8 @@ public sealed class PowBlock
     /// <summary>Unique per run: (miner + 1) × 2³² + miner-local sequence.</summary>
     public long Id { get; }
     public PowBlock? Parent { get; }
+    /// <summary>SHA-256 of the header (parent hash, id, miner, time, difficulty, transaction range, double-spend tag).</summary>
+    public Hash Hash { get; }
     public int Height { get; }
     /// <summary>Node index of the miner (−1 for genesis).</summary>
     public int Miner { get; }

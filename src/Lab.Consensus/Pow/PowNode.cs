@@ -1,3 +1,5 @@
+using Lab.Consensus.Common;
+using Lab.Ledger.Transactions;
 using Lab.Sim.Nodes;
 using Lab.Sim.Time;
 
@@ -5,42 +7,60 @@ namespace Lab.Consensus.Pow;
 
 /// <summary>
 /// An honest proof-of-work full node, in the order the protocol runs:
-/// mine (an exponential race set by hash share and difficulty) → announce headers to peers →
-/// peers request the blocks they lack → blocks (or compact blocks) cross the network at its real
-/// bandwidth → validate (CPU per block and per transaction) → fork choice by most cumulative work,
-/// reorganising if needed → relay. Attackers derive from it and change what they mine on and what
-/// they publish.
+/// mine (an exponential race set by hash share and difficulty) → relay the block to peers (the
+/// run's <see cref="BlockRelay"/>: the lab's Bitcoin Core model or SimBlock's rules) → fork choice
+/// by most cumulative work, reorganising if needed → k-confirmation finality. Attackers derive from
+/// it and change what they mine on and what they publish.
+/// <para>A node is also a client's gateway (<see cref="PowSetup.IsGateway"/>): it takes
+/// <see cref="ClientRequest"/>s into the run's <see cref="TxPool"/> and replies with a
+/// <see cref="ClientReply"/> reporting k confirmations when the transaction's block is k deep on its
+/// chain. A final block that a reorganisation takes back is recorded (<see cref="Reversals"/>): the
+/// run's safety view.</para>
 /// </summary>
-public class PowNode(PowSetup setup, int self) : INodeBehaviour
+public class PowNode : INodeBehaviour
 {
-    protected readonly PowSetup Setup = setup;
-    protected readonly PowOptions O = setup.Options;
-    protected readonly int Me = self;
+    /// <summary>What every node of the run shares.</summary>
+    protected internal readonly PowSetup Setup;
+    /// <summary>The run's options (<see cref="PowSetup.Options"/>).</summary>
+    protected internal readonly PowOptions O;
+    /// <summary>This node's index.</summary>
+    protected internal readonly int Me;
 
-    private readonly Dictionary<PowBlock, long> _have = [];       // block → arrival (ns)
-    private readonly Dictionary<PowBlock, long> _requested = [];  // block → request time (ns)
-    private readonly List<PowBlock> _orphans = [];
+    private readonly BlockRelay _relay;
     private readonly List<BlockArrival> _arrivals = [];
-    private readonly Queue<(NodeId To, object Message, int Size)> _uploads = new();
-    private SimTime _uploadFree;
-    private bool _uploadTimerSet;
     private TimerId _mineTimer = TimerId.None;
     private double _timerRate;
     private long _sequence;
     private int _confirmedHeight;
-    private long _txConfirmedEnd;
     private PaymentNotice? _payment;
+    private List<Receipt> _receipts = [];
+    private readonly List<FinalityReversal> _reversals = [];
     private readonly List<WatchedPayment> _watched = [];
     private const string TipKey = "pow.tip";
-    private PowBlock?[]? _peerBest; // per peer (index in the sorted peer list): best block it is known to have
+
+    public PowNode(PowSetup setup, int self)
+    {
+        Setup = setup;
+        O = setup.Options;
+        Me = self;
+        Tip = setup.Genesis;
+        _relay = O.Relay == PowRelay.SimBlock ? new SimBlock.SimBlockRelay(this) : new CoreRelay(this);
+    }
 
     /// <summary>This node's best chain.</summary>
-    public PowBlock Tip { get; private set; } = setup.Genesis;
+    public PowBlock Tip { get; private set; }
     /// <summary>Every block this node received (or mined), with its arrival time, in arrival order.</summary>
     public IReadOnlyList<BlockArrival> Arrivals => _arrivals;
-    /// <summary>Balances by miner along this node's chain (kept by the client node only, else null).</summary>
+    /// <summary>Balances by miner along this node's chain (kept by the observer node only, else null).</summary>
     public long[]? Balances { get; private set; }
-    public bool IsClient => Me == O.ClientNode;
+    /// <summary>Whether this node's chain defines the run's chain-level metrics (<see cref="PowOptions.ObserverNode"/>).</summary>
+    public bool IsObserver => Me == O.ObserverNode;
+    /// <summary>Blocks that were final (k deep) on this node and that a reorganisation took back.</summary>
+    public IReadOnlyList<FinalityReversal> Reversals => _reversals;
+    /// <summary>Transactions this gateway reported final to their clients, and when (kept on its disk, so restarts keep it).</summary>
+    public IReadOnlyList<(TxId Tx, SimTime At)> ReportedFinal => _reportedFinal ?? [];
+    private List<(TxId Tx, SimTime At)>? _reportedFinal;
+    private const string ReportedKey = "pow.reported-final";
     /// <summary>False for attackers.</summary>
     public virtual bool IsHonest => true;
 
@@ -74,18 +94,17 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
 
     public void OnStart(INodeContext ctx)
     {
-        _have[Setup.Genesis] = 0;
-        if (IsClient) Balances = new long[Setup.NodeCount];
+        if (IsObserver) Balances = new long[Setup.NodeCount];
+        if (ctx.Storage.TryGet<List<(TxId, SimTime)>>(ReportedKey, out var reported)) _reportedFinal = reported;
         // After a restart the chain comes back from disk (its blocks were validated before).
         if (ctx.Storage.TryGet<PowBlock>(TipKey, out var saved))
         {
-            for (var b = saved; b.Height > 0; b = b.Parent!) _have[b] = ctx.Now.Nanos;
             Tip = saved;
             _confirmedHeight = Math.Max(0, saved.Height - O.ConfirmationDepth + 1);
-            _txConfirmedEnd = saved.AncestorAt(_confirmedHeight).TxEnd;
             if (Balances is { } bal)
                 for (var b = saved; b.Height > 0; b = b.Parent!) bal[b.Miner] += O.BlockRewardSat + b.FeesSat;
         }
+        _relay.OnStart(ctx, Tip);
         for (int i = 0; i < Setup.Steps.Count; i++)
             if (Setup.Steps[i].At > ctx.Now) ctx.SetTimer(Setup.Steps[i].At - ctx.Now, new HashStepTimer(i));
         Init(ctx);
@@ -129,160 +148,51 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
         _mineTimer = TimerId.None;
         var parent = MiningTip;
         if (parent.Height >= O.TargetHeight) return;
+        // The oldest transactions every miner can see that this chain lacks, as many as fit.
+        var pool = Setup.Pool;
         var txFrom = parent.TxEnd;
-        var count = (int)Math.Clamp(Setup.TxArrived(ctx.Now) - txFrom, 0, Setup.MaxTxPerBlock);
-        var size = O.FixedBlockSize ? O.MaxBlockBytes : O.HeaderBytes + count * O.TxBytes;
+        var count = pool.Fitting(txFrom, pool.VisibleAt(ctx.Now), O.MaxBlockBytes - O.HeaderBytes);
+        var size = O.FixedBlockSize ? O.MaxBlockBytes : O.HeaderBytes + checked((int)pool.BytesOf(txFrom, txFrom + count));
         var block = new PowBlock(((long)(Me + 1) << 32) | (uint)++_sequence, parent, Me, ctx.Now,
             Difficulty.Next(parent, O), Difficulty.Anchor(parent, O), txFrom, count, size, count * O.FeePerTxSat,
             payment: IncludesPayment(parent), doubleSpend: DoubleSpendTag(parent));
-        ctx.Metrics.Add("blocks_mined");
+        ctx.Metrics.Add(PowMetrics.BlocksMined);
         Accept(ctx, block);
         OnMined(ctx, block);
         ScheduleMining(ctx, force: false); // draws unless OnMined already did
     }
 
-    // ---- 2. relay: announce → request → block ----
+    // ---- 2. relay (see BlockRelay) ----
 
-    /// <summary>
-    /// Announces a chain tip to every peer but <paramref name="except"/> and those known to have it
-    /// already (Bitcoin Core keeps each peer's best known block and never announces what it has).
-    /// </summary>
-    protected void Announce(INodeContext ctx, PowBlock tip, int headers, int except)
-    {
-        var msg = new Announce(tip, headers);
-        var size = msg.SizeBytes;
-        var peers = Setup.Peers.PeersOf(Me);
-        _peerBest ??= new PowBlock?[peers.Count];
-        for (int i = 0; i < peers.Count; i++)
-        {
-            var p = peers[i];
-            if (p == except || Knows(_peerBest[i], tip)) continue;
-            _peerBest[i] = tip;
-            ctx.Send(new NodeId(p), msg, size);
-        }
-    }
+    /// <summary>Tells peers about a new best chain ending at <paramref name="tip"/> (through the relay).</summary>
+    protected void Announce(INodeContext ctx, PowBlock tip, int headers, int except) => _relay.Announce(ctx, tip, headers, except);
 
-    private static bool Knows(PowBlock? best, PowBlock block) =>
-        best is not null && best.Height >= block.Height && ReferenceEquals(best.AncestorAt(block.Height), block);
-
-    private void PeerHas(NodeId peer, PowBlock block)
-    {
-        var i = Setup.Peers.IndexOfPeer(Me, peer.Value);
-        if (i < 0) return; // not a peer (e.g. a payment from afar)
-        _peerBest ??= new PowBlock?[Setup.Peers.PeersOf(Me).Count];
-        if (_peerBest[i] is not { } best || block.ChainWork > best.ChainWork) _peerBest[i] = block;
-    }
-
-    private void OnAnnounce(INodeContext ctx, NodeId from, Announce a)
-    {
-        // Most announcements come after the block became our tip and was relayed: nothing to learn.
-        if (ReferenceEquals(a.Tip, Tip)) return;
-        PeerHas(from, a.Tip);
-        if (_have.ContainsKey(a.Tip)) return;
-        // Fetch only a chain with more work, or equal work when a tie could make this node switch.
-        var wanted = a.Tip.ChainWork > ReferenceWork
-            || (a.Tip.ChainWork == ReferenceWork && (O.TieSwitchProbability > 0 || WantsTies));
-        if (!wanted) return;
-        List<PowBlock>? missing = null;
-        var now = ctx.Now.Nanos;
-        for (var b = a.Tip; !_have.ContainsKey(b); b = b.Parent!)
-        {
-            if (_requested.TryGetValue(b, out var at) && now - at < O.RequestTimeout.Nanos) continue;
-            (missing ??= []).Add(b);
-        }
-        if (missing is null) return;
-        missing.Reverse();
-        foreach (var b in missing) _requested[b] = now;
-        var req = new GetBlocks(missing, O.CompactBlocks);
-        ctx.Send(from, req, req.SizeBytes);
-    }
+    /// <summary>Work a chain must reach before this node fetches it (the relay asks).</summary>
+    internal double ReferenceWorkForRelay => ReferenceWork;
+    /// <summary>Whether this node fetches equal-work chains too (the relay asks).</summary>
+    internal bool WantsTiesForRelay => WantsTies;
 
     /// <summary>Attackers fetch equal-work chains too (they track the public chain exactly).</summary>
     protected virtual bool WantsTies => false;
 
-    private void OnGetBlocks(INodeContext ctx, NodeId from, GetBlocks g)
+    /// <summary>The relay delivers a valid block from <paramref name="from"/>: the node holds it, then fork choice.</summary>
+    internal void Connect(INodeContext ctx, PowBlock block, int from)
     {
-        foreach (var b in g.Blocks)
-        {
-            if (!_have.ContainsKey(b)) continue; // never had it (cannot happen for honest peers)
-            if (g.Compact)
-            {
-                var m = new CompactBlockMessage(b);
-                Upload(ctx, from, m, m.SizeBytes(O.HeaderBytes));
-            }
-            else Upload(ctx, from, new BlockMessage(b), b.SizeBytes);
-            PeerHas(from, b);
-        }
-    }
-
-    /// <summary>With <see cref="PowOptions.SerialUpload"/> the node's uplink carries one block at a time; the rest wait.</summary>
-    private void Upload(INodeContext ctx, NodeId to, object message, int size)
-    {
-        if (!O.SerialUpload) { ctx.Send(to, message, size); return; }
-        if (_uploads.Count == 0 && ctx.Now >= _uploadFree) { SendNow(ctx, to, message, size); return; }
-        _uploads.Enqueue((to, message, size));
-        if (!_uploadTimerSet) { _uploadTimerSet = true; ctx.SetTimer(_uploadFree - ctx.Now, UploadTimer.Instance); }
-    }
-
-    private void SendNow(INodeContext ctx, NodeId to, object message, int size)
-    {
-        ctx.Send(to, message, size);
-        _uploadFree = ctx.Now + Setup.TransmissionTime(Me, to.Value, size);
-    }
-
-    private void OnUploadTimer(INodeContext ctx)
-    {
-        _uploadTimerSet = false;
-        while (_uploads.Count > 0 && ctx.Now >= _uploadFree)
-        {
-            var (to, m, s) = _uploads.Dequeue();
-            SendNow(ctx, to, m, s);
-        }
-        if (_uploads.Count > 0) { _uploadTimerSet = true; ctx.SetTimer(_uploadFree - ctx.Now, UploadTimer.Instance); }
-    }
-
-    private void OnBlock(INodeContext ctx, NodeId from, PowBlock block, bool compact)
-    {
-        _requested.Remove(block);
-        if (_have.ContainsKey(block)) { ctx.Metrics.Add("duplicate_blocks_received"); return; }
-        if (compact && ctx.Random.Chance(O.CompactMissRate))
-        {
-            // BIP 152: transactions missing from the mempool; fall back to the full block.
-            ctx.Metrics.Add("compact_block_misses");
-            _requested[block] = ctx.Now.Nanos;
-            var req = new GetBlocks([block], false);
-            ctx.Send(from, req, req.SizeBytes);
-            return;
-        }
-        // 3. Validate before relaying: the node is busy meanwhile, later events queue.
-        ctx.ChargeCpu(O.BlockValidation + O.TxValidation * block.TxCount);
-        if (!_have.ContainsKey(block.Parent!)) { _orphans.Add(block); return; }
-        Connect(ctx, block, from.Value);
-        // Children that waited for this block.
-        for (int i = 0; i < _orphans.Count; i++)
-        {
-            var o = _orphans[i];
-            if (!_have.ContainsKey(o.Parent!)) continue;
-            _orphans.RemoveAt(i);
-            Connect(ctx, o, from.Value);
-            i = -1;
-        }
-    }
-
-    private void Connect(INodeContext ctx, PowBlock block, int from)
-    {
-        if (_have.ContainsKey(block)) return;
         Accept(ctx, block);
         OnReceived(ctx, block, from);
     }
 
-    private void Accept(INodeContext ctx, PowBlock block)
+    /// <summary>The block reached this node without becoming part of its chain (SimBlock counts such an arrival).</summary>
+    internal void RecordArrival(INodeContext ctx, PowBlock block)
     {
-        _have[block] = ctx.Now.Nanos;
         if (O.RecordArrivals) _arrivals.Add(new BlockArrival(block, ctx.Now));
     }
 
-    protected bool Has(PowBlock block) => _have.ContainsKey(block);
+    private void Accept(INodeContext ctx, PowBlock block)
+    {
+        _relay.Holds(ctx, block);
+        RecordArrival(ctx, block);
+    }
 
     // ---- 4. fork choice: switch to a new tip, reorganising ----
 
@@ -296,47 +206,88 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
         var depth = old.Height - fork.Height;
         if (depth > 0)
         {
-            ctx.Metrics.Add("reorgs");
-            ctx.Metrics.Sample("reorg_depth_blocks", depth);
+            ctx.Metrics.Add(PowMetrics.Reorgs);
+            ctx.Metrics.Sample(PowMetrics.ReorgDepth, depth);
         }
         // k-confirmation finality at this node.
         var k = O.ConfirmationDepth;
         if (fork.Height < _confirmedHeight)
         {
-            ctx.Metrics.Add("final_blocks_reverted", _confirmedHeight - fork.Height);
-            if (IsClient)
-                ctx.Metrics.Note("finality-violation", $"{_confirmedHeight - fork.Height} block(s) with {k} confirmations reverted by a reorganisation to {newTip}");
+            // The safety view counts honest nodes only: an attacker that abandons its own private branch reverts nothing anyone relied on.
+            if (IsHonest)
+            {
+                ctx.Metrics.Add(PowMetrics.FinalBlocksReverted, _confirmedHeight - fork.Height);
+                _reversals.Add(new FinalityReversal(old.AncestorAt(_confirmedHeight), fork, newTip, ctx.Now));
+            }
             _confirmedHeight = fork.Height;
         }
         while (_confirmedHeight < newTip.Height - k + 1)
         {
             _confirmedHeight++;
             var b = newTip.AncestorAt(_confirmedHeight);
-            ctx.Metrics.Sample("confirmation_latency_s", (ctx.Now - b.MinedAt).TotalSeconds);
-            if (IsClient) ConfirmTransactions(ctx, b);
+            if (IsObserver) ctx.Metrics.Sample(PowMetrics.ConfirmationLatency, (ctx.Now - b.MinedAt).TotalSeconds);
+            if (Setup.IsGateway(Me)) ReplyFinal(ctx, b);
         }
-        if (IsClient) UpdateClientView(ctx, old, fork, newTip);
+        if (IsObserver) UpdateObserverView(ctx, old, fork, newTip);
         ScheduleMining(ctx, force: false);
         return fork;
     }
 
-    /// <summary>Client latency: transaction arrival → its block k deep (first time only).</summary>
-    private void ConfirmTransactions(INodeContext ctx, PowBlock b)
+    // ---- 5. clients: take their transactions, report k confirmations ----
+
+    /// <summary>A client's transaction (or its retry): into the pool at the next window's end; answered at
+    /// once if it is already final here (the first reply was lost or the client restarted).</summary>
+    private void OnClientRequest(INodeContext ctx, NodeId from, ClientRequest request)
     {
-        for (var i = Math.Max(b.TxFrom, _txConfirmedEnd); i < b.TxEnd; i++)
-            ctx.Metrics.Sample("tx_confirmation_latency_s", (ctx.Now - Setup.TxArrival(i)).TotalSeconds);
-        _txConfirmedEnd = Math.Max(_txConfirmedEnd, b.TxEnd);
+        var pool = Setup.Pool;
+        if (pool.IndexOf(request.Tx.Id) is { } index)
+        {
+            var final = Tip.AncestorAt(_confirmedHeight);
+            if (index < final.TxEnd)
+            {
+                var b = final;
+                while (b.Parent is { } p && p.TxEnd > index) b = p;
+                Reply(ctx, pool[index].Tx, b);
+            }
+            return;
+        }
+        _receipts.Add(new Receipt(request.Tx, Me, ctx.Now));
     }
 
-    private void UpdateClientView(INodeContext ctx, PowBlock old, PowBlock fork, PowBlock newTip)
+    /// <summary>Block <paramref name="b"/> just became k deep here: reply for the transactions this gateway took in.</summary>
+    private void ReplyFinal(INodeContext ctx, PowBlock b)
+    {
+        var pool = Setup.Pool;
+        for (var i = b.TxFrom; i < b.TxEnd; i++)
+            if (pool[i].Gateway == Me) Reply(ctx, pool[i].Tx, b);
+    }
+
+    private void Reply(INodeContext ctx, Transaction tx, PowBlock b)
+    {
+        (_reportedFinal ??= ctx.Storage.GetOrAdd(ReportedKey, () => new List<(TxId, SimTime)>())).Add((tx.Id, ctx.Now));
+        ctx.Send(tx.Id.Client, new ClientReply(tx.Id, b.Height, Committed: true, Confirmations: Tip.Height - b.Height + 1), ReplyBytes);
+    }
+
+    /// <summary>Bytes of a reply to a client (as a Raft or BFT reply: id, height, status).</summary>
+    private const int ReplyBytes = 100;
+
+    /// <summary>What clients handed this gateway since the last window; the run moves them into the pool.</summary>
+    internal List<Receipt> TakeReceipts()
+    {
+        var taken = _receipts;
+        _receipts = [];
+        return taken;
+    }
+
+    private void UpdateObserverView(INodeContext ctx, PowBlock old, PowBlock fork, PowBlock newTip)
     {
         // Rewards follow the chain: a reorganisation takes them back from the stale branch.
         for (var b = old; b.Height > fork.Height; b = b.Parent!) Balances![b.Miner] -= O.BlockRewardSat + b.FeesSat;
         for (var b = newTip; b.Height > fork.Height; b = b.Parent!) Balances![b.Miner] += O.BlockRewardSat + b.FeesSat;
         // Disconnected blocks' transactions go back to the mempool (Bitcoin Core's DisconnectTip);
         // those the new branch does not include stay there, unconfirmed again.
-        if (old.TxEnd > fork.TxEnd) ctx.Metrics.Add("txs_returned_to_mempool", old.TxEnd - fork.TxEnd);
-        if (old.TxEnd > newTip.TxEnd) ctx.Metrics.Add("txs_unconfirmed_by_reorg", old.TxEnd - newTip.TxEnd);
+        if (old.TxEnd > fork.TxEnd) ctx.Metrics.Add(PowMetrics.TxReturnedToMempool, old.TxEnd - fork.TxEnd);
+        if (old.TxEnd > newTip.TxEnd) ctx.Metrics.Add(PowMetrics.TxUnconfirmedByReorg, old.TxEnd - newTip.TxEnd);
         WatchPayments(ctx, newTip);
     }
 
@@ -364,12 +315,12 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
             if (!w.Accepted && paid is not null && tip.Height - paid.Height + 1 >= O.ConfirmationDepth)
             {
                 w.Accepted = true;
-                ctx.Metrics.Add("payments_accepted");
+                ctx.Metrics.Add(PowMetrics.PaymentsAccepted);
             }
             if (w.Accepted && spent is not null)
             {
-                ctx.Metrics.Add("double_spend_successes");
-                ctx.Metrics.Note("double-spend", $"payment {w.Attempt} accepted after {O.ConfirmationDepth} confirmations was reversed by the attacker's branch");
+                ctx.Metrics.Add(PowMetrics.DoubleSpendSuccesses);
+                ctx.Metrics.Note(PowMetrics.DoubleSpendFinding, $"payment {w.Attempt} accepted after {O.ConfirmationDepth} confirmations was reversed by the attacker's branch");
                 _watched.RemoveAt(i--);
             }
             else if (tip.Height - w.ForkHeight > 4 * (O.ConfirmationDepth + ((O.Attack as DoubleSpendAttack)?.GiveUpBehind ?? 0)))
@@ -381,31 +332,26 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
 
     public void OnMessage(INodeContext ctx, NodeId from, object message)
     {
-        switch (message)
+        if (_relay.OnMessage(ctx, from, message)) return;
+        if (message is ClientRequest request) { OnClientRequest(ctx, from, request); return; }
+        if (message is PaymentNotice p)
         {
-            case Announce a: OnAnnounce(ctx, from, a); break;
-            case GetBlocks g: OnGetBlocks(ctx, from, g); break;
-            case BlockMessage b: OnBlock(ctx, from, b.Block, compact: false); break;
-            case CompactBlockMessage c: OnBlock(ctx, from, c.Block, compact: true); break;
-            case PaymentNotice p:
-                _payment = p;
-                if (IsClient) _watched.Add(new WatchedPayment(p.Attempt, p.ForkHeight));
-                break;
+            _payment = p;
+            if (IsObserver) _watched.Add(new WatchedPayment(p.Attempt, p.ForkHeight));
         }
     }
 
     public void OnTimer(INodeContext ctx, object state)
     {
+        if (_relay.OnTimer(ctx, state)) return;
         switch (state)
         {
             case MineTimer: Mine(ctx); break;
-            case UploadTimer: OnUploadTimer(ctx); break;
             case HashStepTimer: ScheduleMining(ctx, force: true); break;
         }
     }
 
     private sealed class MineTimer { public static readonly MineTimer Instance = new(); }
-    private sealed class UploadTimer { public static readonly UploadTimer Instance = new(); }
     private sealed record HashStepTimer(int Index);
 
     private sealed class WatchedPayment(int attempt, int forkHeight)
@@ -418,3 +364,7 @@ public class PowNode(PowSetup setup, int self) : INodeBehaviour
 
 /// <summary>When a node first held a block.</summary>
 public readonly record struct BlockArrival(PowBlock Block, SimTime At);
+
+/// <summary>At <paramref name="At"/> a node switched to <paramref name="NewTip"/>, disconnecting blocks above
+/// <paramref name="Fork"/> up to <paramref name="HighestFinal"/>, which was k deep.</summary>
+public sealed record FinalityReversal(PowBlock HighestFinal, PowBlock Fork, PowBlock NewTip, SimTime At);

@@ -1,3 +1,4 @@
+using Lab.Consensus.Pow.SimBlock;
 using Lab.Sim.Distributions;
 using Lab.Sim.Time;
 
@@ -10,10 +11,12 @@ namespace Lab.Consensus.Pow;
 /// </summary>
 public sealed record PowOptions
 {
-    /// <summary>Number of full nodes; every node mines unless <see cref="Miners"/> says otherwise.</summary>
-    public int Nodes { get; init; } = 100;
+    /// <summary>Share of nodes per region of the network, counted as SimBlock counts them
+    /// (<see cref="SimBlock.SimBlockTopology.FollowDistribution"/>; e.g. <see cref="SimBlockRules.RegionSharesBitcoin2019"/>),
+    /// or null: round robin over the regions.</summary>
+    public IReadOnlyList<double>? RegionShares { get; init; }
 
-    /// <summary>How many nodes mine (the first ones, after the attacker); null: all of them.</summary>
+    /// <summary>How many of the nodes (the replicas of the chain) mine: the first ones, the attacker included; null: all of them.</summary>
     public int? Miners { get; init; }
 
     /// <summary>Relative hash power of each honest miner, drawn per miner and normalised
@@ -38,26 +41,26 @@ public sealed record PowOptions
     /// <summary>Outbound peers per node (Bitcoin Core: 8); links are undirected.</summary>
     public int OutDegree { get; init; } = 8;
 
-    /// <summary>Optional distribution of out-degree (rounded, at least 1); overrides <see cref="OutDegree"/>.</summary>
-    public Distribution? OutDegreeDistribution { get; init; }
-
     /// <summary>At most this many links per node (Bitcoin Core: 125).</summary>
     public int MaxPeers { get; init; } = 125;
 
     /// <summary>Fully connected peer graph (small test topologies).</summary>
     public bool FullMesh { get; init; }
 
-    /// <summary>Header bytes of a block (Bitcoin: 80) plus coinbase; the rest is transactions.</summary>
+    /// <summary>Header bytes of a block (Bitcoin: 80); the rest is transactions.</summary>
     public int HeaderBytes { get; init; } = 80;
 
     /// <summary>Upper bound on block size (SimBlock 2019: 535,000 bytes).</summary>
     public int MaxBlockBytes { get; init; } = 535_000;
 
-    /// <summary>Bytes per transaction (Bitcoin median ≈ 250 B).</summary>
-    public int TxBytes { get; init; } = 250;
-
-    /// <summary>Transactions arriving per second, network-wide (evenly spaced; 0: empty blocks).</summary>
-    public double TxPerSecond { get; init; } = 7;
+    /// <summary>
+    /// Time for a transaction to reach every miner from the node its client submitted it to (see
+    /// <see cref="TxPool"/>: relay of transactions is modelled as this one delay, not simulated message
+    /// by message). Default 10 s: about four hops of Bitcoin Core's trickle, whose per-peer announcement
+    /// delays are Poisson with means 2 s (outbound) and 5 s (inbound) (<c>net_processing.cpp</c>,
+    /// <c>OUTBOUND_/INBOUND_INVENTORY_BROADCAST_INTERVAL</c>).
+    /// </summary>
+    public Duration TxRelayDelay { get; init; } = Duration.FromSeconds(10);
 
     /// <summary>When true, every block is <see cref="MaxBlockBytes"/> whatever the mempool holds
     /// (SimBlock's fixed block size); the transactions still come from the mempool.</summary>
@@ -68,6 +71,15 @@ public sealed record PowOptions
 
     /// <summary>Fee per transaction in satoshi.</summary>
     public long FeePerTxSat { get; init; } = 5_000;
+
+    /// <summary>How blocks travel: the lab's Bitcoin Core model (default) or SimBlock's rules
+    /// (<see cref="SimBlock"/>; its own peer degrees, compact blocks and upload rule, and the options
+    /// <see cref="OutDegree"/>, <see cref="MaxPeers"/>, <see cref="CompactBlocks"/>,
+    /// <see cref="CompactMissRate"/>, <see cref="SerialUpload"/> and <see cref="BlockValidation"/> do not apply).</summary>
+    public PowRelay Relay { get; init; } = PowRelay.Core;
+
+    /// <summary>SimBlock's constants, for <see cref="PowRelay.SimBlock"/>.</summary>
+    public SimBlockRules SimBlock { get; init; } = SimBlockRules.Current;
 
     /// <summary>Compact block relay (BIP 152): header + 6-byte short ids instead of the full block.</summary>
     public bool CompactBlocks { get; init; }
@@ -95,8 +107,8 @@ public sealed record PowOptions
     /// <summary>Re-request a block from another peer after this long without an answer.</summary>
     public Duration RequestTimeout { get; init; } = Duration.FromSeconds(30);
 
-    /// <summary>Node whose view defines chain-level metrics (throughput, transaction latency, rewards) and plays the merchant.</summary>
-    public int ClientNode { get; init; } = 1;
+    /// <summary>Node whose chain defines the chain-level metrics (stale rate, rewards, attack outcomes) and who plays the merchant in a double spend.</summary>
+    public int ObserverNode { get; init; } = 1;
 
     /// <summary>Record one arrival sample per (block, node) for the propagation CDF.</summary>
     public bool RecordArrivals { get; init; } = true;
@@ -104,26 +116,30 @@ public sealed record PowOptions
     /// <summary>An attacking miner (node 0), or null.</summary>
     public PowAttack? Attack { get; init; }
 
-    public void Validate()
+    /// <summary>Checks the options for a network of <paramref name="nodes"/> nodes.</summary>
+    public void Validate(int nodes)
     {
-        if (Nodes < 2) throw new ArgumentException("pow needs at least two nodes");
-        if (Miners is { } m && (m < 1 || m > Nodes)) throw new ArgumentException($"miners must be between 1 and {Nodes}");
+        if (nodes < 2) throw new ArgumentException("pow needs at least two nodes");
+        if (Miners is { } m && (m < 1 || m > nodes)) throw new ArgumentException($"miners must be between 1 and {nodes}");
         if (TargetInterval.Nanos <= 0) throw new ArgumentException("target interval must be positive");
         if (RetargetWindow < 0) throw new ArgumentException("retarget window must be ≥ 0 (0 = off)");
         if (RetargetClamp < 1) throw new ArgumentException("retarget clamp must be ≥ 1");
         if (TargetHeight < 1) throw new ArgumentException("target height must be ≥ 1");
         if (OutDegree < 1 && !FullMesh) throw new ArgumentException("out-degree must be ≥ 1");
         if (MaxBlockBytes < HeaderBytes) throw new ArgumentException("max block size must hold at least the header");
-        if (TxBytes < 1) throw new ArgumentException("transaction size must be ≥ 1 byte");
-        if (TxPerSecond < 0) throw new ArgumentException("transaction rate must be ≥ 0");
+        if (TxRelayDelay.IsNegative) throw new ArgumentException("transaction relay delay cannot be negative");
         if (CompactMissRate is < 0 or > 1) throw new ArgumentException("compact miss rate must be a probability");
         if (TieSwitchProbability is < 0 or > 1) throw new ArgumentException("tie switch probability must be in [0, 1]");
         if (ConfirmationDepth < 1) throw new ArgumentException("confirmation depth k must be ≥ 1");
-        if (ClientNode < 0 || ClientNode >= Nodes) throw new ArgumentException($"client node must be a node index below {Nodes}");
+        if (ObserverNode < 0 || ObserverNode >= nodes) throw new ArgumentException($"observer node must be a node index below {nodes}");
+        if (RegionShares is { } w && (w.Any(x => x < 0) || w.Sum() <= 0)) throw new ArgumentException("region shares must be ≥ 0 and not all zero");
+        SimBlock.Validate();
+        if (Relay == PowRelay.SimBlock && (Attack is not null || TieSwitchProbability > 0))
+            throw new ArgumentException("SimBlock's relay has no attackers and keeps the first block seen (tie switch 0)");
         if (Attack is { } a)
         {
             if (a.HashShare is <= 0 or >= 1) throw new ArgumentException("attacker hash share must be in (0, 1)");
-            if (ClientNode == 0) throw new ArgumentException("the client (merchant) cannot be the attacker, node 0");
+            if (ObserverNode == 0) throw new ArgumentException("the observer (merchant) cannot be the attacker, node 0");
             if (a is DoubleSpendAttack d && d.GiveUpBehind < ConfirmationDepth)
                 throw new ArgumentException("double-spend give-up deficit must be ≥ the confirmation depth k");
         }
@@ -143,7 +159,7 @@ public abstract record PowAttack
 public sealed record SelfishMiningAttack : PowAttack;
 
 /// <summary>
-/// Double spend against the client node (the merchant): the attacker pre-mines one block holding a
+/// Double spend against the observer node (the merchant): the attacker pre-mines one block holding a
 /// conflicting transaction, then pays the merchant; it keeps its branch private and publishes it once
 /// it is longer than the honest branch and the merchant has seen k confirmations
 /// (Rosenfeld 2014's setting). It gives up when <see cref="GiveUpBehind"/> blocks behind.

@@ -31,7 +31,7 @@ public sealed class SelfishMiner(PowSetup setup, int self) : PowNode(setup, self
             Publish(ctx, _private);
             _privateBranchLength = 0;
         }
-        ctx.Metrics.Add("selfish_blocks_withheld");
+        ctx.Metrics.Add(PowMetrics.SelfishBlocksWithheld);
     }
 
     /// <summary>"Others found a block": the public chain grew.</summary>
@@ -54,7 +54,7 @@ public sealed class SelfishMiner(PowSetup setup, int self) : PowNode(setup, self
 
     private void Publish(INodeContext ctx, PowBlock upTo)
     {
-        ctx.Metrics.Add("selfish_publications");
+        ctx.Metrics.Add(PowMetrics.SelfishPublications);
         var headers = upTo.Height - PowBlock.ForkPoint(upTo, _public).Height;
         if (upTo.ChainWork > _public.ChainWork) _public = upTo;
         Announce(ctx, upTo, headers, except: -1);

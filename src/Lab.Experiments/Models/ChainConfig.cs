@@ -187,6 +187,7 @@ public static class ChainConfig
         world.Observers.AddRange(chain.Observers);
         foreach (var (word, nodes) in chain.FaultTargets) world.Targets[word] = nodes;
         world.Finish = chain.Complete;
+        world.StopWhen = chain.StopWhen;
         return world;
     }
 

@@ -2,15 +2,15 @@ using System.Security.Cryptography;
 using System.Text;
 using Lab.Reports;
 using Lab.Sim.Kernel;
-using Lab.Sim.Network;
 using Lab.Sim.Metrics;
+using Lab.Sim.Network;
 using Lab.Sim.Time;
 
 namespace Lab.Experiments.Results;
 
 /// <summary>
 /// One finished run, exactly: everything <c>summary.json</c>, <c>metrics/</c>, the charts and the
-/// report are made from (kernel statistics, fault windows, CPU use, counters, samples, series,
+/// report are made from (kernel statistics, fault windows, CPU and NIC use, counters, samples, series,
 /// scalars, findings, node names), with every double kept bit for bit. It is what a results folder
 /// keeps in <c>runs/</c> as each run finishes (so an interrupted sweep loses nothing and resumes),
 /// and what a worker hands back to a coordinator when runs are spread over machines.

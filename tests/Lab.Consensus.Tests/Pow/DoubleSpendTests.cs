@@ -22,14 +22,14 @@ public class DoubleSpendTests(ITestOutputHelper output)
     public void Double_spend_success_matches_Rosenfeld(double q, int k, int blocks, ulong seed)
     {
         var giveUp = k + 6;
-        var options = PowTestWorld.Race(3, Duration.FromSeconds(600), blocks) with
+        var options = PowTestWorld.Race(Duration.FromSeconds(600), blocks) with
         {
             ConfirmationDepth = k,
             Attack = new DoubleSpendAttack { HashShare = q, GiveUpBehind = giveUp },
         };
-        var (_, r) = PowTestWorld.Run(options, Duration.FromMillis(1), seed);
-        var attempts = r.Metrics.Counter("double_spend_attempts");
-        var successes = r.Metrics.Counter("double_spend_successes");
+        var r = PowTestWorld.Run(options, nodes: 3, Duration.FromMillis(1), seed).Result;
+        var attempts = r.Metrics.Counter(PowMetrics.DoubleSpendAttempts);
+        var successes = r.Metrics.Counter(PowMetrics.DoubleSpendSuccesses);
         var expected = PowTheory.DoubleSpendSuccessWithGiveUp(q, k, giveUp);
         var rosenfeld = PowTheory.DoubleSpendSuccess(q, k);
         var tolerance = 4 * Math.Sqrt(attempts * expected * (1 - expected)) + 2;
@@ -37,7 +37,7 @@ public class DoubleSpendTests(ITestOutputHelper output)
         Assert.True(attempts >= 500, $"only {attempts} attempts");
         Assert.InRange(successes, attempts * expected - tolerance, attempts * expected + tolerance);
         // Every published branch reversed a delivered payment at the merchant.
-        Assert.Equal(r.Metrics.Counter("double_spend_published"), successes);
+        Assert.Equal(r.Metrics.Counter(PowMetrics.DoubleSpendPublished), successes);
     }
 
     [Theory]

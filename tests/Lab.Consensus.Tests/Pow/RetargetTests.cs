@@ -13,12 +13,12 @@ public class RetargetTests(ITestOutputHelper output)
         // epoch 3 (t = 300 × 600 s). That epoch runs at about half the interval; the next retarget
         // doubles the difficulty and the following epochs are back at the target.
         var interval = Duration.FromSeconds(600);
-        var options = PowTestWorld.Race(5, interval, 800) with
+        var options = PowTestWorld.Race(interval, 800) with
         {
             RetargetWindow = 100,
             HashRateSteps = [new HashRateStep(SimTime.Zero + interval * 300, 2.0)],
         };
-        var (run, r) = PowTestWorld.Run(options, Duration.FromMillis(1), seed: 9);
+        var (_, run, r) = PowTestWorld.Run(options, nodes: 5, Duration.FromMillis(1), seed: 9);
         var chain = run.MainChain;
         double Mean(int from, int to) => (chain[to].MinedAt - chain[from].MinedAt).TotalSeconds / (to - from);
         var before = Mean(100, 300);
@@ -37,12 +37,12 @@ public class RetargetTests(ITestOutputHelper output)
     public void Without_retargeting_the_interval_stays_halved_after_hash_power_doubles()
     {
         var interval = Duration.FromSeconds(600);
-        var options = PowTestWorld.Race(5, interval, 600) with
+        var options = PowTestWorld.Race(interval, 600) with
         {
             RetargetWindow = 0,
             HashRateSteps = [new HashRateStep(SimTime.Zero + interval * 200, 2.0)],
         };
-        var (run, _) = PowTestWorld.Run(options, Duration.FromMillis(1), seed: 9);
+        var (_, run, _) = PowTestWorld.Run(options, nodes: 5, Duration.FromMillis(1), seed: 9);
         var chain = run.MainChain;
         var after = (chain[600].MinedAt - chain[400].MinedAt).TotalSeconds / 200;
         Assert.InRange(after, 240, 360);

@@ -23,26 +23,26 @@ public class SelfishMiningTests(ITestOutputHelper output)
     [InlineData(0.40, 0.5, 6ul)]
     public void Selfish_pool_revenue_matches_Eyal_and_Sirer(double alpha, double gamma, ulong seed)
     {
-        var options = PowTestWorld.Race(5, Duration.FromSeconds(600), 6000) with
+        var options = PowTestWorld.Race(Duration.FromSeconds(600), 6000) with
         {
             TieSwitchProbability = gamma,
             Attack = new SelfishMiningAttack { HashShare = alpha },
         };
-        var (_, r) = PowTestWorld.Run(options, Duration.FromMillis(1), seed);
-        var revenue = r.Metrics.Scalars["attacker_block_share"];
+        var r = PowTestWorld.Run(options, nodes: 5, Duration.FromMillis(1), seed).Result;
+        var revenue = r.Metrics.Scalars[PowMetrics.AttackerBlockShare];
         var expected = PowTheory.SelfishRevenue(alpha, gamma);
-        output.WriteLine($"α={alpha} γ={gamma}: revenue {revenue:0.0000}, Eyal & Sirer {expected:0.0000}, stale_rate {r.Metrics.Scalars["stale_rate"]:0.000}");
+        output.WriteLine($"α={alpha} γ={gamma}: revenue {revenue:0.0000}, Eyal & Sirer {expected:0.0000}, stale_rate {r.Metrics.Scalars[PowMetrics.StaleRate]:0.000}");
         Assert.InRange(revenue, expected - 0.03, expected + 0.03);
         // Reward share follows block share (no fees here): the client's ledger agrees with the chain.
-        Assert.Equal(revenue, r.Metrics.Scalars["attacker_reward_share"], 9);
+        Assert.Equal(revenue, r.Metrics.Scalars[PowMetrics.AttackerRewardShare], 9);
     }
 
     [Fact]
     public void An_honest_miner_with_the_same_share_earns_its_hash_share()
     {
-        var options = PowTestWorld.Race(4, Duration.FromSeconds(600), 3000) with { TieSwitchProbability = 0.5 };
-        var (_, r) = PowTestWorld.Run(options, Duration.FromMillis(1), seed: 5);
-        var shares = r.Metrics.Samples["miner_reward_share"];
+        var options = PowTestWorld.Race(Duration.FromSeconds(600), 3000) with { TieSwitchProbability = 0.5 };
+        var r = PowTestWorld.Run(options, nodes: 4, Duration.FromMillis(1), seed: 5).Result;
+        var shares = r.Metrics.Samples[PowMetrics.MinerRewardShare];
         Assert.All(shares, s => Assert.InRange(s, 0.25 - 0.04, 0.25 + 0.04));
     }
 }

@@ -20,8 +20,8 @@ public class StaleRateTests(ITestOutputHelper output)
     {
         var interval = Duration.FromSeconds(10);
         var latency = Duration.FromSeconds(10 * tauOverT / 3);
-        var (_, r) = PowTestWorld.Run(PowTestWorld.Race(10, interval, blocks), latency, seed: 42);
-        var staleRate = r.Metrics.Scalars["stale_rate"];
+        var r = PowTestWorld.Run(PowTestWorld.Race(interval, blocks), nodes: 10, latency, seed: 42).Result;
+        var staleRate = r.Metrics.Scalars[PowMetrics.StaleRate];
         var expected = PowTheory.StaleRate(tauOverT, competingShare: 0.9);
         // Tolerance: 15% relative plus 3 binomial standard deviations of the stale count.
         var tolerance = 0.15 * expected + 3 * Math.Sqrt(expected / blocks);
@@ -32,9 +32,9 @@ public class StaleRateTests(ITestOutputHelper output)
     [Fact]
     public void Without_propagation_delay_there_are_no_stale_blocks_and_with_it_there_are()
     {
-        var fast = PowTestWorld.Run(PowTestWorld.Race(5, Duration.FromSeconds(10), 400), Duration.FromMicros(1), seed: 3).Result;
-        var slow = PowTestWorld.Run(PowTestWorld.Race(5, Duration.FromSeconds(10), 400), Duration.FromSeconds(1), seed: 3).Result;
-        Assert.Equal(0, fast.Metrics.Scalars["stale_blocks"]);
-        Assert.True(slow.Metrics.Scalars["stale_blocks"] > 20, $"only {slow.Metrics.Scalars["stale_blocks"]} stale blocks with τ/T = 0.3");
+        var fast = PowTestWorld.Run(PowTestWorld.Race(Duration.FromSeconds(10), 400), nodes: 5, Duration.FromMicros(1), seed: 3).Result;
+        var slow = PowTestWorld.Run(PowTestWorld.Race(Duration.FromSeconds(10), 400), nodes: 5, Duration.FromSeconds(1), seed: 3).Result;
+        Assert.Equal(0, fast.Metrics.Scalars[PowMetrics.StaleBlocks]);
+        Assert.True(slow.Metrics.Scalars[PowMetrics.StaleBlocks] > 20, $"only {slow.Metrics.Scalars[PowMetrics.StaleBlocks]} stale blocks with τ/T = 0.3");
     }
 }
