@@ -55,8 +55,10 @@ public sealed class CliApp(IAnsiConsole output, IAnsiConsole errors, bool intera
                 "validate" => Commands.ValidateCommand.Execute(this, rest),
                 "verify" => Commands.VerifyCommand.Execute(this, rest, cancel),
                 "list" => Commands.ListCommand.Execute(this, rest),
+                "size" => Commands.SizeCommand.Execute(this, rest, cancel),
+                "worker" => Commands.WorkerCommand.Execute(this, rest, cancel),
                 "schema" => Commands.SchemaCommand.Execute(this, rest),
-                _ => Usage($"unknown command '{args[0]}'" + (Lab.Experiments.Schema.Suggest.Closest(args[0], ["run", "validate", "verify", "list"]) is { } s ? $"; did you mean '{s}'?" : "")),
+                _ => Usage($"unknown command '{args[0]}'" + (Lab.Experiments.Schema.Suggest.Closest(args[0], ["run", "validate", "verify", "list", "size", "worker"]) is { } s ? $"; did you mean '{s}'?" : "")),
             };
         }
         catch (UsageException e) { return Usage(e.Message); }

@@ -17,6 +17,8 @@ public static class Help
         t.AddRow("[bold]validate[/] FILE...", "check experiment files without running them (exit 0 or 2)");
         t.AddRow("[bold]verify[/] [[FILE...]]", "reproduce published and closed-form results (scenarios/validation/); exit 1 on any miss");
         t.AddRow("[bold]list[/] [[what]]", "list protocols, scenarios, networks, distributions or metrics");
+        t.AddRow("[bold]size[/] FILE --target T", "capacity planning: the largest load meeting every target, per sweep point");
+        t.AddRow("[bold]worker[/] --join HOST:PORT", "run a sweep's runs for a coordinator (lab run FILE --cluster-listen PORT)");
         c.Write(t);
         c.WriteLine();
         c.MarkupLine("[bold]Examples:[/]");
