@@ -105,10 +105,10 @@ public sealed class ClusterRunExecutor : IRunExecutor, IDisposable
 
     public void Dispose()
     {
-        // Leave the cluster politely so workers see the coordinator go at once rather than after the failure detector.
-        try { CoordinatedShutdown.Get(_system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).Wait(TimeSpan.FromSeconds(10)); }
+        // Leave the cluster so workers see the coordinator go at once rather than after the failure detector.
+        try { Akka.Cluster.Cluster.Get(_system).LeaveAsync().Wait(TimeSpan.FromSeconds(3)); }
         catch (AggregateException) { }
-        _system.Terminate().Wait(TimeSpan.FromSeconds(10));
+        _system.Terminate().Wait(TimeSpan.FromSeconds(5));
         _events.Dispose();
     }
 

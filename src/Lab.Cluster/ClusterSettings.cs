@@ -35,8 +35,10 @@ public sealed record ClusterSettings
         var seed = Join ?? $"{Host}:{Port}";
         var hocon = $$"""
             akka {
-              loglevel = WARNING
-              stdout-loglevel = WARNING
+              # Akka's own log is off: lost connections are expected here (a worker killed, a coordinator done)
+              # and lab reports what matters itself. Turn it on with --cluster-config (akka.loglevel = INFO).
+              loglevel = OFF
+              stdout-loglevel = OFF
               actor {
                 provider = cluster
                 serializers { lab = "Lab.Cluster.ClusterMessageSerializer, Lab.Cluster" }

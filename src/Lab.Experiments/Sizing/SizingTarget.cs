@@ -45,12 +45,14 @@ public sealed record SizingTarget(string Text, string Metric, Statistic? Statist
         }
         var metric = left;
         Statistic? statistic = null;
-        var dot = left.LastIndexOf('.');
-        if (dot > 0 && Statistic.Parse(left[(dot + 1)..]) is { Kind: StatisticKind.Mean or StatisticKind.Min or StatisticKind.Max or StatisticKind.Percentile } s)
-        {
-            metric = left[..dot];
-            statistic = s;
-        }
+        // The statistic is what follows the first dot that leaves one (p99.9 has a dot of its own).
+        for (var dot = left.IndexOf('.'); dot > 0; dot = left.IndexOf('.', dot + 1))
+            if (Statistic.Parse(left[(dot + 1)..]) is { Kind: StatisticKind.Mean or StatisticKind.Min or StatisticKind.Max or StatisticKind.Percentile } s)
+            {
+                metric = left[..dot];
+                statistic = s;
+                break;
+            }
         if (metric.Length == 0 || !metric.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-'))
         {
             error = $"'{text}': '{metric}' is not a metric name";
