@@ -30,12 +30,12 @@ public sealed class ClusterTests : IDisposable
     private string Sweep(int seconds)
     {
         var file = Path.Combine(_dir, "sweep.yaml");
-        File.WriteAllText(file, $"""
+        File.WriteAllText(file, $$"""
             name: sweep
-            duration: {seconds}s
-            network: {{ latency: uniform(5ms, 15ms) }}
-            chain: {{ protocol: gossip, nodes: 30 }}
-            workload: {{ arrivals: poisson(rate: 200/s) }}
+            duration: {{seconds}}s
+            network: { latency: uniform(5ms, 15ms) }
+            chain: { protocol: gossip, nodes: 30 }
+            workload: { arrivals: poisson(rate: 200/s) }
             sweep:
               chain.gossip.fanout: [2, 3, 4, 5, 6, 7, 8, 9]
             """);
@@ -100,7 +100,7 @@ public sealed class ClusterTests : IDisposable
     [Trait("Category", "Slow")]
     public void A_worker_killed_mid_sweep_has_its_runs_requeued_and_the_results_stay_byte_identical()
     {
-        var file = Sweep(15);
+        var file = Sweep(10);
         var port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var coordinator = Start(Secret, "run", file, "--out", Path.Combine(_dir, "cluster"), "--cluster-listen", port, "--cluster-config", Heartbeats());
         var doomed = Start(Secret, "worker", "--join", "127.0.0.1:" + port, "--cores", "1");
