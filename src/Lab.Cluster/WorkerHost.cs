@@ -18,7 +18,7 @@ public static class WorkerHost
         while (!cancel.IsCancellationRequested)
         {
             using var membership = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            var session = new WorkerSession(name, cores, secret, runs, log, membership.Token);
+            var session = new WorkerSession(name, cores, secret, runs, log, membership.Token, settings.Join == $"{settings.Host}:{settings.Port}");
             ActorSystem system;
             try { system = ActorSystem.Create(ClusterSettings.SystemName, (settings with { Role = ClusterSettings.WorkerRole }).ToConfig()); }
             catch (Exception e) when (e is not OutOfMemoryException)

@@ -73,7 +73,10 @@ public sealed class WorkerNode : ReceiveActor
         _session.Log($"coordinator {m.Address.Host}:{m.Address.Port} {how}");
         _coordinator = null;
         _coordinatorAddress = null;
-        // Its runs are re-queued by whoever coordinates next; this node starts over (rejoining the seed).
+        _cluster.Down(m.Address);
+        // The coordinator is usually the seed, and then this cluster has ended: start over and join the seed's
+        // next incarnation. A worker that is itself the seed stays, and serves the next coordinator that joins.
+        if (_session.IsSeed) return;
         _session.CoordinatorLeft();
         Context.System.Terminate();
     }

@@ -1,10 +1,12 @@
 namespace Lab.Cluster;
 
 /// <summary>What a <see cref="WorkerNode"/> shares with the process that started it, for one membership of the cluster.</summary>
-public sealed class WorkerSession(string name, int cores, SharedSecret secret, WorkerRuns runs, Action<string> log, CancellationToken stopping)
+public sealed class WorkerSession(string name, int cores, SharedSecret secret, WorkerRuns runs, Action<string> log, CancellationToken stopping, bool isSeed)
 {
     public string Name => name;
     public int Cores => cores;
+    /// <summary>This worker is the cluster's seed (it joined itself): it outlives coordinators.</summary>
+    public bool IsSeed => isSeed;
     public SharedSecret Secret => secret;
     public WorkerRuns Runs => runs;
     /// <summary>Cancelled when this membership ends: runs in flight stop (their coordinator re-queues them).</summary>
