@@ -155,6 +155,29 @@ public sealed class ClusterTests : IDisposable
         Assert.Throws<ArgumentException>(() => SharedSecret.Load(null, _ => "short"));
     }
 
+    [Fact]
+    public void Cluster_messages_survive_the_wire_and_damaged_ones_are_refused()
+    {
+        var serializer = new ClusterMessageSerializer(null!);
+        IClusterMessage[] messages =
+        [
+            new Hello("w1", 2, "sha256:ab"), new Challenge([1, 2, 3]), new Proof([4, 5]), new Welcome("c"), new Refused("why"),
+            new Pull(3), new Done(7L << 32 | 5, [9, 8, 7]), new Failed(1, "boom"),
+        ];
+        foreach (var m in messages)
+        {
+            var back = serializer.FromBinary(serializer.ToBinary(m), serializer.Manifest(m));
+            Assert.Equal(Convert.ToHexString(serializer.ToBinary(m)), Convert.ToHexString(serializer.ToBinary(back)));
+            Assert.Equal(m.GetType(), back.GetType());
+        }
+        var work = new Work([new JobOffer(42, "a.yaml", ["workload.rate=100/s", "seed=3"], "hash", 6)]);
+        var job = Assert.Single(((Work)serializer.FromBinary(serializer.ToBinary(work), "K")).Jobs);
+        Assert.Equal((42L, "a.yaml", "workload.rate=100/s|seed=3", "hash", 6), (job.Id, job.File, string.Join("|", job.Overrides), job.ConfigHash, job.Run));
+        var bytes = serializer.ToBinary(new Done(1, new byte[100]));
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(bytes[..50], "D"));
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(bytes, "Z"));
+    }
+
     /// <summary>A worker silent for 2 s is unreachable (the default is 5 s), to keep the test short.</summary>
     private string Heartbeats()
     {
