@@ -38,7 +38,11 @@ public static class SizingReport
         var o = row.Outcome;
         var unit = result.LoadUnit.Length > 0 ? " " + result.LoadUnit : "";
         var at = string.Join(" and ", result.Targets.Select(t => t.Describe()));
-        var s = new StringBuilder(Capital(row.Description));
+        // A file without variants has one called "default": name the experiment instead.
+        var who = row.Point.Variant == "default" && row.Description.StartsWith("default", StringComparison.Ordinal)
+            ? result.Experiment.Name + row.Description["default".Length..]
+            : row.Description;
+        var s = new StringBuilder(Capital(who));
         if (o.Sure is not { } sure)
             s.Append($" meets {at} at no load tried (down to {Load(result.Options.Min)}{unit})");
         else
