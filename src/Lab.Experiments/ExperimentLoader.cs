@@ -92,6 +92,8 @@ public sealed class ExperimentLoader(ModelRegistry registry, InputLimits? limits
         if (diagnostics.HasErrors) return null;
 
         var baseConfig = Resolve(defaults, @base, presets, baseDir, diagnostics)!;
+        OutputCharts.Check(baseConfig, points, sweep!.Axes, diagnostics);
+        if (diagnostics.HasErrors) return null;
         if (verify is not null)
         {
             verify = VerifyParser.Resolve(verify, points, sweep!.Axes, baseConfig.Int("replications"), (k, a, b) => SameValue(k, a, b, baseDir), diagnostics);

@@ -18,6 +18,9 @@ public sealed record ExperimentResult
     public required string ResolvedYaml { get; init; }
     /// <summary>Chart names asked for in <c>outputs.charts</c> (empty: the writer picks sensible ones).</summary>
     public IReadOnlyList<string> Charts { get; init; } = [];
+    /// <summary>What the models' words mean (<see cref="MetricWord"/>): "throughput", "latency" and "settlement"
+    /// for charts, the headline and the narrative. Without them, only exact metric names are understood.</summary>
+    public IReadOnlyList<MetricWord> Words { get; init; } = [];
     /// <summary>Names of the sweep axes (keys), in order; empty when there is no sweep.</summary>
     public IReadOnlyList<string> SweepAxes { get; init; } = [];
     /// <summary>Metrics excluded before this virtual time (the warm-up), in seconds.</summary>

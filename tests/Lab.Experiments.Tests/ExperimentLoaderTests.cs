@@ -121,7 +121,7 @@ public class ExperimentLoaderTests
     public void Resolved_yaml_is_itself_a_valid_experiment_that_resolves_to_the_same_text()
     {
         var demo = Path.Combine(TestModels.RepositoryRoot(), "scenarios", "demo", "gossip.yaml");
-        var first = Load(File.ReadAllText(demo) + "variants:\n  a: { chain.gossip.fanout: 2 }\n  b:\nsweep:\n  zip: { chain.nodes: [6, 12] }\n", "outputs.charts=[x, y]");
+        var first = Load(File.ReadAllText(demo) + "variants:\n  a: { chain.gossip.fanout: 2 }\n  b:\nsweep:\n  zip: { chain.nodes: [6, 12] }\n", "outputs.charts=[latency-cdf, throughput-vs-nodes]");
         var again = Load(first.ResolvedYaml);
         Assert.Equal(first.ResolvedYaml, again.ResolvedYaml);
         Assert.Contains("partition: [hong-kong]", first.ResolvedYaml);

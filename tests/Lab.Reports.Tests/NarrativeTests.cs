@@ -1,7 +1,5 @@
 using Lab.Reports.Html;
 using Lab.Reports.Statistics;
-using Lab.Sim.Metrics;
-using Lab.Sim.Time;
 
 namespace Lab.Reports.Tests;
 
@@ -18,7 +16,7 @@ public class NarrativeTests
                 new ReplicationResult
                 {
                     Index = 0, Seed = 1, Stats = Results.EmptyStats(10),
-                    Metrics = Metrics(m =>
+                    Metrics = Results.Metrics(m =>
                     {
                         m.Scalars["throughput_tps"] = tps;
                         m.Samples["commit_latency_s"] = [.. Enumerable.Repeat(latency, 100)];
@@ -29,15 +27,9 @@ public class NarrativeTests
         return new ExperimentResult
         {
             Name = "pbft-scaling", Seed = 3, SourceYaml = "", ResolvedYaml = "", SweepAxes = ["chain.nodes"],
+            Words = [new(MetricWord.Throughput, "throughput_tps"), new(MetricWord.Latency, "commit_latency_s")],
             Points = [Point(4, 1950, 0.045), Point(16, 1200, 0.2), Point(64, 410, latencyAt64)],
         };
-    }
-
-    private static RunMetrics Metrics(Action<RunMetrics> fill)
-    {
-        var m = new RunMetrics(Duration.FromSeconds(1));
-        fill(m);
-        return m;
     }
 
     [Fact]

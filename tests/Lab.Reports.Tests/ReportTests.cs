@@ -39,7 +39,6 @@ public sealed class ReportTests : IDisposable
         // Every chart embedded as a PNG data URI, none linked.
         Assert.Equal(outcome.Charts.Count, Regex.Matches(html, "<img class=\"chart\"[^>]*src=\"data:image/png;base64,[A-Za-z0-9+/=]{1000,}\"").Count);
         Assert.Equal(5, outcome.Charts.Count);
-        Assert.Contains("Members needed 3.33&#215; more liquidity under on-chain than under t+1", html, StringComparison.Ordinal);
         Assert.Contains("height 7: n1 committed ab12", html, StringComparison.Ordinal);
         Assert.Contains("variants:\n  t+1: {}", html, StringComparison.Ordinal);
         Assert.Contains("<th>git commit</th><td>abc1234</td>", html, StringComparison.Ordinal);

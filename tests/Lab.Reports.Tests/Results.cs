@@ -42,6 +42,10 @@ internal static class Results
         };
     }
 
+    /// <summary>What the gossip model's words mean (as <c>GossipModel.Words</c> declares them).</summary>
+    public static readonly IReadOnlyList<MetricWord> GossipWords =
+        [new(MetricWord.Throughput, "rumours_heard_per_s"), new(MetricWord.Latency, "rumour_latency_s")];
+
     /// <summary>A gossip experiment: two variants (fanout 2 and 4) swept over the node count, two replications each.</summary>
     public static ExperimentResult GossipSweep(IReadOnlyList<string>? charts = null)
     {
@@ -63,6 +67,7 @@ internal static class Results
             ResolvedYaml = "name: gossip-sweep\nseed: 100\nduration: 8s\n",
             SweepAxes = ["chain.nodes"],
             Charts = charts ?? [],
+            Words = GossipWords,
             Points = points,
         };
     }
@@ -84,7 +89,7 @@ internal static class Results
                 for (int i = 0; i < samplesPerRun; i++)
                     times[i] = medianSeconds * Math.Exp(((i * 7919 + r * 31) % samplesPerRun / (double)samplesPerRun - 0.5) * 2);
                 m.Samples["settlement_time_s"] = times;
-                m.Series["exposure_value"] = Enumerable.Range(0, 48).Select(h => (h % 24) * 1e6 * liquidityFactor).ToArray();
+                m.Series["exposure_cny"] = Enumerable.Range(0, 48).Select(h => (h % 24) * 1e6 * liquidityFactor).ToArray();
                 m.Series["committed_tx"] = Enumerable.Range(0, 48).Select(h => 100.0 + h).ToArray();
                 foreach (var member in new[] { "m01", "m02", "m03" })
                 {
@@ -95,7 +100,6 @@ internal static class Results
                 // The same 40 trades in both variants, executed 10 min apart, settled after the variant's delay.
                 m.Samples["trade_start_s"] = [.. Enumerable.Range(0, 40).Select(i => 9 * 3600 + i * 600.0)];
                 m.Samples["trade_end_s"] = [.. m.Samples["trade_start_s"].Select((t, i) => t + medianSeconds * (1 + i % 3 * 0.1))];
-                m.Scalars["liquidity_needed"] = 3e6 * liquidityFactor;
                 if (variant == "on-chain" && r == 1) m.Findings.Add(new Finding(SimTime.Zero + Duration.FromHours(3), "safety_violation", "height 7: n1 committed ab12 at 3h, n4 committed cd34 at 3h"));
                 return new ReplicationResult
                 {
@@ -115,6 +119,7 @@ internal static class Results
             Seed = 7,
             SourceYaml = "name: t1-vs-onchain\nvariants:\n  t+1: {}\n  on-chain: {}\n",
             ResolvedYaml = "name: t1-vs-onchain\n",
+            Words = [new(MetricWord.Settlement, "settlement_time_s")],
             Points = [Point("t+1", 18 * 3600, 0.3), Point("on-chain", 2.1, 1.0)],
         };
     }
@@ -141,6 +146,14 @@ internal static class Results
             },
         ],
     };
+
+    /// <summary>Metrics of one run with 1 s series bins, filled by hand.</summary>
+    public static RunMetrics Metrics(Action<RunMetrics> fill)
+    {
+        var m = new RunMetrics(Duration.FromSeconds(1));
+        fill(m);
+        return m;
+    }
 
     public static RunStats EmptyStats(double seconds) =>
         new(0, 0, 0, 0, 0, 0, SimTime.Zero + Duration.FromSeconds(seconds), StopReason.EndTime, [], []);

@@ -14,14 +14,14 @@ public static class Headline
     {
         if (result.Points.Count == 0) return;
         var summary = ExperimentSummary.Of(result);
-        var columns = Lab.Reports.Html.Headline.Columns(summary);
+        var columns = Lab.Reports.Html.Headline.Columns(result, summary);
         var table = new Table().AddColumn("variant / point");
         foreach (var col in columns) table.AddColumn(new TableColumn(Markup.Escape(col.Title)).RightAligned());
         foreach (var p in summary.Points)
         {
             var cells = new List<string> { Markup.Escape(p.Variant + string.Concat(result.SweepAxes.Select(a => $" {a}={p.Parameter(a)}"))) };
             foreach (var col in columns)
-                cells.Add(p.Metrics.TryGetValue(col.Metric, out var m) ? Markup.Escape(Lab.Reports.Html.Headline.Format(col.Metric, col.Pick(m))) : "—");
+                cells.Add(p.Metrics.TryGetValue(col.Metric, out var m) ? Markup.Escape(MetricLabels.Format(col.Metric, col.Pick(m))) : "—");
             table.AddRow(cells.ToArray());
         }
         c.Write(table);

@@ -1,8 +1,7 @@
-using Lab.Consensus.Common;
 using Lab.Experiments.Models;
 using Lab.Experiments.Network;
 using Lab.Experiments.Values;
-using Lab.Sim.Metrics;
+using Lab.Reports;
 using Spectre.Console;
 
 namespace Lab.Cli.Commands;
@@ -11,17 +10,6 @@ namespace Lab.Cli.Commands;
 public static class ListCommand
 {
     private static readonly string[] Topics = ["protocols", "scenarios", "networks", "distributions", "metrics"];
-
-    /// <summary>What the kernel measures in every run.</summary>
-    public static readonly IReadOnlyList<MetricInfo> CommonMetrics =
-    [
-        new(KernelMetrics.EventsTotal, "events the kernel processed"),
-        new(KernelMetrics.MessagesTotal, "messages sent"),
-        new(KernelMetrics.BytesTotal, "bytes sent"),
-        new(KernelMetrics.MessagesDropped, "messages lost to loss, partitions or crashed receivers"),
-        new(KernelMetrics.CpuUtilisation, "mean over nodes of the share of time a node's CPU was busy"),
-        new(StandardMetrics.SafetyViolations, "safety violations found (0 when safety held)"),
-    ];
 
     public static int Execute(CliApp app, string[] args)
     {
@@ -48,12 +36,12 @@ public static class ListCommand
                     break;
                 case "distributions": foreach (var d in DistributionParser.All) table.AddRow(Markup.Escape(d.Syntax), Markup.Escape(d.Description)); break;
                 case "metrics":
-                    foreach (var m in CommonMetrics) table.AddRow(m.Name, Markup.Escape(m.Description + " (every run)"));
+                    foreach (var m in MetricCatalog.EveryRun) table.AddRow(m.Name, Markup.Escape(m.Description + " (every run)"));
                     var chains = string.Join(", ", app.Registry.Protocols.OfType<IChainModel>().Select(p => p.Name));
-                    foreach (var (name, description) in StandardMetrics.Descriptions.Where(d => CommonMetrics.All(c => c.Name != d.Name)))
-                        table.AddRow(name, Markup.Escape($"{description} (every chain run: {chains})"));
+                    foreach (var m in MetricCatalog.EveryChainRun)
+                        table.AddRow(m.Name, Markup.Escape($"{m.Description}{WordOf(m, MetricCatalog.ChainWords)} (every chain run: {chains})"));
                     foreach (var model in app.Registry.Models)
-                        foreach (var m in model.Metrics) table.AddRow(m.Name, Markup.Escape($"{m.Description} ({model.Name})"));
+                        foreach (var m in model.Metrics) table.AddRow(m.Name, Markup.Escape($"{m.Description}{WordOf(m, model.Words)} ({model.Name})"));
                     break;
             }
             if (table.Rows.Count == 0) table.AddRow("—", "none registered yet");
@@ -61,6 +49,10 @@ public static class ListCommand
         }
         return ExitCode.Ok;
     }
+
+    /// <summary>"; 'latency' in chart names" when a word of the model means this metric.</summary>
+    private static string WordOf(MetricInfo metric, IReadOnlyList<MetricWord> words) =>
+        string.Concat(words.Where(w => w.Metric == metric.Name).Select(w => $"; '{w.Word}' in chart names"));
 
     private static string PresetDescription(string path)
     {

@@ -148,7 +148,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         _leader = null;
         _votes.Clear();
         _votes.Add(ctx.Self);
-        ctx.Metrics.Add("pre_votes_started");
+        ctx.Metrics.Add(RaftMetrics.PreVotesStarted);
         if (_votes.Count >= Majority) { StartElection(ctx); return; }
         // Thesis §9.6: ask for votes in term+1 without incrementing our own term.
         var rv = new RequestVote(_d.CurrentTerm + 1, ctx.Self, _d.LastIndex, _d.LastTerm, PreVote: true);
@@ -165,7 +165,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         Persist(ctx);
         _votes.Clear();
         _votes.Add(ctx.Self);
-        ctx.Metrics.Add("elections_started");
+        ctx.Metrics.Add(RaftMetrics.ElectionsStarted);
         if (_votes.Count >= Majority) { BecomeLeader(ctx); return; }
         var rv = new RequestVote(_d.CurrentTerm, ctx.Self, _d.LastIndex, _d.LastTerm, PreVote: false);
         foreach (var s in _servers) if (s != ctx.Self) ProtocolTraffic.Send(ctx, s, rv, RequestVote.SizeBytes);
@@ -353,7 +353,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
                 _nextIndex[f] = _matchIndex[f] + 1;
                 _inFlight[f] = 0;
                 _lastProgress[f] = ctx.Now;
-                ctx.Metrics.Add("raft_pipeline_resets");
+                ctx.Metrics.Add(RaftMetrics.PipelineResets);
             }
             if (_inFlight[f] < _o.PipelineDepth && _nextIndex[f] <= _d.LastIndex) Replicate(ctx, s);
             else SendAppendEntries(ctx, s, _nextIndex[f], 0); // heartbeat (§5.2)
@@ -425,7 +425,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
             ctx.Metrics.Add(StandardMetrics.SafetyViolations);
             ctx.Metrics.Note("safety", $"{_name} truncates committed index {fromIndex} in term {_d.CurrentTerm}");
         }
-        ctx.Metrics.Add("raft_entries_truncated", _d.LastIndex - fromIndex + 1);
+        ctx.Metrics.Add(RaftMetrics.EntriesTruncated, _d.LastIndex - fromIndex + 1);
         _d.Log.RemoveRange((int)fromIndex - 1, (int)(_d.LastIndex - fromIndex + 1));
     }
 
@@ -462,7 +462,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
             _nextIndex[f] = Math.Max(_matchIndex[f] + 1, Math.Min(r.ConflictIndex, r.PrevLogIndex));
             _inFlight[f] = 0;
             _lastProgress[f] = ctx.Now;
-            ctx.Metrics.Add("raft_repairs");
+            ctx.Metrics.Add(RaftMetrics.Repairs);
         }
         Replicate(ctx, from);
     }

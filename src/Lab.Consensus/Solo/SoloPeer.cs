@@ -75,7 +75,7 @@ public sealed class SoloPeer(ChainOptions chain, NodeId orderer) : IBlockSource
     {
         if (block.Previous != _blocks!.TipHash)
         {
-            ctx.Metrics.Add("rejected_blocks");
+            ctx.Metrics.Add(SoloMetrics.RejectedBlocks);
             return;
         }
         var hashCost = chain.Signing.Costs.Hash(block.SizeBytes);

@@ -1,5 +1,6 @@
 using Lab.Experiments.Schema;
 using Lab.Experiments.Values;
+using Lab.Reports;
 using Lab.Sim.Workloads;
 
 namespace Lab.Experiments.Models;
@@ -27,12 +28,16 @@ public sealed class GossipModel : IModel
         [.. new[] { "workload.clients.count", "workload.clients.regions", "workload.tx-size" }.Concat(ChainConfig.Keys.Select(k => k.Path))
             .Where(k => k.StartsWith("workload.", StringComparison.Ordinal) && k != "workload.rate")];
 
+    public IReadOnlyList<MetricWord> Words { get; } =
+        [new(MetricWord.Throughput, "rumours_heard_per_s"), new(MetricWord.Latency, "rumour_latency_s")];
+
     public IReadOnlyList<MetricInfo> Metrics { get; } =
     [
         new("rumour_latency_s", "time from a rumour's start until a node first hears it"),
         new("rumours_originated", "rumours started"),
         new("gossip_messages_received", "rumour messages received, duplicates included"),
         new("rumours_heard", "first hearings per time bin (series)"),
+        new("rumours_heard_per_s", "first hearings per second after warm-up, from the rumours_heard series"),
         new("rumour_coverage", "share of nodes that heard an average rumour, 0 to 1"),
     ];
 

@@ -1,3 +1,4 @@
+using Lab.Consensus.Byzantine;
 using Lab.Consensus.Common;
 using Lab.Consensus.HotStuff;
 using Lab.Experiments.Schema;
@@ -13,6 +14,8 @@ public sealed class HotStuffModel() : ChainModel(new HotStuffProtocol(new HotStu
     [
         new(StandardMetrics.ViewChanges, "views given up on timeout, summed over replicas (leader_elections is the mean per replica)"),
         new(StandardMetrics.RejectedMessages, "messages honest replicas rejected (bad signatures, wrong sender, bad certificates)"),
+        new(BftMetrics.HotStuffInvalidCertificates, "quorum or timeout certificates that do not verify against the committee and the signed value"),
+        new(BftMetrics.HotStuffUnsafeProposals, "valid proposals an honest replica refused to vote for: neither extending its lock nor justified by a newer QC (safeNode)"),
     ];
 
     public override IReadOnlyList<SchemaKey> Keys { get; } =

@@ -1,6 +1,7 @@
 using Lab.Consensus.Common;
 using Lab.Experiments.Schema;
 using Lab.Experiments.Validation;
+using Lab.Reports;
 
 namespace Lab.Experiments.Models;
 
@@ -23,7 +24,8 @@ public sealed record MetricInfo(string Name, string Description);
 /// and send replica-to-replica messages through <c>ProtocolTraffic</c>.</item>
 /// <item>In <c>src/Lab.Experiments/Models/</c>, subclass <see cref="ChainModel"/> (see <see cref="RaftModel"/>):
 /// a description, the protocol's own keys under <c>chain.&lt;name&gt;.*</c> built with <see cref="Key"/>,
-/// and <see cref="ChainModel.Protocol"/>, which reads them into the protocol's options.</item>
+/// the metrics its replicas record beyond the standard set (<see cref="Metrics"/>), and <see cref="ChainModel.Protocol"/>,
+/// which reads the keys into the protocol's options.</item>
 /// <item>Add one line to <see cref="ModelRegistry.Default"/>, then run <c>./lab schema --write</c> to regenerate
 /// <c>scenarios/experiment.schema.json</c> and the key reference in <c>scenarios/README.md</c> (a test fails until you do).</item>
 /// </list>
@@ -35,8 +37,9 @@ public sealed record MetricInfo(string Name, string Description);
 /// <para><b>Other models</b> (a scenario, or a protocol outside the chain contract such as proof of work)
 /// implement this interface directly (see <see cref="GossipModel"/>, about 60 lines): a <see cref="Name"/> (the value of <c>chain.protocol</c>
 /// or <c>scenario.kind</c>), its own <see cref="Keys"/>, optional cross-field rules in <see cref="Check"/>,
-/// the common keys it cannot honour in <see cref="UnsupportedKeys"/> (set in a file, they are errors), and
-/// <see cref="Build"/>, which turns one resolved run configuration into a <see cref="World"/> (nodes,
+/// the common keys it cannot honour in <see cref="UnsupportedKeys"/> (set in a file, they are errors), every
+/// metric it records in <see cref="Metrics"/> (charts of other names fail validation) with the
+/// <see cref="Words"/> that mean its throughput and latency, and <see cref="Build"/>, which turns one resolved run configuration into a <see cref="World"/> (nodes,
 /// observers, fault targets such as "leader", a stop predicate, derived scalar metrics). A scenario that
 /// needs a chain asks <see cref="RunContext.Protocol"/> (an <see cref="IChainModel"/>) for it.</para>
 /// <para>The network, placement (<see cref="RunContext.RegionOf"/>), fault schedule, seeds, warm-up,
@@ -54,8 +57,14 @@ public interface IModel
     string Description { get; }
     /// <summary>The model's own keys, with full dotted paths.</summary>
     IReadOnlyList<SchemaKey> Keys { get; }
-    /// <summary>Metrics of this model beyond the standard chain set (<c>StandardMetrics</c>), for <c>lab list metrics</c>.</summary>
+    /// <summary>Every metric this model records beyond what every run and every chain run records
+    /// (<see cref="MetricCatalog"/>): <c>lab list metrics</c> prints them, and <c>lab validate</c> refuses a chart
+    /// of a metric no model of the experiment lists. A family is written <c>name.&lt;node&gt;</c>.</summary>
     IReadOnlyList<MetricInfo> Metrics => [];
+    /// <summary>Words that mean this model's metrics (<see cref="MetricWord"/>: throughput, latency,
+    /// settlement), read by charts such as <c>latency-cdf</c>, the headline table and the narrative. Chain models
+    /// get the chain contract's (<see cref="MetricCatalog.ChainWords"/>) besides.</summary>
+    IReadOnlyList<MetricWord> Words => [];
     /// <summary>How many faulty nodes it survives; the loader checks the nodes listed in <c>byzantine</c>
     /// against it (e.g. n ≥ 3f+1) unless <c>expect.safety: violated</c>.</summary>
     FaultTolerance Tolerance => FaultTolerance.None;

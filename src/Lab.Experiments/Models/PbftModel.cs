@@ -14,6 +14,8 @@ public sealed class PbftModel() : ChainModel(new PbftProtocol(new PbftOptions())
     [
         new(StandardMetrics.ViewChanges, "views installed, summed over replicas (leader_elections is the mean per replica)"),
         new(StandardMetrics.RejectedMessages, "messages honest replicas rejected (bad signatures, wrong sender)"),
+        new(BftMetrics.PbftInvalidViewChanges, "view-change messages rejected: their checkpoint or prepared certificates do not verify"),
+        new(BftMetrics.PbftInvalidNewViews, "new-view messages rejected: V is not 2f+1 valid view-changes, or O is not what V implies"),
     ];
 
     public override IReadOnlyList<SchemaKey> Keys { get; } =

@@ -15,6 +15,9 @@ public sealed class PowModel : IModel
     public string Name => "pow";
     public ModelKind Kind => ModelKind.Protocol;
     public string Description => "proof of work (Nakamoto): mining race, gossip relay with real block sizes, forks, k-confirmation finality, selfish mining and double spends";
+    /// <summary>Latency here is a block's: mined → k confirmations at the client.</summary>
+    public IReadOnlyList<Lab.Reports.MetricWord> Words { get; } =
+        [new(Lab.Reports.MetricWord.Throughput, "throughput_tps"), new(Lab.Reports.MetricWord.Latency, "confirmation_latency_s")];
 
     public IReadOnlyList<SchemaKey> Keys { get; } =
     [

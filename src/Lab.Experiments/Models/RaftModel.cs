@@ -9,6 +9,15 @@ public sealed class RaftModel() : ChainModel(new RaftProtocol(new RaftOptions())
 {
     public override string Description => "Raft: leader election and log replication; tolerates f crashed of 2f+1 (private/consortium chains)";
 
+    public override IReadOnlyList<MetricInfo> Metrics { get; } =
+    [
+        new(RaftMetrics.ElectionsStarted, "elections candidates started (§5.2)"),
+        new(RaftMetrics.PreVotesStarted, "pre-vote rounds started (thesis §9.6; with chain.raft.pre-vote)"),
+        new(RaftMetrics.PipelineResets, "times a leader heard nothing from a follower for an election timeout and resent from the last matching index"),
+        new(RaftMetrics.EntriesTruncated, "log entries followers removed because they conflicted with the leader's (§5.3)"),
+        new(RaftMetrics.Repairs, "rejected AppendEntries after which the leader moved a follower's next index back (§5.3)"),
+    ];
+
     public override IReadOnlyList<SchemaKey> Keys { get; } =
     [
         Key.TimeDistribution("chain.raft.election-timeout", "Randomised election timeout: a follower that hears no leader for this long starts an election.", "uniform(150ms, 300ms)"),

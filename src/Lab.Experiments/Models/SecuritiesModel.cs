@@ -65,8 +65,29 @@ public sealed partial class SecuritiesModel : IModel
     public IReadOnlyList<MetricInfo> Metrics { get; } =
     [
         .. SecuritiesMetrics.Descriptions.Select(d => new MetricInfo(d.Name, d.Description)),
+        new(SecuritiesMetrics.SettlementTimeMax, "slowest settlement"),
+        new(SecuritiesMetrics.Trades, "trades on the tape"),
+        new(SecuritiesMetrics.TradesSettled, "trades settled"),
+        new(SecuritiesMetrics.TradesUnsettled, "trades never settled"),
+        new(SecuritiesMetrics.TradesExecuted, "trades executed per series bin (series)"),
+        new(SecuritiesMetrics.LiquidityNeeded + ".<member>", "cash each member must hold to settle under this variant (the liquidity chart)"),
+        new(SecuritiesMetrics.LiquidityPrefundAll, "cash needed to pre-fund every purchase, summed over members"),
+        new(SecuritiesMetrics.FailRateValue, "value of the trades that failed / value of all trades"),
+        new(SecuritiesMetrics.FailRateShares, "shares of the trades that failed / all shares traded"),
+        new(SecuritiesMetrics.SettlementFails, "settlements that failed (counter)"),
+        new(SecuritiesMetrics.SettlementFailsValue, "value of the settlements that failed (counter)"),
+        new(SecuritiesMetrics.TradeStart, "execution times of an evenly spaced sample of trades (trade-timeline, paired with trade_end_s)"),
+        new(SecuritiesMetrics.TradeEnd, "settlement times of the same trades (the run's end for unsettled ones)"),
+        new(CycleScalar, "which variant ran: the T+n cycle in days, -1 on chain"),
+        new(WindowScalar, "which variant ran: the on-chain netting window, 0 for trade-by-trade"),
+        new(Lab.Ledger.LedgerMetrics.ContractAccepted, "on chain: contract calls that succeeded"),
+        new(Lab.Ledger.LedgerMetrics.ContractRejected, "on chain: contract calls the contract refused"),
+        new(Lab.Ledger.LedgerMetrics.ContractUnauthorised, "on chain: contract calls by a caller without the right role"),
         new(StandardMetrics.SafetyViolations, "on chain: conflicting commits, conservation violations or diverging replicas"),
     ];
+
+    /// <summary>"settlement" is the settlement time (the headline's percentiles, <c>settlement-p99-vs-…</c>).</summary>
+    public IReadOnlyList<Lab.Reports.MetricWord> Words { get; } = [new(Lab.Reports.MetricWord.Settlement, SecuritiesMetrics.SettlementTime)];
 
     /// <summary>Trades come from the tape, not from load clients: of the workload keys only the retry timeout applies
     /// (the exchange resends a DvP not final in time).</summary>
@@ -230,9 +251,9 @@ public sealed partial class SecuritiesModel : IModel
         m.Scalars[CycleScalar] = options.Settlement is DeferredNetSettlement d ? d.CycleDays : -1;
         m.Scalars[WindowScalar] = options.Settlement is OnChainSettlement oc ? oc.NettingWindow.TotalSeconds : 0;
 
-        // trade-timeline: an evenly spaced sample over the whole week (the chart draws the first 30 pairs).
+        // trade-timeline: an evenly spaced sample of about TimelineTrades trades over the whole week.
         var sample = results.Timeline;
-        var step = Math.Max(1, sample.Count / Lab.Reports.Charts.ChartCatalog.TimelineItems);
+        var step = Math.Max(1, sample.Count / TimelineTrades);
         var starts = new List<double>();
         var ends = new List<double>();
         for (int i = 0; i < sample.Count; i += step)
@@ -290,6 +311,9 @@ public sealed partial class SecuritiesModel : IModel
             MemberNames = [.. members.Select(kv => kv.Key[(SecuritiesMetrics.LiquidityNeeded.Length + 1)..])],
         };
     }
+
+    /// <summary>Trades sampled for the trade timeline (<see cref="SecuritiesMetrics.TradeStart"/>, <see cref="SecuritiesMetrics.TradeEnd"/>): about as many as one chart shows legibly.</summary>
+    private const int TimelineTrades = 30;
 
     internal const string CycleScalar = "settlement_cycle_days";
     internal const string WindowScalar = "settlement_netting_window_s";

@@ -9,6 +9,9 @@ public sealed class SoloModel() : ChainModel(new SoloProtocol(new SoloOptions())
 {
     public override string Description => "solo orderer: one sequencer cuts blocks for everyone (centralised baseline; no fault tolerance)";
 
+    public override IReadOnlyList<MetricInfo> Metrics { get; } =
+        [new(SoloMetrics.RejectedBlocks, "blocks a peer refused because they do not extend its chain's tip")];
+
     public override IReadOnlyList<SchemaKey> Keys { get; } =
     [
         Key.Time("chain.solo.head-interval", "How often the orderer announces its chain head so lagging nodes can catch up.", "200ms", min: 1e-6),

@@ -88,6 +88,7 @@ public sealed class ExperimentRunner(ModelRegistry registry)
             SourceYaml = experiment.SourceText,
             ResolvedYaml = experiment.ResolvedYaml,
             Charts = experiment.Charts,
+            Words = [.. experiment.Points.SelectMany(MetricCatalog.ModelsOf).Distinct().SelectMany(MetricCatalog.WordsOf).Distinct()],
             SweepAxes = experiment.SweepAxes,
             WarmupSeconds = experiment.Warmup.TotalSeconds,
             ExpectedSafety = experiment.ExpectedSafety,

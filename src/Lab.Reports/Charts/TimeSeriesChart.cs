@@ -1,13 +1,109 @@
+using Lab.Reports.Statistics;
+using Lab.Sim.Kernel;
 using ScottPlot;
 
 namespace Lab.Reports.Charts;
 
-/// <summary>A quantity over virtual time (throughput, exposure, queue length…), with fault windows shaded.</summary>
-public static class TimeSeriesChart
+/// <summary>
+/// A series over virtual time (throughput, exposure, queue length…), one line per point (mean over its
+/// replications), fault windows shaded. Names:
+/// <list type="bullet">
+/// <item><c>throughput-over-time</c>: the series the model's throughput is derived from
+/// (<see cref="RunValues.DerivedRates"/>: <c>committed_tx</c> for <c>throughput_tps</c>), per second.</item>
+/// <item><c>&lt;series&gt;-over-time</c>, and <c>exposure</c> for <c>exposure-over-time</c>: the value recorded in each bin.</item>
+/// </list>
+/// </summary>
+/// <param name="Series">The series drawn.</param>
+/// <param name="Rate">For a throughput chart, the rate metric the series gives (the y axis is per second); null otherwise.</param>
+public sealed record TimeSeriesChart(string Name, string Series, string? Rate) : Chart(Name)
 {
+    /// <summary>The chart names this kind reads.</summary>
+    public static readonly IReadOnlyList<string> Patterns = ["throughput-over-time", "exposure", "<series>-over-time"];
+
+    /// <summary>At most this many points per line (longer series are averaged over runs of bins).</summary>
+    public const int MaxPointsPerSeries = 1_500;
+
+    private const string Suffix = "-over-time";
+
+    public override IReadOnlyList<string> Draws => [Series];
+
+    /// <summary>This kind's chart for <paramref name="name"/>, or null when the name is not one of its <see cref="Patterns"/>.</summary>
+    public static ChartPlan? Parse(string name, ChartVocabulary v)
+    {
+        if (name == "throughput-over-time")
+        {
+            var rate = v.Find(MetricWord.Throughput, MetricShape.Value);
+            if (rate.Metric is null) return ChartPlan.Failed(name, rate.Why!, rate);
+            var series = RunValues.DerivedRates.Where(d => d.Metric == rate.Metric && v.Has(d.Series, MetricShape.Series)).Select(d => d.Series).FirstOrDefault();
+            return series is null
+                ? ChartPlan.Failed(name, $"no series gives {rate.Metric} over time (known: {string.Join(", ", RunValues.DerivedRates.Select(d => $"{d.Series} for {d.Metric}"))})")
+                : ChartPlan.Of(new TimeSeriesChart(name, series, rate.Metric));
+        }
+        var word = name == "exposure" ? name : name.EndsWith(Suffix, StringComparison.Ordinal) ? name[..^Suffix.Length] : null;
+        if (word is null) return null;
+        return ChartPlan.From(name, v.Find(word, MetricShape.Series), series => new TimeSeriesChart(name, series, null));
+    }
+
+    public override ChartImage? Draw(ExperimentResult result, ExperimentSummary summary, out string why)
+    {
+        if (!result.Points.SelectMany(p => p.Replications).Any(r => r.Metrics.Series.ContainsKey(Series)))
+        {
+            why = $"no run recorded the series {Series}";
+            return null;
+        }
+        why = "";
+        var perSecond = Rate is not null;
+        var points = ChartPoints.Plotted(result.Points, out var omitted);
+        var lines = new List<ChartLine>();
+        var faults = new List<ShadedWindow>();
+        var binSeconds = 0.0;
+        var drawnBin = 0.0;
+        foreach (var (point, label) in points)
+        {
+            var runs = point.Replications.Where(r => r.Metrics.Series.ContainsKey(Series)).ToList();
+            if (runs.Count == 0) continue;
+            binSeconds = runs[0].Metrics.SeriesBin.TotalSeconds;
+            // A bin that starts at or after the run's end holds nothing but looks like a collapse to zero: leave it out.
+            int Bins(ReplicationResult r) => (int)Math.Min(r.Metrics.Series[Series].Length, Math.Ceiling(r.Stats.FinalTime.Seconds / binSeconds - 1e-9));
+            var length = runs.Max(Bins);
+            var xs = new double[length];
+            var ys = new double[length];
+            for (int i = 0; i < length; i++)
+            {
+                // Mean over the replications that reached this bin.
+                var values = runs.Where(r => Bins(r) > i).Select(r => r.Metrics.Series[Series][i]).ToList();
+                xs[i] = i * binSeconds;
+                ys[i] = values.Average() / (perSecond && binSeconds > 0 ? binSeconds : 1);
+            }
+            // A week in 1 s bins is 604,800 points: average runs of bins so a line has at most MaxPointsPerSeries.
+            var group = (int)Math.Ceiling(length / (double)MaxPointsPerSeries);
+            if (group > 1)
+            {
+                xs = Enumerable.Range(0, (length + group - 1) / group).Select(j => j * group * binSeconds).ToArray();
+                ys = Enumerable.Range(0, xs.Length).Select(j => ys.Skip(j * group).Take(group).Average()).ToArray();
+                drawnBin = Math.Max(drawnBin, group * binSeconds);
+            }
+            lines.Add(new ChartLine(label, xs, ys));
+            faults.AddRange(FaultsOf(point.Replications[0].Stats));
+        }
+        var shaded = faults.DistinctBy(f => (f.StartSeconds, f.EndSeconds, f.Label)).OrderBy(f => f.StartSeconds).ToList();
+        var what = perSecond ? $"{Rate}: {Series} per series bin divided by the bin length" : $"{Series}: value recorded in each series bin";
+        var caption = $"{what} (bins of {TimeAxis.Humanise(binSeconds)}), mean over each point's replications"
+            + (drawnBin > binSeconds ? $", averaged over {TimeAxis.Humanise(drawnBin)} for drawing." : ".")
+            + (shaded.Count > 0 ? " Shaded: " + string.Join("; ", shaded.Select(f => $"{f.Label} at {TimeAxis.Humanise(f.StartSeconds)}" + (f.EndSeconds is { } e ? $" until {TimeAxis.Humanise(e)}" : ""))) + "." : "")
+            + ChartPoints.Omitted(omitted);
+        return perSecond
+            ? Render(Name, "Throughput over time", MetricLabels.Title(Rate!), lines, shaded, caption)
+            : Render(Name, $"{MetricLabels.Title(Series)} over time", Series, lines, shaded, caption);
+    }
+
+    private static IEnumerable<ShadedWindow> FaultsOf(RunStats stats) =>
+        stats.Faults.Select(f => new ShadedWindow(f.Start.Seconds, f.End?.Seconds, f.Description));
+
+    /// <summary>Draws lines over virtual time from plain data.</summary>
     /// <param name="lines">X in seconds since the run started.</param>
     /// <param name="shaded">Windows to shade (e.g. faults), in seconds; drawn behind the lines.</param>
-    public static ChartImage Build(string name, string title, string yLabel, IReadOnlyList<ChartLine> lines,
+    public static ChartImage Render(string name, string title, string yLabel, IReadOnlyList<ChartLine> lines,
         IReadOnlyList<ShadedWindow> shaded, string caption)
     {
         var maxX = lines.SelectMany(l => l.X).DefaultIfEmpty(0).Max();

@@ -5,19 +5,20 @@ using Lab.Sim.Metrics;
 namespace Lab.Reports.Html;
 
 /// <summary>
-/// The few metrics a reader looks at first, found by name in the results: throughput, latency,
-/// settlement time, messages and safety. Shared by the headline table and the plain-language summary.
+/// The few metrics a reader looks at first: the model's throughput, latency and settlement time (the
+/// words its models declare, <see cref="MetricWord"/>), messages and safety. Shared by the headline table
+/// and the plain-language summary; names and values read as <see cref="MetricLabels"/> writes them.
 /// </summary>
 public sealed record Headline(string? Throughput, string? Latency, string? Settlement, bool Messages, bool Safety)
 {
-    public static Headline Of(ExperimentSummary summary)
+    public static Headline Of(ExperimentResult result, ExperimentSummary summary)
     {
-        var all = new SortedSet<string>(summary.Points.SelectMany(p => p.Metrics.Keys), StringComparer.Ordinal);
-        var samples = new SortedSet<string>(summary.Points.SelectMany(p => p.SampleMetrics), StringComparer.Ordinal);
+        var words = ChartVocabulary.Of(result, summary);
+        var all = words.Names(MetricShape.Value);
         return new Headline(
-            ChartCatalog.MatchMetric("throughput", all) ?? all.FirstOrDefault(m => m.EndsWith("_per_s", StringComparison.Ordinal)),
-            ChartCatalog.MatchMetric("latency", samples),
-            ChartCatalog.MatchMetric("settlement", samples),
+            words.Find(MetricWord.Throughput, MetricShape.Value).Metric,
+            words.Find(MetricWord.Latency, MetricShape.Samples).Metric,
+            words.Find(MetricWord.Settlement, MetricShape.Samples).Metric,
             all.Contains(KernelMetrics.MessagesTotal),
             all.Contains(KernelMetrics.SafetyViolations));
     }
@@ -26,24 +27,24 @@ public sealed record Headline(string? Throughput, string? Latency, string? Settl
     /// The columns of the headline table (report and terminal): throughput with its CI, latency and
     /// settlement percentiles, messages, safety; or, when none of those exist, the model's first metrics.
     /// </summary>
-    public static IReadOnlyList<HeadlineColumn> Columns(ExperimentSummary summary)
+    public static IReadOnlyList<HeadlineColumn> Columns(ExperimentResult result, ExperimentSummary summary)
     {
-        var hl = Of(summary);
+        var hl = Of(result, summary);
         var columns = new List<HeadlineColumn>();
-        if (hl.Throughput is { } tp) columns.Add(new(ChartCatalog.Humanise(tp), tp, m => m.Mean, true));
+        if (hl.Throughput is { } tp) columns.Add(new(MetricLabels.Title(tp), tp, m => m.Mean, true));
         if (hl.Latency is { } lat)
         {
-            columns.Add(new($"{ChartCatalog.Words(lat)} p50", lat, m => m.P50, false));
-            columns.Add(new($"{ChartCatalog.Words(lat)} p99", lat, m => m.P99, false));
+            columns.Add(new($"{MetricLabels.Words(lat)} p50", lat, m => m.P50, false));
+            columns.Add(new($"{MetricLabels.Words(lat)} p99", lat, m => m.P99, false));
         }
         if (hl.Settlement is { } st)
         {
-            columns.Add(new($"{ChartCatalog.Words(st)} p50", st, m => m.P50, false));
-            columns.Add(new($"{ChartCatalog.Words(st)} p99", st, m => m.P99, false));
-            columns.Add(new($"{ChartCatalog.Words(st)} max", st, m => m.Max, false));
+            columns.Add(new($"{MetricLabels.Words(st)} p50", st, m => m.P50, false));
+            columns.Add(new($"{MetricLabels.Words(st)} p99", st, m => m.P99, false));
+            columns.Add(new($"{MetricLabels.Words(st)} max", st, m => m.Max, false));
         }
-        if (hl.Messages) columns.Add(new("Messages", KernelMetrics.MessagesTotal, m => m.Mean, true));
-        if (hl.Safety) columns.Add(new("Safety violations", KernelMetrics.SafetyViolations, m => m.Mean, false));
+        if (hl.Messages) columns.Add(new(MetricLabels.Title(KernelMetrics.MessagesTotal), KernelMetrics.MessagesTotal, m => m.Mean, true));
+        if (hl.Safety) columns.Add(new(MetricLabels.Title(KernelMetrics.SafetyViolations), KernelMetrics.SafetyViolations, m => m.Mean, false));
         if (columns.Count == 0)
         {
             // Nothing well known: the first few metrics the model recorded itself.
@@ -53,13 +54,6 @@ public sealed record Headline(string? Throughput, string? Latency, string? Settl
         }
         return columns;
     }
-
-    /// <summary>A value with its unit as a person reads it: seconds humanised, rates and counts with 3 significant digits.</summary>
-    public static string Format(string metric, double value) =>
-        metric.EndsWith("_per_s", StringComparison.Ordinal) ? TimeAxis.Significant(value) + "/s"
-        : metric.EndsWith("_tps", StringComparison.Ordinal) ? TimeAxis.Significant(value) + " tx/s"
-        : ChartCatalog.IsSeconds(metric) ? TimeAxis.Humanise(value)
-        : TimeAxis.Significant(value);
 }
 
 /// <summary>One column of the headline table: its title, the metric, which statistic, and whether to show the 95% CI.</summary>

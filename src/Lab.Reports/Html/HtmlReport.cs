@@ -52,7 +52,7 @@ public static class HtmlReport
 
     private static void HeadlineTable(StringBuilder h, ExperimentResult result, ExperimentSummary summary)
     {
-        var columns = Headline.Columns(summary);
+        var columns = Headline.Columns(result, summary);
 
         h.Append("<section id=\"headline\"><h2>Headline numbers</h2>\n<div class=\"scroll\"><table class=\"numbers\">\n<thead><tr><th>Variant</th>");
         foreach (var axis in result.SweepAxes) h.Append($"<th>{E(axis)}</th>");
@@ -67,8 +67,8 @@ public static class HtmlReport
             foreach (var c in columns)
             {
                 if (!p.Metrics.TryGetValue(c.Metric, out var m)) { h.Append("<td>–</td>"); continue; }
-                h.Append($"<td>{E(Headline.Format(c.Metric, c.Pick(m)))}");
-                if (c.Ci && m.N > 1 && m.Ci95Low != m.Ci95High) h.Append($"<span class=\"ci\">[{E(Headline.Format(c.Metric, m.Ci95Low))} – {E(Headline.Format(c.Metric, m.Ci95High))}]</span>");
+                h.Append($"<td>{E(MetricLabels.Format(c.Metric, c.Pick(m)))}");
+                if (c.Ci && m.N > 1 && m.Ci95Low != m.Ci95High) h.Append($"<span class=\"ci\">[{E(MetricLabels.Format(c.Metric, m.Ci95Low))} – {E(MetricLabels.Format(c.Metric, m.Ci95High))}]</span>");
                 h.Append("</td>");
             }
             h.Append("</tr>\n");

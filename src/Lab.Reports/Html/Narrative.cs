@@ -13,7 +13,7 @@ public static class Narrative
 {
     public static IReadOnlyList<string> Sentences(ExperimentResult result, ExperimentSummary summary)
     {
-        var h = Headline.Of(summary);
+        var h = Headline.Of(result, summary);
         var sentences = new List<string>(result.Opening);
         var runs = summary.Points.Sum(p => p.Replications);
         var variants = summary.Points.Select(p => p.Variant).Distinct().ToList();
@@ -32,13 +32,11 @@ public static class Narrative
                 parts.Add(Range(points, lat, m => m.P99, $"p99 {Words(lat)} was", "grew from", median: (lat, "median")));
             if (h.Settlement is { } st)
                 parts.Add(Range(points, st, m => m.P50, $"the median {Words(st)} was", "went from", median: null)
-                    + (points.Count == 1 ? $" (p99 {Headline.Format(st, points[0].Metrics.TryGetValue(st, out var m) ? m.P99 : double.NaN)})" : ""));
+                    + (points.Count == 1 ? $" (p99 {MetricLabels.Format(st, points[0].Metrics.TryGetValue(st, out var m) ? m.P99 : double.NaN)})" : ""));
             parts.RemoveAll(p => p.Length == 0);
             // One variant needs no name ("Default: …" reads oddly).
             if (parts.Count > 0) sentences.Add(variants.Count == 1 ? $"{Capital(string.Join("; ", parts))}." : $"{Capital(variant)}: {string.Join("; ", parts)}.");
         }
-
-        if (LiquiditySentence(summary) is { } liquidity) sentences.Add(liquidity);
 
         if (h.Throughput is null && h.Latency is null && h.Settlement is null)
         {
@@ -65,27 +63,6 @@ public static class Narrative
         return sentences;
     }
 
-    /// <summary>
-    /// "Members needed 3.3× more liquidity under on-chain than under t+1": the total of
-    /// <c>liquidity_needed</c> (or <c>liquidity_needed.&lt;member&gt;</c> summed over members) of each
-    /// variant's first point, largest against smallest; null with fewer than two variants or no such metric.
-    /// </summary>
-    private static string? LiquiditySentence(ExperimentSummary summary)
-    {
-        const string metric = "liquidity_needed";
-        var totals = summary.Points.GroupBy(p => p.Variant).Select(g =>
-        {
-            var p = g.First();
-            var total = p.Metrics.TryGetValue(metric, out var m) ? m.Mean
-                : p.Metrics.Where(kv => kv.Key.StartsWith(metric + ".", StringComparison.Ordinal)).Sum(kv => kv.Value.Mean);
-            return (Variant: g.Key, Total: total);
-        }).Where(t => t.Total > 0 && double.IsFinite(t.Total)).OrderBy(t => t.Total).ToList();
-        if (totals.Count < 2) return null;
-        var (low, high) = (totals[0], totals[^1]);
-        return $"Members needed {TimeAxis.Significant(high.Total / low.Total)}× more liquidity under {high.Variant} than under {low.Variant} "
-            + $"({TimeAxis.Significant(high.Total)} against {TimeAxis.Significant(low.Total)}, {metric} over all members).";
-    }
-
     /// <summary>"was 1,950 tx/s" for one point, "went from 1,950 tx/s at nodes=4 to 410 tx/s at nodes=64" across a sweep.</summary>
     private static string Range(List<PointSummary> points, string metric, Func<MetricSummary, double> pick, string lead, string verb,
         (string Metric, string Word)? median = null)
@@ -95,8 +72,8 @@ public static class Narrative
         if (having.Count == 1)
         {
             var m = having[0].Metrics[metric];
-            var text = $"{lead} {Headline.Format(metric, pick(m))}";
-            if (median is { } md) text += $" ({md.Word} {Headline.Format(metric, m.P50)})";
+            var text = $"{lead} {MetricLabels.Format(metric, pick(m))}";
+            if (median is { } md) text += $" ({md.Word} {MetricLabels.Format(metric, m.P50)})";
             return text;
         }
         var first = having[0];
@@ -105,14 +82,13 @@ public static class Narrative
         var (a, b) = (pick(first.Metrics[metric]), pick(last.Metrics[metric]));
         // "grew" only when it did: the sentence must not contradict its own numbers.
         if (verb == "grew from" && b < a) verb = "fell from";
-        return $"{subject} {verb} {Headline.Format(metric, pick(first.Metrics[metric]))} at {At(first)} to {Headline.Format(metric, pick(last.Metrics[metric]))} at {At(last)}";
+        return $"{subject} {verb} {MetricLabels.Format(metric, pick(first.Metrics[metric]))} at {At(first)} to {MetricLabels.Format(metric, pick(last.Metrics[metric]))} at {At(last)}";
     }
 
     private static string At(PointSummary p) => p.Parameters.Count == 0 ? "the first point" :
         string.Join(", ", p.Parameters.Select(kv => $"{PointSummary.ShortKey(kv.Key)}={kv.Value}"));
 
-    private static string Words(string metric) =>
-        ChartCatalog.Words(metric).ToLowerInvariant();
+    private static string Words(string metric) => MetricLabels.Words(metric).ToLowerInvariant();
 
     private static string Capital(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 
