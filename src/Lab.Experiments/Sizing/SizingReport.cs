@@ -133,7 +133,7 @@ public static class SizingReport
                 lines.Add(new ChartLine(group.Key.Length == 0 ? "max load" : group.Key, [.. pts.Select(r => (double)variants.IndexOf(r.Point.Variant))],
                     [.. pts.Select(r => r.Outcome.Sure!.Value)], [.. pts.Select(r => r.Outcome.Sure!.Value)], [.. pts.Select(r => r.Outcome.Possible ?? r.Outcome.Sure!.Value)]));
             }
-            charts.Add(SweepChart.Build("sizing", $"Largest load meeting {targets}", "variant", yLabel, lines, variants, Caption(result)));
+            charts.Add(SweepChart.Render("sizing", $"Largest load meeting {targets}", "variant", yLabel, lines, variants, Caption(result)));
             return charts;
         }
         foreach (var variant in rows.Select(r => r.Point.Variant).Distinct())
@@ -150,7 +150,7 @@ public static class SizingReport
                     [.. pts.Select(r => r.Outcome.AboveMax ? r.Outcome.Sure!.Value : r.Outcome.Possible ?? r.Outcome.Sure!.Value)]));
             }
             if (lines.Count == 0) continue;
-            charts.Add(SweepChart.Build($"sizing-{Slug(variant)}", $"{variant}: largest load meeting {targets}", x, yLabel, lines, null, Caption(result)));
+            charts.Add(SweepChart.Render($"sizing-{Slug(variant)}", $"{variant}: largest load meeting {targets}", x, yLabel, lines, null, Caption(result)));
         }
         return charts;
     }
