@@ -94,7 +94,7 @@ public sealed record SizingTarget(string Text, string Metric, Statistic? Statist
     /// <summary>For sentences: "p99 commit_latency_s ≤ 2 s".</summary>
     public string Describe()
     {
-        var seconds = Metric.EndsWith("_s", StringComparison.Ordinal);
+        var seconds = Lab.Reports.MetricLabels.IsSeconds(Metric);
         var bound = seconds ? Seconds(Bound) : Bound.ToString("0.###", CultureInfo.InvariantCulture);
         var what = Statistic is null ? Metric : $"{Statistic} {Metric}";
         return $"{what} {(AtMost ? "≤" : "≥")} {bound}";
