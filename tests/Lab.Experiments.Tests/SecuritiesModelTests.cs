@@ -17,30 +17,31 @@ public class SecuritiesModelTests
         return (e, d);
     }
 
-    // A small market: Monday's trades only, settled by Wednesday evening under T+1 (T+2 incl. rolled fails).
+    // A small US market: Monday's orders only, settled by Wednesday evening under T+1 (buy-ins and recycles included).
     private const string Small = """
         name: small-securities
         seed: 7
-        start: 2026-06-01T00:00+08:00
-        duration: 3d
+        start: 2026-06-01T00:00-04:00
+        duration: 4d
         network: { preset: china-3-cities }
         institutions:
-          calendar: cn
-          brokers: { count: 4, regions: [shanghai, beijing, shenzhen] }
+          brokers: { count: 6, regions: [shanghai, beijing, shenzhen] }
         chain: { protocol: pbft, nodes: 4, block: { max-tx: 100, timeout: 200ms } }
         scenario:
           kind: securities
+          market: us
           securities: 3
-          trades: { count: 300, window: 1d }
+          trades: { count: 400, window: 1d }
         variants:
           t+1:
-            settlement: { mode: deferred-net, cycle: T+1 }
+            settlement: { regime: us-cns }
           on-chain:
-            settlement: { mode: atomic-dvp, prefunding: reject }
+            settlement: { regime: atomic-dvp, netting-window: 0s }
           raft:
-            settlement: { mode: atomic-dvp }
+            settlement.regime: atomic-dvp
             chain.protocol: raft
             chain.raft: { heartbeat: 5s, election-timeout: "uniform(15s, 30s)" }
+        replications: 2
         outputs: { series-bin: 10min }
         """;
 
@@ -48,6 +49,8 @@ public class SecuritiesModelTests
     [InlineData("teaching/t1-vs-onchain.yaml", 2)]
     [InlineData("settlement/t2-t1-t0.yaml", 4)]
     [InlineData("settlement/netting-window-sweep.yaml", 9)]
+    [InlineData("settlement/member-default.yaml", 3)]
+    [InlineData("settlement/us-vs-cn.yaml", 4)]
     public void The_ready_settlement_experiments_validate(string file, int points)
     {
         var d = new Diagnostics();
@@ -61,21 +64,31 @@ public class SecuritiesModelTests
     [Fact]
     public void Unknown_or_mistyped_settlement_keys_are_reported_with_file_line_and_column()
     {
-        var (e, d) = Load(Small.Replace("settlement: { mode: atomic-dvp, prefunding: reject }", "settlement: { mode: atomic-dvp, prefunding: maybe, netting-windw: 5min }"));
+        var (e, d) = Load(Small.Replace("settlement: { regime: atomic-dvp, netting-window: 0s }", "settlement: { regime: atomic-dvpp, netting-windw: 5min }"));
         Assert.Null(e);
         var text = d.Sorted().Select(x => x.ToString()).ToList();
-        Assert.Contains(text, t => t.Contains("e.yaml:18:49: settlement.prefunding", StringComparison.Ordinal));
-        Assert.Contains(text, t => t.Contains("e.yaml:18:56: settlement.netting-windw: unknown key; did you mean 'settlement.netting-window'?", StringComparison.Ordinal));
+        Assert.Contains(text, t => t.Contains("e.yaml:18:27: settlement.regime: 'atomic-dvpp' is not one of", StringComparison.Ordinal));
+        Assert.Contains(text, t => t.Contains("e.yaml:18:40: settlement.netting-windw: unknown key; did you mean 'settlement.netting-window'?", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void A_malformed_cycle_or_batch_time_is_reported_where_it_is_written()
+    public void A_regime_of_the_other_market_a_malformed_cycle_or_shock_time_is_reported_where_it_is_written()
     {
-        var (e, d) = Load(Small.Replace("settlement: { mode: deferred-net, cycle: T+1 }", "settlement: { mode: deferred-net, cycle: T+x, batch-at: noon }"));
+        var (e, d) = Load(Small.Replace("settlement: { regime: us-cns }", "settlement: { regime: cn-chinaclear, cycle: T+x }")
+            .Replace("securities: 3", "securities: 3\n  prices: { shock: { at: noon, move: -0.1 } }"));
         Assert.Null(e);
         var text = d.Sorted().Select(x => x.ToString()).ToList();
-        Assert.Contains(text, t => t.Contains("e.yaml:16:46: settlement.cycle: expected T+n", StringComparison.Ordinal));
-        Assert.Contains(text, t => t.Contains("e.yaml:16:61: settlement.batch-at: expected a local time HH:mm", StringComparison.Ordinal));
+        Assert.Contains(text, t => t.Contains("e.yaml:17:27: settlement.regime: regime 'cn-chinaclear' has the timings of the cn market", StringComparison.Ordinal));
+        Assert.Contains(text, t => t.Contains("e.yaml:17:49: settlement.cycle: expected T+n", StringComparison.Ordinal));
+        Assert.Contains(text, t => t.Contains("e.yaml:13:26: scenario.prices.shock.at: expected a local date and time", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_default_member_that_does_not_exist_is_reported()
+    {
+        var (e, d) = Load(Small.Replace("securities: 3", "securities: 3\n  default: { member: broker99, at: \"2026-06-01 11:00\" }"));
+        Assert.Null(e);
+        Assert.Contains(d.Errors, x => x.Key == "scenario.default.member" && x.Message.Contains("no member 'broker99'", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -88,7 +101,7 @@ public class SecuritiesModelTests
 
     [Fact]
     [Trait("Category", "Slow")]
-    public void Both_settlement_variants_see_the_same_trades_and_report_settlement_times()
+    public void Every_variant_sees_the_same_orders_and_the_report_opens_with_the_headline_over_all_replications()
     {
         var (e, d) = Load(Small);
         Assert.True(e is not null, string.Join("\n", d.Sorted()));
@@ -97,22 +110,24 @@ public class SecuritiesModelTests
         var runs = result.Points.Select(p => p.Replications[0].Metrics).ToList();
         foreach (var m in runs)
         {
-            Assert.Equal(300, m.Scalars["trades"]);
+            Assert.True(m.Scalars["orders"] > 300);
             Assert.NotEmpty(m.Samples["settlement_time_s"]);
             Assert.Equal(0, m.Scalars["safety_violations"]);
         }
-        // Same seed, same trades: the sampled execution times agree; only settlement differs.
+        // Same seed, same orders: the sampled execution times agree; only settlement differs.
         Assert.Equal(runs[0].Samples["trade_start_s"], runs[1].Samples["trade_start_s"]);
         Assert.Equal(runs[0].Samples["trade_start_s"], runs[2].Samples["trade_start_s"]);
-        Assert.True(runs[0].Scalars["settlement_time_p50_s"] > 3600, "T+1 settles the next morning");
+        Assert.True(runs[0].Scalars["settlement_time_p50_s"] > 12 * 3600, "T+1 settles the next afternoon");
         Assert.True(runs[1].Scalars["settlement_time_p50_s"] < 5, "PBFT DvP settles within seconds");
         Assert.True(runs[2].Scalars["settlement_time_p50_s"] < 5, "Raft DvP settles within seconds");
         Assert.Equal(1, runs[1].Scalars["chain_replicas_agree"]);
-        Assert.Equal(0, runs[1].Scalars["conservation_violations"]);
-        // The report opens with the T+1 versus on-chain headline.
-        var opening = Assert.Single(result.Opening);
-        Assert.StartsWith("Under T+1 the median trade settled", opening, StringComparison.Ordinal);
-        Assert.Contains("on-chain DvP settled in", opening, StringComparison.Ordinal);
+        Assert.Equal(0, runs[1].Scalars["dvp_refused_after_lock"]);
+        // The report opens with the T+1 versus on-chain headline, with intervals over the two replications.
+        var opening = result.Opening[0];
+        Assert.StartsWith("Under t+1 the median trade settled", opening, StringComparison.Ordinal);
+        Assert.Matches(@"settled [\d.]+ h \[[\d.]+, [\d.]+\] after execution", opening);
+        Assert.Contains("as much cash on chain", opening, StringComparison.Ordinal);
+        Assert.DoesNotContain(" more cash", opening, StringComparison.Ordinal);
         var summary = Lab.Reports.Statistics.ExperimentSummary.Of(result);
         Assert.Equal(opening, Lab.Reports.Html.Narrative.Sentences(result, summary)[0]);
     }

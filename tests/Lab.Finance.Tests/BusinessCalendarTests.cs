@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Lab.Finance.Calendars;
-using Lab.Finance.Securities;
 using Lab.Sim.Time;
 
 namespace Lab.Finance.Tests;
@@ -13,8 +12,7 @@ public class BusinessCalendarTests
     [Fact]
     public void A_Friday_afternoon_trade_under_T_plus_1_settles_on_Monday()
     {
-        var trade = new DateTime(2026, 6, 5, 14, 0, 0); // Friday 14:00 Beijing time
-        var t = Cn.TradeDate(trade);
+        var t = Cn.TradeDate(new DateTime(2026, 6, 5, 14, 0, 0));
         Assert.Equal(new DateOnly(2026, 6, 5), t);
         Assert.Equal(new DateOnly(2026, 6, 8), Cn.SettlementDate(t, 1));
     }
@@ -28,12 +26,10 @@ public class BusinessCalendarTests
     }
 
     [Fact]
-    public void A_trade_after_the_cut_off_counts_as_the_next_business_days_trade()
+    public void A_trade_after_the_close_counts_as_the_next_business_days_trade_and_the_closing_auction_as_today()
     {
-        var late = new DateTime(2026, 6, 5, 15, 30, 0); // after the 15:00 close on a Friday
-        Assert.Equal(new DateOnly(2026, 6, 8), Cn.TradeDate(late));
-        Assert.Equal(new DateOnly(2026, 6, 9), Cn.SettlementDate(Cn.TradeDate(late), 1));
-        Assert.Equal(new DateOnly(2026, 6, 5), Cn.TradeDate(late.AddHours(-1)));
+        Assert.Equal(new DateOnly(2026, 6, 5), Cn.TradeDate(new DateTime(2026, 6, 5, 15, 0, 0)));   // closing auction
+        Assert.Equal(new DateOnly(2026, 6, 8), Cn.TradeDate(new DateTime(2026, 6, 5, 15, 30, 0)));
     }
 
     [Fact]
@@ -48,39 +44,63 @@ public class BusinessCalendarTests
     }
 
     [Fact]
-    public void Virtual_time_zero_is_the_run_start_in_the_calendars_time_zone()
+    public void New_York_switches_to_daylight_time_on_8_March_2026_and_back_on_1_November()
     {
-        var clock = new RunClock(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.FromHours(8)));
-        Assert.Equal(new DateTime(2026, 6, 1, 9, 30, 0), clock.Local(SimTime.Zero + Duration.FromHours(9.5), Cn));
-        Assert.Equal(Duration.FromHours(9.5).Nanos, clock.NanosAt(new DateOnly(2026, 6, 1), new TimeOnly(9, 30), Cn));
-        // New York at −04:00 is 12 hours behind Beijing.
-        Assert.Equal(new DateTime(2026, 5, 31, 12, 0, 0), clock.Local(SimTime.Zero, Us));
+        var ny = UsEasternTime.Instance;
+        Assert.Equal(TimeSpan.FromHours(-5), ny.OffsetAtUtc(new DateTime(2026, 3, 8, 6, 59, 0)));   // 01:59 EST
+        Assert.Equal(TimeSpan.FromHours(-4), ny.OffsetAtUtc(new DateTime(2026, 3, 8, 7, 0, 0)));    // 03:00 EDT
+        Assert.Equal(TimeSpan.FromHours(-4), ny.OffsetAtUtc(new DateTime(2026, 11, 1, 5, 59, 0)));  // 01:59 EDT
+        Assert.Equal(TimeSpan.FromHours(-5), ny.OffsetAtUtc(new DateTime(2026, 11, 1, 6, 0, 0)));   // 01:00 EST again
+        // The skipped hour maps forward; the repeated hour is read as its first (daylight) occurrence.
+        Assert.Equal(new DateTimeOffset(2026, 3, 8, 7, 30, 0, TimeSpan.Zero), ny.ToInstant(new DateTime(2026, 3, 8, 2, 30, 0)));
+        Assert.Equal(new DateTimeOffset(2026, 11, 1, 5, 30, 0, TimeSpan.Zero), ny.ToInstant(new DateTime(2026, 11, 1, 1, 30, 0)));
+        // 1987–2006 rule: first Sunday of April to last Sunday of October.
+        Assert.Equal((new DateTime(2006, 4, 2, 2, 0, 0), new DateTime(2006, 10, 29, 2, 0, 0)), UsEasternTime.DaylightPeriod(2006));
+    }
+
+    [Fact]
+    public void The_New_York_open_is_14_30_UTC_in_winter_and_13_30_UTC_in_summer()
+    {
+        var clock = new RunClock(new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.FromHours(-5)));   // Monday 2 March, EST
+        var friday = clock.NanosAt(new DateOnly(2026, 3, 6), new TimeOnly(9, 30), Us);
+        var monday = clock.NanosAt(new DateOnly(2026, 3, 9), new TimeOnly(9, 30), Us);
+        // Friday 09:30 EST to Monday 09:30 EDT is 3 days less the hour lost on Sunday.
+        Assert.Equal(Duration.FromDays(3).Nanos - Duration.FromHours(1).Nanos, monday - friday);
+        Assert.Equal(new DateTime(2026, 3, 9, 9, 30, 0), clock.Local(new SimTime(monday), Us));
+        Assert.Equal(new DateTimeOffset(2026, 3, 9, 13, 30, 0, TimeSpan.Zero), clock.Start.AddTicks(monday / 100).ToUniversalTime());
+    }
+
+    [Fact]
+    public void The_day_after_Thanksgiving_closes_at_13_00_and_a_trade_after_that_counts_for_Monday()
+    {
+        var black = new DateOnly(2026, 11, 27);
+        Assert.Equal([new TradingSession(new(9, 30), new(13, 0))], Us.SessionsOn(black));
+        Assert.Equal(new TimeOnly(13, 0), Us.CloseOn(black));
+        Assert.Equal(new TimeOnly(16, 0), Us.CloseOn(new DateOnly(2026, 11, 25)));
+        Assert.Equal(new DateOnly(2026, 11, 30), Us.TradeDate(new DateTime(2026, 11, 27, 13, 30, 0)));
+        Assert.Empty(Us.SessionsOn(new DateOnly(2026, 11, 26)));   // Thanksgiving
+    }
+
+    [Fact]
+    public void Shanghai_matches_its_call_auctions_at_09_25_and_15_00_around_continuous_trading()
+    {
+        Assert.Equal(new TimeOnly(9, 25), Cn.OpenOn(new DateOnly(2026, 6, 1)));
+        Assert.Equal(new TimeOnly(15, 0), Cn.CloseOn(new DateOnly(2026, 6, 1)));
+        Assert.Equal(new TimeOnly(14, 57), Cn.Sessions[^1].Close);
     }
 
     [Theory]
     [InlineData("cn")]
     [InlineData("us")]
-    public void The_preset_yaml_lists_the_same_holidays_as_the_built_in_calendar(string name)
+    public void The_preset_yaml_matches_the_built_in_calendar(string name)
     {
         var text = File.ReadAllText(Path.Combine(RepoRoot(), "scenarios", "presets", "calendars", name + ".yaml"));
         var built = BusinessCalendars.Named(name);
         Assert.Equal(built.Holidays.OrderBy(d => d), DatesUnder(text, "holidays"));
         Assert.Equal(built.SettlementHolidays.OrderBy(d => d), DatesUnder(text, "settlement-holidays"));
-    }
-
-    [Fact]
-    public void A_Friday_trade_in_the_full_T_plus_1_world_settles_at_Mondays_batch()
-    {
-        var start = new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.FromHours(8));
-        var clock = new RunClock(start);
-        var fridayTwoPm = clock.NanosAt(new DateOnly(2026, 6, 5), new TimeOnly(14, 0), Cn);
-        var tape = TradeTape.Of([new Trade(0, fridayTwoPm, 0, 1, 0, 100, 1000, fridayTwoPm + Duration.FromMinutes(10).Nanos, 0.5)], [1000]);
-        var options = new SecuritiesOptions { Start = start, Market = new MarketOptions { Members = 2, Securities = 1, Trades = 1 } };
-        var (_, _, results) = TestWorlds.Run(options, 1, tape: tape);
-        var mondayBatch = clock.NanosAt(new DateOnly(2026, 6, 8), new TimeOnly(9, 0), Cn);
-        Assert.Equal(1, results.Settled);
-        // Settled at Monday 09:00 plus the CSD↔bank round trip (a few tens of ms).
-        Assert.InRange(results.SettlementTimesS[0], (mondayBatch - fridayTwoPm) / 1e9, (mondayBatch - fridayTwoPm) / 1e9 + 1);
+        Assert.Equal(built.EarlyCloses.Keys.OrderBy(d => d), DatesUnder(text, "early-closes"));
+        Assert.Matches($"(?m)^time-zone: \"?{Regex.Escape(built.Zone.Id)}\"?", text);
+        Assert.Matches($"(?m)^closing-auction: \"{built.ClosingAuction:HH:mm}\"", text);
     }
 
     internal static string RepoRoot()
@@ -90,16 +110,16 @@ public class BusinessCalendarTests
         return dir;
     }
 
-    /// <summary>Dates listed under a top-level key (lines "  - 2026-01-01  # …" until the next key).</summary>
-    private static List<DateOnly> DatesUnder(string yaml, string key)
+    /// <summary>Dates listed under a top-level key (lines "  - 2026-01-01  # …" or "  - { date: 2026-11-27, … }" until the next key).</summary>
+    internal static List<DateOnly> DatesUnder(string yaml, string key)
     {
         var list = new List<DateOnly>();
         var inside = false;
         foreach (var line in yaml.Split('\n'))
         {
             if (Regex.IsMatch(line, @"^[A-Za-z-]+:")) inside = line.StartsWith(key + ":", StringComparison.Ordinal);
-            else if (inside && Regex.Match(line, @"^\s*-\s*(\d{4}-\d{2}-\d{2})") is { Success: true } m)
-                list.Add(DateOnly.ParseExact(m.Groups[1].Value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            else if (inside && Regex.Match(line, @"^\s*-\s*(\{\s*date:\s*)?(\d{4}-\d{2}-\d{2})") is { Success: true } m)
+                list.Add(DateOnly.ParseExact(m.Groups[2].Value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         }
         return list.OrderBy(d => d).ToList();
     }

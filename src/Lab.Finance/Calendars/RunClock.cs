@@ -3,18 +3,18 @@ using Lab.Sim.Time;
 namespace Lab.Finance.Calendars;
 
 /// <summary>
-/// Maps virtual time to calendar time: virtual time 0 is <see cref="Start"/> (e.g.
-/// 2026-06-01T00:00+08:00), and local time in a calendar is that instant at the calendar's fixed offset.
+/// Maps virtual time to calendar time: virtual time 0 is the instant <see cref="Start"/> (e.g.
+/// 2026-06-01T00:00+08:00), and local time in a calendar is that instant in the calendar's zone
+/// (daylight saving included).
 /// </summary>
 public sealed record RunClock(DateTimeOffset Start)
 {
-    public DateTime Local(SimTime t, BusinessCalendar calendar) =>
-        Start.ToOffset(calendar.UtcOffset).DateTime.AddTicks(t.Nanos / 100);
+    public DateTime Local(SimTime t, BusinessCalendar calendar) => calendar.Zone.ToLocal(Start.AddTicks(t.Nanos / 100));
 
     /// <summary>The virtual time of a local date and time in <paramref name="calendar"/> (may be negative before the start).</summary>
     public long NanosAt(DateOnly date, TimeOnly time, BusinessCalendar calendar)
     {
-        var instant = new DateTimeOffset(date.ToDateTime(time), calendar.UtcOffset);
+        var instant = calendar.Zone.ToInstant(date.ToDateTime(time));
         return checked((instant - Start).Ticks * 100);
     }
 
@@ -26,4 +26,7 @@ public sealed record RunClock(DateTimeOffset Start)
     }
 
     public DateOnly LocalDate(SimTime t, BusinessCalendar calendar) => DateOnly.FromDateTime(Local(t, calendar));
+
+    /// <summary>Virtual time of local midnight at the start of <paramref name="date"/>.</summary>
+    public long MidnightNanos(DateOnly date, BusinessCalendar calendar) => NanosAt(date, TimeOnly.MinValue, calendar);
 }

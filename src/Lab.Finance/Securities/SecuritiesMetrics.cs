@@ -3,65 +3,146 @@ using Lab.Sim.Metrics;
 namespace Lab.Finance.Securities;
 
 /// <summary>
-/// The metrics of the securities scenario, one name and one description each; the institutions record
-/// them, <see cref="SecuritiesResults"/> derives the scalars, and the experiment layer lists them from
-/// <see cref="Descriptions"/>. On chain the chain's standard metrics (<c>StandardMetrics</c>) sit beside them.
+/// The securities scenario's metric names, each defined once, and what each means (<see cref="Descriptions"/>,
+/// for <c>lab list metrics</c>). Money metrics end in the run's currency (<see cref="Money"/>:
+/// <c>exposure_peak_usd</c>); per-member values add <c>.member</c>. On chain the chain's standard metrics
+/// (<c>StandardMetrics</c>: commit latency, committed and submitted transactions, safety) sit beside them.
 /// </summary>
 public static class SecuritiesMetrics
 {
-    /// <summary>Trade execution → settlement, seconds (samples); percentiles by <see cref="Quantile.Name"/>.</summary>
+    /// <summary>Execution → both legs final (samples, seconds); settled trades only.</summary>
     public const string SettlementTime = "settlement_time_s";
     /// <summary>Slowest settlement, seconds (scalar).</summary>
     public const string SettlementTimeMax = "settlement_time_max_s";
-    /// <summary>Trades on the tape (scalar).</summary>
-    public const string Trades = "trades";
-    /// <summary>Trades settled (counter and scalar).</summary>
-    public const string TradesSettled = "trades_settled";
-    /// <summary>Trades never settled (scalar).</summary>
-    public const string TradesUnsettled = "trades_unsettled";
-    /// <summary>Trades executed per series bin (series).</summary>
+    /// <summary>Execution → the securities leg complete for both sides (samples, seconds).</summary>
+    public const string SecuritiesLegTime = "securities_leg_time_s";
+    /// <summary>How long after its scheduled money settlement a trade became final (samples, seconds; 0 on time).</summary>
+    public const string Lateness = "settlement_lateness_s";
+    /// <summary>Deferred net: share of final trades that became final after their scheduled money settlement, and the latest.</summary>
+    public const string SettledLateShare = "settled_late_share";
+    public const string LatenessMax = "settlement_lateness_max_s";
+    /// <summary>Orders presented at entry (scalar), accepted as trades, and rejected.</summary>
+    public const string Orders = "orders";
     public const string TradesExecuted = "trades_executed";
-    /// <summary>Value of executed, unsettled trades at the end of each bin, yuan (series).</summary>
-    public const string Exposure = "exposure_cny";
-    public const string ExposurePeak = "exposure_peak_cny";
-    /// <summary>Cash members need under this variant's grouping, summed (scalar); per member as <c>liquidity_needed_cny.&lt;member&gt;</c>.</summary>
-    public const string LiquidityNeeded = "liquidity_needed_cny";
-    public const string LiquidityNeededGross = "liquidity_needed_gross_cny";
-    public const string LiquidityNeededNet = "liquidity_needed_net_cny";
-    public const string LiquidityPrefundAll = "liquidity_prefund_all_purchases_cny";
-    public const string NettingEfficiency = "netting_efficiency";
+    public const string TradesExecutedSeries = "trades_executed";
+    public const string TradesRejected = "trades_rejected";
+    /// <summary>Executed trades final by run end; open past due at least once; completed by a buy-in; with a defaulted side; still open at run end.</summary>
+    public const string TradesSettled = "trades_settled";
+    public const string TradesFailed = "trades_failed";
+    public const string TradesBoughtIn = "trades_bought_in";
+    public const string TradesDefaulted = "trades_defaulted";
+    public const string TradesUnsettled = "trades_unsettled";
+    /// <summary>Shares of orders: rejected / orders; failed, bought in, defaulted / executed trades.</summary>
+    public const string RejectRate = "reject_rate";
     public const string FailRate = "fail_rate";
+    /// <summary>Value of positions still open at the end of their settlement day / value of the net positions due
+    /// (after netting, carried fails included), summed over settlement days — DTCC's CNS fail-rate measure.</summary>
     public const string FailRateValue = "fail_rate_value";
-    public const string FailRateShares = "fail_rate_shares";
-    /// <summary>Settlements that failed (counter), and their value (counter).</summary>
-    public const string SettlementFails = "settlement_fails";
-    public const string SettlementFailsValue = "settlement_fails_value";
-    /// <summary>On-chain trades rejected for lack of pre-funding (counter and scalar).</summary>
-    public const string RejectedPrefunding = "rejected_prefunding";
+    public const string BuyInRate = "buy_in_rate";
+    public const string DefaultRate = "default_rate";
+    /// <summary>1 − net cash debits paid / gross value settled.</summary>
+    public const string NettingEfficiency = "netting_efficiency";
+    public const string Defaults = "member_defaults";
+    public const string MarginCalls = "margin_calls";
+    public const string IntradayMarginCalls = "intraday_margin_calls";
+    public const string BuyIns = "buy_ins";
+    /// <summary>On chain: DvPs the contract refused after their order was locked at entry (must be 0).</summary>
+    public const string LockedButRefused = "dvp_refused_after_lock";
+    public const string ConservationViolations = Lab.Ledger.LedgerMetrics.ConservationViolations;
+    public const string ReplicasAgree = "chain_replicas_agree";
+    /// <summary>On chain: committed transactions per second over the series bins that saw commits (nights and weekends
+    /// excluded; the chain's standard <c>throughput_tps</c> averages over the whole run), and in the busiest bin. Commit
+    /// latency, committed and submitted transactions are the chain's standard metrics (<c>StandardMetrics</c>).</summary>
     public const string ThroughputActive = "throughput_active_tps";
     public const string ThroughputPeak = "throughput_peak_tps";
-    public const string ConservationViolations = Lab.Ledger.LedgerMetrics.ConservationViolations;
-    public const string ChainReplicasAgree = "chain_replicas_agree";
+
+    /// <summary>A money metric in the run's currency: <c>Money("exposure_peak", "USD")</c> is <c>exposure_peak_usd</c>.</summary>
+    public static string Money(string stem, string currency) => $"{stem}_{currency.ToLowerInvariant()}";
+
+    /// <summary>Stems of the money metrics (see <see cref="Money"/>).</summary>
+    public const string ExposureNotional = "exposure_notional";
+    public const string ExposureReplacement = "exposure_replacement";
+    public const string ExposurePeak = "exposure_peak";
+    public const string ReplacementPeak = "exposure_replacement_peak";
+    public const string UncollateralisedPeak = "exposure_uncollateralised_peak";
+    /// <summary>Cash a member needed committed: T+n — margin + clearing fund + the day's net settlement debit, peak over
+    /// days; on chain — the cash it had to hold before its purchases (peak intraday net outflow), peak over days.</summary>
+    public const string LiquidityCommitted = "liquidity_committed";
+    public const string Margin = "margin_posted";
+    public const string ClearingFund = "clearing_fund";
+    public const string SettlementDebit = "settlement_debit";
+    public const string CreditDrawn = "credit_drawn_peak";
+    /// <summary>Cost of the cash committed (funding rate × time), credit interest, borrow fees, penalties and buy-in costs.</summary>
+    public const string FundingCost = "funding_cost";
+    public const string Penalties = "penalties";
+    public const string BuyInCost = "buy_in_cost";
+    public const string BorrowCost = "borrow_cost";
+    public const string TradedValue = "traded_value";
+    public const string DefaultLoss = "default_loss";
+    public const string WaterfallDefaulterMargin = "waterfall_defaulter_margin";
+    public const string WaterfallDefaulterFund = "waterfall_defaulter_fund";
+    public const string WaterfallSkin = "waterfall_ccp_skin";
+    public const string WaterfallSurvivors = "waterfall_survivors_fund";
+    public const string WaterfallUncovered = "waterfall_uncovered";
+    public const string FacilityDrawn = "liquidity_facility_peak";
+
+    /// <summary>Cash committed as days of the market's average daily traded value (comparable across currencies).</summary>
+    public const string LiquidityCommittedDays = "liquidity_committed_days";
+
+    /// <summary>Rejections at entry by reason: <c>trades_rejected.cash</c>, <c>.holdings</c>, <c>.outage</c>, <c>.suspended</c>.</summary>
+    public static string RejectedCounter(string reason) => $"{TradesRejected}.{reason}";
+
     /// <summary>Paired samples for the trade-timeline chart: execution and settlement times of a sample of trades.</summary>
     public const string TradeStart = "trade_start_s";
     public const string TradeEnd = "trade_end_s";
 
+    /// <summary>Counters of the institutions' work: trades novated, delivery runs, shares due and delivered in them, partial
+    /// deliveries, money settlements, payouts deferred for lack of liquidity, settlement days with fails, risk runs.</summary>
+    public const string TradesNovated = "trades_novated";
+    public const string DeliveryRuns = "delivery_runs";
+    public const string SharesDueInRuns = "shares_due_in_runs";
+    public const string SharesDeliveredInRuns = "shares_delivered_in_runs";
+    public const string PartialDeliveries = "partial_deliveries";
+    public const string MoneySettlements = "money_settlements";
+    public const string PayoutsDeferred = "payouts_deferred";
+    public const string FailDays = "fail_days";
+    public const string RiskRuns = "risk_runs";
+    /// <summary>Securities borrowing at the CSD: requests, requests no lender could fill, borrows made.</summary>
+    public const string BorrowRequests = "borrow_requests";
+    public const string BorrowNotFound = "borrow_not_found";
+    public const string Borrows = "borrows";
+    /// <summary>Credit-line draws and repayments (bank under T+n, wallet top-ups on chain).</summary>
+    public const string CreditDraws = "credit_draws";
+    public const string CreditRepayments = "credit_repayments";
+    public const string RegulatorReports = "regulator_reports";
+    /// <summary>Findings: a member default and its waterfall; a locked trade the DvP contract refused.</summary>
+    public const string DefaultFinding = "default";
+    public const string RefusedFinding = "settlement-refused";
+
     /// <summary>What each means, for <c>lab list metrics</c>.</summary>
     public static readonly IReadOnlyList<(string Name, string Description)> Descriptions =
     [
-        (SettlementTime, "trade execution → settlement (T+n batch, or DvP final under the chain's rule)"),
+        (SettlementTime, "execution → both legs final (money settled, or the DvP final on chain); settled trades only"),
         (Quantile.Name(SettlementTime, 0.50), "median settlement time (also p90, p99, and settlement_time_max_s)"),
-        (Exposure, "value of executed, unsettled trades at the end of each series bin (series)"),
-        (ExposurePeak, "peak value of executed, unsettled trades"),
-        (LiquidityNeeded, "cash members must hold to settle under this variant, summed over members (per member: liquidity_needed_cny.<member>)"),
-        (LiquidityNeededGross, "cash needed settling trade by trade (no netting), summed over members"),
-        (LiquidityNeededNet, "cash needed with end-of-day netting, summed over members"),
-        (NettingEfficiency, "1 − net cash paid / gross value under this variant's grouping"),
-        (FailRate, "share of trades that failed (T+n) or were rejected (on chain) at least once (also _value, _shares)"),
-        (RejectedPrefunding, "on-chain trades rejected for lack of pre-funding"),
-        (ThroughputActive, "on chain: committed DvP transactions per second over the series bins with commits (the standard throughput_tps averages over the whole run)"),
-        (ThroughputPeak, "on chain: committed DvP transactions per second in the busiest series bin"),
+        (SecuritiesLegTime, "execution → the securities leg complete for both sides"),
+        (Lateness, "deferred net: final time after the scheduled money settlement (0 on time); settled_late_share, settlement_lateness_max_s"),
+        ("exposure_notional_<ccy>", "value of executed trades not yet final, at each series bin (series); exposure_peak_<ccy> its peak"),
+        ("exposure_replacement_<ccy>", "replacement cost: the members' losses on open positions at current prices, before margin (series); its peak"),
+        ("liquidity_committed_<ccy>", "cash committed per member (.member) and in total: margin + clearing fund + net settlement debit (T+n), or cash needed before purchases (on chain); peak over days"),
+        (LiquidityCommittedDays, "total cash committed in days of the market's average daily traded value"),
+        ("margin_posted_<ccy>, clearing_fund_<ccy>", "largest end-of-day total of margin (initial + variation) and of the clearing fund"),
+        ("funding_cost_<ccy>", "cost of the cash committed at the funding rate over the run, plus credit interest, borrow fees, penalties and buy-in costs"),
+        (TradesRejected, "orders rejected at entry (by reason: .cash, .holdings, .outage, .suspended, .frozen)"),
+        (TradesFailed, "executed trades open past their due date at least once; fail_rate as a share of executed trades"),
+        (FailRateValue, "value of positions open past due / value due, over settlement days (DTCC's CNS fail-rate measure)"),
+        (TradesBoughtIn, "trades whose seller's side was completed by a buy-in"),
+        (TradesDefaulted, "trades with a side belonging to a member in default (closed out by the CCP)"),
+        (NettingEfficiency, "1 − net cash debits paid / gross value settled"),
+        ("default_loss_<ccy>, waterfall_*_<ccy>", "loss on closing out defaulters and who paid it: defaulter's margin, its fund deposit, the CCP's capital, survivors' fund, uncovered"),
+        (ThroughputActive, "on chain: committed transactions per second over the series bins with commits (the standard throughput_tps averages over the whole run)"),
+        (ThroughputPeak, "on chain: committed transactions per second in the busiest series bin"),
+        (LockedButRefused, "on chain: locked, matched trades the contract refused (must be 0: no matched trade is cancelled)"),
         (ConservationViolations, "on chain: tokens created or destroyed other than by their issuer (must be 0)"),
-        (ChainReplicasAgree, "on chain: 1 when every replica at the same height has the same state"),
+        (ReplicasAgree, "on chain: 1 when every replica at the same height has the same state"),
     ];
 }

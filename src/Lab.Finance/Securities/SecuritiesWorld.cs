@@ -3,6 +3,8 @@ using Lab.Consensus.Workload;
 using Lab.Finance.Calendars;
 using Lab.Finance.Chain;
 using Lab.Finance.Institutions;
+using Lab.Finance.Securities.Market;
+using Lab.Finance.Securities.Regimes;
 using Lab.Ledger.Contracts;
 using Lab.Ledger.State;
 using Lab.Sim.Faults;
@@ -14,30 +16,26 @@ using Lab.Sim.Time;
 namespace Lab.Finance.Securities;
 
 /// <summary>
-/// Builds a securities world for the kernel: institutions (and, on chain, the chain's replicas laid
-/// out by <see cref="ChainWorld"/>, replicas first), an observer that collects per-trade records at the
-/// end, and the function that turns a <see cref="RunResult"/> into <see cref="SecuritiesResults"/> (and
-/// writes its scalars, the chain's standard metrics and the exposure series into the run's metrics).
-/// Call once per run; the same seed gives the same trades whatever the variant.
+/// Builds a securities world for the kernel: the market (prices, balance sheets, orders, outages —
+/// the same for every variant of a seed), the institutions of the chosen settlement variant (and, on
+/// chain, the chain's replicas laid out by <see cref="ChainWorld"/>, replicas first), an observer that
+/// collects per-trade records at the end, and the function that turns a <see cref="RunResult"/> into
+/// <see cref="SecuritiesResults"/> (writing its scalars and series, and on chain the chain's standard
+/// metrics, into the run's metrics). Call once per run.
 /// </summary>
 public static class SecuritiesWorld
 {
     /// <param name="network">The run's network: institution regions are looked up by name in it.</param>
-    /// <param name="chain">Required for <see cref="OnChainSettlement"/>: the protocol the chain runs; ignored for T+n.</param>
-    /// <param name="tape">Trades to replay instead of generating them from the seed (tests, recorded days).</param>
+    /// <param name="chain">Required for <see cref="OnChainSettlement"/>: the protocol the chain runs (any registered one);
+    /// ignored for deferred net settlement.</param>
+    /// <param name="tape">Orders to replay instead of generating them from the seed (tests, recorded days).</param>
     /// <param name="runEnd">The run's end time, if later than <see cref="SuggestedEnd"/>: institutions keep their daily
-    /// cycles (batches, netting windows, queue retries) going until then.</param>
-    public static SecuritiesWorldSpec Build(SecuritiesOptions options, BusinessCalendar calendar, NetworkSpec network, ulong seed, SettlementChain? chain = null, TradeTape? tape = null, SimTime? runEnd = null)
+    /// cycles going until then.</param>
+    public static SecuritiesWorldSpec Build(SecuritiesOptions options, NetworkSpec network, ulong seed, SettlementChain? chain = null, TradeTape? tape = null, SimTime? runEnd = null)
     {
-        var clock = new RunClock(options.Start);
-        var market = options.Market;
-        var names = new MarketNames(market.Members, market.Securities);
-        tape ??= TradeTape.Generate(market, calendar, clock, seed);
-        long DayOf(Trade t) => clock.LocalDate(new SimTime(t.ExecutedAtNs), calendar).DayNumber;
-        var opening = OpeningPositions.From(tape, market, options.Inventory, DayOf);
-        var end = SuggestedEnd(options, calendar);
-        var horizon = Math.Max(end.Nanos, runEnd is { } re && re != SimTime.MaxValue ? re.Nanos : 0);
-
+        var rules = MarketRules.Named(options.Market);
+        var setup = Setup(options, rules, seed, tape, runEnd);
+        var names = setup.Names;
         int Region(string name)
         {
             var i = network.RegionIndex(name);
@@ -47,74 +45,148 @@ public static class SecuritiesWorld
         var place = options.Placement;
         var institutions = new List<NodeSpec>();
         var observer = new SecuritiesObserver();
-        for (int m = 0; m < market.Members; m++)
-            institutions.Add(new NodeSpec(names.Member(m), Region(place.MemberRegions[m % place.MemberRegions.Count]), "broker", () => new Broker()));
+        for (int m = 0; m < names.Members; m++)
+        {
+            var index = m;
+            institutions.Add(new NodeSpec(names.Member(m), Region(place.MemberRegions[m % place.MemberRegions.Count]), "member", () => new Member(index)));
+        }
         institutions.Add(new NodeSpec(MarketNames.Regulator, Region(place.Regulator), "regulator", () => new Regulator()));
+        var injected = options.InjectedDefaults.Select(d =>
+        {
+            var at = setup.Clock.NanosAt(DateOnly.FromDateTime(d.LocalTime), TimeOnly.FromDateTime(d.LocalTime), rules.Calendar);
+            return (Resolve(d.Member, at, setup), at);
+        }).ToList();
 
-        string logNode;
+        OnChainGenesis? genesis = null;
         ChainWorld? chainWorld = null;
         var nodes = new List<NodeSpec>();
         switch (options.Settlement)
         {
             case DeferredNetSettlement d:
+            {
+                d.Regime.Validate();
+                var clearing = new ClearingSetup
+                {
+                    Regime = d.Regime, InstructionFailRate = d.InstructionFailRate, BorrowAvailability = d.BorrowAvailability,
+                    BorrowDelay = d.BorrowDelay, LendableShare = d.LendableShare, LiquidityFacility = d.LiquidityFacility, InjectedDefaults = injected,
+                };
                 nodes.AddRange(institutions);
-                nodes.Add(new NodeSpec(MarketNames.Exchange, Region(place.Exchange), "exchange", () => new Exchange(tape, names)));
-                nodes.Add(new NodeSpec(MarketNames.Ccp, Region(place.Ccp), "ccp", () => new Ccp(names, calendar, clock, d, horizon)));
-                nodes.Add(new NodeSpec(MarketNames.Csd, Region(place.Csd), "csd", () => new Csd(names, opening, d, tape.Trades.Count)));
-                nodes.Add(new NodeSpec(MarketNames.Bank, Region(place.Bank), "settlement-bank", () => new SettlementBank(opening)));
-                logNode = MarketNames.Csd;
+                nodes.Add(new NodeSpec(MarketNames.Exchange, Region(place.Exchange), "exchange", () => new Exchange(setup, d.Regime)));
+                nodes.Add(new NodeSpec(MarketNames.Ccp, Region(place.Ccp), "ccp", () => new Ccp(setup, clearing)));
+                nodes.Add(new NodeSpec(MarketNames.Csd, Region(place.Csd), "csd", () => new Csd(setup, clearing)));
+                nodes.Add(new NodeSpec(MarketNames.Bank, Region(place.Bank), "settlement-bank", () => new SettlementBank(setup, clearing, options.Orders.BalanceSheet.FundingRate)));
                 break;
+            }
             case OnChainSettlement c:
+            {
                 if (chain is null) throw new ArgumentException("on-chain settlement needs a chain (SettlementChain)");
-                var genesis = Genesis(names, opening);
+                var onChain = c with { FundingRate = options.Orders.BalanceSheet.FundingRate };
+                genesis = OnChainGenesis.Of(setup, onChain);
                 var members = Consortium(names);
                 var issuers = Issuers(names);
+                var calls = genesis.Calls(setup);
                 string? metricsNode = null;
                 IStateMachine Runtime()
                 {
                     var rt = new ContractRuntime(members, [new TokenContract(), new DvpContract(names, c.CpuPerTrade)], issuers,
                         new ContractRuntimeOptions { CpuPerCall = Duration.FromMicros(50), MetricsNode = metricsNode, KeepEvents = false });
-                    rt.ApplyGenesis(genesis);
+                    rt.ApplyGenesis(calls);
                     observer.Runtimes.Add(rt);
                     return rt;
                 }
-                // The exchange submits each DvP through the chain's own client, under the protocol's finality rule.
+                // The exchange submits each DvP (and each credit draw) through the chain's own client, under the protocol's
+                // finality rule, and resends until final however long the chain is down.
                 var workload = WorkloadOptions.None with { RetryTimeout = chain.RetryTimeout };
                 chainWorld = ChainWorld.Build(chain.Protocol, chain.Options with { StateMachine = Runtime }, workload, network, chain.Byzantine,
-                    access => [.. institutions, new NodeSpec(MarketNames.Exchange, Region(place.Exchange), "exchange", () => new DvpGateway(tape, c, access.NewTracker(untilFinal: true), horizon))],
+                    access => [.. institutions, new NodeSpec(MarketNames.Exchange, Region(place.Exchange), "exchange",
+                        () => new DvpGateway(setup, onChain, access.NewTracker(untilFinal: true), injected))],
                     keySeed: seed);
                 metricsNode = chainWorld.Nodes[0].Name;
                 nodes.AddRange(chainWorld.Nodes);
-                logNode = MarketNames.Exchange;
                 break;
+            }
             default:
                 throw new ArgumentException($"unknown settlement variant {options.Settlement.GetType().Name}");
         }
-        observer.LogNode = logNode;
 
         SecuritiesResults Derive(RunResult run)
         {
             chainWorld?.Complete(run);
-            return SecuritiesDerivation.Derive(run, observer, options, tape, names, DayOf);
+            return SecuritiesDerivation.Derive(run, observer, options, setup, genesis);
         }
-        return new SecuritiesWorldSpec(nodes, [observer, .. chainWorld?.Observers ?? []], end, tape, opening, Derive, chainWorld);
+        return new SecuritiesWorldSpec(nodes, [observer, .. chainWorld?.Observers ?? []], SuggestedEnd(options), setup, Derive, chainWorld);
+    }
+
+    /// <summary>Declared-default targets that depend on the seed: <see cref="SecuritiesOptions.LargestMember"/> is the member
+    /// with the most business; <see cref="SecuritiesOptions.MostExposedMember"/> the one that bought most, net, since the start
+    /// of the previous business day up to the declaration (what it has not yet paid for under T+1) — the same member in every
+    /// variant, because it is read from the orders, not from settlement.</summary>
+    public static int Resolve(int member, long atNs, MarketSetup setup)
+    {
+        if (member >= 0) return member;
+        if (member == SecuritiesOptions.LargestMember)
+            return setup.Sheet.Members.OrderByDescending(x => x.Activity).ThenBy(x => x.Index).First().Index;
+        var cal = setup.Calendar;
+        var from = setup.At(PreviousBusinessDay(cal, setup.LocalDate(atNs)), TimeOnly.MinValue);
+        var net = new long[setup.Members];
+        foreach (var t in setup.Tape.Trades)
+        {
+            if (t.ExecutedAtNs < from || t.ExecutedAtNs > atNs) continue;
+            net[t.Buyer] += t.Value;
+            net[t.Seller] -= t.Value;
+        }
+        return Enumerable.Range(0, setup.Members).OrderByDescending(m => net[m]).ThenBy(m => m).First();
+    }
+
+    private static DateOnly PreviousBusinessDay(Lab.Finance.Calendars.BusinessCalendar cal, DateOnly d)
+    {
+        do d = d.AddDays(-1); while (!cal.IsBusinessDay(d));
+        return d;
+    }
+
+    /// <summary>The market of a run: prices over the whole horizon, balance sheets, orders and outages, from the seed.</summary>
+    public static MarketSetup Setup(SecuritiesOptions options, MarketRules rules, ulong seed, TradeTape? tape = null, SimTime? runEnd = null)
+    {
+        var clock = new RunClock(options.Start);
+        var market = options.Orders;
+        var names = new MarketNames(market.Members, market.Securities, rules.Currency);
+        var end = SuggestedEnd(options);
+        var horizon = Math.Max(end.Nanos, runEnd is { } re && re != SimTime.MaxValue ? re.Nanos : 0);
+        var prices = PricePath.Generate(market.Prices, rules, clock, market.Securities, horizon, seed);
+        var days = OrderFlow.TradingDates(market, rules.Calendar, clock);
+        var sheet = BalanceSheet.Draw(market, rules, prices, market.Trades / Math.Max(1.0, days.Count), seed);
+        tape ??= OrderFlow.Generate(market, rules, prices, sheet, clock, seed);
+        var outages = OperationalOutages.Draw(market, rules.Calendar, clock, horizon, seed);
+        return new MarketSetup { Rules = rules, Names = names, Clock = clock, Prices = prices, Sheet = sheet, Tape = tape, Outages = outages, HorizonNs = horizon };
     }
 
     /// <summary>
-    /// When the run should end so the last trades settle: the end of the trading window, plus T+n
-    /// settlement days (at least one) and one more settlement day for rolled fails, at the batch time
-    /// plus two hours. Use it (or more) as the run's end time for both variants.
+    /// When the run should end so the last trades settle: the last trading day, plus the regime's cycle, the buy-in age
+    /// and one more settlement day for recycled fails (after a declared default, at least its liquidation days and the same
+    /// again), at the money settlement time plus two hours. On chain: the day after the last trading day. Use the latest over the
+    /// experiment's variants for all of them.
     /// </summary>
-    public static SimTime SuggestedEnd(SecuritiesOptions options, BusinessCalendar calendar)
+    public static SimTime SuggestedEnd(SecuritiesOptions options)
     {
+        var rules = MarketRules.Named(options.Market);
+        var cal = rules.Calendar;
         var clock = new RunClock(options.Start);
-        var lastDay = clock.LocalDate(SimTime.Zero + options.Market.TradingWindow - Duration.FromNanos(1), calendar);
-        var n = options.Settlement is DeferredNetSettlement d ? Math.Max(1, d.CycleDays) : 1;
-        var day = calendar.SettlementDate(calendar.IsBusinessDay(lastDay) ? lastDay : calendar.NextBusinessDay(lastDay), n + 1);
-        var batch = options.Settlement is DeferredNetSettlement { BatchAt: { } at } ? at : calendar.SettlementBatchAt;
-        var t = clock.NanosAt(day, batch, calendar) + Duration.FromHours(2).Nanos;
-        var sameDay = clock.NanosAt(day, calendar.AffirmationCutoff, calendar) + Duration.FromHours(2).Nanos;
-        return new SimTime(Math.Max(t, sameDay));
+        var lastDay = clock.LocalDate(SimTime.Zero + options.Orders.TradingWindow - Duration.FromNanos(1), cal);
+        // The last trading day: the last business day in the window (or the first after the start, for a window inside a weekend).
+        var T = lastDay;
+        while (!cal.IsBusinessDay(T) && T > clock.LocalDate(SimTime.Zero, cal)) T = T.AddDays(-1);
+        if (!cal.IsBusinessDay(T)) T = cal.NextBusinessDay(T);
+        if (options.Settlement is not DeferredNetSettlement d)
+            return new SimTime(Math.Max(0, clock.NanosAt(cal.NextBusinessDay(T), new TimeOnly(12, 0), cal)));
+        var day = cal.SettlementDate(T, d.Regime.CycleDays + 1 + d.Regime.BuyInAfterDays);
+        // After a declared default: liquidation over its days, then the market's side settles on the cycle.
+        foreach (var (_, at) in options.InjectedDefaults)
+        {
+            var declared = DateOnly.FromDateTime(at);
+            var closeOut = cal.SettlementDate(cal.IsBusinessDay(declared) ? declared : cal.NextBusinessDay(declared), d.Regime.LiquidationDays + d.Regime.CycleDays + 1 + d.Regime.BuyInAfterDays);
+            if (closeOut > day) day = closeOut;
+        }
+        return new SimTime(Math.Max(0, clock.NanosAt(day, d.Regime.MoneyAt, cal) + Duration.FromHours(2).Nanos));
     }
 
     /// <summary>Consortium identities and roles: the exchange settles on behalf of members; the regulator only reads.</summary>
@@ -137,70 +209,23 @@ public static class SecuritiesWorld
         for (int s = 0; s < names.Securities; s++) d[names.Security(s)] = MarketNames.Csd;
         return d;
     }
-
-    /// <summary>Opening balances, issued by each asset's issuer at genesis on every replica.</summary>
-    public static List<(string Caller, ContractCall Call)> Genesis(MarketNames names, OpeningPositions opening)
-    {
-        var calls = new List<(string, ContractCall)>();
-        for (int m = 0; m < names.Members; m++)
-            if (opening.Cash[m] > 0) calls.Add((MarketNames.Bank, TokenContract.IssueCall(names.Currency, names.Member(m), opening.Cash[m])));
-        for (int m = 0; m < names.Members; m++)
-            for (int s = 0; s < names.Securities; s++)
-            {
-                var q = opening.Holdings[m * names.Securities + s];
-                if (q > 0) calls.Add((MarketNames.Csd, TokenContract.IssueCall(names.Security(s), names.Member(m), q)));
-            }
-        return calls;
-    }
 }
 
 /// <summary>What <see cref="SecuritiesWorld.Build"/> returns to the experiment layer.</summary>
 /// <param name="Nodes">Every node of the run (on chain: the chain's replicas first, then the institutions).</param>
 /// <param name="Observers">Add each to the <see cref="Simulation"/> before running (on chain, the chain's checkers too).</param>
 /// <param name="SuggestedEnd">Earliest sensible end time (last trades settled); use the max over variants.</param>
-/// <param name="Derive">Call once with the run's result: returns the figures and writes scalars (on chain also the
-/// chain's standard metrics, safety and validity findings) and the <c>exposure_cny</c> series into <c>run.Metrics</c>.</param>
-/// <param name="Chain">The chain on chain (its fault targets, checkers and finality rule); null under T+n.</param>
+/// <param name="Setup">The run's market (prices, balance sheets, orders).</param>
+/// <param name="Derive">Call once with the run's result: returns the figures and writes scalars and series into <c>run.Metrics</c>
+/// (on chain also the chain's standard metrics, safety and validity findings).</param>
+/// <param name="Chain">The chain on chain (its fault targets, checkers and finality rule); null under deferred net settlement.</param>
 public sealed record SecuritiesWorldSpec(
     IReadOnlyList<NodeSpec> Nodes,
     IReadOnlyList<ISimulationObserver> Observers,
     SimTime SuggestedEnd,
-    TradeTape Tape,
-    OpeningPositions Opening,
+    MarketSetup Setup,
     Func<RunResult, SecuritiesResults> Derive,
-    ChainWorld? Chain);
-
-/// <summary>Collects, at the end of the run, the per-trade records and the replicas' contract runtimes.</summary>
-public sealed class SecuritiesObserver : ISimulationObserver
+    ChainWorld? Chain)
 {
-    internal string LogNode { get; set; } = "";
-    /// <summary>Every contract runtime built (one per replica start); only touched between windows.</summary>
-    internal List<ContractRuntime> Runtimes { get; } = [];
-    public long[]? SettledAtNs { get; private set; }
-    public bool[]? FailedOnce { get; private set; }
-    public long[]? CancelledAtNs { get; private set; }
-
-    public void OnBarrier(ISimulationView view) { }
-
-    public void OnEnd(ISimulationView view)
-    {
-        if (view.BehaviourOf(view.Directory.Find(LogNode)) is ISettlementLog log)
-        {
-            SettledAtNs = [.. log.SettledAtNs];
-            FailedOnce = [.. log.FailedOnce];
-            CancelledAtNs = [.. log.CancelledAtNs];
-        }
-    }
-
-    /// <summary>Conservation violations over all runtimes, and whether the latest runtime of each replica agrees
-    /// (same height ⇒ same state digest).</summary>
-    internal (long Violations, bool Agree) ChainAudit()
-    {
-        var violations = Runtimes.Sum(r => r.ConservationViolations);
-        var latest = new SortedDictionary<string, ContractRuntime>(StringComparer.Ordinal);
-        foreach (var r in Runtimes) if (r.Node is { } n) latest[n] = r;
-        var byHeight = latest.Values.GroupBy(r => r.Height);
-        var agree = byHeight.All(g => g.Select(r => r.Digest()).Distinct().Count() == 1);
-        return (violations, agree);
-    }
+    public TradeTape Tape => Setup.Tape;
 }
