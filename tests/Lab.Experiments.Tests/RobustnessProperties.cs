@@ -192,7 +192,7 @@ public partial class RobustnessProperties
     /// <summary>
     /// Random mutations of the ready files (values replaced by hostile ones, numbers scaled by 0, −1, 10³,
     /// 10⁶, 10³⁰⁰, keys deleted, keys added): validation never throws, never reports an internal error,
-    /// stays within seconds, and a file it accepts runs (its first run, capped at 20,000 events) without
+    /// never runs away, and a file it accepts runs (its first run, capped at 20,000 events) without
     /// an exception — a run that fails is a rule validation should have known.
     /// </summary>
     [Property(MaxTest = MutantsPerRun, Arbitrary = [typeof(RobustnessProperties)])]
@@ -212,7 +212,9 @@ public partial class RobustnessProperties
             try { e = new ExperimentLoader(TestModels.Registry).Load(file, ["max-events=20000"], d); }
             catch (Exception ex) { throw new Xunit.Sdk.XunitException($"validation threw {ex.GetType().Name}: {ex.Message}\n--- {source} mutated:\n{text}"); }
             var took = clock.Elapsed;
-            Assert.True(took < TimeSpan.FromSeconds(5), $"validation took {took.TotalSeconds:0.0}s\n--- {source} mutated:\n{text}");
+            // A guard against runaway validation (a mutant that makes it explode), not a speed claim: the
+            // machine may be shared, so the bound is far above the few seconds a quiet machine takes.
+            Assert.True(took < TimeSpan.FromSeconds(60), $"validation took {took.TotalSeconds:0.0}s\n--- {source} mutated:\n{text}");
             if (e is null)
             {
                 Assert.True(d.HasErrors);

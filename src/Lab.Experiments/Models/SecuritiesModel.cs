@@ -94,11 +94,19 @@ public sealed partial class SecuritiesModel : IModel
     public IReadOnlyList<MetricInfo> Metrics { get; } =
     [
         .. SecuritiesMetrics.Descriptions.Select(d => new MetricInfo(d.Name, d.Description)),
+        new(Lab.Ledger.LedgerMetrics.ContractAccepted, "on chain: contract calls that succeeded"),
+        new(Lab.Ledger.LedgerMetrics.ContractRejected, "on chain: contract calls the contract refused"),
+        new(Lab.Ledger.LedgerMetrics.ContractUnauthorised, "on chain: contract calls by a caller without the right role"),
         new(StandardMetrics.SafetyViolations, "on chain: conflicting commits, invalid transactions, conservation violations, diverging replicas or locked trades refused"),
     ];
 
-    /// <summary>"settlement" is the settlement time (the headline's percentiles, <c>settlement-p99-vs-…</c>).</summary>
-    public IReadOnlyList<Lab.Reports.MetricWord> Words { get; } = [new(Lab.Reports.MetricWord.Settlement, SecuritiesMetrics.SettlementTime)];
+    /// <summary>"settlement" is the settlement time (the headline's percentiles, <c>settlement-p99-vs-…</c>); "exposure" the notional exposure series.</summary>
+    public IReadOnlyList<Lab.Reports.MetricWord> Words { get; } = [
+        new(Lab.Reports.MetricWord.Settlement, SecuritiesMetrics.SettlementTime),
+        // "exposure": notional exposure over time, in the market's currency.
+        new("exposure", SecuritiesMetrics.Money(SecuritiesMetrics.ExposureNotional, "USD")),
+        new("exposure", SecuritiesMetrics.Money(SecuritiesMetrics.ExposureNotional, "CNY")),
+    ];
 
     /// <summary>Orders come from the market's order flow, not from load clients: of the workload keys only the retry
     /// timeout applies (the exchange resends a DvP not final in time).</summary>

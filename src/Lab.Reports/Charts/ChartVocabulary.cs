@@ -20,6 +20,9 @@ public sealed partial class ChartVocabulary
 
     private readonly Dictionary<MetricShape, SortedSet<string>> _names;
     private readonly IReadOnlyList<(string Written, Regex Regex)> _patterns;
+    // Built from declarations: which of several candidates a run will have depends on its configuration
+    // (the market's currency), so any one is enough to validate; the report's lookup stays strict.
+    private bool _declared;
 
     private ChartVocabulary(Dictionary<MetricShape, SortedSet<string>> names, IReadOnlyList<(string, Regex)> patterns,
         IReadOnlyList<MetricWord> words, IReadOnlyList<string> axes, bool cpu)
@@ -65,7 +68,7 @@ public sealed partial class ChartVocabulary
             else exact.Add(m);
         }
         var names = Enum.GetValues<MetricShape>().ToDictionary(s => s, _ => exact);
-        return new ChartVocabulary(names, patterns, words, sweepAxes, cpu: true);
+        return new ChartVocabulary(names, patterns, words, sweepAxes, cpu: true) { _declared = true };
     }
 
     /// <summary>Whether a metric of this name and shape exists.</summary>
@@ -96,7 +99,8 @@ public sealed partial class ChartVocabulary
     /// The one metric a chart word means, of the shape the chart draws, by exact rules only: the name itself
     /// (<c>-</c> read as <c>_</c>); else what a model's word means (<c>latency</c> → <c>commit_latency_s</c>);
     /// else the name with a unit of <see cref="MetricLabels.Units"/> added (<c>settlement-time</c> →
-    /// <c>settlement_time_s</c>). Two candidates at one step are ambiguous, never a guess.
+    /// <c>settlement_time_s</c>). Two candidates at one step are ambiguous, never a guess — except in a
+    /// vocabulary of declarations, where one candidate is enough to know the chart can be drawn.
     /// </summary>
     public MetricLookup Find(string word, MetricShape shape)
     {
@@ -104,10 +108,10 @@ public sealed partial class ChartVocabulary
         if (Has(name, shape)) return MetricLookup.Found(name);
         var meant = MetricWord.Meanings(Words, word);
         var present = meant.Where(m => Has(m, shape)).ToList();
-        if (present.Count == 1) return MetricLookup.Found(present[0]);
+        if (present.Count == 1 || present.Count > 1 && _declared) return MetricLookup.Found(present[0]);
         if (present.Count > 1) return MetricLookup.Problem($"'{word}' means {string.Join(" or ", present)} in this experiment's models: name the metric");
         var withUnit = MetricLabels.WithUnits(name).Where(m => Has(m, shape)).ToList();
-        if (withUnit.Count == 1) return MetricLookup.Found(withUnit[0]);
+        if (withUnit.Count == 1 || withUnit.Count > 1 && _declared) return MetricLookup.Found(withUnit[0]);
         if (withUnit.Count > 1) return MetricLookup.Problem($"'{word}' could be {string.Join(" or ", withUnit)}: name the metric");
         var what = shape switch { MetricShape.Samples => "sample metric", MetricShape.Series => "series", _ => "metric" };
         var because = meant.Count > 0 ? $" ('{word}' means {string.Join(" or ", meant)}, which no point has as a {what})" : "";
