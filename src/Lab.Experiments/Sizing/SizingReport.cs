@@ -42,7 +42,7 @@ public static class SizingReport
         var who = row.Point.Variant == "default" && row.Description.StartsWith("default", StringComparison.Ordinal)
             ? result.Experiment.Name + row.Description["default".Length..]
             : row.Description;
-        var s = new StringBuilder(Capital(who));
+        var s = new StringBuilder(who);
         if (o.Sure is not { } sure)
             s.Append($" meets {at} at no load tried (down to {Load(result.Options.Min)}{unit})");
         else
@@ -80,13 +80,13 @@ public static class SizingReport
         var w = new StringBuilder();
         w.Append("point,variant");
         foreach (var a in axes) w.Append(',').Append(Csv(a));
-        w.Append(",load_key,max_load,estimate,possible,knee_below,status,binding,binding_utilisation,binding_at_load,probes,runs,sentence\n");
+        w.Append(",description,load_key,max_load,estimate,possible,knee_below,status,binding,binding_utilisation,binding_at_load,probes,runs,sentence\n");
         foreach (var row in result.Rows)
         {
             var o = row.Outcome;
             w.Append(row.Point.Index.ToString(CultureInfo.InvariantCulture)).Append(',').Append(Csv(row.Point.Variant));
             foreach (var a in axes) w.Append(',').Append(Csv(row.Point.Parameters.FirstOrDefault(p => p.Key == a).Value ?? ""));
-            w.Append(',').Append(Csv(result.LoadKey))
+            w.Append(',').Append(Csv(row.Description)).Append(',').Append(Csv(result.LoadKey))
              .Append(',').Append(Num(o.Sure)).Append(',').Append(Num(o.ByMean)).Append(',').Append(Num(o.Possible)).Append(',').Append(Num(o.SureFails))
              .Append(',').Append(Status(o))
              .Append(',').Append(Csv(row.Binding.Resource ?? ""))
@@ -210,8 +210,6 @@ public static class SizingReport
         + "img{max-width:100%}.kicker{color:#777;text-transform:uppercase;font-size:.8em}.note{color:#555}pre{background:#f6f6f6;padding:.5em;overflow-x:auto}";
 
     private static string E(string s) => WebUtility.HtmlEncode(s);
-
-    private static string Capital(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 
     /// <summary>A load for a sentence: thousands separated, at most 3 significant digits beyond the integer part.</summary>
     public static string Load(double? v) => v is not { } x ? "—"
