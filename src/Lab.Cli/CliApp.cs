@@ -57,8 +57,10 @@ public sealed class CliApp(IAnsiConsole output, IAnsiConsole errors, bool intera
                 "list" => Commands.ListCommand.Execute(this, rest),
                 "fuzz" => Commands.FuzzCommand.Execute(this, rest, cancel),
                 "replay" => Commands.ReplayCommand.Execute(this, rest, cancel),
+                "size" => Commands.SizeCommand.Execute(this, rest, cancel),
+                "worker" => Commands.WorkerCommand.Execute(this, rest, cancel),
                 "schema" => Commands.SchemaCommand.Execute(this, rest),
-                _ => Usage($"unknown command '{args[0]}'" + (Lab.Experiments.Schema.Suggest.Closest(args[0], ["run", "validate", "verify", "list", "fuzz", "replay"]) is { } s ? $"; did you mean '{s}'?" : "")),
+                _ => Usage($"unknown command '{args[0]}'" + (Lab.Experiments.Schema.Suggest.Closest(args[0], ["run", "validate", "verify", "list", "fuzz", "replay", "size", "worker"]) is { } s ? $"; did you mean '{s}'?" : "")),
             };
         }
         catch (UsageException e) { return Usage(e.Message); }

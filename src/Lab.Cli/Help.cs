@@ -19,6 +19,8 @@ public static class Help
         t.AddRow("[bold]list[/] [[what]]", "list protocols, scenarios, networks, distributions or metrics");
         t.AddRow("[bold]fuzz[/] --protocol P", "swarm testing: random configurations and faults, checked; failures replayable and shrunk");
         t.AddRow("[bold]replay[/] P:SEED:RUN", "run one fuzz configuration again with a timeline");
+        t.AddRow("[bold]size[/] FILE --target T", "capacity planning: the largest load meeting every target, per sweep point");
+        t.AddRow("[bold]worker[/] --join HOST:PORT", "run a sweep's runs for a coordinator (lab run FILE --cluster-listen PORT)");
         c.Write(t);
         c.WriteLine();
         c.MarkupLine("[bold]Examples:[/]");
@@ -74,6 +76,8 @@ public static class Help
         t.AddRow("--resume DIR", "finish the interrupted or crashed results folder DIR (no FILE, --set, --seed or --out)");
         t.AddRow("--limit NAME=N", "raise a limit on what is read (see below)");
         t.AddRow("--quiet", "no progress, only errors and the results folder");
+        t.AddRow("--cluster-listen PORT", "hand the runs to worker processes (lab worker --join HOST:PORT) instead of this machine's cores; same results");
+        t.AddRow("--cluster HOST:PORT", "the same, joining a cluster whose seed is at HOST:PORT; --cluster-host ADDR (default 127.0.0.1), --secret-file PATH (else LAB_CLUSTER_SECRET), --cluster-config FILE (HOCON)");
         c.Write(t);
         c.WriteLine();
         Limits(c);

@@ -9,6 +9,8 @@ public sealed class Experiment
     public required string File { get; init; }
     /// <summary>Every file validation read (the experiment, presets, traces, CDFs): full path → "sha256:…".</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Inputs { get; init; } = [];
+    /// <summary>The <c>--set</c> values it was loaded with, in order (what another process needs to load the same experiment).</summary>
+    public IReadOnlyList<string> Overrides { get; init; } = [];
     /// <summary>The file as written.</summary>
     public required string SourceText { get; init; }
     public required string Name { get; init; }

@@ -120,6 +120,7 @@ public sealed class ExperimentLoader(ModelRegistry registry, InputLimits? limits
         {
             Inputs = files.Digests,
             File = file,
+            Overrides = [.. overrides],
             SourceText = text,
             Name = baseConfig.Text("name"),
             Description = baseConfig.Text("description"),

@@ -1,3 +1,4 @@
+using Lab.Cluster;
 using Lab.Experiments;
 using Lab.Experiments.Results;
 using Lab.Experiments.Running;
@@ -16,12 +17,13 @@ public static class RunCommand
 {
     public static int Execute(CliApp app, string[] args, CancellationToken cancel)
     {
-        var o = Options.Parse(args, new HashSet<string> { "--set", "--seed", "--out", "--parallel", "--resume", "--limit" }, new HashSet<string> { "--quiet", "-q", "--help", "-h" });
+        var o = Options.Parse(args, new HashSet<string>(["--set", "--seed", "--out", "--parallel", "--resume", "--limit", .. ClusterOptions.Coordinator]), new HashSet<string> { "--quiet", "-q", "--help", "-h" });
         if (o.Has("--help") || o.Has("-h")) { Help.Run(app.Output); return ExitCode.Ok; }
         var parallel = o.Int("--parallel", 1, 1024) ?? Environment.ProcessorCount;
         var quiet = o.Has("--quiet") || o.Has("-q");
         var limits = LimitOptions.Parse(o);
         var resume = o.Last("--resume");
+        var cluster = ClusterOptions.ForCoordinator(o);
 
         string file;
         List<string> sets;
@@ -70,10 +72,24 @@ public static class RunCommand
         var already = folder.FinishedRuns;
         if (!quiet)
             app.Output.MarkupLine($"[bold]{Markup.Escape(experiment.Name)}[/]: {experiment.Points.Count} point(s) × {experiment.Replications} replication(s) = {runs} run(s)" +
-                                  (already > 0 ? $", {already} already finished" : "") + $", seed {experiment.Seed}, {Math.Min(parallel, Math.Max(1, runs - already))} at a time");
+                                  (already > 0 ? $", {already} already finished" : "") + $", seed {experiment.Seed}, " + (cluster is null ? $"{Math.Min(parallel, Math.Max(1, runs - already))} at a time" : "on the cluster's workers"));
         ExperimentResultOrError outcome;
         var runner = new ExperimentRunner(app.Registry);
-        if (!quiet && app.Interactive) outcome = LiveProgress.Run(app.Output, runs, already, p => runner.Run(experiment, parallel, p, cancel, folder));
+        if (cluster is not null)
+        {
+            // The same runner, journal and assembly as a local run; only where the runs execute differs.
+            ClusterRunExecutor executor;
+            try { executor = ClusterOptions.StartCoordinator(app, cluster.Value, quiet); }
+            catch (ClusterUnavailableException e)
+            {
+                try { folder.Stop(null, "the cluster could not start", app.Report, DateTimeOffset.UtcNow); }
+                catch (ResultFolderException) { }
+                return app.Fail(e.Message + "; nothing was run", ExitCode.Invalid);
+            }
+            using (executor)
+                outcome = Capture(() => runner.Run(experiment, executor, quiet ? null : new ClusterProgress(app.Output, runs, already, executor), cancel, folder));
+        }
+        else if (!quiet && app.Interactive) outcome = LiveProgress.Run(app.Output, runs, already, p => runner.Run(experiment, parallel, p, cancel, folder));
         else outcome = Capture(() => runner.Run(experiment, parallel, quiet ? null : new PlainProgress(app.Output, runs, already), cancel, folder));
 
         if (outcome.Error is ResultFolderException or ExperimentStoppedException { Reason: ResultFolderException })

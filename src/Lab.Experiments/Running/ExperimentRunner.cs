@@ -13,80 +13,50 @@ using Lab.Sim.Time;
 namespace Lab.Experiments.Running;
 
 /// <summary>
-/// Runs every run of an experiment on <c>parallel</c> worker threads. Cores go to whole runs first
-/// (independent runs scale best); only when there are more cores than runs does each run use the
-/// actor executor, whose nodes then run in parallel windows. Each run is isolated and its result
+/// Runs every run of an experiment on an <see cref="IRunExecutor"/>: <c>parallel</c> threads of this
+/// process (<see cref="LocalRunExecutor"/>) or a cluster's workers. Each run is isolated and its result
 /// depends only on its configuration and seed, so the result is the same either way.
 /// </summary>
 public sealed class ExperimentRunner(ModelRegistry registry)
 {
     /// <param name="journal">Where each finished run is kept before it counts as done, and where runs
     /// finished by an earlier attempt are read from (they are not run again). Without one, results stay in memory.</param>
-    public ExperimentResult Run(Experiment experiment, int parallel, IRunProgress? progress = null, CancellationToken cancel = default, IRunJournal? journal = null)
+    public ExperimentResult Run(Experiment experiment, int parallel, IRunProgress? progress = null, CancellationToken cancel = default, IRunJournal? journal = null) =>
+        Run(experiment, new LocalRunExecutor(this, parallel), progress, cancel, journal);
+
+    /// <summary>Runs what is not finished yet on <paramref name="executor"/> (this process's threads or a cluster's workers);
+    /// the result is assembled in plan order, whatever order the runs finish in.</summary>
+    public ExperimentResult Run(Experiment experiment, IRunExecutor executor, IRunProgress? progress = null, CancellationToken cancel = default, IRunJournal? journal = null)
     {
         var runs = experiment.Runs;
         var results = new ReplicationResult?[runs.Count];
         var done = new bool[runs.Count];
         var hash = ResultFolder.ConfigHash(experiment);
-        var todo = new List<int>();
+        var todo = new List<RunJob>();
         for (int i = 0; i < runs.Count; i++)
         {
-            if (journal is null || !journal.IsFinished(i)) { todo.Add(i); continue; }
+            if (journal is null || !journal.IsFinished(i)) { todo.Add(new RunJob(experiment, i, runs[i])); continue; }
             // A run kept by an earlier attempt is checked as if it had just finished.
             done[i] = true;
             if (UnexpectedViolation(experiment, runs[i], journal.Load(i).Result) is { } earlier)
                 throw new ExperimentStoppedException(earlier, Completed(experiment, done, results, journal));
         }
-        // Measured on 2 cores: two runs at once, each with actors, took twice as long as each sequential.
-        var mode = parallel > todo.Count ? ExecutionMode.Actors : ExecutionMode.Sequential;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+
+        void Finished(RunJob job, ReplicationResult rep)
+        {
+            var i = job.Run;
+            journal?.Record(i, new RunRecord(hash, job.Spec.Point.Index, rep));
+            // Counted as done only now that it is kept; a journal reads it back when assembling.
+            if (journal is null) results[i] = rep;
+            Volatile.Write(ref done[i], true);
+            progress?.Finished(job.Spec);
+            if (UnexpectedViolation(experiment, job.Spec, rep) is { } violation) throw violation;
+        }
+
         Exception? failure = null;
-        var next = -1;
-
-        void Worker()
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                var k = Interlocked.Increment(ref next);
-                if (k >= todo.Count) return;
-                var i = todo[k];
-                ReplicationResult rep;
-                try { rep = RunOne(experiment, runs[i], mode, progress, stop.Token); }
-                catch (OperationCanceledException) { return; }
-                catch (Exception e)
-                {
-                    Interlocked.CompareExchange(ref failure, new RunFailedException(runs[i], e), null);
-                    stop.Cancel();
-                    return;
-                }
-                try { journal?.Record(i, new RunRecord(hash, runs[i].Point.Index, rep)); }
-                catch (ResultFolderException e)
-                {
-                    Interlocked.CompareExchange(ref failure, e, null);
-                    stop.Cancel();
-                    return;
-                }
-                // Counted as done only now that it is kept; a journal reads it back when assembling.
-                if (journal is null) results[i] = rep;
-                Volatile.Write(ref done[i], true);
-                progress?.Finished(runs[i]);
-                if (UnexpectedViolation(experiment, runs[i], rep) is { } violation)
-                {
-                    Interlocked.CompareExchange(ref failure, violation, null);
-                    stop.Cancel();
-                    return;
-                }
-            }
-        }
-
-        var workers = Math.Clamp(parallel, 1, Math.Max(1, todo.Count));
-        if (workers == 1) Worker();
-        else
-        {
-            var threads = Enumerable.Range(0, workers).Select(_ => new Thread(Worker) { IsBackground = true }).ToList();
-            foreach (var t in threads) t.Start();
-            foreach (var t in threads) t.Join();
-        }
+        try { executor.Execute(todo, Finished, progress, cancel); }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { }
+        catch (Exception e) when (e is RunFailedException or SafetyViolationException or ResultFolderException) { failure = e; }
         if (failure is not null || cancel.IsCancellationRequested)
             throw new ExperimentStoppedException(failure ?? new OperationCanceledException(cancel), Completed(experiment, done, results, journal));
         return Assemble(experiment, done, results, journal);

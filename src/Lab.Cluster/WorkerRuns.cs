@@ -1,0 +1,61 @@
+using Lab.Experiments;
+using Lab.Experiments.Models;
+using Lab.Experiments.Results;
+using Lab.Experiments.Running;
+using Lab.Experiments.Validation;
+using Lab.Sim.Kernel;
+
+namespace Lab.Cluster;
+
+/// <summary>
+/// Executes a worker's runs: loads the experiment named in a <see cref="JobOffer"/> from the worker's own
+/// checkout (cached per file and overrides), refuses to run it unless it resolves to the coordinator's
+/// configuration hash, runs it as <c>lab run</c> would and encodes the <see cref="RunRecord"/>.
+/// Thread-safe: a worker runs one job per core at once.
+/// </summary>
+public sealed class WorkerRuns(ModelRegistry registry)
+{
+    private readonly ExperimentLoader _loader = new(registry);
+    private readonly ExperimentRunner _runner = new(registry);
+    private readonly Dictionary<string, (Experiment? Experiment, IReadOnlyList<RunSpec> Runs, string Problem)> _loaded = [];
+    private readonly Lock _lock = new();
+
+    /// <summary>Runs the job; returns <see cref="Done"/> with the record or <see cref="Failed"/> with the reason.</summary>
+    public IClusterMessage Execute(JobOffer job, CancellationToken cancel)
+    {
+        var (experiment, runs, problem) = Load(job);
+        if (experiment is null) return new Failed(job.Id, problem);
+        var hash = ResultFolder.ConfigHash(experiment);
+        if (hash != job.ConfigHash)
+            return new Failed(job.Id, $"{job.File} resolves differently on this worker (config hash {hash[..12]}…, the coordinator's is {job.ConfigHash[..Math.Min(12, job.ConfigHash.Length)]}…): the experiment file or a preset it reads differs; run every process from the same checkout");
+        if (job.Run < 0 || job.Run >= runs.Count) return new Failed(job.Id, $"run {job.Run} is not in {job.File}");
+        var spec = runs[job.Run];
+        try
+        {
+            var rep = _runner.RunOne(experiment, spec, ExecutionMode.Sequential, null, cancel);
+            return new Done(job.Id, new RunRecord(hash, spec.Point.Index, rep).Encode());
+        }
+        catch (OperationCanceledException) { throw; }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new Failed(job.Id, $"run '{spec.Label}' (seed {spec.Seed}) threw {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private (Experiment?, IReadOnlyList<RunSpec>, string) Load(JobOffer job)
+    {
+        var key = job.File + "\n" + string.Join("\n", job.Overrides);
+        lock (_lock)
+        {
+            if (_loaded.TryGetValue(key, out var cached)) return cached;
+            var d = new Diagnostics();
+            Experiment? e = null;
+            try { e = _loader.Load(job.File, job.Overrides, d); }
+            catch (Exception x) when (x is IOException or UnauthorizedAccessException) { d.Error(new Lab.Experiments.Yaml.SourceMark(job.File, 1, 1), "", x.Message); }
+            var loaded = e is null
+                ? ((Experiment?)null, (IReadOnlyList<RunSpec>)[], $"{job.File} does not load on this worker (working folder {Environment.CurrentDirectory}): {string.Join("; ", d.Sorted().Take(3))}")
+                : (e, e.Runs, "");
+            return _loaded[key] = loaded;
+        }
+    }
+}
