@@ -77,7 +77,7 @@ public static class Help
         t.AddRow("--limit NAME=N", "raise a limit on what is read (see below)");
         t.AddRow("--quiet", "no progress, only errors and the results folder");
         t.AddRow("--cluster-listen PORT", "hand the runs to worker processes (lab worker --join HOST:PORT) instead of this machine's cores; same results");
-        t.AddRow("--cluster HOST:PORT", "the same, joining a cluster whose seed is at HOST:PORT; --cluster-host ADDR (default 127.0.0.1), --secret-file PATH (else LAB_CLUSTER_SECRET), --cluster-config FILE (HOCON)");
+        t.AddRow("--cluster HOST:PORT", "the same, joining a cluster whose seed is at HOST:PORT; --cluster-host ADDR (default 127.0.0.1), --cluster-workers N (hand out no run before N workers joined; default 1), --secret-file PATH (else LAB_CLUSTER_SECRET), --cluster-config FILE (HOCON)");
         c.Write(t);
         c.WriteLine();
         Limits(c);
