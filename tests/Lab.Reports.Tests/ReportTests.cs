@@ -87,6 +87,11 @@ public sealed class ReportTests : IDisposable
         Assert.Contains(1000.0, ty);
         Assert.Contains(-1000.0, ty);
         Assert.Equal(tx.Order().ToArray(), tx);
+
+        // Flat stretches lose their inner points only: every change of level keeps both its sides.
+        var (fx, fy) = InteractiveCharts.DropFlat([0, 1, 2, 3, 4, 5, 6], [5, 5, 5, 7, 7, 7, 7]);
+        Assert.Equal([0.0, 2, 3, 6], fx);
+        Assert.Equal([5.0, 5, 7, 7], fy);
     }
 
     [Fact]

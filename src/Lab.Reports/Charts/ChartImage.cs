@@ -20,7 +20,7 @@ public sealed record ChartData(string XLabel, string YLabel, bool XSeconds, bool
     bool YFromZero, IReadOnlyList<ChartLine> Lines, IReadOnlyList<ShadedWindow> Shaded, IReadOnlyList<string>? Categories = null)
 {
     /// <summary>At most this many points per line in the interactive copy (longer lines are thinned, keeping each stretch's first, min and max).</summary>
-    public const int MaxPointsPerLine = 2_000;
+    public const int MaxPointsPerLine = 1_000;
 
     /// <summary>Whether every finite value is positive (a log axis can show them all).</summary>
     public static bool AllPositive(IEnumerable<double> values) => values.Where(double.IsFinite).All(v => v > 0) && values.Any(double.IsFinite);

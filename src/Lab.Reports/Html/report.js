@@ -18,8 +18,17 @@
     return String(Number(v.toPrecision(4)));
   }
 
+  // Axis ticks: 700M, 1.5k, 0.25 (uPlot passes null for the unlabelled ticks of a log axis).
+  function compact(v) {
+    if (v === null || v === undefined || !isFinite(v)) return '';
+    var a = Math.abs(v), units = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+    for (var i = 0; i < units.length; i++) if (a >= units[i][0]) return String(Number((v / units[i][0]).toPrecision(3))) + units[i][1];
+    if (a !== 0 && a < 1e-3) return v.toExponential(1);
+    return String(Number(v.toPrecision(3)));
+  }
+
   function duration(s) {
-    if (s === null || s === undefined || !isFinite(s)) return '–';
+    if (s === null || s === undefined || !isFinite(s)) return '';
     var a = Math.abs(s), units = [[86400, 'd'], [3600, 'h'], [60, 'min'], [1, 's'], [1e-3, 'ms'], [1e-6, 'µs']];
     if (a === 0) return '0 s';
     for (var i = 0; i < units.length; i++)
@@ -38,8 +47,19 @@
 
     var state = { xlog: !!c.x.log, ylog: false, shown: c.series.map(function () { return true; }) };
     var plot = null;
-    var fmtX = c.categories ? function (v) { var i = Math.round(v); return Math.abs(v - i) < 1e-9 && c.categories[i] !== undefined ? c.categories[i] : ''; }
-      : c.x.seconds ? duration : significant;
+    var fmtX = c.categories ? function (v) { var i = Math.round(v); return v !== null && Math.abs(v - i) < 1e-9 && c.categories[i] !== undefined ? c.categories[i] : ''; }
+      : c.x.seconds ? duration : compact;
+
+    // Lines arrive without the inner points of flat stretches (and aligned with each other's x values), so a
+    // line may have no point exactly under the cursor: its value there is that of its last point before.
+    function held(u, v, si, idx) {
+      if (v === null || v === undefined) {
+        var ys = u.data[si];
+        for (var k = idx == null ? -1 : idx - 1; k >= 0; k--) if (ys[k] !== null && ys[k] !== undefined) return significant(ys[k]);
+        return '–';
+      }
+      return significant(v);
+    }
 
     function data() {
       var tables = c.series.map(function (s) {
@@ -105,14 +125,14 @@
         axes: [
           { label: c.x.label, values: function (u, ticks) { return ticks.map(fmtX); },
             splits: c.categories ? function () { return c.categories.map(function (_, i) { return i; }); } : undefined },
-          { label: c.y.label, size: 70, values: function (u, ticks) { return ticks.map(significant); } },
+          { label: c.y.label, size: 60, values: function (u, ticks) { return ticks.map(compact); } },
         ],
-        series: [{ label: c.x.label, value: function (u, v) { return v === null || v === undefined ? '–' : fmtX(v); } }].concat(
+        series: [{ label: c.x.label, value: function (u, v) { return v === null || v === undefined ? '–' : fmtX(v) || significant(v); } }].concat(
           c.series.map(function (s, i) {
             return {
               label: s.label, stroke: palette[i % palette.length], width: 2, spanGaps: true, show: state.shown[i],
               points: { show: !!c.categories || s.x.length < 40 },
-              value: function (u, v) { return significant(v); },
+              value: held,
             };
           })),
         cursor: { drag: { x: true, y: false, setScale: true } },
