@@ -130,6 +130,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
                 break;
             case ViewTimeout:
                 _viewTimer = TimerId.None;
+                ResendCheckpoints(ctx);
                 // §4.5.2: waited too long for a request (or for the new view): move to the next view.
                 StartViewChange(ctx, _s.View + 1);
                 break;
@@ -390,6 +391,24 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         var cp = new Checkpoint(seq, _s.StateDigest, _me, _auth.Sign(Checkpoint.For(seq, _s.StateDigest)));
         _out.Multicast(ctx, cp, Checkpoint.SizeBytes);
         AddCheckpointVote(ctx, cp);
+    }
+
+    /// <summary>
+    /// Re-sends this replica's checkpoints above the low watermark, which are not stable yet. Checkpoint
+    /// messages are sent once, when a batch executes; if they are all lost (a partition at that moment),
+    /// no checkpoint becomes stable, the watermark window closes and nothing new is ordered in any view.
+    /// The paper's links retransmit until delivered; here a replica re-sends when its view timer fires,
+    /// i.e. only when requests are waiting and nothing executes.
+    /// </summary>
+    private void ResendCheckpoints(INodeContext ctx)
+    {
+        foreach (var (seq, byDigest) in _s.CheckpointVotes)
+        {
+            if (seq <= _s.LowWatermark) continue;
+            foreach (var voters in byDigest.Values)
+                if (voters.Contains(_me) && voters.Messages<Checkpoint>().FirstOrDefault(m => m.Replica == _me) is { } mine)
+                    _out.Multicast(ctx, mine, Checkpoint.SizeBytes);
+        }
     }
 
     private void OnCheckpoint(INodeContext ctx, int sender, Checkpoint cp)

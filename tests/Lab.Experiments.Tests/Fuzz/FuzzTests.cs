@@ -107,6 +107,7 @@ public class FuzzTests
     [InlineData("pbft-stalls-after-a-loss-burst.yaml")]
     [InlineData("pbft-stalls-after-a-primary-loses-its-disk.yaml")]
     [InlineData("pbft-pre-prepare-overtakes-its-new-view.yaml")]
+    [InlineData("pbft-checkpoints-lost-in-a-partition.yaml")]
     public void A_fixed_finding_stays_fixed(string file)
     {
         var path = Path.Combine(TestModels.RepositoryRoot(), "tests", "Lab.Experiments.Tests", "Fuzz", "Fixed", file);
