@@ -74,7 +74,7 @@ public sealed class ClusterTests : IDisposable
         var summary = Lab.Reports.Statistics.ExperimentSummary.Of(r);
         File.WriteAllBytes(Path.Combine(folder, "summary.json"), Lab.Reports.Writers.SummaryJson.Serialize(summary));
         var metrics = Directory.CreateDirectory(Path.Combine(folder, "metrics")).FullName;
-        foreach (var (name, bytes) in Lab.Reports.Writers.MetricsCsv.Files(r, summary)) File.WriteAllBytes(Path.Combine(metrics, name), bytes);
+        foreach (var (name, bytes) in Lab.Reports.Writers.MetricsCsv.Files(r, summary).Concat(Lab.Reports.Writers.MetricsParquet.Files(r, summary))) File.WriteAllBytes(Path.Combine(metrics, name), bytes);
     }
 
     private static Dictionary<string, string> Bytes(string folder) =>
