@@ -19,7 +19,7 @@ namespace Lab.Consensus.Common;
 /// </summary>
 public sealed class LedgerValidityChecker : ISimulationObserver
 {
-    private readonly HashSet<TxId> _committed = [];
+    private readonly TxIdMap _committed = new(); // id → the height it was first delivered at
     // The first-committed chain, height h at index h - 1 (heights are dense from 1): every one of its
     // blocks is inspected exactly once, in order, so only fork blocks need a set of their own.
     private readonly List<Hash> _canonical = [];
@@ -122,18 +122,18 @@ public sealed class LedgerValidityChecker : ISimulationObserver
 
     private void CheckTransaction(ISimulationView view, Transaction tx, long height, NodeId node, SimTime at, bool duplicates)
     {
-        if (duplicates && !_committed.Add(tx.Id))
+        if (duplicates && !_committed.TryAdd(tx.Id, height))
         {
-            _violations.Add(new SafetyViolation(height, node, default, node, tx.Hash, at,
+            _violations.Add(new SafetyViolation(height, node, default, node, tx.Fingerprint, at,
                 $"height {height}: {tx.Id} committed a second time (seen by {view.Directory.Name(node)} at {at})"));
             return;
         }
         var client = tx.Id.Client;
         var submitted = client.Value >= 0 && client.Value < view.Directory.Count
             && view.BehaviourOf(client) is ITransactionSource { Submissions: { } subs }
-            && subs.Find(tx.Id.Sequence) is { } original && original.Hash == tx.Hash;
+            && subs.Find(tx.Id.Sequence) is { } original && original.SameContent(tx);
         if (!submitted)
-            _violations.Add(new SafetyViolation(height, node, default, node, tx.Hash, at,
+            _violations.Add(new SafetyViolation(height, node, default, node, tx.Fingerprint, at,
                 $"height {height}: {tx.Id} was never submitted by its client, a fabricated transaction (committed by {view.Directory.Name(node)} at {at})"));
     }
 
