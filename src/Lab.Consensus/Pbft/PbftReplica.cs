@@ -181,7 +181,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
             // Watermarks (§4.3): no sequence number beyond h + L until a checkpoint becomes stable.
             if (_s.NextSeq > _s.LowWatermark + _o.WatermarkWindow) return;
             // Requests that already have a sequence number in this view are not batched again.
-            var batch = _s.Waiting.NextBlock(tx => _s.Assigned.Contains(tx.Id), out var full);
+            var batch = _s.Waiting.NextUnproposed(tx => _s.Assigned.Contains(tx.Id), out var full);
             if (batch.Count == 0) return;
             if (!full && !force && _o.Block.BatchTimeout.Nanos > 0)
             {
@@ -617,6 +617,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         var latest = nv.Proof.MaxBy(v => v.Stable.Seq)!;
         if (latest.Stable.Seq > _s.LowWatermark) MakeStable(ctx, latest.Stable, latest.Replica == _me ? -1 : latest.Replica);
         _s.Assigned.Clear();
+        _s.Waiting.ForgetProposed();
         foreach (var slot in _s.Log.Values)
             if (slot.Committed && slot.Batch is not null && slot.Seq > _s.LastExecuted)
                 foreach (var tx in slot.CommittedBatch!.Transactions) _s.Assigned.Add(tx.Id);
