@@ -29,6 +29,14 @@ public sealed record TxOutcome(bool Accepted, string? Reason = null)
 /// <summary>Accepts every transaction: for protocol experiments with opaque load.</summary>
 public sealed class NullStateMachine : IStateMachine
 {
-    public IReadOnlyList<TxOutcome> Apply(Block block, INodeContext ctx) =>
-        block.Transactions.Count == 0 ? [] : Enumerable.Repeat(TxOutcome.Ok, block.Transactions.Count).ToList();
+    public IReadOnlyList<TxOutcome> Apply(Block block, INodeContext ctx) => new AllAccepted(block.Transactions.Count);
+
+    /// <summary>n times <see cref="TxOutcome.Ok"/> without a list per block on every replica.</summary>
+    private sealed class AllAccepted(int count) : IReadOnlyList<TxOutcome>
+    {
+        public int Count => count;
+        public TxOutcome this[int index] => (uint)index < (uint)count ? TxOutcome.Ok : throw new ArgumentOutOfRangeException(nameof(index));
+        public IEnumerator<TxOutcome> GetEnumerator() { for (int i = 0; i < count; i++) yield return TxOutcome.Ok; }
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 }
