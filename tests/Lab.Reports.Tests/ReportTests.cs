@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Lab.Reports.Html;
 
 namespace Lab.Reports.Tests;
 
@@ -51,7 +52,46 @@ public sealed class ReportTests : IDisposable
         var html = File.ReadAllText(Path.Combine(_folder, "report.html"));
         Assert.DoesNotMatch(@"(src|href)\s*=\s*""(?!data:)", html);
         Assert.DoesNotMatch(@"@import|url\(", html);
-        Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
+        // Scripts: only inline ones, each named by its hash in a policy that allows no network and nothing inline by default.
+        var policy = Regex.Match(html, "<meta http-equiv=\"Content-Security-Policy\" content=\"([^\"]*)\">").Groups[1].Value;
+        Assert.StartsWith("default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-eval", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("'unsafe-inline'", policy[policy.IndexOf("script-src", StringComparison.Ordinal)..], StringComparison.Ordinal);
+        var scripts = Regex.Matches(html, "<script( type=\"application/json\" id=\"lab-chart-data\")?>(.*?)</script>", RegexOptions.Singleline);
+        Assert.Equal(Regex.Matches(html, "<script").Count, scripts.Count);
+        var code = scripts.Where(m => !m.Groups[1].Success).Select(m => m.Groups[2].Value).ToList();
+        Assert.Equal(2, code.Count); // uPlot and the page's own
+        Assert.Equal(string.Join(' ', code.Select(InteractiveCharts.Sha256Source)), policy[(policy.IndexOf("script-src ", StringComparison.Ordinal) + "script-src ".Length)..]);
+    }
+
+    [Fact]
+    public void The_report_is_byte_identical_for_equal_results()
+    {
+        var a = Directory.CreateDirectory(Path.Combine(_folder, "a")).FullName;
+        var b = Directory.CreateDirectory(Path.Combine(_folder, "b")).FullName;
+        ReportWriter.WriteAll(Results.Settlement(200), a, Provenance);
+        ReportWriter.WriteAll(Results.Settlement(200), b, Provenance);
+        var html = File.ReadAllBytes(Path.Combine(a, "report.html"));
+        Assert.Contains("lab-chart-data", System.Text.Encoding.UTF8.GetString(html), StringComparison.Ordinal);
+        Assert.Equal(html, File.ReadAllBytes(Path.Combine(b, "report.html")));
+    }
+
+    [Fact]
+    public void Thinning_a_long_line_keeps_its_peaks_and_dips_and_both_ends()
+    {
+        var xs = Enumerable.Range(0, 100_000).Select(i => (double)i).ToArray();
+        var ys = xs.Select(x => x == 31_337 ? 1000 : x == 77_777 ? -1000 : Math.Sin(x / 5000)).ToArray();
+        var (tx, ty) = InteractiveCharts.Thin(xs, ys, 2_000);
+        Assert.InRange(tx.Length, 100, 2_000);
+        Assert.Equal([0.0, 99_999.0], [tx[0], tx[^1]]);
+        Assert.Contains(1000.0, ty);
+        Assert.Contains(-1000.0, ty);
+        Assert.Equal(tx.Order().ToArray(), tx);
+
+        // Flat stretches lose their inner points only: every change of level keeps both its sides.
+        var (fx, fy) = InteractiveCharts.DropFlat([0, 1, 2, 3, 4, 5, 6], [5, 5, 5, 7, 7, 7, 7]);
+        Assert.Equal([0.0, 2, 3, 6], fx);
+        Assert.Equal([5.0, 5, 7, 7], fy);
     }
 
     [Fact]

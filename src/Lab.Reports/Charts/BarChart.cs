@@ -91,6 +91,6 @@ public sealed record BarChart(string Name, string Prefix, IReadOnlyList<string> 
         }
         plot.Axes.Margins(bottom: 0);
         ChartCanvas.LegendIfNeeded(plot, groups.Count);
-        return ChartCanvas.Export(plot, name, title, caption);
+        return ChartCanvas.Export(plot, name, title, caption, lookAt: "Look at the tallest bars and how each group differs from the others (e.g. gross against net per member).");
     }
 }

@@ -25,11 +25,13 @@ public static class ChartCanvas
     /// <summary>The i-th colour of the palette (wraps around), so variant i has the same colour in every chart.</summary>
     public static Color ColorOf(int index) => Palette.GetColor(index % Palette.Colors.Length);
 
-    public static ChartImage Export(Plot plot, string name, string title, string caption)
+    /// <param name="data">The numbers behind a line chart, for the report's interactive copy; null for kinds drawn only as images.</param>
+    /// <param name="lookAt">One sentence on what to look at, shown under the chart in the report.</param>
+    public static ChartImage Export(Plot plot, string name, string title, string caption, ChartData? data = null, string lookAt = "")
     {
         var png = plot.GetImage(Width, Height).GetImageBytes(ImageFormat.Png);
         var svg = plot.GetSvgXml(Width, Height);
-        return new ChartImage(name, title, caption, png, svg);
+        return new ChartImage(name, title, caption, png, svg, data, lookAt);
     }
 
     /// <summary>Shows the legend when there is more than one thing to tell apart.</summary>

@@ -80,6 +80,9 @@ public sealed record DistributionChart(string Name, string Metric, bool? LogTime
         points.SelectMany(p => p.Replications)
             .SelectMany(r => r.Metrics.Samples.TryGetValue(Metric, out var s) ? s : []).ToList();
 
+    /// <summary>What to look at in a chart of this kind.</summary>
+    public const string LookAt = "Look at where each line crosses 0.5 (the median) and how far right it runs before reaching 1 (the slowest items): a line further left is faster.";
+
     /// <summary>Draws one CDF per group from plain data.</summary>
     /// <param name="logTime">Values are seconds and the x axis is logarithmic (1 s, 1 min, 1 h, 1 d); non-positive values are left out.</param>
     public static ChartImage Render(string name, string title, string xLabel, IReadOnlyList<ChartDistribution> groups,
@@ -104,7 +107,17 @@ public sealed record DistributionChart(string Name, string Metric, bool? LogTime
         plot.Axes.SetLimitsY(0, 1.02);
         ChartCanvas.LegendIfNeeded(plot, groups.Count);
         if (groups.Count > 1) plot.Legend.Alignment = ScottPlot.Alignment.LowerRight;
-        return ChartCanvas.Export(plot, name, title, caption);
+        var lines = new List<ChartLine>();
+        foreach (var g in groups)
+        {
+            var sorted = g.Values.Where(v => double.IsFinite(v) && (!logTime || v > 0)).ToArray();
+            Array.Sort(sorted);
+            var (xs, ys) = Steps(sorted);
+            lines.Add(new ChartLine(g.Label, xs, ys));
+        }
+        var data = new ChartData(xLabel, "Fraction of observations ≤ x", XSeconds: logTime, XLog: logTime,
+            XCanLog: ChartData.AllPositive(lines.SelectMany(l => l.X)), YCanLog: false, YFromZero: true, lines, []);
+        return ChartCanvas.Export(plot, name, title, caption, data, LookAt);
     }
 
     /// <summary>(value, rank / n) at up to <see cref="MaxPointsPerLine"/> evenly spaced ranks, first and last included.</summary>

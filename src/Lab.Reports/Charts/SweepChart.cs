@@ -97,6 +97,9 @@ public sealed partial record SweepChart(string Name, string Metric, string Stati
         return m.Success && double.TryParse(m.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
     }
 
+    /// <summary>What to look at in a chart of this kind.</summary>
+    public const string LookAt = "Look at where a line bends: the setting beyond which the number stops improving or starts to degrade, and where the variants cross.";
+
     /// <summary>Draws lines against a sweep axis from plain data, with a shaded band where a line has one.</summary>
     /// <param name="categories">When the axis is not numeric: the tick labels, and each line's X are their positions (0, 1, …).</param>
     public static ChartImage Render(string name, string title, string xLabel, string yLabel, IReadOnlyList<ChartLine> lines,
@@ -126,6 +129,9 @@ public sealed partial record SweepChart(string Name, string Metric, string Stati
             plot.Axes.SetLimitsX(-0.5, categories.Count - 0.5);
         }
         ChartCanvas.LegendIfNeeded(plot, lines.Count);
-        return ChartCanvas.Export(plot, name, title, caption);
+        var data = new ChartData(xLabel, yLabel, XSeconds: false, XLog: false,
+            XCanLog: categories is null && ChartData.AllPositive(lines.SelectMany(l => l.X)),
+            YCanLog: ChartData.AllPositive(lines.SelectMany(l => l.Y)), YFromZero: false, lines, [], categories);
+        return ChartCanvas.Export(plot, name, title, caption, data, LookAt);
     }
 }

@@ -100,6 +100,11 @@ public sealed record TimeSeriesChart(string Name, string Series, string? Rate) :
     private static IEnumerable<ShadedWindow> FaultsOf(RunStats stats) =>
         stats.Faults.Select(f => new ShadedWindow(f.Start.Seconds, f.End?.Seconds, f.Description));
 
+    /// <summary>What to look at in a chart of this kind.</summary>
+    public static string LookAt(bool shaded) => shaded
+        ? "Look at the shaded fault windows: how deep each line dips, how soon it recovers, and whether the lines part there."
+        : "Look at where the lines part or dip: a variant that falls below the others, or a level that drifts over the run.";
+
     /// <summary>Draws lines over virtual time from plain data.</summary>
     /// <param name="lines">X in seconds since the run started.</param>
     /// <param name="shaded">Windows to shade (e.g. faults), in seconds; drawn behind the lines.</param>
@@ -147,6 +152,8 @@ public sealed record TimeSeriesChart(string Name, string Series, string? Rate) :
             plot.Axes.SetLimitsY(0, limits.Top);
         if (maxX > 0) plot.Axes.SetLimitsX(0, maxX / unit); // time starts at the start of the run
         ChartCanvas.LegendIfNeeded(plot, lines.Count + (windows.Count > 0 ? 1 : 0));
-        return ChartCanvas.Export(plot, name, title, caption);
+        var data = new ChartData("Virtual time", yLabel, XSeconds: true, XLog: false, XCanLog: false,
+            YCanLog: lines.SelectMany(l => l.Y).Any(y => y > 0), YFromZero: true, lines, shaded);
+        return ChartCanvas.Export(plot, name, title, caption, data, LookAt(shaded.Count > 0));
     }
 }

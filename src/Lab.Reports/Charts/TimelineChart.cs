@@ -85,6 +85,6 @@ public sealed record TimelineChart(string Name, string Start, string End) : Char
         plot.Axes.Left.TickGenerator = ticks;
         plot.Axes.Left.MajorTickStyle.Length = 0;
         ChartCanvas.LegendIfNeeded(plot, groups.Count);
-        return ChartCanvas.Export(plot, name, title, caption);
+        return ChartCanvas.Export(plot, name, title, caption, lookAt: "Look at the length of each bar and where bars bunch together: how long an item waits, and whether items of one group all wait for the same moment (a batch, a weekend).");
     }
 }

@@ -6,24 +6,36 @@ using Lab.Reports.Statistics;
 namespace Lab.Reports.Html;
 
 /// <summary>
-/// <c>report.html</c>: one self-contained page (charts embedded as base64 PNG, CSS inline, no script,
-/// no external resource — a Content-Security-Policy forbids any) for a reader who did not write the
-/// experiment: what was run, the result in plain words, a headline table, the charts, findings, all
-/// metrics, the experiment file and provenance.
+/// <c>report.html</c>: one self-contained page for a reader who did not write the experiment: what was
+/// run, the result in plain words, a headline table, the charts, findings, all metrics, the experiment
+/// file and provenance. Charts are embedded as base64 PNG; line charts are also redrawn interactively by
+/// the vendored uPlot (<see cref="InteractiveCharts"/>) from their data in a JSON block. Nothing comes from
+/// outside the file: the Content-Security-Policy allows no network at all and only the page's own inline
+/// scripts, by their sha256. With scripts disabled the static images are what the reader sees.
 /// </summary>
 public static class HtmlReport
 {
-    /// <summary>Marks where the page's security policy forbids scripts (tests swap it to inject a checker).</summary>
+    /// <summary>The policy of a page with no script at all (e.g. the sizing report).</summary>
     public const string ContentSecurityPolicy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'none'";
+
+    /// <summary>The policy of <c>report.html</c>: as <see cref="ContentSecurityPolicy"/>, but running the page's own inline scripts, named by hash.</summary>
+    public const string ScriptPolicyPrefix = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src ";
+
+    /// <summary>The policy allowing exactly these inline scripts.</summary>
+    public static string PolicyFor(IEnumerable<string> scripts) =>
+        ScriptPolicyPrefix + string.Join(' ', scripts.Select(InteractiveCharts.Sha256Source));
 
     public static string Render(ExperimentResult result, ExperimentSummary summary, ChartSet charts,
         IReadOnlyList<KeyValuePair<string, string>> provenance)
     {
         var h = new StringBuilder();
         h.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-        h.Append($"<meta http-equiv=\"Content-Security-Policy\" content=\"{ContentSecurityPolicy}\">\n");
+        var scripts = InteractiveCharts.Scripts(charts);
+        h.Append($"<meta http-equiv=\"Content-Security-Policy\" content=\"{(scripts.Count > 0 ? PolicyFor(scripts) : ContentSecurityPolicy)}\">\n");
         h.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        h.Append($"<title>{E(result.Name)} — Lab report</title>\n<style>{Css}</style>\n</head>\n<body>\n<main>\n");
+        h.Append($"<title>{E(result.Name)} — Lab report</title>\n<style>{Css}</style>\n");
+        if (scripts.Count > 0) h.Append($"<style>{InteractiveCharts.Css}</style>\n");
+        h.Append("</head>\n<body>\n<main>\n");
 
         h.Append($"<header><p class=\"kicker\">Lab experiment report</p><h1>{E(result.Name)}</h1>");
         if (result.Description.Length > 0) h.Append($"<p class=\"description\">{E(result.Description)}</p>");
@@ -46,7 +58,13 @@ public static class HtmlReport
         h.Append($"<tr><th>experiment</th><td>{E(result.Name)}</td></tr>\n<tr><th>root seed</th><td>{summary.Seed}</td></tr>\n");
         foreach (var (k, v) in provenance) h.Append($"<tr><th>{E(k)}</th><td>{E(v)}</td></tr>\n");
         h.Append("</table>\n<p class=\"note\">summary.json and metrics/*.csv hold every number in this report; the same experiment and seed reproduce them byte for byte.</p>\n</section>\n");
-        h.Append("</main>\n</body>\n</html>\n");
+        h.Append("</main>\n");
+        if (scripts.Count > 0)
+        {
+            h.Append($"<script type=\"application/json\" id=\"lab-chart-data\">{InteractiveCharts.Json(charts)}</script>\n");
+            foreach (var script in scripts) h.Append($"<script>{script}</script>\n");
+        }
+        h.Append("</body>\n</html>\n");
         return h.ToString();
     }
 
@@ -80,11 +98,18 @@ public static class HtmlReport
     {
         h.Append("<section id=\"charts\"><h2>Charts</h2>\n");
         if (charts.Charts.Count == 0) h.Append("<p>No chart could be drawn from these results.</p>\n");
+        if (charts.Charts.Any(c => c.Data is not null))
+            h.Append("<p class=\"note js-only\">Line charts are interactive: hover for values, drag across a chart to zoom into that stretch, "
+                + "mouse wheel zooms, shift + wheel pans, double-click resets; click a legend entry to hide or show its line. "
+                + "The static image beside each (charts/*.png · .svg, for papers) is one click away.</p>\n");
         foreach (var c in charts.Charts)
         {
-            h.Append($"<figure id=\"chart-{E(c.Name)}\"><img class=\"chart\" alt=\"{E(c.Title)}\" width=\"{ChartCanvas.Width}\" height=\"{ChartCanvas.Height}\" src=\"data:image/png;base64,");
+            var live = c.Data is not null ? " data-chart=\"" + E(c.Name) + "\"" : "";
+            h.Append($"<figure id=\"chart-{E(c.Name)}\"{live}><img class=\"chart\" alt=\"{E(c.Title)}\" width=\"{ChartCanvas.Width}\" height=\"{ChartCanvas.Height}\" src=\"data:image/png;base64,");
             h.Append(Convert.ToBase64String(c.Png));
-            h.Append($"\"><figcaption><strong>{E(c.Title)}.</strong> {E(c.Caption)} <span class=\"file\">charts/{E(c.Name)}.png · .svg</span></figcaption></figure>\n");
+            h.Append($"\"><figcaption><strong>{E(c.Title)}.</strong> {E(c.Caption)}");
+            if (c.LookAt.Length > 0) h.Append($" <span class=\"look\">{E(c.LookAt)}</span>");
+            h.Append($" <span class=\"file\">charts/{E(c.Name)}.png · .svg</span></figcaption></figure>\n");
         }
         if (charts.Skipped.Count > 0)
         {
@@ -159,11 +184,13 @@ public static class HtmlReport
         thead th { background: var(--band); font-weight: 600; }
         table.numbers td:not(:first-child) { font-variant-numeric: tabular-nums; white-space: nowrap; }
         .ci { display: block; color: var(--muted); font-size: 12px; }
+        table.kv td { overflow-wrap: anywhere; }
         table.kv th { width: 200px; color: var(--muted); font-weight: normal; }
         tr.safety td { color: var(--bad); }
         figure { margin: 24px 0; }
         img.chart { width: 100%; height: auto; border: 1px solid var(--line); }
         figcaption { color: var(--muted); font-size: 14px; margin-top: 6px; }
+        .look { display: block; color: var(--ink); margin-top: 2px; }
         .file { font-family: "DejaVu Sans Mono", monospace; font-size: 12px; margin-left: 6px; }
         .skipped { color: var(--muted); font-size: 14px; border-left: 3px solid var(--line); padding-left: 12px; }
         pre.yaml { background: var(--band); border: 1px solid var(--line); padding: 12px; overflow-x: auto; font-size: 13px; }
