@@ -123,17 +123,24 @@ public class ValidityTests
     [Fact]
     public void A_request_pbft_orders_again_after_view_changes_is_delivered_once_and_is_no_violation()
     {
-        // Lossy links then a primary crash (seed 35 of the randomised Byzantine tests): a client's retransmission
+        // Lossy links then a primary crash (the randomised Byzantine tests' schedules): a client's retransmission
         // reaches the primary of a later view before it has executed the first copy, so the request is ordered twice.
+        // Which seed shows it depends on protocol timing, so the first of a few schedules that does is taken.
         var network = new NetworkSpec { Jitter = new Uniform(0.005, 0.015) };
-        var faults = RandomFaults.Schedule(35, 4, 0, twin: false, faultsEnd: 4);
-        var world = ByzantineToleranceTests.World("pbft", [new ByzantineSpec(0, ByzantineBehaviour.DoubleVote)], stopAt: 6, network);
-        var run = BftRun.Create(world, network, Duration.FromSeconds(14), 35, faults).Run();
-        var replica = run.Replica<PbftReplica>(1);
-        var heights = Enumerable.Range(1, replica.Commits!.Count)
-            .SelectMany(h => replica.BlockAt(h)!.Transactions.Select(tx => (tx, Height: (long)h)))
-            .GroupBy(x => x.tx.Id).Where(g => g.Count() > 1).Select(g => g.ToList()).ToList();
-        Assert.NotEmpty(heights);
+        (BftRun Run, PbftReplica Replica, List<List<(Transaction tx, long Height)>> Copies) Attempt(ulong seed)
+        {
+            var faults = RandomFaults.Schedule(seed, 4, 0, twin: false, faultsEnd: 4);
+            var world = ByzantineToleranceTests.World("pbft", [new ByzantineSpec(0, ByzantineBehaviour.DoubleVote)], stopAt: 6, network);
+            var run = BftRun.Create(world, network, Duration.FromSeconds(14), seed, faults).Run();
+            var replica = run.Replica<PbftReplica>(1);
+            var copies = Enumerable.Range(1, replica.Commits!.Count)
+                .SelectMany(h => replica.BlockAt(h)!.Transactions.Select(tx => (tx, Height: (long)h)))
+                .GroupBy(x => x.tx.Id).Where(g => g.Count() > 1).Select(g => g.ToList()).ToList();
+            return (run, replica, copies);
+        }
+        var (run, replica, heights) = Enumerable.Range(35, 40).Select(s => Attempt((ulong)s)).FirstOrDefault(a => a.Copies.Count > 0);
+        Assert.True(heights is { Count: > 0 }, "no schedule of seeds 35-74 made PBFT order a request twice");
+
         foreach (var copies in heights)
         {
             // Delivered (executed and answered) at the first height only (Castro-Liskov §4.1: at most once).
