@@ -54,7 +54,7 @@ public sealed class CrossBorderModel : IModel
         Key.Probability("scenario.correspondent.manual-review", "Chance that a bank sends a payment to manual review (assumption).", "2%"),
         Key.TimeDistribution("scenario.correspondent.manual-review-time", "Staff time of a manual review, counted in business hours (assumption).", "lognormal(median: 4h, sigma: 0.8)"),
         Key.Probability("scenario.correspondent.rejection", "Chance that a bank rejects a payment for data or compliance reasons other than sanctions (assumption); it is returned along the chain.", "0.3%"),
-        Key.TimeDistribution("scenario.correspondent.credit-delay", "The receiving bank's posting delay before the beneficiary is credited, staff time (assumption calibrated so under half reach the beneficiary within 1 h; SWIFT gpi 2024: 43%).", "lognormal(median: 45min, sigma: 1.5)"),
+        Key.TimeDistribution("scenario.correspondent.credit-delay", "The receiving bank's posting delay before the beneficiary is credited, staff time (assumption calibrated so under half reach the beneficiary within 1 h; SWIFT gpi 2024: 43%).", "lognormal(median: 45min, sigma: 1.2)"),
         Key.Money("scenario.correspondent.fee-per-hop", "Fee each intermediary deducts from the amount in flight (assumption).", "15 USD"),
         Key.Money("scenario.correspondent.sender-fee", "Fee the sending bank charges the originator (assumption).", "25 USD"),
         Key.Money("scenario.correspondent.receiver-fee", "Fee the receiving bank deducts before crediting (assumption).", "10 USD"),

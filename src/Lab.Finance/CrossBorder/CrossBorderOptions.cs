@@ -41,7 +41,7 @@ public sealed record CorrespondentOptions
     /// <summary>Chance that a bank rejects a payment for reasons other than sanctions (missing or wrong data).</summary>
     public double RejectionShare { get; init; } = 0.003;
     /// <summary>The receiving bank's posting delay before the beneficiary's account is credited, in staff seconds.</summary>
-    public Distribution CreditDelayS { get; init; } = new LogNormal(Math.Log(2700), 1.5);
+    public Distribution CreditDelayS { get; init; } = new LogNormal(Math.Log(2700), 1.2);
     /// <summary>Fee each intermediary deducts from the amount in flight, USD.</summary>
     public double FeePerHopUsd { get; init; } = 15;
     /// <summary>Fee the sending bank charges the originator, USD.</summary>
