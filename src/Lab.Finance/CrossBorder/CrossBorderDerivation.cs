@@ -64,7 +64,7 @@ public static class CrossBorderDerivation
         m.Scalars[CrossBorderMetrics.FailedShare] = Share(failed);
         m.Scalars[CrossBorderMetrics.ReturnedShare] = Share(returned);
         m.Scalars[CrossBorderMetrics.UnfinishedShare] = Share(unfinished);
-        foreach (var (why, k) in reasons) m.Counters[CrossBorderMetrics.PerBank(CrossBorderMetrics.Refused, why)] = k;
+        foreach (var (why, k) in reasons) m.Counters[CrossBorderMetrics.RefusedFor(why)] = k;
 
         // Prefunded liquidity: per bank, in USD.
         var liquidity = plan is null ? NostroLiquidity(options, book) : LedgerLiquidity(options, plan);

@@ -33,7 +33,8 @@ public static class CrossBorderMetrics
     public const string InFlightPeak = "in_flight_exposure_peak_usd";
     public const string InFlightMean = "in_flight_exposure_mean_usd";
     /// <summary>Payments refused or rejected per reason (<c>payment_refused.sanctions</c>, <c>.kyc</c>, <c>.funds</c>, <c>.compliance</c>).</summary>
-    public const string Refused = "payment_refused";
+    public const string Refused = "payment_refused.";
+    public static string RefusedFor(string reason) => Refused + reason;
     /// <summary>Timeline: instruction and credit (or failure, return, run end) of a sample of payments, seconds.</summary>
     public const string PaymentStart = "payment_start_s";
     public const string PaymentEnd = "payment_end_s";
@@ -65,7 +66,7 @@ public static class CrossBorderMetrics
         (InFlight, "USD released and not yet at the receiving bank, time-average per bin (series)"),
         (InFlightPeak, "USD in flight at the peak"),
         (InFlightMean, "USD in flight, time-average over the run"),
-        (Refused + ".<reason>", "payments refused or rejected for a reason (sanctions, kyc, funds, compliance)"),
+        (Refused + "<reason>", "payments refused or rejected for a reason (sanctions, kyc, funds, compliance)"),
         (PaymentStart, "timeline: instruction time of sampled payments, s"),
         (PaymentEnd, "timeline: credit, failure or return time of sampled payments, s"),
         (OnLedger, "which variant ran: 1 on the multi-currency ledger, 0 correspondent banking"),

@@ -5,7 +5,7 @@ namespace Lab.Finance.Tests.CrossBorder;
 /// <summary>Hand-made payments through a correspondent chain: cut-offs, weekends, time zones, returns.</summary>
 public class CorrespondentChainTests
 {
-    private const int Shanghai = 0, HongKong = 1, Frankfurt = 4;
+    private const int Shanghai = 0, HongKong = 1, AbuDhabi = 3, Frankfurt = 4;
     private const long Second = 1_000_000_000;
 
     // Frankfurt → Hong Kong → Shanghai; every bank screens for exactly 60 s; the receiver posts in 10 min of staff time.
@@ -69,6 +69,29 @@ public class CorrespondentChainTests
         // Out: sender 25, Hong Kong 15 (and FX there); back: Hong Kong 15 again; the rejecting bank and the sender take none.
         Assert.Equal(25.0 + 15 + 15, r.FeesUsd, 2);
         Assert.Equal(1.0, run.Metrics.Scalars[CrossBorderMetrics.ReturnedShare]);
-        Assert.Equal(1, run.Metrics.Counter(CrossBorderMetrics.PerBank(CrossBorderMetrics.Refused, "compliance")));
+        Assert.Equal(1, run.Metrics.Counter(CrossBorderMetrics.RefusedFor("compliance")));
+    }
+
+    [Fact]
+    public void Each_intermediary_deducts_its_fee_from_the_amount_in_flight_and_the_last_one_converts_at_its_margin()
+    {
+        // Frankfurt → Abu Dhabi → Hong Kong → Shanghai, 10,000.00 EUR; default fees 25 / 15 per hop / 10 USD, FX margin 0.3%.
+        var frankfurt = Hours(Frankfurt);
+        var payment = new Payment(0, frankfurt.At(new DateOnly(2026, 6, 3), new TimeOnly(9, 0)), Frankfurt, Shanghai, 1_000_000,
+            "cust-0-o", "cust-0-b", false, [AbuDhabi, HongKong], [new(60, 0), new(60, 0), new(60, 0), new(60, 0)], -1, CreditDelayS: 600);
+        var (world, _, _) = CrossBorderWorlds.Run(Options, 1, new PaymentBook([payment]));
+        var r = world.Log.Records[0];
+        Assert.NotNull(r.BeneficiaryNs);
+        // 15 USD = 12.90 EUR (0.86 EUR/USD) taken by Abu Dhabi and again by Hong Kong: 9,974.20 EUR left.
+        // Hong Kong converts at mid (7.15 CNY/USD): 9,974.20 / 0.86 × 7.15 = 82,925.03488 CNY, less 0.3% → 82,676.25 CNY (floor).
+        // Shanghai deducts 10 USD = 71.50 CNY: the beneficiary gets 82,604.75 CNY.
+        Assert.Equal(8_260_475, r.CreditedMinor);
+        Assert.Equal(25.0 + 15 + 15 + 10, r.FeesUsd, 6);
+        Assert.Equal((8_292_503.488372093 - 8_267_625) / 100 / 7.15, r.FxCostUsd, 6);
+        // One intermediary fewer (Frankfurt → Hong Kong → Shanghai): one 12.90 EUR fee fewer before the conversion.
+        var direct = payment with { Intermediaries = [HongKong], Hops = [new(60, 0), new(60, 0), new(60, 0)] };
+        var (world1, _, _) = CrossBorderWorlds.Run(Options, 1, new PaymentBook([direct]));
+        // 9,987.10 EUR / 0.86 × 7.15 = 83,032.28 CNY, less 0.3% = 82,783.18 (floor), less 71.50 = 82,711.68 CNY.
+        Assert.Equal(8_271_168, world1.Log.Records[0].CreditedMinor);
     }
 }

@@ -56,13 +56,14 @@ public class CrossBorderWorldTests
     {
         ChainProtocol chain = protocol switch
         {
-            // Heartbeats seconds apart, as a settlement chain idle through nights would have them.
-            "raft" => new RaftProtocol(new RaftOptions { Heartbeat = Duration.FromSeconds(5), ElectionTimeoutMin = Duration.FromSeconds(15), ElectionTimeoutMax = Duration.FromSeconds(30) }),
-            "solo" => new SoloProtocol(new SoloOptions { HeadInterval = Duration.FromSeconds(5) }),
+            // Heartbeats half a minute apart, as a settlement chain idle through nights would have them.
+            "raft" => new RaftProtocol(new RaftOptions { Heartbeat = Duration.FromSeconds(30), ElectionTimeoutMin = Duration.FromSeconds(90), ElectionTimeoutMax = Duration.FromSeconds(180) }),
+            "solo" => new SoloProtocol(new SoloOptions { HeadInterval = Duration.FromSeconds(30) }),
             _ => new PbftProtocol(new PbftOptions()),
         };
         var replicas = new SettlementChain(chain, new ChainOptions { Nodes = 4, Placement = ["hong-kong", "shanghai", "abu-dhabi", "bangkok"] });
-        var (world, run, results) = CrossBorderWorlds.Run(Small, 11, chain: replicas);
+        // On the ledger a payment settles seconds after its instruction (no tail): the run ends a day after the window.
+        var (world, run, results) = CrossBorderWorlds.Run(Small, 11, chain: replicas, end: SimTime.Zero + Small.Payments.Window + Duration.FromDays(1));
         var observer = world.Observers.OfType<CrossBorderObserver>().Single();
 
         // Every replica's runtime checked conservation after each block it applied: none found a difference.
@@ -107,7 +108,9 @@ public class CrossBorderWorldTests
             tail += r.BeyondTwoDays * r.Payments;
         }
         Assert.Equal(6000, n);
-        // SWIFT gpi 2024: ~90% at the receiving bank within 1 h, 43% at the customer within 1 h; BIS: a tail over 2 days.
+        // Source: /work/shared/SCENARIOS.md §6 (cross-border payments): SWIFT gpi 2024, ~90% reach the receiving bank
+        // within 1 h but only 43% reach the customer within 1 h; BIS: a tail over 2 days. Tolerances: ±5 points around
+        // 90% (about 8 standard errors), "under half" as 36–49%, and a tail that exists (≥ 0.5%) but stays a tail (≤ 8%).
         Assert.InRange(bank / n, 0.85, 0.95);
         Assert.InRange(beneficiary / n, 0.36, 0.49);
         Assert.InRange(tail / n, 0.005, 0.08);

@@ -53,12 +53,12 @@ internal static class CrossBorderWorlds
         Placement = ["hong-kong", "shanghai", "abu-dhabi", "bangkok"],
     });
 
-    public static (CrossBorderWorldSpec World, RunResult Run, CrossBorderResults Results) Run(CrossBorderOptions options, ulong seed, PaymentBook? book = null, SettlementChain? chain = null)
+    public static (CrossBorderWorldSpec World, RunResult Run, CrossBorderResults Results) Run(CrossBorderOptions options, ulong seed, PaymentBook? book = null, SettlementChain? chain = null, SimTime? end = null)
     {
         var net = Network();
-        var end = CrossBorderWorld.SuggestedEnd(options);
+        end ??= CrossBorderWorld.SuggestedEnd(options);
         var world = CrossBorderWorld.Build(options, net, seed, options.Variant == CrossBorderVariant.Ledger ? chain ?? FourReplicas() : null, book);
-        var sim = new Simulation(new SimulationOptions { Seed = seed, EndTime = end, SeriesBin = Duration.FromMinutes(10) }, net, world.Nodes);
+        var sim = new Simulation(new SimulationOptions { Seed = seed, EndTime = end.Value, SeriesBin = Duration.FromMinutes(10) }, net, world.Nodes);
         foreach (var o in world.Observers) sim.AddObserver(o);
         var run = sim.Run();
         return (world, run, world.Derive(run));
