@@ -97,7 +97,12 @@ public sealed class CrossBorderModel : IModel
         if (names.Distinct().Count() != names.Count) problems.Error(c.MarkOf("institutions.banks.names"), "institutions.banks.names", "a bank is listed twice");
         foreach (var key in new[] { "institutions.banks.regions", "institutions.banks.zones", "institutions.banks.currencies", "institutions.banks.opens", "institutions.banks.cut-offs", "institutions.banks.closes" })
             if (c.Strings(key).Count != names.Count)
-                problems.Error(c.MarkOf(key), key, $"one entry per bank: {names.Count} banks, {c.Strings(key).Count} entries");
+            {
+                // A list left at its five-bank default is the names' problem: point at the names the file gave.
+                if (IsDefault(c, key))
+                    problems.Error(c.MarkOf("institutions.banks.names"), "institutions.banks.names", $"{names.Count} banks, but {key} is left at its default of {c.Strings(key).Count} entries: give one per bank");
+                else problems.Error(c.MarkOf(key), key, $"one entry per bank: {names.Count} banks, {c.Strings(key).Count} entries");
+            }
         if (problems.HasErrors) return;
         var zones = c.Strings("institutions.banks.zones");
         for (int i = 0; i < zones.Count; i++)
@@ -141,12 +146,17 @@ public sealed class CrossBorderModel : IModel
         var shares = Shares(c);
         if (shares.Count is < 1 or > 3 || Math.Abs(shares.Sum() - 1) > 1e-6)
             problems.Error(c.MarkOf("scenario.correspondent.intermediaries"), "scenario.correspondent.intermediaries", $"one to three shares (for 1, 2, 3 intermediaries) that sum to 100%, got {shares.Count} summing to {shares.Sum() * 100:0.##}%");
-        var most = shares.Select((s, i) => s > 0 ? i + 1 : 0).DefaultIfEmpty(0).Max();
+        var most = shares.Count > 3 && !c.Has("scenario.correspondent.hops") ? 0 : shares.Select((s, i) => s > 0 ? i + 1 : 0).DefaultIfEmpty(0).Max();
         if (c.Has("scenario.correspondent.hops")) most = c.Int("scenario.correspondent.hops");
         if (most > names.Count - 2)
-            problems.Error(c.MarkOf(c.Has("scenario.correspondent.hops") ? "scenario.correspondent.hops" : "scenario.correspondent.intermediaries"),
-                c.Has("scenario.correspondent.hops") ? "scenario.correspondent.hops" : "scenario.correspondent.intermediaries",
-                $"{names.Count} banks leave at most {names.Count - 2} intermediaries between sender and receiver");
+        {
+            var hopsKey = c.Has("scenario.correspondent.hops") ? "scenario.correspondent.hops" : "scenario.correspondent.intermediaries";
+            var room = names.Count - 2 == 1 ? "1 intermediary" : $"{names.Count - 2} intermediaries";
+            if (IsDefault(c, hopsKey))
+                problems.Error(c.MarkOf("institutions.banks.names"), "institutions.banks.names",
+                    $"{names.Count} banks leave room for at most {room} between sender and receiver, but the default {hopsKey} routes some payments through {most}: set {hopsKey} (or add banks)");
+            else problems.Error(c.MarkOf(hopsKey), hopsKey, $"{names.Count} banks leave room for at most {room} between sender and receiver, not {most}");
+        }
         if (c.Distribution("scenario.payments.amount").Minimum < 0)
             problems.Error(c.MarkOf("scenario.payments.amount"), "scenario.payments.amount", "must not be negative");
         foreach (var key in new[] { "scenario.correspondent.fee-per-hop", "scenario.correspondent.sender-fee", "scenario.correspondent.receiver-fee", "scenario.ledger.fee" })
@@ -159,6 +169,8 @@ public sealed class CrossBorderModel : IModel
         if (RunsOnChain(c) && c.Text("chain.signatures") == "real")
             problems.Error(c.MarkOf("chain.signatures"), "chain.signatures", "cross-border payments run with modelled signatures only");
     }
+
+    private static bool IsDefault(RunConfig c, string key) => c.Entry(key) is { Origin: "default" };
 
     private static SourceMark ItemMark(RunConfig c, string key, int i) =>
         c.Entry(key)?.Node is YSequence seq && i < seq.Items.Count ? seq.Items[i].Mark : c.MarkOf(key);
