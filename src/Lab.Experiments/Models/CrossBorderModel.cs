@@ -18,7 +18,7 @@ namespace Lab.Experiments.Models;
 /// <c>scenario.kind: cross-border</c> — customer payments between banks in different time zones (issue 13 part 1):
 /// the same generated payments go through correspondent chains (<c>scenario.settlement: correspondent</c>, off chain)
 /// or over a multi-currency ledger of central-bank tokens with PvP FX (<c>multi-cbdc</c>, on <c>chain.protocol</c>).
-/// Builds <see cref="CrossBorderWorld"/>; see src/Lab.Finance/CrossBorder/README.md.
+/// Builds <see cref="CrossBorderWorld"/>; see the cross-border section of src/Lab.Finance/README.md.
 /// </summary>
 public sealed class CrossBorderModel : IModel
 {
