@@ -105,4 +105,28 @@ public class MultiCurrencyLedgerTests
         Assert.Equal("payment 7 already executed", again.Reason);
         Assert.Equal(859_140, rt.Balance("EUR", "bank-frankfurt"));
     }
+
+    [Fact]
+    public void A_central_bank_that_keeps_its_currency_to_local_hours_holds_a_payment_until_its_banks_open()
+    {
+        const int shanghai = 0, frankfurt = 4;
+        var open = CrossBorderWorlds.Options(CrossBorderVariant.Ledger);
+        var restricted = open with { Ledger = new LedgerOptions { RestrictedCurrencies = ["EUR"] } };
+        var hours = open.Banks.Select(b => b.Hours(open.Start)).ToList();
+        Payment At(DateOnly day, TimeOnly shanghaiTime) => new(0, hours[shanghai].At(day, shanghaiTime), shanghai, frankfurt, 7_150_000,
+            "cust-0-o", "cust-0-b", false, [], [new(60, 0), new(60, 0)], -1, 600);
+
+        // Monday 09:00 in Shanghai is 03:00 CEST: a 24/7 ledger takes it after the minute's screening, a restricted
+        // euro waits for Frankfurt's 07:00 opening (13:00 in Shanghai).
+        var monday = new DateOnly(2026, 6, 8);
+        var early = At(monday, new TimeOnly(9, 0));
+        Assert.Equal(early.CreatedNs + 60_000_000_000, LedgerBank.ReleaseNs(early, open, hours));
+        Assert.Equal(hours[frankfurt].At(monday, new TimeOnly(7, 0)), LedgerBank.ReleaseNs(early, restricted, hours));
+        // Friday 23:30 in Shanghai is 17:30 CEST, after Frankfurt's cut-off: held over the weekend to Monday 07:00 CEST.
+        var late = At(new DateOnly(2026, 6, 5), new TimeOnly(23, 30));
+        Assert.Equal(hours[frankfurt].At(monday, new TimeOnly(7, 0)), LedgerBank.ReleaseNs(late, restricted, hours));
+        // Inside Frankfurt's hours (Monday 15:00 Shanghai = 09:00 CEST) the restriction changes nothing.
+        var midday = At(monday, new TimeOnly(15, 0));
+        Assert.Equal(LedgerBank.ReleaseNs(midday, open, hours), LedgerBank.ReleaseNs(midday, restricted, hours));
+    }
 }
