@@ -18,10 +18,27 @@ public sealed class AvailabilityObserver : ISimulationObserver
     private bool _available;
     private long _unavailableNanos;
 
+    // What depends only on node states, behaviour instances and reachability, rebuilt when one of
+    // them changes (faults, between windows): the running replicas with a leader role, and for each
+    // which others it reaches in both directions and how many (itself included).
+    private long _nodesVersion = -1, _networkVersion = -1;
+    private ILeaderRole[] _roles = [];
+    private bool[,] _reaches = new bool[0, 0];
+    private int[] _reachCount = [];
+
     /// <summary>Only time from here on is counted (the measured window).</summary>
     public SimTime From { get; init; } = SimTime.Zero;
 
     public double UnavailableSeconds => _unavailableNanos / 1e9;
+
+    /// <summary>Takes the state at time zero: a protocol whose leader is there from the start (PBFT's
+    /// primary of view 0, HotStuff's leader, the solo orderer) is available from the start; Raft is not
+    /// until its first leader is elected.</summary>
+    public void OnStart(ISimulationView view)
+    {
+        _last = view.Now;
+        _available = IsServing(view);
+    }
 
     public void OnBarrier(ISimulationView view)
     {
@@ -32,10 +49,52 @@ public sealed class AvailabilityObserver : ISimulationObserver
             if (now > start) _unavailableNanos += (now - start).Nanos;
         }
         _last = now;
-        _available = Serving(view);
+        _available = IsServing(view);
     }
 
     public void OnEnd(ISimulationView view) => OnBarrier(view);
+
+    /// <summary><see cref="Serving"/>, from the cached replicas and reachability: per barrier only the
+    /// leaders' flags and terms are read.</summary>
+    private bool IsServing(ISimulationView view)
+    {
+        if (view.NodesVersion != _nodesVersion || view.Network.Version != _networkVersion) Rebuild(view);
+        var roles = _roles;
+        for (int l = 0; l < roles.Length; l++)
+        {
+            var role = roles[l];
+            if (!role.IsActingLeader || _reachCount[l] < role.Quorum) continue;
+            var term = role.Term;
+            var outranked = false;
+            for (int o = 0; o < roles.Length && !outranked; o++)
+                outranked = _reaches[l, o] && roles[o].Term > term;
+            if (!outranked) return true;
+        }
+        return false;
+    }
+
+    private void Rebuild(ISimulationView view)
+    {
+        _nodesVersion = view.NodesVersion;
+        _networkVersion = view.Network.Version;
+        var nodes = new List<int>();
+        var roles = new List<ILeaderRole>();
+        for (int i = 0; i < view.Directory.Count; i++)
+        {
+            var node = new NodeId(i);
+            if (view.StateOf(node) == NodeState.Up && view.BehaviourOf(node) is ILeaderRole r) { nodes.Add(i); roles.Add(r); }
+        }
+        _roles = [.. roles];
+        _reaches = new bool[nodes.Count, nodes.Count];
+        _reachCount = new int[nodes.Count];
+        for (int a = 0; a < nodes.Count; a++)
+            for (int b = 0; b < nodes.Count; b++)
+            {
+                var reaches = a == b || (!view.Network.Blocks(nodes[a], nodes[b]) && !view.Network.Blocks(nodes[b], nodes[a]));
+                _reaches[a, b] = reaches;
+                if (reaches) _reachCount[a]++;
+            }
+    }
 
     /// <summary>
     /// Running replicas acting as leader whose term is the highest among the running replicas they

@@ -19,18 +19,24 @@ namespace Lab.Consensus.Common;
 /// </summary>
 public sealed class LedgerValidityChecker : ISimulationObserver
 {
-    private readonly HashSet<TxId> _committed = [];
-    private readonly Dictionary<long, Hash> _canonical = [];
-    private readonly HashSet<(long Height, Hash Block)> _inspected = [];
-    private readonly Dictionary<int, (CommitLog Log, int CheckedUpTo)> _scanned = [];
+    private readonly TxIdMap _committed = new(); // id → the height it was first delivered at
+    // The first-committed chain, height h at index h - 1 (heights are dense from 1): every one of its
+    // blocks is inspected exactly once, in order, so only fork blocks need a set of their own.
+    private readonly List<Hash> _canonical = [];
+    private readonly HashSet<(long Height, Hash Block)> _inspectedForks = [];
+    private readonly ReplicaCache<IBlockSource> _sources = new();
+    // Per node: the log scanned for forks last and how far; the behaviour instance seen last while up.
+    private CommitLog?[] _scannedLog = [];
+    private int[] _scannedUpTo = [];
+    private INodeBehaviour?[] _instances = [];
+    private long _instancesVersion = -1;
     private long _nextHeight = 1;
-    private readonly Dictionary<int, INodeBehaviour> _instances = [];
     private readonly List<SafetyViolation> _violations = [];
 
     public IReadOnlyList<SafetyViolation> Violations => _violations;
 
     /// <summary>Distinct committed blocks looked inside so far (every height of the first-committed chain, plus fork blocks).</summary>
-    public int BlocksInspected => _inspected.Count;
+    public int BlocksInspected => _canonical.Count + _inspectedForks.Count;
 
     public void OnBarrier(ISimulationView view) => Check(view, final: false);
 
@@ -38,40 +44,53 @@ public sealed class LedgerValidityChecker : ISimulationObserver
 
     private void Check(ISimulationView view, bool final)
     {
+        var count = view.Directory.Count;
+        if (_scannedLog.Length != count)
+        {
+            _scannedLog = new CommitLog?[count];
+            _scannedUpTo = new int[count];
+            _instances = new INodeBehaviour?[count];
+        }
+        var sources = _sources.Of(view);
+
         // 1. The first-committed chain: each newly committed height once, in height order.
-        while (FindCommitted(view, _nextHeight) is { } found)
+        while (FindCommitted(sources, _nextHeight) is { } found)
         {
             var (replica, node) = found;
             var commit = replica.Commits![(int)_nextHeight - 1];
-            _canonical[_nextHeight] = commit.Block;
+            _canonical.Add(commit.Block);
             Inspect(view, replica, node, commit, duplicates: true);
             _nextHeight++;
         }
 
         // 2. Forks: a block an honest replica committed that differs from the first-committed one at its height.
-        for (int i = 0; i < view.Directory.Count; i++)
+        for (int k = 0; k < sources.Length; k++)
         {
-            var node = new NodeId(i);
-            if (view.BehaviourOf(node) is not IBlockSource { IsByzantine: false, Commits: { } log } replica) continue;
-            var from = _scanned.TryGetValue(i, out var s) && ReferenceEquals(s.Log, log) ? s.CheckedUpTo : 0;
+            var (i, replica) = sources[k];
+            if (replica is not { IsByzantine: false, Commits: { } log }) continue;
+            var from = ReferenceEquals(_scannedLog[i], log) ? _scannedUpTo[i] : 0;
             for (int h = from; h < log.Count; h++)
             {
                 var commit = log[h];
-                if (_canonical.TryGetValue(commit.Height, out var first) && first != commit.Block)
-                    Inspect(view, replica, node, commit, duplicates: false);
+                if (commit.Height <= _canonical.Count && _canonical[(int)commit.Height - 1] != commit.Block)
+                    Inspect(view, replica, new NodeId(i), commit, duplicates: false);
             }
-            _scanned[i] = (log, log.Count);
+            _scannedLog[i] = log;
+            _scannedUpTo[i] = log.Count;
         }
 
-        // 3. A restarted replica (new behaviour instance) must still hold what it committed.
-        for (int i = 0; i < view.Directory.Count; i++)
+        // 3. A restarted replica (new behaviour instance) must still hold what it committed. Behaviour
+        // instances and node states change only when a fault is applied (NodesVersion).
+        if (!final && view.NodesVersion == _instancesVersion) return;
+        _instancesVersion = view.NodesVersion;
+        for (int k = 0; k < sources.Length; k++)
         {
+            var (i, replica) = sources[k];
             var node = new NodeId(i);
             if (view.StateOf(node) != NodeState.Up) continue;
-            var behaviour = view.BehaviourOf(node);
-            if (behaviour is not IBlockSource { IsByzantine: false, Commits: { } log } replica) continue;
-            var restarted = _instances.TryGetValue(i, out var before) && !ReferenceEquals(before, behaviour);
-            _instances[i] = behaviour;
+            if (replica is not { IsByzantine: false, Commits: { } log }) continue;
+            var restarted = _instances[i] is { } before && !ReferenceEquals(before, replica);
+            _instances[i] = replica;
             if (!restarted && !final) continue;
             for (int h = 1; h <= log.Count; h++)
             {
@@ -88,7 +107,8 @@ public sealed class LedgerValidityChecker : ISimulationObserver
 
     private void Inspect(ISimulationView view, IBlockSource replica, NodeId node, CommittedBlock commit, bool duplicates)
     {
-        if (!_inspected.Add((commit.Height, commit.Block))) return;
+        // Canonical heights come here once each, in order; a fork block may be met on several replicas.
+        if (!duplicates && !_inspectedForks.Add((commit.Height, commit.Block))) return;
         var block = replica.BlockAt(commit.Height);
         if (block is null || replica.CommittedIdAt(commit.Height) != commit.Block)
         {
@@ -102,29 +122,26 @@ public sealed class LedgerValidityChecker : ISimulationObserver
 
     private void CheckTransaction(ISimulationView view, Transaction tx, long height, NodeId node, SimTime at, bool duplicates)
     {
-        if (duplicates && !_committed.Add(tx.Id))
+        if (duplicates && !_committed.TryAdd(tx.Id, height))
         {
-            _violations.Add(new SafetyViolation(height, node, default, node, tx.Hash, at,
+            _violations.Add(new SafetyViolation(height, node, default, node, tx.Fingerprint, at,
                 $"height {height}: {tx.Id} committed a second time (seen by {view.Directory.Name(node)} at {at})"));
             return;
         }
         var client = tx.Id.Client;
         var submitted = client.Value >= 0 && client.Value < view.Directory.Count
             && view.BehaviourOf(client) is ITransactionSource { Submissions: { } subs }
-            && subs.Find(tx.Id.Sequence) is { } original && original.Hash == tx.Hash;
+            && subs.Find(tx.Id.Sequence) is { } original && original.SameContent(tx);
         if (!submitted)
-            _violations.Add(new SafetyViolation(height, node, default, node, tx.Hash, at,
+            _violations.Add(new SafetyViolation(height, node, default, node, tx.Fingerprint, at,
                 $"height {height}: {tx.Id} was never submitted by its client, a fabricated transaction (committed by {view.Directory.Name(node)} at {at})"));
     }
 
-    private static (IBlockSource Replica, NodeId Node)? FindCommitted(ISimulationView view, long height)
+    private static (IBlockSource Replica, NodeId Node)? FindCommitted((int Node, IBlockSource Behaviour)[] sources, long height)
     {
-        for (int i = 0; i < view.Directory.Count; i++)
-        {
-            var node = new NodeId(i);
-            if (view.BehaviourOf(node) is IBlockSource { IsByzantine: false, Commits: { } log } replica && log.Count >= height)
-                return (replica, node);
-        }
+        foreach (var (i, replica) in sources)
+            if (replica is { IsByzantine: false, Commits: { } log } && log.Count >= height)
+                return (replica, new NodeId(i));
         return null;
     }
 }

@@ -14,9 +14,14 @@ namespace Lab.Consensus.Common;
 /// </summary>
 public sealed class SafetyChecker : ISimulationObserver
 {
-    private readonly Dictionary<long, (Hash Block, NodeId Node, SimTime At)> _canonical = [];
-    private readonly Dictionary<int, (CommitLog Log, int CheckedUpTo, int RewritesSeen)> _seen = [];
+    // Heights are dense from 1 and every log is a prefix of them, so the first commit at each height is a list.
+    private readonly List<(Hash Block, NodeId Node, SimTime At)> _canonical = [];
     private readonly List<SafetyViolation> _violations = [];
+    private readonly ReplicaCache<IReplica> _replicas = new();
+    // Per node: the log checked last, how far, and how many of its rewrites were reported.
+    private CommitLog?[] _log = [];
+    private int[] _checkedUpTo = [];
+    private int[] _rewritesSeen = [];
 
     public IReadOnlyList<SafetyViolation> Violations => _violations;
 
@@ -25,21 +30,32 @@ public sealed class SafetyChecker : ISimulationObserver
 
     public void OnBarrier(ISimulationView view)
     {
-        for (int i = 0; i < view.Directory.Count; i++)
+        if (_log.Length != view.Directory.Count)
         {
+            _log = new CommitLog?[view.Directory.Count];
+            _checkedUpTo = new int[view.Directory.Count];
+            _rewritesSeen = new int[view.Directory.Count];
+        }
+        var replicas = _replicas.Of(view);
+        for (int k = 0; k < replicas.Length; k++)
+        {
+            var (i, replica) = replicas[k];
+            if (replica is not { IsByzantine: false, Commits: { } log }) continue;
             var node = new NodeId(i);
-            if (view.BehaviourOf(node) is not IReplica { IsByzantine: false, Commits: { } log }) continue;
-            var (from, rewritesSeen) = _seen.TryGetValue(i, out var s) && ReferenceEquals(s.Log, log) ? (s.CheckedUpTo, s.RewritesSeen) : (0, 0);
+            var same = ReferenceEquals(_log[i], log);
+            var from = same ? _checkedUpTo[i] : 0;
+            var rewritesSeen = same ? _rewritesSeen[i] : 0;
             for (int h = from; h < log.Count; h++)
             {
                 var c = log[h];
-                if (_canonical.TryGetValue(c.Height, out var first))
+                if (c.Height <= _canonical.Count)
                 {
+                    var first = _canonical[(int)c.Height - 1];
                     if (first.Block != c.Block)
                         _violations.Add(new SafetyViolation(c.Height, first.Node, first.Block, node, c.Block, c.At,
                             $"height {c.Height}: {view.Directory.Name(first.Node)} committed {first.Block.Short} at {first.At}, {view.Directory.Name(node)} committed {c.Block.Short} at {c.At}"));
                 }
-                else _canonical[c.Height] = (c.Block, node, c.At);
+                else _canonical.Add((c.Block, node, c.At));
             }
             HighestHeight = Math.Max(HighestHeight, log.Count);
             for (int r = rewritesSeen; r < log.Rewrites.Count; r++)
@@ -48,11 +64,35 @@ public sealed class SafetyChecker : ISimulationObserver
                 _violations.Add(new SafetyViolation(before.Height, node, before.Block, node, after.Block, after.At,
                     $"height {before.Height}: {view.Directory.Name(node)} committed {before.Block.Short} at {before.At} and, after a restart, {after.Block.Short} at {after.At}"));
             }
-            _seen[i] = (log, log.Count, log.Rewrites.Count);
+            _log[i] = log;
+            _checkedUpTo[i] = log.Count;
+            _rewritesSeen[i] = log.Rewrites.Count;
         }
     }
 
     public void OnEnd(ISimulationView view) => OnBarrier(view);
+}
+
+/// <summary>
+/// The nodes whose behaviour is a <typeparamref name="T"/> (in node order, with the cast done), for
+/// observers that look at them between every window: rebuilt only when a fault may have changed a
+/// behaviour instance (<see cref="ISimulationView.NodesVersion"/>), so a barrier does no type tests.
+/// </summary>
+internal sealed class ReplicaCache<T> where T : class
+{
+    private long _version = -1;
+    private (int Node, T Behaviour)[] _nodes = [];
+
+    public (int Node, T Behaviour)[] Of(ISimulationView view)
+    {
+        if (view.NodesVersion == _version) return _nodes;
+        var nodes = new List<(int, T)>();
+        for (int i = 0; i < view.Directory.Count; i++)
+            if (view.BehaviourOf(new NodeId(i)) is T b) nodes.Add((i, b));
+        _nodes = [.. nodes];
+        _version = view.NodesVersion;
+        return _nodes;
+    }
 }
 
 /// <summary>Two conflicting commits at one height (the first seen and the conflicting one), or one

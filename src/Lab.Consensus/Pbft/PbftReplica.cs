@@ -34,10 +34,21 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
     private TimerId _viewTimer = TimerId.None;
     private TimerId _batchTimer = TimerId.None;
     private long _transferAskedFor = -1;
+    /// <summary>
+    /// Pre-prepares that arrived before the new-view of their view was installed, by (view, seq).
+    /// On a non-FIFO link a small pre-prepare overtakes the large new-view sent just before it; the paper's
+    /// links retransmit until delivered, ours do not, so dropping it would stall the view until its timer
+    /// fires, and the same race recurs in every later view. Volatile (lost on a crash), bounded by the
+    /// watermark window, and only from the primary of that view with a valid signature.
+    /// </summary>
+    private readonly SortedDictionary<(long View, long Seq), PrePrepare> _early = [];
 
     private sealed record BatchTimeout;
     private sealed record ViewTimeout;
     private sealed record ResendViewChange(long View);
+    private sealed record RetryStateTransfer;
+    private TimerId _transferTimer = TimerId.None;
+    private int _transferSource = -1;
 
     public PbftReplica(int replica, PbftOptions options, BftCommittee committee, ByzantineRole role)
     {
@@ -119,6 +130,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
                 break;
             case ViewTimeout:
                 _viewTimer = TimerId.None;
+                ResendCheckpoints(ctx);
                 // §4.5.2: waited too long for a request (or for the new view): move to the next view.
                 StartViewChange(ctx, _s.View + 1);
                 break;
@@ -127,6 +139,15 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
                 if (_s.ViewChanges.TryGetValue(_s.View, out var mine) && mine.TryGetValue(_me, out var vc))
                     _out.Multicast(ctx, vc, vc.SizeBytes);
                 ctx.SetTimer(_o.ViewChangeTimeout, r);
+                break;
+            case RetryStateTransfer:
+                _transferTimer = TimerId.None;
+                // No usable reply (lost, or the source lags or lost its disk too): ask the next replica.
+                if (_s.LastExecuted < _s.LowWatermark)
+                {
+                    _transferAskedFor = -1;
+                    AskForState(ctx, NextOther(_transferSource));
+                }
                 break;
             case BftOutbox.Delayed d:
                 _out.Release(ctx, d);
@@ -160,7 +181,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
             // Watermarks (§4.3): no sequence number beyond h + L until a checkpoint becomes stable.
             if (_s.NextSeq > _s.LowWatermark + _o.WatermarkWindow) return;
             // Requests that already have a sequence number in this view are not batched again.
-            var batch = _s.Waiting.NextBlock(tx => _s.Assigned.Contains(tx.Id), out var full);
+            var batch = _s.Waiting.NextUnproposed(tx => _s.Assigned.Contains(tx.Id), out var full);
             if (batch.Count == 0) return;
             if (!full && !force && _o.Block.BatchTimeout.Nanos > 0)
             {
@@ -212,7 +233,8 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
     private void OnPrePrepare(INodeContext ctx, int sender, PrePrepare pp)
     {
         if (sender != Primary(pp.View)) { Reject(ctx); return; }
-        if (pp.View != _s.View || !_s.ViewActive || !InWindow(pp.Seq)) return;
+        if (pp.View > _s.View || (pp.View == _s.View && !_s.ViewActive)) { KeepEarly(pp); return; }
+        if (pp.View != _s.View || !InWindow(pp.Seq)) return;
         ctx.ChargeCpu(_o.Costs.Hash(pp.Batch.SizeBytes));
         if (pp.Batch.Hash != pp.Digest || pp.Batch.Height != pp.Seq) { Reject(ctx); return; }
         var slot = GetSlot(pp.Seq);
@@ -229,6 +251,24 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         }
         Slot.Votes(slot.Prepares, pp.View, pp.Digest).Add(_me, SendVote(ctx, commit: false, pp.View, pp.Seq, pp.Batch));
         CheckPrepared(ctx, pp.Seq);
+    }
+
+    private void KeepEarly(PrePrepare pp)
+    {
+        if (pp.Seq <= _s.LowWatermark || pp.Seq > _s.LowWatermark + 2L * _o.WatermarkWindow) return;
+        // One per (view, seq), the first (a backup accepts one pre-prepare per view and sequence number);
+        // bounded: the oldest views go first.
+        _early.TryAdd((pp.View, pp.Seq), pp);
+        while (_early.Count > _o.WatermarkWindow) _early.Remove(_early.Keys.First());
+    }
+
+    /// <summary>After a new view is installed, the pre-prepares of that view that arrived early.</summary>
+    private void ReplayEarly(INodeContext ctx, long view)
+    {
+        var now = _early.Where(kv => kv.Key.View <= view).ToList();
+        foreach (var kv in now) _early.Remove(kv.Key);
+        foreach (var kv in now)
+            if (kv.Key.View == view) OnPrePrepare(ctx, Primary(view), kv.Value);
     }
 
     private void Accept(INodeContext ctx, Slot slot, PrePrepare pp)
@@ -353,6 +393,24 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         AddCheckpointVote(ctx, cp);
     }
 
+    /// <summary>
+    /// Re-sends this replica's checkpoints above the low watermark, which are not stable yet. Checkpoint
+    /// messages are sent once, when a batch executes; if they are all lost (a partition at that moment),
+    /// no checkpoint becomes stable, the watermark window closes and nothing new is ordered in any view.
+    /// The paper's links retransmit until delivered; here a replica re-sends when its view timer fires,
+    /// i.e. only when requests are waiting and nothing executes.
+    /// </summary>
+    private void ResendCheckpoints(INodeContext ctx)
+    {
+        foreach (var (seq, byDigest) in _s.CheckpointVotes)
+        {
+            if (seq <= _s.LowWatermark) continue;
+            foreach (var voters in byDigest.Values)
+                if (voters.Contains(_me) && voters.Messages<Checkpoint>().FirstOrDefault(m => m.Replica == _me) is { } mine)
+                    _out.Multicast(ctx, mine, Checkpoint.SizeBytes);
+        }
+    }
+
     private void OnCheckpoint(INodeContext ctx, int sender, Checkpoint cp)
     {
         if (sender != cp.Replica) { Reject(ctx); return; }
@@ -383,11 +441,22 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         TryCutBatch(ctx, force: false);
     }
 
+    /// <summary>Fetches the batches up to the stable checkpoint from <paramref name="source"/>; if no usable reply
+    /// comes within a view-change timeout, asks the next replica (links lose messages, and the source itself
+    /// may be the one faulty replica, or one that lost its disk).</summary>
     private void AskForState(INodeContext ctx, int source)
     {
         if (_transferAskedFor >= _s.LowWatermark) return;
         _transferAskedFor = _s.LowWatermark;
+        _transferSource = source;
         _out.Send(ctx, source, new StateRequest(_s.LastExecuted, _auth.Sign(StateRequest.For(_s.LastExecuted))), StateRequest.SizeBytes);
+        if (_transferTimer == TimerId.None) _transferTimer = ctx.SetTimer(_o.ViewChangeTimeout, new RetryStateTransfer());
+    }
+
+    private int NextOther(int replica)
+    {
+        var next = (replica + 1) % _committee.N;
+        return next == _me ? (next + 1) % _committee.N : next;
     }
 
     private void OnStateRequest(INodeContext ctx, int sender, StateRequest r)
@@ -548,6 +617,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         var latest = nv.Proof.MaxBy(v => v.Stable.Seq)!;
         if (latest.Stable.Seq > _s.LowWatermark) MakeStable(ctx, latest.Stable, latest.Replica == _me ? -1 : latest.Replica);
         _s.Assigned.Clear();
+        _s.Waiting.ForgetProposed();
         foreach (var slot in _s.Log.Values)
             if (slot.Committed && slot.Batch is not null && slot.Seq > _s.LastExecuted)
                 foreach (var tx in slot.CommittedBatch!.Transactions) _s.Assigned.Add(tx.Id);
@@ -563,6 +633,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         if (primary) _s.NextSeq = Math.Max(maxS, _s.LowWatermark) + 1;
         foreach (var pp in nv.Reissued) CheckPrepared(ctx, pp.Seq);
         if (_s.Waiting.Count > 0) ArmViewTimer(ctx);
+        if (!primary) ReplayEarly(ctx, view);
         TryCutBatch(ctx, force: false);
     }
 

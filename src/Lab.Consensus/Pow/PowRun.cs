@@ -268,9 +268,9 @@ public sealed class PowRun : ProtocolRun
         var client = tx.Id.Client;
         var submitted = client.Value >= 0 && client.Value < view.Directory.Count
             && view.BehaviourOf(client) is ITransactionSource { Submissions: { } subs }
-            && subs.Find(tx.Id.Sequence) is { } original && original.Hash == tx.Hash;
+            && subs.Find(tx.Id.Sequence) is { } original && original.SameContent(tx);
         if (!submitted)
-            _validity.Add(new SafetyViolation(block.Height, holder, block.Hash, holder, tx.Hash, block.MinedAt,
+            _validity.Add(new SafetyViolation(block.Height, holder, block.Hash, holder, tx.Fingerprint, block.MinedAt,
                 $"height {block.Height}: {tx.Id} was never submitted by its client, a fabricated transaction (in block {block.Hash.Short}, final on {view.Directory.Name(holder)})"));
     }
 

@@ -44,7 +44,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
     private int[] _inFlight = [];
     private SimTime[] _lastAck = [];      // any reply (check quorum)
     private SimTime[] _lastProgress = []; // last reply that acknowledged entries (pipeline stall detection)
-    private Dictionary<TxId, long>? _txIndex; // every transaction in the leader's log → its index (no tx twice)
+    private TxIdMap? _txIndex; // every transaction in the leader's log → its index (no tx twice)
     private long _heartbeatEpoch;
 
     public RaftReplica(RaftOptions options, ChainOptions chain, IReadOnlyList<NodeId> servers)
@@ -256,8 +256,8 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         _inFlight = new int[n];
         _lastAck = Enumerable.Repeat(ctx.Now, n).ToArray();
         _lastProgress = Enumerable.Repeat(ctx.Now, n).ToArray();
-        _txIndex = [];
-        foreach (var e in _d.Log) foreach (var tx in e.Block.Transactions) _txIndex[tx.Id] = e.Index;
+        _txIndex = new TxIdMap();
+        foreach (var e in _d.Log) foreach (var tx in e.Block.Transactions) _txIndex.Set(tx.Id, e.Index);
         // §8: a new leader commits a blank no-op entry at the start of its term, which also commits
         // every earlier entry it holds (it cannot count replicas for old-term entries, §5.4.2).
         AppendBlock(ctx, []);
@@ -314,7 +314,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         if (hashCost.Nanos > 0) ctx.ChargeCpu(hashCost);
         _d.Log.Add(new LogEntry(_d.CurrentTerm, block));
         Persist(ctx);
-        foreach (var tx in txs) _txIndex![tx.Id] = block.Height;
+        foreach (var tx in txs) _txIndex!.Set(tx.Id, block.Height);
         _matchIndex[IndexOf(ctx.Self)] = _d.LastIndex;
         foreach (var s in _servers) if (s != ctx.Self) Replicate(ctx, s);
         AdvanceCommitIndex(ctx); // a one-server cluster commits at once
@@ -488,8 +488,9 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
     private void AdvanceCommitIndex(INodeContext ctx)
     {
         // The highest index replicated on a majority: the Majority-th largest matchIndex.
-        var sorted = (long[])_matchIndex.Clone();
-        Array.Sort(sorted);
+        Span<long> sorted = stackalloc long[_matchIndex.Length];
+        _matchIndex.CopyTo(sorted);
+        sorted.Sort();
         var n = sorted[_servers.Count - Majority];
         // §5.4.2: only entries from the leader's current term are committed by counting replicas;
         // earlier ones are committed indirectly with them.

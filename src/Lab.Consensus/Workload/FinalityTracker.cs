@@ -26,7 +26,7 @@ public sealed class FinalityTracker
     private readonly NodeSigning _signing;
     private readonly Dictionary<TxId, Pending> _pending = [];
     // Deadlines in time order; entries whose pending deadline moved on are stale and skipped.
-    private readonly PriorityQueue<TxId, (long Deadline, long Order)> _deadlines = new();
+    private readonly DeadlineQueue _deadlines = new();
     private TimerId _timer = TimerId.None;
     private long _timerAt = long.MaxValue;
     private long _order;
@@ -94,7 +94,7 @@ public sealed class FinalityTracker
     /// </summary>
     public void Resubmit(INodeContext ctx, Transaction tx)
     {
-        if (_log?.Find(tx.Id.Sequence) is not { } original || original.Hash != tx.Hash || tx.Id.Client != ctx.Self)
+        if (_log?.Find(tx.Id.Sequence) is not { } original || !original.SameContent(tx) || tx.Id.Client != ctx.Self)
             throw new ArgumentException($"{tx.Id} was not submitted by this node");
         if (!_pending.ContainsKey(tx.Id)) Track(ctx, tx, tx.SubmittedAt);
     }
@@ -173,10 +173,10 @@ public sealed class FinalityTracker
         if (state is not RetryDue) return false;
         _timer = TimerId.None;
         _timerAt = long.MaxValue;
-        while (_deadlines.TryPeek(out var id, out var key) && key.Deadline <= ctx.Now.Nanos)
+        while (_deadlines.TryPeek(out var id, out var deadline) && deadline <= ctx.Now.Nanos)
         {
             _deadlines.Dequeue();
-            if (!_pending.TryGetValue(id, out var p) || p.Deadline.Nanos != key.Deadline) continue;
+            if (!_pending.TryGetValue(id, out var p) || p.Deadline.Nanos != deadline) continue;
             if (p.Attempts >= _rule.MaxAttempts)
             {
                 _pending.Remove(id);
@@ -213,23 +213,23 @@ public sealed class FinalityTracker
     {
         p.Deadline = deadline;
         p.RetryIsTimeout = timeout;
-        _deadlines.Enqueue(p.Tx.Id, (deadline.Nanos, _order++));
+        _deadlines.Enqueue(p.Tx.Id, deadline.Nanos, _order++);
         if (deadline.Nanos < _timerAt) Arm(ctx);
     }
 
     private void Arm(INodeContext ctx)
     {
         // Drop stale heads so the timer aims at a live deadline.
-        while (_deadlines.TryPeek(out var id, out var key) && (!_pending.TryGetValue(id, out var p) || p.Deadline.Nanos != key.Deadline))
+        while (_deadlines.TryPeek(out var id, out var deadline) && (!_pending.TryGetValue(id, out var p) || p.Deadline.Nanos != deadline))
             _deadlines.Dequeue();
         if (!_deadlines.TryPeek(out _, out var head)) return;
         if (_timer != TimerId.None)
         {
-            if (_timerAt <= head.Deadline) return;
+            if (_timerAt <= head) return;
             ctx.CancelTimer(_timer);
         }
-        _timerAt = head.Deadline;
-        _timer = ctx.SetTimer(Duration.FromNanos(Math.Max(0, head.Deadline - ctx.Now.Nanos)), RetryDue.Instance);
+        _timerAt = head;
+        _timer = ctx.SetTimer(Duration.FromNanos(Math.Max(0, head - ctx.Now.Nanos)), RetryDue.Instance);
     }
 
     private void Finish(INodeContext ctx, Pending p, ClientReply reply)

@@ -16,6 +16,10 @@ namespace Lab.Ledger.Batching;
 /// </list>
 /// Removal is lazy: the arrival queue keeps a removed entry until it is compacted away, so removing
 /// from the middle costs O(1) and enumeration skips the dead entries.
+/// <para><see cref="NextUnproposed"/> is <see cref="NextBlock"/> for a caller whose "already proposed"
+/// only grows until it says otherwise (<see cref="ForgetProposed"/>): the pool remembers how far the
+/// front of the queue is all proposed and starts there, so a saturated primary with many batches in
+/// flight does not rescan them for every request (linear instead of quadratic).</para>
 /// </summary>
 public sealed class Mempool(BlockOptions options)
 {
@@ -26,6 +30,8 @@ public sealed class Mempool(BlockOptions options)
     private int _head;
     private int _dead;
     private long _arrivals;
+    // Every live entry in [_head, _proposedPrefix) was proposed when NextUnproposed last looked.
+    private int _proposedPrefix;
 
     private readonly record struct Entry(long Arrival, Transaction Tx);
 
@@ -69,7 +75,7 @@ public sealed class Mempool(BlockOptions options)
     /// <summary>Takes the next block's transactions from the front (at least one if any are pending).</summary>
     public List<Transaction> Cut()
     {
-        var batch = Select(skip: null, out _);
+        var batch = Select(null, 0, out _, out _);
         foreach (var tx in batch) Remove(tx.Id);
         return batch;
     }
@@ -79,7 +85,24 @@ public sealed class Mempool(BlockOptions options)
     /// <paramref name="skip"/> is true (already proposed) are passed over. <paramref name="full"/>:
     /// a block limit was reached (a proposer that is not forced to may wait for more otherwise).
     /// </summary>
-    public List<Transaction> NextBlock(Func<Transaction, bool>? skip, out bool full) => Select(skip, out full);
+    public List<Transaction> NextBlock(Func<Transaction, bool>? skip, out bool full) => Select(skip, 0, out full, out _);
+
+    /// <summary>
+    /// <see cref="NextBlock"/> with <paramref name="proposed"/> as the skip, for a caller that promises
+    /// that a pending transaction it once called proposed stays proposed until it calls
+    /// <see cref="ForgetProposed"/> (a transaction leaves the proposed set only by leaving the pool).
+    /// The same selection, without rescanning the proposed front of the queue.
+    /// </summary>
+    public List<Transaction> NextUnproposed(Func<Transaction, bool> proposed, out bool full)
+    {
+        var batch = Select(proposed, _proposedPrefix, out full, out var prefix);
+        _proposedPrefix = prefix;
+        return batch;
+    }
+
+    /// <summary>The caller's proposed set shrank (e.g. a view change cleared it): the next
+    /// <see cref="NextUnproposed"/> looks at every pending transaction again.</summary>
+    public void ForgetProposed() => _proposedPrefix = 0;
 
     /// <summary>Drops everything (e.g. a leader stepping down: clients retry elsewhere).</summary>
     public void Clear()
@@ -88,18 +111,26 @@ public sealed class Mempool(BlockOptions options)
         _live.Clear();
         _head = 0;
         _dead = 0;
+        _proposedPrefix = 0;
         Bytes = 0;
     }
 
-    private List<Transaction> Select(Func<Transaction, bool>? skip, out bool full)
+    // Scans from max(head, start); prefix: the end of the run of dead or skipped entries at the start of the scan.
+    private List<Transaction> Select(Func<Transaction, bool>? skip, int start, out bool full, out int prefix)
     {
         var batch = new List<Transaction>(Math.Min(_live.Count, options.MaxTransactions));
         long bytes = 0;
         var overflow = false;
-        for (int i = _head; i < _queue.Count; i++)
+        var i = Math.Max(_head, start);
+        prefix = i;
+        for (; i < _queue.Count; i++)
         {
             var e = _queue[i];
-            if (!IsLive(e) || (skip is not null && skip(e.Tx))) continue;
+            if (!IsLive(e) || (skip is not null && skip(e.Tx)))
+            {
+                if (batch.Count == 0) prefix = i + 1;
+                continue;
+            }
             if (batch.Count > 0 && bytes + e.Tx.SizeBytes > options.MaxBytes) { overflow = true; break; }
             bytes += e.Tx.SizeBytes;
             batch.Add(e.Tx);
@@ -122,6 +153,8 @@ public sealed class Mempool(BlockOptions options)
             _queue.RemoveAll(e => !IsLive(e));
             _head = 0;
             _dead = 0;
+            _proposedPrefix = 0; // indices moved
+
         }
     }
 }

@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using System.Text;
 using Lab.Ledger.Crypto;
 using Lab.Sim.Nodes;
@@ -27,6 +29,8 @@ public sealed record Transaction(TxId Id, string Submitter, object? Payload, int
 {
     private Hash _hash;
     private bool _hashed;
+    private Hash _fingerprint;
+    private bool _fingerprinted;
 
     // `with` must not carry the cached hash over to a changed copy.
     private Transaction(Transaction original)
@@ -43,7 +47,43 @@ public sealed record Transaction(TxId Id, string Submitter, object? Payload, int
     /// null when signatures are modelled. Not part of the hash.</summary>
     public byte[]? Signature { get; init; }
 
-    /// <summary>SHA-256 over id, submitter and size (and the payload's text form): stable across runs.</summary>
+    /// <summary>
+    /// Content identity for blocks and checkers: the id, the size, and a 128-bit XxHash of the submitter and the
+    /// payload's text form. Not cryptographic and not a cost model (signing and hashing costs are charged as
+    /// virtual CPU time): it tells different transactions apart, as a hash would, without a SHA-256 per
+    /// transaction. Stable across runs and processes.
+    /// </summary>
+    public Hash Fingerprint
+    {
+        get
+        {
+            if (Volatile.Read(ref _fingerprinted)) return _fingerprint; // same publication rule as Hash
+            _fingerprint = ComputeFingerprint();
+            Volatile.Write(ref _fingerprinted, true);
+            return _fingerprint;
+        }
+    }
+
+    /// <summary>The same transaction: the same object, or the same id, size, submitter and payload.</summary>
+    public bool SameContent(Transaction other) => ReferenceEquals(this, other) || Fingerprint == other.Fingerprint;
+
+    private Hash ComputeFingerprint()
+    {
+        // UTF-16 code units of "submitter|payload", hashed once; on the stack when small.
+        var payload = Payload?.ToString() ?? "";
+        var chars = Submitter.Length + 1 + payload.Length;
+        char[]? rented = chars <= 256 ? null : System.Buffers.ArrayPool<char>.Shared.Rent(chars);
+        Span<char> text = rented is null ? stackalloc char[chars] : rented.AsSpan(0, chars);
+        Submitter.AsSpan().CopyTo(text);
+        text[Submitter.Length] = '|';
+        payload.AsSpan().CopyTo(text[(Submitter.Length + 1)..]);
+        var content = XxHash128.HashToUInt128(MemoryMarshal.AsBytes(text));
+        if (rented is not null) System.Buffers.ArrayPool<char>.Shared.Return(rented);
+        return unchecked(new Hash((ulong)Id.Value, (ulong)SizeBytes, (ulong)(content >> 64), (ulong)content));
+    }
+
+    /// <summary>SHA-256 over id, submitter and size (and the payload's text form): stable across runs. What a
+    /// real signature signs (<c>chain.signatures: real</c>); computed only when asked for.</summary>
     public Hash Hash
     {
         get

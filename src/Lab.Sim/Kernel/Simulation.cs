@@ -33,6 +33,7 @@ public sealed class Simulation : ISimulationView
     private int _nextFault;
     private SimTime _now;
     private long _windows;
+    private long _nodesVersion;
     private bool _ran;
 
     public Simulation(SimulationOptions options, NetworkSpec network, IReadOnlyList<NodeSpec> nodes, IEnumerable<ScheduledFault>? faults = null)
@@ -56,6 +57,7 @@ public sealed class Simulation : ISimulationView
     public NodeState StateOf(NodeId node) => _hosts[node.Value].State;
     public INodeBehaviour BehaviourOf(NodeId node) => _hosts[node.Value].Behaviour;
     public int RegionIndex(string region) => _network.Spec.RegionIndex(region);
+    public long NodesVersion => _nodesVersion;
 
     /// <summary>Stops the run between windows when this returns true.</summary>
     public Func<ISimulationView, bool>? StopWhen { get; set; }
@@ -77,6 +79,7 @@ public sealed class Simulation : ISimulationView
         foreach (var h in _hosts) h.Start(SimTime.Zero);
         foreach (var h in _hosts) Merge(h);
         foreach (var h in _hosts) Register(h.Self.Value);
+        foreach (var o in _observers) o.OnStart(this);
 
         while (true)
         {
@@ -220,6 +223,7 @@ public sealed class Simulation : ISimulationView
         string Names(IReadOnlyList<NodeId> ns) => string.Join(", ", ns.Select(Directory.Name));
         int[] Ix(IReadOnlyList<NodeId> ns) => ns.Select(n => n.Value).ToArray();
         string text;
+        if (f.Action is Crash or Restart or Pause or Resume) _nodesVersion++;
         switch (f.Action)
         {
             case Crash c:

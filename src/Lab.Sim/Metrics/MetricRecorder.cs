@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Lab.Sim.Time;
 
 namespace Lab.Sim.Metrics;
@@ -25,14 +26,13 @@ public sealed class MetricRecorder
 
     public void Add(string counter, double amount = 1)
     {
-        CounterValues.TryGetValue(counter, out var v);
-        CounterValues[counter] = v + amount;
+        // One hash lookup per call (these run for every transaction and message).
+        CollectionsMarshal.GetValueRefOrAddDefault(CounterValues, counter, out _) += amount;
     }
 
     public void Sample(string name, double value)
     {
-        if (!SampleValues.TryGetValue(name, out var list)) SampleValues[name] = list = [];
-        list.Add(value);
+        (CollectionsMarshal.GetValueRefOrAddDefault(SampleValues, name, out _) ??= []).Add(value);
     }
 
     /// <summary>Adds <paramref name="value"/> to the time bin that holds the current virtual time.</summary>
@@ -40,7 +40,7 @@ public sealed class MetricRecorder
 
     public void SeriesAt(string name, SimTime at, double value = 1)
     {
-        if (!SeriesBins.TryGetValue(name, out var bins)) SeriesBins[name] = bins = [];
+        var bins = CollectionsMarshal.GetValueRefOrAddDefault(SeriesBins, name, out _) ??= [];
         var bin = (int)Math.Min(int.MaxValue - 1, at.Nanos / _binNanos);
         while (bins.Count <= bin) bins.Add(0);
         bins[bin] += value;

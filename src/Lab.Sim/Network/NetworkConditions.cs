@@ -17,6 +17,8 @@ public sealed class NetworkConditions
     }
 
     public bool IsPartitioned { get; private set; }
+    /// <summary>Changes whenever <see cref="Blocks"/> may answer differently (a partition, heal, cut or uncut).</summary>
+    public long Version { get; private set; }
     /// <summary>Loss probability in force on top of the network's own (a loss burst).</summary>
     public double ExtraLoss { get; set; }
     /// <summary>Latency multiplier on every link (a latency spike), at least 1.</summary>
@@ -41,23 +43,27 @@ public sealed class NetworkConditions
         for (int g = 0; g < groups.Count; g++)
             foreach (var n in groups[g]) _group[n] = g + 1;
         IsPartitioned = true;
+        Version++;
     }
 
     public void Heal()
     {
         Array.Fill(_group, 0);
         IsPartitioned = false;
+        Version++;
     }
 
     /// <summary>Nodes in <paramref name="nodes"/> can no longer hear each other (both directions).</summary>
     public void Cut(IReadOnlyList<int> nodes)
     {
         foreach (var a in nodes) foreach (var b in nodes) if (a != b) _cut.Add(Key(a, b));
+        Version++;
     }
 
     public void Uncut(IReadOnlyList<int> nodes)
     {
         foreach (var a in nodes) foreach (var b in nodes) _cut.Remove(Key(a, b));
+        Version++;
     }
 
     public void SetLatencyFactor(double factor)

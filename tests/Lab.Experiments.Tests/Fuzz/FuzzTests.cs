@@ -101,6 +101,23 @@ public class FuzzTests
         Assert.Equal(FuzzFailure.Safety, new FuzzRunner(Registry).Run(experiment).Verdict.Failure);
     }
 
+    /// <summary>Failures lab fuzz found within the tolerance, shrunk and fixed (Fixed/README.md says what each was):
+    /// each file runs as lab run would and must pass safety, validity and liveness.</summary>
+    [Theory]
+    [InlineData("pbft-stalls-after-a-loss-burst.yaml")]
+    [InlineData("pbft-stalls-after-a-primary-loses-its-disk.yaml")]
+    [InlineData("pbft-pre-prepare-overtakes-its-new-view.yaml")]
+    [InlineData("pbft-checkpoints-lost-in-a-partition.yaml")]
+    public void A_fixed_finding_stays_fixed(string file)
+    {
+        var path = Path.Combine(TestModels.RepositoryRoot(), "tests", "Lab.Experiments.Tests", "Fuzz", "Fixed", file);
+        var d = new Diagnostics();
+        var experiment = new ExperimentLoader(Registry).LoadText(path, File.ReadAllText(path), [], d);
+        Assert.True(experiment is not null, string.Join("\n", d.Sorted()));
+        var outcome = new FuzzRunner(Registry).Run(experiment!);
+        Assert.True(outcome.Verdict.Failure == FuzzFailure.None, string.Join("; ", outcome.Verdict.Findings));
+    }
+
     private const string Stuck = """
         name: stuck
         duration: 12s
