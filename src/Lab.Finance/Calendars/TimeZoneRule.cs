@@ -36,9 +36,84 @@ public abstract record TimeZoneRule
     public static TimeZoneRule Parse(string id)
     {
         if (id == UsEasternTime.ZoneId) return UsEasternTime.Instance;
+        if (id == CentralEuropeanTime.ZoneId) return CentralEuropeanTime.Instance;
+        if (NamedFixedZone.Known.TryGetValue(id, out var named)) return named;
         if (TimeSpan.TryParseExact(id.TrimStart('+', '-'), @"hh\:mm", System.Globalization.CultureInfo.InvariantCulture, out var span))
             return new FixedOffsetZone(id.StartsWith('-') ? -span : span);
-        throw new ArgumentException($"unknown time zone '{id}' (known: a fixed offset such as +08:00, or {UsEasternTime.ZoneId})");
+        throw new ArgumentException($"unknown time zone '{id}' (known: a fixed offset such as +08:00, {string.Join(", ", KnownIds)})");
+    }
+
+    /// <summary>The IANA names <see cref="Parse"/> knows besides fixed offsets, in ordinal order.</summary>
+    public static IReadOnlyList<string> KnownIds =>
+        [.. NamedFixedZone.Known.Keys.Append(UsEasternTime.ZoneId).Append(CentralEuropeanTime.ZoneId).Order(StringComparer.Ordinal)];
+}
+
+/// <summary>
+/// An IANA zone that has kept one offset for decades and has no daylight saving (rules of the IANA tz
+/// database, 2025 release): Asia/Shanghai +08:00 (no DST since 1991), Asia/Hong_Kong +08:00 (since 1979),
+/// Asia/Bangkok +07:00, Asia/Dubai +04:00, Asia/Singapore +08:00, Asia/Tokyo +09:00. Dates before those
+/// years are not modelled.
+/// </summary>
+public sealed record NamedFixedZone(string Name, TimeSpan Offset) : TimeZoneRule
+{
+    public static readonly IReadOnlyDictionary<string, NamedFixedZone> Known = new SortedDictionary<string, NamedFixedZone>(StringComparer.Ordinal)
+    {
+        ["Asia/Shanghai"] = new("Asia/Shanghai", TimeSpan.FromHours(8)),
+        ["Asia/Hong_Kong"] = new("Asia/Hong_Kong", TimeSpan.FromHours(8)),
+        ["Asia/Singapore"] = new("Asia/Singapore", TimeSpan.FromHours(8)),
+        ["Asia/Bangkok"] = new("Asia/Bangkok", TimeSpan.FromHours(7)),
+        ["Asia/Dubai"] = new("Asia/Dubai", TimeSpan.FromHours(4)),
+        ["Asia/Tokyo"] = new("Asia/Tokyo", TimeSpan.FromHours(9)),
+    };
+
+    public override string Id => Name;
+    public override TimeSpan OffsetAtUtc(DateTime utc) => Offset;
+    public override TimeSpan OffsetAtLocal(DateTime local) => Offset;
+}
+
+/// <summary>
+/// Europe/Berlin (and the other CET zones): UTC+01:00, and UTC+02:00 (CEST) from 01:00 UTC on the last
+/// Sunday of March to 01:00 UTC on the last Sunday of October (EU Directive 2000/84/EC, art. 2–3; the
+/// change happens at the same UTC instant in every EU zone). Years before 1996 are not modelled.
+/// </summary>
+public sealed record CentralEuropeanTime : TimeZoneRule
+{
+    public const string ZoneId = "Europe/Berlin";
+    public static readonly CentralEuropeanTime Instance = new();
+    private static readonly TimeSpan Standard = TimeSpan.FromHours(1);
+    private static readonly TimeSpan Summer = TimeSpan.FromHours(2);
+
+    private CentralEuropeanTime() { }
+
+    public override string Id => ZoneId;
+
+    /// <summary>UTC instants at which summer time starts and ends in <paramref name="year"/> (both 01:00 UTC).</summary>
+    public static (DateTime StartUtc, DateTime EndUtc) SummerPeriodUtc(int year)
+    {
+        if (year < 1996) throw new ArgumentOutOfRangeException(nameof(year), "EU summer-time rules before 1996 are not modelled");
+        return (LastSunday(year, 3).AddHours(1), LastSunday(year, 10).AddHours(1));
+    }
+
+    public override TimeSpan OffsetAtUtc(DateTime utc)
+    {
+        var (start, end) = SummerPeriodUtc(utc.Year);
+        return utc >= start && utc < end ? Summer : Standard;
+    }
+
+    public override TimeSpan OffsetAtLocal(DateTime local)
+    {
+        var (start, end) = SummerPeriodUtc(local.Year);
+        // Local 02:00 CET jumps to 03:00 CEST: the gap [02:00, 03:00) is read as standard time (it maps past the jump);
+        // local 03:00 CEST falls back to 02:00 CET: the overlap [02:00, 03:00) is read as summer time (the first occurrence).
+        var startLocal = start + Standard;     // 02:00 local
+        var endLocal = end + Summer;           // 03:00 local
+        return local >= startLocal.AddHours(1) && local < endLocal ? Summer : Standard;
+    }
+
+    private static DateTime LastSunday(int year, int month)
+    {
+        var last = new DateTime(year, month, DateTime.DaysInMonth(year, month));
+        return last.AddDays(-(((int)last.DayOfWeek - (int)DayOfWeek.Sunday + 7) % 7));
     }
 }
 
