@@ -5,14 +5,16 @@ using Spectre.Console;
 namespace Lab.Cli.Commands;
 
 /// <summary>
-/// A glance at the numbers after a run: the report's headline columns (throughput, latency and
-/// settlement percentiles, messages, safety) per variant and point. The full statistics are in summary.json.
+/// A glance at the numbers after a run: the scenario's generated opening sentences first (what a teacher
+/// reads out), then the report's headline columns (throughput, latency and settlement percentiles,
+/// messages, safety) per variant and point. The full statistics are in summary.json.
 /// </summary>
 public static class Headline
 {
     public static void Print(IAnsiConsole c, ExperimentResult result)
     {
         if (result.Points.Count == 0) return;
+        foreach (var sentence in result.Opening) c.WriteLine(sentence);
         var summary = ExperimentSummary.Of(result);
         var columns = Lab.Reports.Html.Headline.Columns(result, summary);
         var table = new Table().AddColumn("variant / point");
@@ -25,6 +27,5 @@ public static class Headline
             table.AddRow(cells.ToArray());
         }
         c.Write(table);
-        foreach (var sentence in result.Opening) c.WriteLine(sentence);
     }
 }
