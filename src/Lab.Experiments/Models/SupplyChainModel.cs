@@ -28,6 +28,8 @@ public sealed class SupplyChainModel : IModel
     public string Description => "supply-chain finance: paper acceptances and receivables (tier 1 only, due diligence, double pledges) versus split-and-pass payables vouchers on a consortium chain, on the same payables";
 
     private const string Paper = "paper", Vouchers = "vouchers";
+    /// <summary>Largest delay a draw may reach (seconds): two years, beyond any maturity here.</summary>
+    private const double MaxDelay = 2 * 365 * 86_400;
 
     // Every default is an assumption unless its text names a source (the seed has no figures for this scenario;
     // SCENARIOS.md item 7 names the mechanisms only).
@@ -43,9 +45,9 @@ public sealed class SupplyChainModel : IModel
         Key.Time("scenario.payables.maturity", "Term from confirmation to payment. 180 days: the longest term of a commercial draft in China since 2023 (PBoC/CBIRC order 2022 No. 4).", "180d", min: 86_400 * 3),
         Key.Probability("scenario.pass.share", "Share of what a supplier receives that it passes on to its own suppliers to pay for inputs (the rest it keeps). Assumption.", "60%"),
         Key.Int("scenario.pass.fan-out", "Next-tier suppliers each holder pays with the passed share (in equal parts; at most the next tier's count). Assumption.", 2, min: 1, max: 100),
-        Key.TimeDistribution("scenario.pass.delay", "From receiving a claim to passing part of it on. Assumption.", "exponential(mean: 5d)"),
+        Key.TimeDistribution("scenario.pass.delay", "From receiving a claim to passing part of it on. Assumption.", "exponential(mean: 5d)") with { Max = MaxDelay },
         Key.Probability("scenario.financing.demand", "Share of holders that want cash before maturity for what they keep. Assumption.", "80%"),
-        Key.TimeDistribution("scenario.financing.delay", "From receiving a claim (or passing parts on) to asking a bank for cash. Assumption.", "exponential(mean: 3d)"),
+        Key.TimeDistribution("scenario.financing.delay", "From receiving a claim (or passing parts on) to asking a bank for cash. Assumption.", "exponential(mean: 3d)") with { Max = MaxDelay },
         Key.Probability("scenario.financing.double-share", "Share of holders asking for cash that also take the same receivable to a second bank at the same moment (double financing). Assumption.", "0.5%"),
         Key.Probability("scenario.vouchers.rate", "Vouchers: annual discount rate every bank quotes against the core's credit, at any tier (simple discount, actual/365). Assumption: a large core's commercial paper.", "3.5%"),
         Key.Time("scenario.vouchers.cpu-per-call", "Vouchers: contract CPU time per call on every replica, beyond the runtime's own per-call charge.", "30us"),

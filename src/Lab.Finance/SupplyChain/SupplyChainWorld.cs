@@ -59,7 +59,7 @@ public static class SupplyChainWorld
             string? metricsNode = null;
             IStateMachine Runtime()
             {
-                var rt = new ContractRuntime(members, [new VoucherContract(options.Currency, options.CpuPerCall)], issuers,
+                var rt = new ContractRuntime(members, [new TokenContract(), new VoucherContract(options.Currency, options.CpuPerCall)], issuers,
                     new ContractRuntimeOptions { CpuPerCall = Duration.FromMicros(50), MetricsNode = metricsNode, KeepEvents = false });
                 rt.ApplyGenesis(genesis);
                 observer.Runtimes.Add(rt);
