@@ -120,8 +120,11 @@ public sealed record PieceNotice(int Claim);
 /// and notifies those suppliers when the split is final; when it needs cash it discounts the piece it kept with its
 /// bank (a holder set on double financing sends a second discount of the same piece to another bank at once).
 /// </summary>
-public sealed class VoucherParty(SupplyChainPlan plan, int holder, FinalityTracker client) : INodeBehaviour, IClaimLog
+public sealed class VoucherParty(SupplyChainPlan plan, int holder, FinalityTracker client) : INodeBehaviour, IClaimLog, Lab.Consensus.Common.ITransactionSource
 {
+    /// <summary>What this party submitted, for the chain's validity check (no fabricated transactions).</summary>
+    public Lab.Consensus.Common.SubmissionLog? Submissions => client.Submissions;
+
     private sealed record Act(int Claim, string What);
     private sealed record Pending(string What, int Claim, int Which);
 
