@@ -56,6 +56,19 @@ public class MetricCatalogTests
     }
 
     [Fact]
+    public void The_supply_chain_metrics_are_constants_the_check_sees_and_the_catalog_lists()
+    {
+        var constants = Constants().Where(c => c.Class == nameof(Lab.Finance.SupplyChain.SupplyChainMetrics)).Select(c => c.Name).ToList();
+        Assert.Equal(
+            ["scf_seekers.", "scf_financed_share.", "scf_financed_amount_share.", "scf_financed_amount.", "scf_time_to_cash_median_s.", "scf_financing_cost.",
+             "scf_time_to_cash_s", "scf_double_financing_attempts", "scf_double_financed", "scf_double_financing_stopped", "scf_on_chain", "voucher_start_s", "voucher_end_s"],
+            constants);
+        var listed = Listed();
+        Assert.Contains("scf_financed_share.<tier>", listed);
+        Assert.Contains("scf_double_financing_stopped", listed);
+    }
+
+    [Fact]
     public void Chain_models_get_the_chain_words_and_gossip_its_own()
     {
         var raft = ModelRegistry.Default.Find(ModelKind.Protocol, "raft")!;

@@ -25,6 +25,7 @@ public sealed class ModelRegistry
         new PowModel(),
         new SecuritiesModel(),
         new CrossBorderModel(),
+        new SupplyChainModel(),
     ]);
 
     public IReadOnlyList<IModel> Models => _models;
