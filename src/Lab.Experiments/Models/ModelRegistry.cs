@@ -24,6 +24,7 @@ public sealed class ModelRegistry
         new HotStuffModel(),
         new PowModel(),
         new SecuritiesModel(),
+        new WarehouseReceiptsModel(),
     ]);
 
     public IReadOnlyList<IModel> Models => _models;
