@@ -25,6 +25,8 @@ public sealed class WarehouseReceiptsModel : IModel
     public string Description => "warehouse-receipt pledges: separate bank registries (double pledges, phantom receipts, goods removed) versus one receipt contract on chain with signed IoT readings, on the same lots and frauds";
 
     private const string Separate = "separate";
+    /// <summary>Upper bound of the scenario's time distributions, seconds (ten years: the kernel's nanoseconds stay far from overflow).</summary>
+    private const double LongSpan = 3650.0 * 86400;
     private const string OnChainRegistry = "on-chain";
 
     public IReadOnlyList<SchemaKey> Keys { get; } =
@@ -42,10 +44,10 @@ public sealed class WarehouseReceiptsModel : IModel
 
         Key.Probability("scenario.pledges.loan-to-value", "Loan as a share of the pledged goods' value (assumption: commodity pledge loans are typically 60–80%).", "70%"),
         Key.Time("scenario.pledges.tenor", "Loan tenor from the funding decision to maturity (assumption: 3-month commodity financing).", "90d", min: 86400),
-        Key.TimeDistribution("scenario.pledges.apply-after", "From a receipt's issue to the owner's first loan application (assumption).", "exponential(mean: 2d)"),
+        Key.TimeDistribution("scenario.pledges.apply-after", "From a receipt's issue to the owner's first loan application (assumption).", "exponential(mean: 2d)") with { Max = LongSpan },
         Key.Probability("scenario.pledges.honest-default-rate", "Chance an honest owner does not repay at maturity; the bank then disposes of the goods (assumption).", "2%"),
-        Key.TimeDistribution("scenario.pledges.due-diligence", "Separate registries: bank desk time (09:00–17:00 business days) from application to decision: documents, a visit, the bank's own registry (assumption: about a working week).", "lognormal(median: 40h, sigma: 0.6)"),
-        Key.TimeDistribution("scenario.pledges.due-diligence-on-chain", "On chain: the same desk time when receipt, pledge status and sensor history are read from the ledger (assumption).", "lognormal(median: 2h, sigma: 0.6)"),
+        Key.TimeDistribution("scenario.pledges.due-diligence", "Separate registries: bank desk time (09:00–17:00 business days) from application to decision: documents, a visit, the bank's own registry (assumption: about a working week).", "lognormal(median: 40h, sigma: 0.6)") with { Max = LongSpan },
+        Key.TimeDistribution("scenario.pledges.due-diligence-on-chain", "On chain: the same desk time when receipt, pledge status and sensor history are read from the ledger (assumption).", "lognormal(median: 2h, sigma: 0.6)") with { Max = LongSpan },
 
         Key.Choice("scenario.registry", "Where pledges are registered: `separate` (each bank its own registry; the traditional baseline) or `on-chain` (one receipt contract on `chain.protocol`).", [Separate, OnChainRegistry], Separate),
 
@@ -55,7 +57,7 @@ public sealed class WarehouseReceiptsModel : IModel
         Key.Number("scenario.pledge-fraud.remove-goods", "Relative weight of the strategy: pledge honestly, then take the goods out of the bay.", "0.3", min: 0, max: 1000),
         Key.Int("scenario.pledge-fraud.banks-per-lot", "Double pledge: banks the same receipt is pledged to (Qingdao 2014: up to 13; assumption: 3).", 3, min: 2, max: 1000),
         Key.Factor("scenario.pledge-fraud.receipts-multiple", "Phantom receipts: receipts issued as a multiple of the tonnage in store (Qingdao 2014: ~300,000 t of receipts against ~100,000 t, ~3×).", "3x", min: 2),
-        Key.TimeDistribution("scenario.pledge-fraud.removal-after", "Remove goods: from the loan application to the start of the removal (assumption).", "exponential(mean: 20d)"),
+        Key.TimeDistribution("scenario.pledge-fraud.removal-after", "Remove goods: from the loan application to the start of the removal (assumption).", "exponential(mean: 20d)") with { Max = LongSpan },
         Key.Time("scenario.pledge-fraud.removal-time", "Remove goods: how long emptying the bay takes (linear).", "5d", min: 3600),
 
         Key.Time("scenario.inspections.interval", "Separate registries: each bank inspects each lot it lends against this often (first visit at a random phase; assumption: monthly; 0: never).", "30d"),

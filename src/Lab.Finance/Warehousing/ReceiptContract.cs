@@ -28,7 +28,7 @@ public sealed record LotState(string Warehouse, long AttestedKg, long ReceiptedK
 /// <summary>
 /// Warehouse receipts and their pledges on the consortium chain. A warehouse's sensor gateway posts signed
 /// readings; the first reading of a lot attests its weight (intake). The warehouse may issue receipts for a lot
-/// only up to that attested weight — the receipt tokens <c>wr/&lt;warehouse&gt;</c> (kg) are issued by it alone, so
+/// only up to that attested weight — the receipt tokens <c>wr-<c>wr/&lt;warehouse&gt;</c>lt;warehouse<c>wr/&lt;warehouse&gt;</c>gt;</c> (kg) are issued by it alone, so
 /// the runtime's conservation check holds every other party to them. A bank registers a pledge of a receipt
 /// it is shown by the holder; the contract refuses a pledge of a receipt that does not exist, is not the
 /// owner's, is already pledged, or whose lot (any receipt of it) is already pledged or flagged — the second
@@ -44,8 +44,8 @@ public sealed class ReceiptContract(double weightTolerance, Duration cpuPerReadi
     public const string BankRole = "bank";
     public string Name => ContractName;
 
-    public static string Asset(string warehouse) => "wr/" + warehouse;
-    public static string PledgeAccount(string bank) => "pledged/" + bank;
+    public static string Asset(string warehouse) => "wr-" + warehouse;
+    public static string PledgeAccount(string bank) => "pledged-" + bank;
     public static string LotKey(int lot) => "lot/" + lot.ToString(CultureInfo.InvariantCulture);
     public static string ReceiptKey(string receipt) => "receipt/" + receipt;
 
