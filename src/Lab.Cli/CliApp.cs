@@ -20,7 +20,7 @@ public static class ExitCode
 }
 
 /// <summary>
-/// The <c>lab</c> command: verbs run, validate, verify, list (and the hidden schema). Output goes to
+/// The <c>lab</c> command: verbs run, validate, verify, list, fuzz, replay, size, worker, query (and the hidden schema). Output goes to
 /// <paramref name="output"/>; errors to <paramref name="errors"/>.
 /// </summary>
 /// <param name="interactive">Draw live progress (a terminal); otherwise print plain lines.</param>
@@ -59,8 +59,9 @@ public sealed class CliApp(IAnsiConsole output, IAnsiConsole errors, bool intera
                 "replay" => Commands.ReplayCommand.Execute(this, rest, cancel),
                 "size" => Commands.SizeCommand.Execute(this, rest, cancel),
                 "worker" => Commands.WorkerCommand.Execute(this, rest, cancel),
+                "query" => Commands.QueryCommand.Execute(this, rest),
                 "schema" => Commands.SchemaCommand.Execute(this, rest),
-                _ => Usage($"unknown command '{args[0]}'" + (Lab.Experiments.Schema.Suggest.Closest(args[0], ["run", "validate", "verify", "list", "fuzz", "replay", "size", "worker"]) is { } s ? $"; did you mean '{s}'?" : "")),
+                _ => Usage($"unknown command '{args[0]}'" + (Lab.Experiments.Schema.Suggest.Closest(args[0], ["run", "validate", "verify", "list", "fuzz", "replay", "size", "worker", "query"]) is { } s ? $"; did you mean '{s}'?" : "")),
             };
         }
         catch (UsageException e) { return Usage(e.Message); }

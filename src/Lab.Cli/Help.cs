@@ -21,6 +21,7 @@ public static class Help
         t.AddRow("[bold]replay[/] P:SEED:RUN", "run one fuzz configuration again with a timeline");
         t.AddRow("[bold]size[/] FILE --target T", "capacity planning: the largest load meeting every target, per sweep point");
         t.AddRow("[bold]worker[/] --join HOST:PORT", "run a sweep's runs for a coordinator (lab run FILE --cluster-listen PORT)");
+        t.AddRow("[bold]query[/] \"SQL\"", "SQL (DuckDB) over every results folder under results/; --schema lists the tables");
         c.Write(t);
         c.WriteLine();
         c.MarkupLine("[bold]Examples:[/]");
@@ -77,7 +78,7 @@ public static class Help
         t.AddRow("--limit NAME=N", "raise a limit on what is read (see below)");
         t.AddRow("--quiet", "no progress, only errors and the results folder");
         t.AddRow("--cluster-listen PORT", "hand the runs to worker processes (lab worker --join HOST:PORT) instead of this machine's cores; same results");
-        t.AddRow("--cluster HOST:PORT", "the same, joining a cluster whose seed is at HOST:PORT; --cluster-host ADDR (default 127.0.0.1), --secret-file PATH (else LAB_CLUSTER_SECRET), --cluster-config FILE (HOCON)");
+        t.AddRow("--cluster HOST:PORT", "the same, joining a cluster whose seed is at HOST:PORT; --cluster-host ADDR (default 127.0.0.1), --cluster-workers N (hand out no run before N workers joined; default 1), --secret-file PATH (else LAB_CLUSTER_SECRET), --cluster-config FILE (HOCON)");
         c.Write(t);
         c.WriteLine();
         Limits(c);
@@ -190,5 +191,27 @@ public static class Help
         c.MarkupLine("[bold]Examples:[/]");
         c.WriteLine("  lab list");
         c.WriteLine("  lab list networks");
+    }
+
+    public static void Query(IAnsiConsole c)
+    {
+        c.MarkupLine("[bold]lab query[/] \"SQL\" [[--results DIR]] [[--csv | --json]] [[--max-rows N]] | lab query --schema");
+        c.WriteLine();
+        c.WriteLine("Runs one SQL statement (DuckDB, embedded: no server) over every results folder under results/");
+        c.WriteLine("(results/<experiment>/<run-id>/). Tables: experiments (one row per folder), metrics (per-run value of");
+        c.WriteLine("every metric), series, samples, faults, findings, points; every table but experiments starts with");
+        c.WriteLine("experiment and run_id. They read each folder's metrics/*.parquet (the CSVs for older folders).");
+        c.WriteLine();
+        var t = new Table().NoBorder().HideHeaders().AddColumn("").AddColumn("");
+        t.AddRow("--results DIR", "the results root (default results)");
+        t.AddRow("--csv, --json", "write every row as CSV or a JSON array instead of a table");
+        t.AddRow("--max-rows N", "rows shown in the table (default 200; --csv and --json write all)");
+        t.AddRow("--schema", "list the tables and their columns");
+        c.Write(t);
+        c.WriteLine();
+        c.MarkupLine("[bold]Examples:[/]");
+        c.WriteLine("  lab query \"select experiment, variant, avg(value) from metrics where metric = 'throughput_tps' group by all\"");
+        c.WriteLine("  lab query \"select run_id, variant, metric, value from metrics where experiment = 't1-vs-onchain'\" --csv");
+        c.WriteLine("  lab query --schema");
     }
 }

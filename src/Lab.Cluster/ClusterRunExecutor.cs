@@ -27,7 +27,7 @@ public sealed class ClusterRunExecutor : IRunExecutor, IDisposable
     {
         _log = log;
         _system = ActorSystem.Create(ClusterSettings.SystemName, settings.ToConfig());
-        _coordinator = _system.ActorOf(Props.Create(() => new Coordinator(secret, e => _events.Add(e))), ClusterSettings.CoordinatorName);
+        _coordinator = _system.ActorOf(Props.Create(() => new Coordinator(secret, e => _events.Add(e), settings.WaitForWorkers)), ClusterSettings.CoordinatorName);
         var self = Akka.Cluster.Cluster.Get(_system).SelfAddress;
         Address = $"{self.Host}:{self.Port}";
     }

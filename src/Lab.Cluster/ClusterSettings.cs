@@ -27,6 +27,9 @@ public sealed record ClusterSettings
     public string? Join { get; init; }
     public required string Role { get; init; }
     public TimeSpan HeartbeatPause { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>The coordinator hands out no run until this many workers are admitted (<c>--cluster-workers</c>), so a
+    /// sweep starts on every machine at once instead of on the first to join; later losses do not stop it.</summary>
+    public int WaitForWorkers { get; init; } = 1;
     /// <summary>HOCON text applied over everything else.</summary>
     public string? ExtraConfig { get; init; }
 

@@ -36,10 +36,14 @@ public sealed class Coordinator : ReceiveActor
     private readonly SortedSet<long> _queue = [];
     private readonly Dictionary<long, (JobOffer Offer, Address? At)> _jobs = [];
 
-    public Coordinator(SharedSecret secret, Action<CoordinatorEvent> events)
+    private readonly int _waitForWorkers;
+    private bool _enoughJoined;
+
+    public Coordinator(SharedSecret secret, Action<CoordinatorEvent> events, int waitForWorkers = 1)
     {
         _secret = secret;
         _events = events;
+        _waitForWorkers = Math.Max(1, waitForWorkers);
         Receive<Hello>(OnHello);
         Receive<Proof>(OnProof);
         Receive<Pull>(OnPull);
@@ -119,6 +123,9 @@ public sealed class Coordinator : ReceiveActor
 
     private void Dispatch()
     {
+        // Hold the queue until the workers asked for have joined; once they have, losing some does not stop the sweep.
+        _enoughJoined |= _workers.Values.Count(x => x.Admitted) >= _waitForWorkers;
+        if (!_enoughJoined) return;
         foreach (var w in _workers.Values.Where(x => x.Admitted && x.Wanted > 0).OrderBy(x => x.Name, StringComparer.Ordinal))
         {
             var given = new List<JobOffer>();

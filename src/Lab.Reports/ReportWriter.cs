@@ -8,7 +8,7 @@ namespace Lab.Reports;
 
 /// <summary>
 /// Writes an experiment's analysis files into a run folder: <c>summary.json</c>,
-/// <c>metrics/*.csv</c>, <c>charts/*.png|svg</c> and <c>report.html</c>.
+/// <c>metrics/*.csv</c> and <c>*.parquet</c>, <c>charts/*.png|svg</c> and <c>report.html</c>.
 /// <c>summary.json</c> and <c>metrics/</c> depend only on the result (byte-identical for equal results).
 /// </summary>
 public static class ReportWriter
@@ -25,7 +25,7 @@ public static class ReportWriter
         File.WriteAllBytes(Path.Combine(folder, "summary.json"), SummaryJson.Serialize(summary));
 
         var metrics = Directory.CreateDirectory(Path.Combine(folder, "metrics")).FullName;
-        foreach (var (name, bytes) in MetricsCsv.Files(result, summary))
+        foreach (var (name, bytes) in MetricsCsv.Files(result, summary).Concat(MetricsParquet.Files(result, summary)))
             File.WriteAllBytes(Path.Combine(metrics, name), bytes);
 
         var charts = ChartCatalog.Build(result, summary);

@@ -74,7 +74,7 @@ public sealed class ClusterTests : IDisposable
         var summary = Lab.Reports.Statistics.ExperimentSummary.Of(r);
         File.WriteAllBytes(Path.Combine(folder, "summary.json"), Lab.Reports.Writers.SummaryJson.Serialize(summary));
         var metrics = Directory.CreateDirectory(Path.Combine(folder, "metrics")).FullName;
-        foreach (var (name, bytes) in Lab.Reports.Writers.MetricsCsv.Files(r, summary)) File.WriteAllBytes(Path.Combine(metrics, name), bytes);
+        foreach (var (name, bytes) in Lab.Reports.Writers.MetricsCsv.Files(r, summary).Concat(Lab.Reports.Writers.MetricsParquet.Files(r, summary))) File.WriteAllBytes(Path.Combine(metrics, name), bytes);
     }
 
     private static Dictionary<string, string> Bytes(string folder) =>
@@ -87,7 +87,7 @@ public sealed class ClusterTests : IDisposable
     {
         var file = Sweep(5);
         var port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var coordinator = Start(Secret, "run", file, "--out", Path.Combine(_dir, "cluster"), "--cluster-listen", port);
+        var coordinator = Start(Secret, "run", file, "--out", Path.Combine(_dir, "cluster"), "--cluster-listen", port, "--cluster-workers", "2");
         Start(Secret, "worker", "--join", "127.0.0.1:" + port, "--cores", "1");
         Start(Secret, "worker", "--join", "127.0.0.1:" + port, "--cores", "1");
         Assert.True(coordinator.WaitForExit() == ExitCode.Ok, coordinator.Output);
@@ -102,7 +102,7 @@ public sealed class ClusterTests : IDisposable
     {
         var file = Sweep(10);
         var port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var coordinator = Start(Secret, "run", file, "--out", Path.Combine(_dir, "cluster"), "--cluster-listen", port, "--cluster-config", Heartbeats());
+        var coordinator = Start(Secret, "run", file, "--out", Path.Combine(_dir, "cluster"), "--cluster-listen", port, "--cluster-config", Heartbeats(), "--cluster-workers", "2");
         var doomed = Start(Secret, "worker", "--join", "127.0.0.1:" + port, "--cores", "1");
         Start(Secret, "worker", "--join", "127.0.0.1:" + port, "--cores", "1");
         // Killed once both are working and the sweep is under way: its run in flight is lost with it.

@@ -171,4 +171,18 @@ public sealed class SizingTests : IDisposable
         Assert.Null(new Sizer(new ExperimentLoader(ModelRegistry.Default)).Prepare(file, [], "workload.rate", d));
         Assert.Contains(d.Errors, x => x.Message.Contains("sets the load that lab size searches"));
     }
+
+    [Fact]
+    public void Goodput_counts_what_was_submitted_not_the_nominal_rate()
+    {
+        // A Poisson draw that offered 483/s of a nominal 500/s, of which 476/s became final: served, not 5% short.
+        var measured = new Lab.Reports.Statistics.RunValues();
+        measured.Values["throughput_tps"] = 476;
+        measured.Values[SizingTarget.Goodput] = 476.0 / 483;
+        Assert.Equal(476.0 / 483, SizingTarget.DefaultGoodput.RunValue(measured, 500));
+        // Without the submitted/committed series: throughput over the load probed.
+        var plain = new Lab.Reports.Statistics.RunValues();
+        plain.Values["throughput_tps"] = 476;
+        Assert.Equal(476.0 / 500, SizingTarget.DefaultGoodput.RunValue(plain, 500));
+    }
 }

@@ -15,7 +15,7 @@ public sealed class ReportTests : IDisposable
     {
         ReportWriter.WriteAll(Results.Settlement(50), _folder, Provenance);
         Assert.True(File.Exists(Path.Combine(_folder, "summary.json")));
-        Assert.Equal(["faults.csv", "findings.csv", "points.csv", "samples.csv", "scalars.csv", "series.csv"],
+        Assert.Equal(["faults.csv", "faults.parquet", "findings.csv", "findings.parquet", "points.csv", "points.parquet", "samples.csv", "samples.parquet", "scalars.csv", "scalars.parquet", "series.csv", "series.parquet"],
             Directory.GetFiles(Path.Combine(_folder, "metrics")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var charts = Directory.GetFiles(Path.Combine(_folder, "charts")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["exposure.png", "exposure.svg", "liquidity.png", "liquidity.svg", "settlement-time.png", "settlement-time.svg",

@@ -175,7 +175,7 @@ public class WriterTests
     internal static List<string> Lines(byte[] bytes) =>
         Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
 
-    private static List<string> SplitCsv(string line)
+    internal static List<string> SplitCsv(string line)
     {
         var fields = new List<string>();
         var sb = new StringBuilder();

@@ -7,11 +7,11 @@ namespace Lab.Cli.Commands;
 /// <summary>
 /// The cluster options of <c>lab run</c> and <c>lab size</c> (the coordinator's side): <c>--cluster-listen PORT</c>
 /// (be the seed node) or <c>--cluster HOST:PORT</c> (join a cluster whose seed is there), <c>--cluster-host ADDR</c>
-/// (default 127.0.0.1), <c>--secret-file PATH</c> (else <c>LAB_CLUSTER_SECRET</c>), <c>--cluster-config FILE</c> (HOCON).
+/// (default 127.0.0.1), <c>--cluster-workers N</c> (wait for N workers before the first run), <c>--secret-file PATH</c> (else <c>LAB_CLUSTER_SECRET</c>), <c>--cluster-config FILE</c> (HOCON).
 /// </summary>
 public static class ClusterOptions
 {
-    public static readonly string[] Coordinator = ["--cluster-listen", "--cluster", "--cluster-host", "--secret-file", "--cluster-config"];
+    public static readonly string[] Coordinator = ["--cluster-listen", "--cluster", "--cluster-host", "--secret-file", "--cluster-config", "--cluster-workers"];
 
     /// <summary>The coordinator's settings and secret, or null when no cluster option was given.</summary>
     public static (ClusterSettings Settings, SharedSecret Secret)? ForCoordinator(Options o)
@@ -32,6 +32,7 @@ public static class ClusterOptions
             Port = listen ?? 0,
             Join = join,
             ExtraConfig = ExtraConfig(o),
+            WaitForWorkers = o.Int("--cluster-workers", 1, 100_000) ?? 1,
         };
         return (settings, Secret(o));
     }

@@ -137,7 +137,7 @@ public static class SizeCommand
         c.WriteLine("For every point of the file's sweep (variant × sweep point), finds the largest load that meets every");
         c.WriteLine("target, by bracketing and bisection. A load passes only if the 95% interval over the file's replications");
         c.WriteLine("meets each bound (its upper end for <=, its lower end for >=). With a rate load, 'goodput>=0.95'");
-        c.WriteLine("(committed throughput / offered load) is added unless a goodput target is given.");
+        c.WriteLine("(transactions final / transactions submitted over the measured window) is added unless a goodput target is given.");
         c.WriteLine();
         var t = new Table().NoBorder().HideHeaders().AddColumn("").AddColumn("");
         t.AddRow("--target T", "e.g. commit_latency_s.p99<=2s, unavailable_s<=5s, goodput>=0.99 (repeatable; STAT: p50, p99.9, mean, min, max)");

@@ -27,7 +27,7 @@ public sealed class PowModel : IModel
     public string Description => "proof of work (Nakamoto): mining race, gossip relay with real block sizes, forks, k-confirmation finality, selfish mining and double spends";
     /// <summary>Latency here is a block's: mined → k confirmations at the client.</summary>
     public IReadOnlyList<Lab.Reports.MetricWord> Words { get; } =
-        [new(Lab.Reports.MetricWord.Throughput, "throughput_tps"), new(Lab.Reports.MetricWord.Latency, "confirmation_latency_s")];
+        [new(Lab.Reports.MetricWord.Throughput, "throughput_tps"), new(Lab.Reports.MetricWord.Latency, PowMetrics.ConfirmationLatency)];
 
     public IReadOnlyList<SchemaKey> Keys { get; } =
     [
@@ -98,18 +98,55 @@ public sealed class PowModel : IModel
                 $"bitcoin-2019 has one share per region of SimBlock's six (north-america, europe, south-america, asia-pacific, japan, australia); the network has {config.GetOr<List<object>>("network.regions", []).Count}");
     }
 
+    /// <summary>Every <c>pow_</c> metric; the chain contract's standard set (<see cref="MetricCatalog.EveryChainRun"/>) comes too,
+    /// as every proof-of-work run goes through <see cref="ChainWorld"/>.</summary>
     public IReadOnlyList<MetricInfo> Metrics { get; } =
     [
+        .. MetricCatalog.EveryChainRun,
+        new(PowMetrics.BlocksMined, "blocks mined by anyone"),
+        new(PowMetrics.BlocksMainChain, "height of the observer's chain at the end"),
+        new(PowMetrics.StaleBlocks, "mined blocks not on the observer's chain"),
         new(PowMetrics.StaleRate, "share of mined blocks that ended off the main chain"),
-        new(Quantile.Name(PowMetrics.BlockReach50, 0.5), "median over blocks of the time to reach 50% of nodes"),
-        new(Quantile.Name(PowMetrics.BlockReach90, 0.5), "median over blocks of the time to reach 90% of nodes"),
-        new(PowMetrics.BlockArrival, "time from mining until each node has the block, every (main-chain block, node) pair: SimBlock's propagation statistic"),
-        new(PowMetrics.ChainTps, "transactions on the observer's chain per second of chain time"),
+        new(PowMetrics.BlocksPropagated, "blocks that reached at least one other node"),
+        new(PowMetrics.BlockInterval, "time between consecutive blocks of the observer's chain (samples)"),
+        new(PowMetrics.MeanBlockInterval, "mean time between consecutive blocks of the observer's chain"),
+        new(PowMetrics.ChainTps, "transactions on the observer's chain per second of chain time (final or not)"),
         new(PowMetrics.CapacityTps, "transactions per second the observer's blocks could carry at the clients' mean transaction size"),
-        new(PowMetrics.FinalBlocksReverted, "blocks k deep on an honest node later taken back: a safety violation, or the attack's result"),
+        new(PowMetrics.FinalDifficulty, "difficulty of the observer's tip, relative to the start"),
+        new(PowMetrics.BlockReach50, "per block: time from mining until half of all nodes have it (samples; percentiles as scalars)"),
+        new(PowMetrics.BlockReach90, "per block: time from mining until 90% of all nodes have it (samples; percentiles as scalars)"),
+        new(PowMetrics.BlockArrival, "time from mining until each node has the block, every (main-chain block, node) pair: SimBlock's propagation statistic"),
+        new(Quantile.Name(PowMetrics.BlockReach50, 0.5), "median over blocks of the time to reach 50% of nodes"),
+        new(Quantile.Name(PowMetrics.BlockReach50, 0.9), "p90 over blocks of the time to reach 50% of nodes"),
+        new(Quantile.Name(PowMetrics.BlockReach90, 0.5), "median over blocks of the time to reach 90% of nodes"),
+        new(Quantile.Name(PowMetrics.BlockReach90, 0.9), "p90 over blocks of the time to reach 90% of nodes"),
+        new(Quantile.Name(PowMetrics.BlockArrival, 0.5), "median of every (block, node) arrival delay: SimBlock's statistic, exact"),
+        new(Quantile.Name(PowMetrics.BlockArrival, 0.9), "p90 of every (block, node) arrival delay, exact"),
         new(PowMetrics.ConfirmationLatency, "block mined → k confirmations at the observer node"),
+        new(Quantile.Name(PowMetrics.ConfirmationLatency, 0.5), "median of block mined → k confirmations"),
+        new(Quantile.Name(PowMetrics.ConfirmationLatency, 0.9), "p90 of block mined → k confirmations"),
+        new(PowMetrics.Reorgs, "reorganisations at any node (counter)"),
+        new(PowMetrics.ReorgDepth, "blocks a reorganisation disconnected (samples)"),
+        new(PowMetrics.FinalBlocksReverted, "blocks k deep on an honest node later taken back: a safety violation, or the attack's result"),
+        new(PowMetrics.TxReturnedToMempool, "transactions a reorganisation returned to the mempool (counter, at the observer)"),
+        new(PowMetrics.TxUnconfirmedByReorg, "transactions a reorganisation left unconfirmed (counter, at the observer)"),
+        new(PowMetrics.DuplicateBlocks, "blocks received that the node already had (counter)"),
+        new(PowMetrics.CompactBlockMisses, "compact blocks the receiver could not rebuild (counter)"),
+        new(PowMetrics.MinerHashShare, "each miner's share of the hash power (samples)"),
+        new(PowMetrics.MinerRewardShare, "each miner's share of the rewards on the observer's chain (samples)"),
+        new(PowMetrics.MinerRewardTotal, "rewards and fees on the observer's chain, in BTC"),
+        new(PowMetrics.AttackerHashShare, "the attacker's share of all hash power"),
         new(PowMetrics.AttackerRewardShare, "the attacker's share of main-chain rewards (vs its hash share)"),
+        new(PowMetrics.AttackerBlockShare, "the attacker's share of the observer's chain's blocks: Eyal & Sirer's relative revenue"),
         new(PowMetrics.AttackerSuccessRate, "double spends that succeeded / attempted"),
+        new(PowMetrics.DoubleSpendAttempts, "double-spend attempts that ended, published or abandoned"),
+        new(PowMetrics.DoubleSpendAttemptsStarted, "double-spend attempts begun: a pre-mined block and a payment (counter)"),
+        new(PowMetrics.DoubleSpendSuccesses, "payments the merchant delivered after k confirmations and then saw reversed (counter)"),
+        new(PowMetrics.DoubleSpendPublished, "attempts whose private branch the attacker published (counter)"),
+        new(PowMetrics.DoubleSpendAbandoned, "double-spend attempts given up (counter)"),
+        new(PowMetrics.PaymentsAccepted, "payments the merchant delivered (counter)"),
+        new(PowMetrics.SelfishBlocksWithheld, "blocks the selfish pool withheld when found (counter)"),
+        new(PowMetrics.SelfishPublications, "times the selfish pool published part of its branch (counter)"),
     ];
 
     /// <summary>Proof of work lays its nodes out by <c>chain.pow.nodes-per-region</c>, cuts blocks by its own size

@@ -137,7 +137,9 @@ public sealed class Sizer(ExperimentLoader loader)
         executor.Execute(jobs, (job, rep) =>
         {
             if (ExperimentRunner.UnexpectedViolation(job.Experiment, job.Spec, rep) is { } violation) throw violation;
-            values[job] = RunValues.Of(rep, job.Experiment.Warmup.TotalSeconds, countSafety: false);
+            var run = RunValues.Of(rep, job.Experiment.Warmup.TotalSeconds, countSafety: false);
+            if (MeasuredGoodput(rep, job.Experiment.Warmup.TotalSeconds) is { } goodput) run.Values[SizingTarget.Goodput] = goodput;
+            values[job] = run;
         }, progress, cancel);
 
         var result = new List<Probe>();
@@ -153,6 +155,17 @@ public sealed class Sizer(ExperimentLoader loader)
             result.Add(new Probe(point, load, readings.Min(r => r.Level), readings, Use(reps)));
         }
         return result;
+    }
+
+    /// <summary>Committed over submitted transactions per second, both over the whole bins after warm-up (see <see cref="SizingTarget.Goodput"/>).</summary>
+    private static double? MeasuredGoodput(Lab.Reports.ReplicationResult rep, double warmupSeconds)
+    {
+        var series = rep.Metrics.Series;
+        if (!series.TryGetValue(Lab.Consensus.Common.StandardMetrics.SubmittedTx, out var submitted) ||
+            !series.TryGetValue(Lab.Consensus.Common.StandardMetrics.CommittedTx, out var committed)) return null;
+        var offered = RunValues.MeasuredRate(submitted, rep.Metrics, rep, warmupSeconds);
+        var served = RunValues.MeasuredRate(committed, rep.Metrics, rep, warmupSeconds);
+        return offered is > 0 && served is { } s ? s / offered.Value : null;
     }
 
     private static ResourceUse Use(IReadOnlyList<RunValues> reps)

@@ -29,37 +29,9 @@ public static class MetricsCsv
     /// <summary>File name → content, in file-name order.</summary>
     public static SortedDictionary<string, byte[]> Files(ExperimentResult result, ExperimentSummary summary)
     {
-        var countSafety = ExperimentSummary.CountsSafety(result);
-        var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal)
-        {
-            ["series.csv"] = Tidy(result, (run, emit) =>
-            {
-                var bin = run.Metrics.SeriesBin.TotalSeconds;
-                foreach (var (name, bins) in run.Metrics.Series)
-                    for (int i = 0; i < bins.Length; i++) emit(name, Num(i * bin), Num(bins[i]));
-            }),
-            ["samples.csv"] = Tidy(result, (run, emit) =>
-            {
-                foreach (var (name, samples) in run.Metrics.Samples)
-                    foreach (var s in Thin(samples, SamplesPerRun)) emit(name, "", Num(s));
-            }),
-            ["scalars.csv"] = Tidy(result, (run, emit) =>
-            {
-                // The same per-run values the summary used (same warm-up and safety rules).
-                foreach (var (name, value) in RunValues.Of(run, result.WarmupSeconds, countSafety).Values)
-                    emit(name, "", Num(value));
-            }),
-            ["faults.csv"] = Tidy(result, (run, emit) =>
-            {
-                foreach (var f in run.Stats.Faults)
-                    emit(f.Description, Num(f.Start.Seconds), f.End is { } end ? Num((end - f.Start).TotalSeconds) : "");
-            }),
-            ["findings.csv"] = Tidy(result, (run, emit) =>
-            {
-                foreach (var f in run.Metrics.Findings) emit(f.Kind, Num(f.At.Seconds), f.Text);
-            }),
-            ["points.csv"] = Points(summary),
-        };
+        var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var table in TidyRows.Tables) files[table + ".csv"] = Tidy(TidyRows.Of(table, result));
+        files["points.csv"] = Points(summary);
         return files;
     }
 
@@ -74,25 +46,15 @@ public static class MetricsCsv
         for (long i = 0; i < cap; i++) yield return values[(int)(i * values.Length / cap)];
     }
 
-    private static byte[] Tidy(ExperimentResult result, Action<ReplicationResult, Action<string, string, string>> rows) =>
+    private static byte[] Tidy(IEnumerable<TidyRow> rows) =>
         Write(csv =>
         {
             csv.WriteRecord(Columns);
-            int run = 0;
-            for (int p = 0; p < result.Points.Count; p++)
+            foreach (var r in rows)
             {
-                var point = result.Points[p];
-                foreach (var r in point.Replications)
-                {
-                    var runText = RoundTrip.Format(run);
-                    var pointText = RoundTrip.Format(p);
-                    var replication = RoundTrip.Format(r.Index);
-                    rows(r, (metric, time, value) =>
-                    {
-                        csv.WriteRecord([runText, point.Variant, pointText, replication, metric, time, value]);
-                    });
-                    run++;
-                }
+                var value = r.Text ?? (r.Value is { } v ? Num(v) : "");
+                csv.WriteRecord([RoundTrip.Format(r.Run), r.Variant, RoundTrip.Format(r.Point), RoundTrip.Format(r.Replication),
+                    r.Metric, r.Time is { } t ? Num(t) : "", value]);
             }
         });
 
