@@ -242,7 +242,8 @@ public sealed class WarehouseReceiptsModel : IModel
             if (values.Count == 0) return Estimate.Exactly(double.NaN);
             if (values.Count == 1) return Estimate.Exactly(values[0]);
             var (mean, low, high) = MetricSummary.MeanWithInterval(values);
-            return new Estimate(mean, low, high);
+            // Every figure here (money, durations, shares, rates) is non-negative: a t-interval below 0 is clipped.
+            return new Estimate(mean, Math.Max(0, low), high);
         }
         static Estimate Of(Lab.Reports.PointResult p, string key) =>
             Over(p.Replications.Select(r => r.Metrics.Scalars.TryGetValue(key, out var v) ? v : double.NaN).Where(double.IsFinite).ToList());
