@@ -26,6 +26,7 @@ public sealed class ModelRegistry
         new SecuritiesModel(),
         new CrossBorderModel(),
         new SupplyChainModel(),
+        new WarehouseReceiptsModel(),
     ]);
 
     public IReadOnlyList<IModel> Models => _models;
