@@ -22,7 +22,7 @@ public sealed class InterruptionTests : IDisposable
         var file = Path.Combine(_dir, "sweep.yaml");
         File.WriteAllText(file, """
             name: sweep
-            duration: 5s
+            duration: 20s   # about 1 s of wall time a run, so a signal sent after the first run lands before the last
             network: { latency: uniform(5ms, 15ms) }
             chain: { protocol: gossip, nodes: 30 }
             workload: { arrivals: poisson(rate: 200/s) }
