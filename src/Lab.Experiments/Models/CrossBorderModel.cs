@@ -244,14 +244,7 @@ public sealed class CrossBorderModel : IModel
         SettlementChain? chain = null;
         if (options.Variant == CrossBorderVariant.Ledger)
         {
-            var model = context.Protocol as IChainModel
-                        ?? throw new ArgumentException($"multi-cbdc runs on a chain protocol; '{context.Protocol?.Name}' is not one");
-            var configured = ChainConfig.Chain(context);
-            chain = new SettlementChain(model.Protocol(context), configured with { Signing = new TransactionSigning(SignatureMode.Modelled, configured.Signing.Costs) })
-            {
-                RetryTimeout = c.Time("workload.retry-timeout"),
-                Byzantine = ChainConfig.Byzantine(c),
-            };
+            chain = FinanceChain.For(context, "multi-cbdc runs");
         }
         var spec = CrossBorderWorld.Build(options, context.Network, context.Seed, chain);
         var world = new World();

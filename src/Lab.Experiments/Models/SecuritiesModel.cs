@@ -285,7 +285,7 @@ public sealed partial class SecuritiesModel : IModel
     {
         var c = context.Config;
         var options = Options(c);
-        var chain = options.Settlement is OnChainSettlement ? Chain(context) : null;
+        var chain = options.Settlement is OnChainSettlement ? FinanceChain.For(context, "atomic-dvp settles") : null;
         var runEnd = SimTime.Zero + c.Time("duration");
         var spec = SecuritiesWorld.Build(options, context.Network, context.Seed, chain, runEnd: runEnd);
 
@@ -295,22 +295,6 @@ public sealed partial class SecuritiesModel : IModel
         foreach (var (word, nodes) in spec.Chain?.FaultTargets ?? []) world.Targets[word] = nodes;
         world.Finish = run => Finish(run, spec, options);
         return world;
-    }
-
-    /// <summary>The chain the on-chain variant settles on: <c>chain.protocol</c>, whichever chain protocol it names.</summary>
-    private static SettlementChain Chain(RunContext context)
-    {
-        var c = context.Config;
-        var model = context.Protocol as IChainModel
-                    ?? throw new ArgumentException($"atomic-dvp settles on a chain protocol; '{context.Protocol?.Name}' is not one");
-        // Transactions come from the exchange, not from signing clients: signatures cost CPU time only.
-        var configured = ChainConfig.Chain(context);
-        var options = configured with { Signing = new TransactionSigning(SignatureMode.Modelled, configured.Signing.Costs) };
-        return new SettlementChain(model.Protocol(context), options)
-        {
-            RetryTimeout = c.Time("workload.retry-timeout"),
-            Byzantine = ChainConfig.Byzantine(c),
-        };
     }
 
     private static void Finish(RunResult run, SecuritiesWorldSpec spec, SecuritiesOptions options)

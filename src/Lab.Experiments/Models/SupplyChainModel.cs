@@ -141,7 +141,7 @@ public sealed class SupplyChainModel : IModel
     public World Build(RunContext context)
     {
         var options = Options(context.Config);
-        var chain = options.Flow == FinancingFlow.Voucher ? Chain(context) : null;
+        var chain = options.Flow == FinancingFlow.Voucher ? FinanceChain.For(context, "vouchers live") : null;
         var spec = SupplyChainWorld.Build(options, context.Network, context.Seed, chain);
         var world = new World();
         world.Nodes.AddRange(spec.Nodes);
@@ -149,20 +149,6 @@ public sealed class SupplyChainModel : IModel
         foreach (var (word, nodes) in spec.Chain?.FaultTargets ?? []) world.Targets[word] = nodes;
         world.Finish = run => Finish(run, spec);
         return world;
-    }
-
-    /// <summary>The chain the vouchers live on: <c>chain.protocol</c>, whichever chain protocol it names.</summary>
-    private static SettlementChain Chain(RunContext context)
-    {
-        var model = context.Protocol as IChainModel
-                    ?? throw new ArgumentException($"vouchers live on a chain protocol; '{context.Protocol?.Name}' is not one");
-        var configured = ChainConfig.Chain(context);
-        var options = configured with { Signing = new TransactionSigning(SignatureMode.Modelled, configured.Signing.Costs) };
-        return new SettlementChain(model.Protocol(context), options)
-        {
-            RetryTimeout = context.Config.Time("workload.retry-timeout"),
-            Byzantine = ChainConfig.Byzantine(context.Config),
-        };
     }
 
     private static void Finish(RunResult run, SupplyChainWorldSpec spec)

@@ -183,7 +183,7 @@ public sealed class WarehouseReceiptsModel : IModel
     public World Build(RunContext context)
     {
         var options = Options(context.Config);
-        var chain = options.Registry == PledgeRegistry.OnChain ? Chain(context) : null;
+        var chain = options.Registry == PledgeRegistry.OnChain ? FinanceChain.For(context, "an on-chain registry runs") : null;
         var spec = WarehouseWorld.Build(options, context.Network, context.Seed, chain);
         var world = new World();
         world.Nodes.AddRange(spec.Nodes);
@@ -191,21 +191,6 @@ public sealed class WarehouseReceiptsModel : IModel
         foreach (var (word, nodes) in spec.Chain?.FaultTargets ?? []) world.Targets[word] = nodes;
         world.Finish = run => Finish(run, spec);
         return world;
-    }
-
-    /// <summary>The chain the on-chain registry runs on: <c>chain.protocol</c>, whichever chain protocol it names.</summary>
-    private static SettlementChain Chain(RunContext context)
-    {
-        var c = context.Config;
-        var model = context.Protocol as IChainModel
-                    ?? throw new ArgumentException($"an on-chain registry runs on a chain protocol; '{context.Protocol?.Name}' is not one");
-        var configured = ChainConfig.Chain(context);
-        var options = configured with { Signing = new TransactionSigning(SignatureMode.Modelled, configured.Signing.Costs) };
-        return new SettlementChain(model.Protocol(context), options)
-        {
-            RetryTimeout = c.Time("workload.retry-timeout"),
-            Byzantine = ChainConfig.Byzantine(c),
-        };
     }
 
     private static void Finish(RunResult run, WarehouseWorldSpec spec)
