@@ -17,12 +17,15 @@ public sealed class InterruptionTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, true);
 
     /// <summary>Eight short gossip runs, each a fraction of a second: long enough to be caught mid-sweep.</summary>
-    private string Sweep()
+    /// <summary>8 points × <paramref name="replications"/>; a signal test asks for many, so that however late the
+    /// signal lands on a loaded machine (test classes run in parallel), runs are still left.</summary>
+    private string Sweep(int replications = 1)
     {
         var file = Path.Combine(_dir, "sweep.yaml");
-        File.WriteAllText(file, """
+        File.WriteAllText(file, $$"""
             name: sweep
-            duration: 20s   # about 1 s of wall time a run, so a signal sent after the first run lands before the last
+            duration: 20s
+            replications: {{replications}}
             network: { latency: uniform(5ms, 15ms) }
             chain: { protocol: gossip, nodes: 30 }
             workload: { arrivals: poisson(rate: 200/s) }
@@ -111,7 +114,7 @@ public sealed class InterruptionTests : IDisposable
     public async Task Sigterm_and_sighup_stop_like_ctrl_c_and_keep_every_finished_run(string signal, string name)
     {
         var outDir = Path.Combine(_dir, "out");
-        var lab = Start("run", Sweep(), "--out", outDir, "--parallel", "1", "--quiet");
+        var lab = Start("run", Sweep(replications: 25), "--out", outDir, "--parallel", "1", "--quiet");
         var folder = WaitForRuns(outDir, 1, lab);
         using (var kill = Process.Start("kill", ["-" + signal, lab.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
         var stdout = lab.StandardOutput.ReadToEndAsync();
