@@ -35,6 +35,13 @@ public sealed class InterruptionTests : IDisposable
         return file;
     }
 
+    /// <summary>Whether this process ignores <paramref name="signal"/> (inherited by the processes it starts): the SigIgn mask in /proc.</summary>
+    private static bool Ignored(int signal)
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (signal - 1))) != 0;
+    }
+
     private static Process Start(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -113,6 +120,9 @@ public sealed class InterruptionTests : IDisposable
     [InlineData("HUP", "SIGHUP")]
     public async Task Sigterm_and_sighup_stop_like_ctrl_c_and_keep_every_finished_run(string signal, string name)
     {
+        // Started under nohup, this process and its children ignore SIGHUP, as the user asked: lab keeps running
+        // then, rightly, so there is nothing to test (CI does not start the suite under nohup).
+        if (signal == "HUP" && Ignored(1)) return;
         var outDir = Path.Combine(_dir, "out");
         var lab = Start("run", Sweep(replications: 25), "--out", outDir, "--parallel", "1", "--quiet");
         var folder = WaitForRuns(outDir, 1, lab);
