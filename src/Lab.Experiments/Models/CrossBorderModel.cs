@@ -241,29 +241,14 @@ public sealed class CrossBorderModel : IModel
     {
         var c = context.Config;
         var options = Options(c);
-        SettlementChain? chain = null;
-        if (options.Variant == CrossBorderVariant.Ledger)
-        {
-            chain = FinanceChain.For(context, "multi-cbdc runs");
-        }
+        var chain = options.Variant == CrossBorderVariant.Ledger ? FinanceChain.For(context, "multi-cbdc runs") : null;
         var spec = CrossBorderWorld.Build(options, context.Network, context.Seed, chain);
-        var world = new World();
-        world.Nodes.AddRange(spec.Nodes);
-        world.Observers.AddRange(spec.Observers);
-        foreach (var (word, nodes) in spec.Chain?.FaultTargets ?? []) world.Targets[word] = nodes;
-        world.Finish = run =>
+        return FinanceChain.World(spec.Nodes, spec.Observers, spec.Chain, run =>
         {
             var r = spec.Derive(run);
-            var m = run.Metrics;
-            void Violation(string text, long count = 1)
-            {
-                m.Counters[StandardMetrics.SafetyViolations] = m.Counter(StandardMetrics.SafetyViolations) + count;
-                m.Findings.Add(new Lab.Sim.Metrics.Finding(run.Stats.FinalTime, StandardMetrics.SafetyFinding, text));
-            }
-            if (r.ConservationViolations > 0) Violation($"{r.ConservationViolations} token conservation violation(s) on the ledger", r.ConservationViolations);
-            if (r.ReplicasAgree == false) Violation("replicas at the same height hold different ledger states");
-        };
-        return world;
+            if (r.ConservationViolations > 0) FinanceChain.Violation(run, $"{r.ConservationViolations} token conservation violation(s) on the ledger", r.ConservationViolations);
+            if (r.ReplicasAgree == false) FinanceChain.Violation(run, "replicas at the same height hold different ledger states");
+        });
     }
 
     /// <summary>The opening sentences: correspondent banking against the multi-CBDC ledger, over all replications.</summary>

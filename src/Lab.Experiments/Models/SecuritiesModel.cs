@@ -288,13 +288,7 @@ public sealed partial class SecuritiesModel : IModel
         var chain = options.Settlement is OnChainSettlement ? FinanceChain.For(context, "atomic-dvp settles") : null;
         var runEnd = SimTime.Zero + c.Time("duration");
         var spec = SecuritiesWorld.Build(options, context.Network, context.Seed, chain, runEnd: runEnd);
-
-        var world = new World();
-        world.Nodes.AddRange(spec.Nodes);
-        world.Observers.AddRange(spec.Observers);
-        foreach (var (word, nodes) in spec.Chain?.FaultTargets ?? []) world.Targets[word] = nodes;
-        world.Finish = run => Finish(run, spec, options);
-        return world;
+        return FinanceChain.World(spec.Nodes, spec.Observers, spec.Chain, run => Finish(run, spec, options));
     }
 
     private static void Finish(RunResult run, SecuritiesWorldSpec spec, SecuritiesOptions options)
@@ -304,11 +298,7 @@ public sealed partial class SecuritiesModel : IModel
         var end = run.Stats.FinalTime;
         // Safety beyond the chain's checkers: asset conservation, replica state digests, and the venue's promise
         // that a trade whose balances were locked at entry settles.
-        void Violation(string text, long count = 1)
-        {
-            m.Counters[StandardMetrics.SafetyViolations] = m.Counter(StandardMetrics.SafetyViolations) + count;
-            m.Findings.Add(new Lab.Sim.Metrics.Finding(end, StandardMetrics.SafetyFinding, text));
-        }
+        void Violation(string text, long count = 1) => FinanceChain.Violation(run, text, count);
         if (results.ConservationViolations > 0) Violation($"{results.ConservationViolations} asset conservation violation(s): tokens created or destroyed other than by their issuer", results.ConservationViolations);
         if (results.ReplicasAgree == false) Violation("replicas at the same height hold different contract states");
         if (results.LockedButRefused > 0) Violation($"{results.LockedButRefused} matched trade(s) refused by the DvP contract after their balances were locked at entry", results.LockedButRefused);

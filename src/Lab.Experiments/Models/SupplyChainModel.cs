@@ -143,24 +143,13 @@ public sealed class SupplyChainModel : IModel
         var options = Options(context.Config);
         var chain = options.Flow == FinancingFlow.Voucher ? FinanceChain.For(context, "vouchers live") : null;
         var spec = SupplyChainWorld.Build(options, context.Network, context.Seed, chain);
-        var world = new World();
-        world.Nodes.AddRange(spec.Nodes);
-        world.Observers.AddRange(spec.Observers);
-        foreach (var (word, nodes) in spec.Chain?.FaultTargets ?? []) world.Targets[word] = nodes;
-        world.Finish = run => Finish(run, spec);
-        return world;
+        return FinanceChain.World(spec.Nodes, spec.Observers, spec.Chain, run => Finish(run, spec));
     }
 
     private static void Finish(RunResult run, SupplyChainWorldSpec spec)
     {
         var results = spec.Derive(run); // on chain, also the chain's standard metrics and its agreement and validity findings
-        var m = run.Metrics;
-        var end = run.Stats.FinalTime;
-        void Violation(string text, long count = 1)
-        {
-            m.Counters[StandardMetrics.SafetyViolations] = m.Counter(StandardMetrics.SafetyViolations) + count;
-            m.Findings.Add(new Lab.Sim.Metrics.Finding(end, StandardMetrics.SafetyFinding, text));
-        }
+        void Violation(string text, long count = 1) => FinanceChain.Violation(run, text, count);
         if (results.ConservationViolations > 0) Violation($"{results.ConservationViolations} conservation violation(s): vouchers or cash created or destroyed other than by their issuer", results.ConservationViolations);
         if (results.ReplicasAgree == false) Violation("replicas at the same height hold different voucher states");
         if (results.DoubleFinanced > 0 && spec.Plan.Options.Flow == FinancingFlow.Voucher)

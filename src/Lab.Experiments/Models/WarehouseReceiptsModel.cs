@@ -185,12 +185,7 @@ public sealed class WarehouseReceiptsModel : IModel
         var options = Options(context.Config);
         var chain = options.Registry == PledgeRegistry.OnChain ? FinanceChain.For(context, "an on-chain registry runs") : null;
         var spec = WarehouseWorld.Build(options, context.Network, context.Seed, chain);
-        var world = new World();
-        world.Nodes.AddRange(spec.Nodes);
-        world.Observers.AddRange(spec.Observers);
-        foreach (var (word, nodes) in spec.Chain?.FaultTargets ?? []) world.Targets[word] = nodes;
-        world.Finish = run => Finish(run, spec);
-        return world;
+        return FinanceChain.World(spec.Nodes, spec.Observers, spec.Chain, run => Finish(run, spec));
     }
 
     private static void Finish(RunResult run, WarehouseWorldSpec spec)
@@ -198,17 +193,11 @@ public sealed class WarehouseReceiptsModel : IModel
         var results = spec.Derive(run); // on chain, also the chain's standard metrics and its checkers' findings
         if (results.AuditViolations > 0)
         {
-            var m = run.Metrics;
-            m.Counters[StandardMetrics.SafetyViolations] = m.Counter(StandardMetrics.SafetyViolations) + results.AuditViolations;
-            foreach (var f in results.AuditFindings.DefaultIfEmpty($"{results.AuditViolations} receipt-ledger violation(s)"))
-                m.Findings.Add(new Lab.Sim.Metrics.Finding(run.Stats.FinalTime, StandardMetrics.SafetyFinding, f));
+            // All the audit's violations count once; each of its findings is listed (the first carries the count).
+            var findings = results.AuditFindings.DefaultIfEmpty($"{results.AuditViolations} receipt-ledger violation(s)").ToList();
+            for (int i = 0; i < findings.Count; i++) FinanceChain.Violation(run, findings[i], i == 0 ? results.AuditViolations : 0);
         }
-        if (results.ReplicasAgree == false)
-        {
-            var m = run.Metrics;
-            m.Counters[StandardMetrics.SafetyViolations] = m.Counter(StandardMetrics.SafetyViolations) + 1;
-            m.Findings.Add(new Lab.Sim.Metrics.Finding(run.Stats.FinalTime, StandardMetrics.SafetyFinding, "replicas at the same height hold different receipt ledgers"));
-        }
+        if (results.ReplicasAgree == false) FinanceChain.Violation(run, "replicas at the same height hold different receipt ledgers");
     }
 
     /// <summary>
