@@ -1,4 +1,5 @@
 using Lab.Consensus.Common;
+using Lab.Finance.Calendars;
 using Lab.Consensus.Workload;
 using Lab.Finance.Institutions;
 using Lab.Ledger.Contracts;
@@ -10,7 +11,7 @@ namespace Lab.Finance.Warehousing;
 
 /// <summary>
 /// A lending bank. Each application it receives (from the book) goes through due diligence in desk hours
-/// (<see cref="BankHours"/>). With separate registries the bank then checks only its own registry (a receipt it
+/// (<see cref="OfficeHours"/>). With separate registries the bank then checks only its own registry (a receipt it
 /// already holds is refused), lends, and inspects the lot every <see cref="WarehouseOptions.InspectionInterval"/>;
 /// an inspection that meets a short lot reports it with <see cref="WarehouseOptions.InspectionDetects"/>. On chain
 /// it registers the pledge with <see cref="ReceiptContract"/> and lends only if the contract accepts; a sensor flag
@@ -18,7 +19,7 @@ namespace Lab.Finance.Warehousing;
 /// are disposed of: the bank asks the warehouse for them and recovers at most the loan — a lot already delivered to
 /// another pledgee, or emptied, yields less, which is how the fraud surfaces there.
 /// </summary>
-public sealed class BankNode(WarehouseOptions options, WarehouseBook book, int index, BankHours hours, FinalityTracker? client) : INodeBehaviour, ITransactionSource
+public sealed class BankNode(WarehouseOptions options, WarehouseBook book, int index, OfficeHours hours, FinalityTracker? client) : INodeBehaviour, ITransactionSource
 {
     private sealed record NextApplication;
     private sealed record Decide(int Application);

@@ -24,7 +24,7 @@ public static class WarehouseWorld
     {
         var book = WarehouseBook.Generate(options, seed);
         var clock = new RunClock(options.Start);
-        var hours = new BankHours(clock, BusinessCalendars.China2026());
+        var hours = new OfficeHours(clock, BusinessCalendars.China2026());
         int Region(IReadOnlyList<string> regions, int i)
         {
             var name = regions[i % regions.Count];
