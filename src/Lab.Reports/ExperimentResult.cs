@@ -29,6 +29,8 @@ public sealed record ExperimentResult
     public string ExpectedSafety { get; init; } = "hold";
     /// <summary>Sentences from the model that open the report's summary, before the generated ones.</summary>
     public IReadOnlyList<string> Opening { get; init; } = [];
+    /// <summary>Items to follow step by step in the report (null: the model offers none).</summary>
+    public JourneySet? Follow { get; init; }
     public required IReadOnlyList<PointResult> Points { get; init; }
 }
 

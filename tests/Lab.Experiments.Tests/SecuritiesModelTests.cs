@@ -131,4 +131,40 @@ public class SecuritiesModelTests
         var summary = Lab.Reports.Statistics.ExperimentSummary.Of(result);
         Assert.Equal(opening, Lab.Reports.Html.Narrative.Sentences(result, summary)[0]);
     }
+
+    [Fact]
+    public void The_report_follows_a_Friday_trade_that_T_plus_1_settles_after_the_weekend_and_the_chain_in_seconds()
+    {
+        // Friday's orders in New York: T+1 falls on Monday.
+        var friday = Small.Replace("start: 2026-06-01T00:00-04:00", "start: 2026-06-05T00:00-04:00").Replace("duration: 4d", "duration: 6d")
+            .Replace("trades: { count: 400, window: 1d }", "trades: { count: 200, window: 1d }").Replace("replications: 2", "replications: 1");
+        friday = friday[..friday.IndexOf("  raft:", StringComparison.Ordinal)] + friday[friday.IndexOf("replications:", StringComparison.Ordinal)..];
+        var (e, d) = Load(friday);
+        Assert.True(e is not null, string.Join("\n", d.Sorted()));
+        var result = new ExperimentRunner(ModelRegistry.Default).Run(e!, parallel: 1);
+        var follow = result.Follow;
+        Assert.NotNull(follow);
+        Assert.Equal("trade", follow.Noun);
+        Assert.Equal("America/New_York", follow.Zone);
+        Assert.True(follow.Journeys.Count >= 5, $"{follow.Journeys.Count} journeys");
+        foreach (var j in follow.Journeys)
+        {
+            Assert.Equal(["t+1", "on-chain"], j.Lanes.Select(l => l.Variant));
+            // The same trade in both worlds: executed at the same instant.
+            Assert.Equal(j.Lanes[0].Steps[0].AtSeconds, j.Lanes[1].Steps[0].AtSeconds);
+            Assert.All(j.Lanes.SelectMany(l => l.Steps).SelectMany(s => s.Who), w => Assert.Contains(w, follow.Institutions));
+            foreach (var lane in j.Lanes) Assert.Equal(lane.Steps.OrderBy(s => s.AtSeconds).Select(s => s.What), lane.Steps.Select(s => s.What));
+        }
+        var pick = follow.Journeys[0];
+        Assert.NotEqual("", pick.Note);
+        var (t1, chain) = (pick.Lanes[0].Steps, pick.Lanes[1].Steps);
+        Assert.StartsWith("Fri 5 Jun 2026", t1[0].Local, StringComparison.Ordinal);
+        Assert.EndsWith("UTC−4", t1[0].Local, StringComparison.Ordinal);
+        Assert.Contains(t1, s => s.What.StartsWith("Netting cut-off", StringComparison.Ordinal) && s.Local.StartsWith("Fri 5 Jun 2026, 23:30", StringComparison.Ordinal));
+        Assert.StartsWith("Net money settled", t1[^1].What, StringComparison.Ordinal);
+        Assert.StartsWith("Mon 8 Jun 2026, 16:15", t1[^1].Local, StringComparison.Ordinal);
+        Assert.Equal(["Executed on the exchange; both legs locked at order entry", "DvP submitted to the chain",
+            "Committed: shares and cash change hands in one contract call (DvP), final"], chain.Select(s => s.What));
+        Assert.InRange(chain[^1].AtSeconds - chain[0].AtSeconds, 0.001, 60);
+    }
 }

@@ -95,4 +95,19 @@ public sealed class BrowserTests : IDisposable
         var page = HeadlessChromium.Open(path);
         Assert.Contains("http://127.0.0.1:9/x.png", page.Requests);
     }
+
+    [ChromiumFact]
+    public void The_arrow_key_steps_through_a_followed_trade_with_no_error_and_no_request()
+    {
+        RequireChromium();
+        ReportWriter.Write(Results.Settlement(50) with { Follow = Results.Journeys() }, _folder, []);
+        var page = HeadlessChromium.Open(Path.Combine(_folder, "report.html"));
+        Assert.Empty(page.Errors);
+        Assert.Empty(page.Console);
+        Assert.Empty(page.Requests);
+        Assert.True(page.PageWidth <= page.WindowWidth, $"the page is {page.PageWidth} px wide in a {page.WindowWidth} px window");
+        Assert.NotNull(page.Step);
+        Assert.StartsWith("Step 1 of 5 · t+1: Executed", page.Step.Before, StringComparison.Ordinal);
+        Assert.StartsWith("Step 2 of 5 · on-chain: Executed", page.Step.After, StringComparison.Ordinal);
+    }
 }

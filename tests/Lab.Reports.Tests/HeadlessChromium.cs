@@ -51,10 +51,17 @@ internal static class HeadlessChromium
             over.dispatchEvent(new MouseEvent('mousemove', at));
             hover = { chart: figure.id, before: before, after: legend() };
           }
+          var step = null, now = document.querySelector('#follow .follow-now');
+          if (now) {
+            document.getElementById('follow').scrollIntoView();
+            var first = now.textContent;
+            document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+            step = { before: first, after: now.textContent };
+          }
           var out = document.createElement('pre');
           out.id = 'lab-check';
           out.textContent = JSON.stringify({
-            images: imgs.length, visible: visible, broken: broken, errors: window.__labErrors, hover: hover,
+            images: imgs.length, visible: visible, broken: broken, errors: window.__labErrors, hover: hover, step: step,
             live: document.querySelectorAll('figure.live').length,
             resources: performance.getEntriesByType('resource').map(function (e) { return e.name; }),
             pageWidth: document.documentElement.scrollWidth, windowWidth: window.innerWidth });
@@ -67,8 +74,11 @@ internal static class HeadlessChromium
     /// <param name="Hover">The first interactive chart's legend values before and after a synthetic hover; null when the page has none.</param>
     /// <param name="Live">Charts redrawn interactively.</param>
     /// <param name="Requests">Every URL the page requested (resource timings), other than the page itself and data: URLs.</param>
+    /// <param name="Step">The step-through's current step before and after a synthetic → key; null when the page has none.</param>
     public sealed record PageCheck(int Images, int Visible, IReadOnlyList<string> Broken, IReadOnlyList<string> Errors, IReadOnlyList<string> Console,
-        HoverCheck? Hover, int Live, IReadOnlyList<string> Requests, int PageWidth, int WindowWidth);
+        HoverCheck? Hover, int Live, IReadOnlyList<string> Requests, int PageWidth, int WindowWidth, StepCheck? Step = null);
+
+    public sealed record StepCheck(string Before, string After);
 
     public sealed record HoverCheck(string Chart, string Before, string After);
 
@@ -108,6 +118,7 @@ internal static class HeadlessChromium
                 .Where(u => u != pageUri && !u.StartsWith("data:", StringComparison.Ordinal))
                 .Distinct().Order(StringComparer.Ordinal).ToList();
             var hover = root.GetProperty("hover");
+            var step = root.GetProperty("step");
             return new PageCheck(
                 root.GetProperty("images").GetInt32(),
                 root.GetProperty("visible").GetInt32(),
@@ -119,7 +130,8 @@ internal static class HeadlessChromium
                 root.GetProperty("live").GetInt32(),
                 requests,
                 root.GetProperty("pageWidth").GetInt32(),
-                root.GetProperty("windowWidth").GetInt32());
+                root.GetProperty("windowWidth").GetInt32(),
+                step.ValueKind == JsonValueKind.Null ? null : new StepCheck(step.GetProperty("before").GetString()!, step.GetProperty("after").GetString()!));
         }
         finally
         {

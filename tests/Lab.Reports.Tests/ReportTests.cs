@@ -104,6 +104,34 @@ public sealed class ReportTests : IDisposable
         Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
     }
+
+    private static string WriteReport(ExperimentResult result, string folder)
+    {
+        ReportWriter.Write(result, folder, Provenance);
+        return File.ReadAllText(Path.Combine(folder, "report.html"));
+    }
+
+    [Fact]
+    public void A_followed_trade_is_a_table_in_time_order_with_its_data_and_script_and_none_without_one()
+    {
+        var html = WriteReport(Results.Settlement(50) with { Follow = Results.Journeys() }, _folder);
+        var section = Regex.Match(html, "<section id=\"follow\">.*?</section>", RegexOptions.Singleline).Value;
+        Assert.Contains("<h2>Follow one trade</h2>", section, StringComparison.Ordinal);
+        Assert.Contains("local times in America/New_York", section, StringComparison.Ordinal);
+        Assert.Contains("Executed on a Friday &lt;afternoon&gt;.", section, StringComparison.Ordinal);
+        // The default pick's five steps, both lanes merged in time order, with the time since the first.
+        var rows = Regex.Matches(section, "<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>").Select(m => (m.Groups[2].Value, m.Groups[3].Value, m.Groups[4].Value)).ToList();
+        Assert.Equal([("+0 s", "t+1", "Executed"), ("+0 s", "on-chain", "Executed"), ("+0.2 s", "on-chain", "Final"), ("+0.5 s", "t+1", "Novated"), ("+3.1 d", "t+1", "Settled")], rows);
+        // The data block (script-safe) and the script, named by its hash in the policy.
+        Assert.Contains("id=\"lab-follow-data\">{\"noun\":\"trade\"", html, StringComparison.Ordinal);
+        Assert.Contains("\\u003Cafternoon\\u003E", html, StringComparison.Ordinal);
+        Assert.Contains(InteractiveCharts.Sha256Source(FollowOneTrade.Script), html, StringComparison.Ordinal);
+        Assert.Contains(FollowOneTrade.Script, html, StringComparison.Ordinal);
+
+        var plain = WriteReport(Results.Settlement(50), Directory.CreateDirectory(Path.Combine(_folder, "plain")).FullName);
+        Assert.DoesNotContain("id=\"follow\"", plain, StringComparison.Ordinal);
+        Assert.DoesNotContain(FollowOneTrade.Script, plain, StringComparison.Ordinal);
+    }
 }
 
 public sealed class EdgeCaseTests : IDisposable
@@ -131,4 +159,5 @@ public sealed class EdgeCaseTests : IDisposable
         Assert.Contains("\"ratio\": {\n          \"mean\": null", File.ReadAllText(Path.Combine(_folder, "summary.json")), StringComparison.Ordinal);
         Assert.Contains("0,only,0,0,ratio,,\n", File.ReadAllText(Path.Combine(_folder, "metrics", "scalars.csv")), StringComparison.Ordinal);
     }
+
 }

@@ -125,6 +125,22 @@ internal static class Results
     }
 
     /// <summary>One point whose runs carry exactly the given counter values (for hand-checked statistics).</summary>
+    /// <summary>Two trades followed through a T+1 lane and an on-chain lane (hand-made, for the step-through).</summary>
+    public static JourneySet Journeys() => new("trade", "America/New_York", ["exchange", "CCP", "settlement bank", "chain replicas"],
+    [
+        new Journey("Trade 12: broker01 buys from broker02", "Executed on a Friday <afternoon>.",
+        [
+            new JourneyLane("t+1", [new(100, "Fri 5 Jun 2026, 15:00:00 UTC−4", "Executed", ["exchange"]), new(100.5, "Fri 5 Jun 2026, 15:00:00 UTC−4", "Novated", ["CCP"]),
+                new(100 + 3.05 * 86400, "Mon 8 Jun 2026, 16:15:00 UTC−4", "Settled", ["settlement bank", "CCP"])]),
+            new JourneyLane("on-chain", [new(100, "Fri 5 Jun 2026, 15:00:00 UTC−4", "Executed", ["exchange"]), new(100.2, "Fri 5 Jun 2026, 15:00:00 UTC−4", "Final", ["chain replicas"])]),
+        ]),
+        new Journey("Trade 40: broker03 buys from broker01", "",
+        [
+            new JourneyLane("t+1", [new(5000, "Fri 5 Jun 2026, 16:23:20 UTC−4", "Executed", ["exchange"])]),
+            new JourneyLane("on-chain", [new(5000, "Fri 5 Jun 2026, 16:23:20 UTC−4", "Executed", ["exchange"])]),
+        ]),
+    ]);
+
     public static ExperimentResult Counters(string metric, params double[] perRun) => new()
     {
         Name = "counters",

@@ -83,4 +83,7 @@ public interface IModel
     /// <summary>Sentences that open the report's summary, composed from every finished point of the experiment
     /// (e.g. the securities headline comparing T+1 with on-chain settlement). Called once, after all runs.</summary>
     IReadOnlyList<string> Conclude(IReadOnlyList<Lab.Reports.PointResult> points) => [];
+    /// <summary>Items (trades, payments) to follow step by step in the report, from the first replication of each
+    /// variant; <paramref name="planned"/> and <paramref name="points"/> are in the same order. Null: none.</summary>
+    Lab.Reports.JourneySet? Follow(IReadOnlyList<PlannedPoint> planned, IReadOnlyList<Lab.Reports.PointResult> points) => null;
 }

@@ -320,7 +320,11 @@ public sealed partial class SecuritiesModel : IModel
         }
         m.Samples[SecuritiesMetrics.TradeStart] = [.. starts];
         m.Samples[SecuritiesMetrics.TradeEnd] = [.. ends];
+        SecuritiesJourneys.Record(m, results.Timeline);
     }
+
+    public Lab.Reports.JourneySet? Follow(IReadOnlyList<PlannedPoint> planned, IReadOnlyList<Lab.Reports.PointResult> points) =>
+        SecuritiesJourneys.Follow(planned, points, KindScalar);
 
     /// <summary>
     /// The report's opening sentences (<see cref="SettlementHeadline.Compose"/>): the T+1 variant (else the first deferred

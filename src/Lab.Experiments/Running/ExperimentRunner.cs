@@ -73,8 +73,8 @@ public sealed class ExperimentRunner(ModelRegistry registry)
     {
         var n = experiment.Replications;
         ReplicationResult Get(int i) => results[i] ?? journal!.Load(i).Result;
-        var points = experiment.Points
-            .Where(p => Enumerable.Range(0, n).All(r => done[p.Index * n + r]))
+        var finished = experiment.Points.Where(p => Enumerable.Range(0, n).All(r => done[p.Index * n + r])).ToList();
+        var points = finished
             .Select(p => new PointResult
             {
                 Variant = p.Variant,
@@ -95,6 +95,7 @@ public sealed class ExperimentRunner(ModelRegistry registry)
             ExpectedSafety = experiment.ExpectedSafety,
             Points = points,
             Opening = [.. experiment.Points.Select(p => p.Model).Distinct().SelectMany(m => m.Conclude(points))],
+            Follow = experiment.Points.Select(p => p.Model).Distinct().Select(m => m.Follow(finished, points)).FirstOrDefault(f => f is not null),
         };
     }
 

@@ -146,6 +146,8 @@ public sealed class DvpGateway(MarketSetup setup, OnChainSettlement settlement, 
     {
         var tx = client.Submit(ctx, bytes, call);
         _s.InFlight[tx.Id] = new Pending(tx, trades, fund);
+        foreach (var t in trades)
+            if (_s.Records[t.Index].SubmittedAtNs < 0) _s.Records[t.Index].SubmittedAtNs = ctx.Now.Nanos;
     }
 
     public override void OnMessage(INodeContext ctx, NodeId from, object message)

@@ -277,7 +277,14 @@ internal static class SecuritiesDerivation
         {
             if (!executed[i]) continue;
             var r = records[i];
-            list.Add(new TradeTimeline(i, trades[i].ExecutedAtNs / 1e9, r.FinalNs >= 0 ? r.FinalNs / 1e9 : null, r.Failed));
+            var t = trades[i];
+            static double? S(long ns) => ns >= 0 ? ns / 1e9 : null;
+            list.Add(new TradeTimeline(i, t.ExecutedAtNs / 1e9, S(r.FinalNs), r.Failed)
+            {
+                Buyer = t.Buyer, Seller = t.Seller,
+                AffirmedS = t.Kind == TradeKind.Block ? S(t.AffirmedAtNs) : null,
+                NovatedS = S(r.NovatedAtNs), NettedS = S(r.NettedAtNs), SubmittedS = S(r.SubmittedAtNs), DeliveredS = S(r.SecuritiesDoneNs),
+            });
         }
         return list;
     }

@@ -96,6 +96,21 @@ public static class SecuritiesMetrics
     public const string TradeStart = "trade_start_s";
     public const string TradeEnd = "trade_end_s";
 
+    /// <summary>
+    /// The report's "follow one trade" (samples aligned by position, one per followed trade; −1: did not happen):
+    /// the trade's index and its buyer and seller (member indices), then the virtual time of each stage.
+    /// </summary>
+    public const string JourneyTrade = "journey_trade";
+    public const string JourneyBuyer = "journey_buyer";
+    public const string JourneySeller = "journey_seller";
+    public const string JourneyExecuted = "journey_executed_s";
+    public const string JourneyAffirmed = "journey_affirmed_s";
+    public const string JourneyNovated = "journey_novated_s";
+    public const string JourneyNetted = "journey_netted_s";
+    public const string JourneySubmitted = "journey_submitted_s";
+    public const string JourneyDelivered = "journey_delivered_s";
+    public const string JourneySettled = "journey_settled_s";
+
     /// <summary>Counters of the institutions' work: trades novated, delivery runs, shares due and delivered in them, partial
     /// deliveries, money settlements, payouts deferred for lack of liquidity, settlement days with fails, risk runs.</summary>
     public const string TradesNovated = "trades_novated";
@@ -183,6 +198,16 @@ public static class SecuritiesMetrics
         (Ccy(FacilityDrawn), "peak draw on the CCP's liquidity facility"),
         (TradeStart, "execution times of a sample of trades (samples, paired with trade_end_s: trade-timeline)"),
         (TradeEnd, "settlement times of the same trades (the run's end for unsettled ones)"),
+        (JourneyTrade, "followed trades (report: follow one trade): the trade's index, one sample per trade; the journey_* samples align with it"),
+        (JourneyBuyer, "followed trades: the buyer's member index"),
+        (JourneySeller, "followed trades: the seller's member index"),
+        (JourneyExecuted, "followed trades: execution time, s (−1: not executed)"),
+        (JourneyAffirmed, "followed trades: affirmation time of a block, s (−1: not a block)"),
+        (JourneyNovated, "followed trades: novation by the CCP, s (−1: none, e.g. on chain)"),
+        (JourneyNetted, "followed trades: first in a CCP delivery run (netting cut-off), s (−1: none)"),
+        (JourneySubmitted, "followed trades: DvP submitted to the chain, s (−1: none)"),
+        (JourneyDelivered, "followed trades: securities leg complete, s (−1: not yet)"),
+        (JourneySettled, "followed trades: both legs final, s (−1: not yet)"),
         (TradesNovated, "trades the CCP novated"),
         (AffirmedByCutoff, "trades affirmed by the affirmation cut-off"),
         (AffirmedLate, "trades affirmed after the cut-off (they miss the automatic delivery run)"),

@@ -154,4 +154,18 @@ public sealed record SecuritiesResults
 /// <summary>One trade's life for the timeline chart: virtual seconds since the run start (null: did not happen).</summary>
 /// <param name="SettledS">When both legs became final; null if never.</param>
 /// <param name="Failed">Open past its due date at least once.</param>
-public sealed record TradeTimeline(int Index, double ExecutedS, double? SettledS, bool Failed);
+public sealed record TradeTimeline(int Index, double ExecutedS, double? SettledS, bool Failed)
+{
+    public int Buyer { get; init; }
+    public int Seller { get; init; }
+    /// <summary>Blocks only: when the institution affirmed the broker's confirmation.</summary>
+    public double? AffirmedS { get; init; }
+    /// <summary>Deferred net: locked in and novated by the CCP.</summary>
+    public double? NovatedS { get; init; }
+    /// <summary>Deferred net: first in a delivery run (the netting cut-off, or trade for trade).</summary>
+    public double? NettedS { get; init; }
+    /// <summary>On chain: the DvP first submitted to the chain.</summary>
+    public double? SubmittedS { get; init; }
+    /// <summary>The securities leg complete for both sides.</summary>
+    public double? DeliveredS { get; init; }
+}

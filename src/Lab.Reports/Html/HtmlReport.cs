@@ -30,11 +30,14 @@ public static class HtmlReport
     {
         var h = new StringBuilder();
         h.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-        var scripts = InteractiveCharts.Scripts(charts);
+        var follow = result.Follow is { Journeys.Count: > 0 } f ? f : null;
+        var scripts = new List<string>(InteractiveCharts.Scripts(charts));
+        if (follow is not null) scripts.Add(FollowOneTrade.Script);
         h.Append($"<meta http-equiv=\"Content-Security-Policy\" content=\"{(scripts.Count > 0 ? PolicyFor(scripts) : ContentSecurityPolicy)}\">\n");
         h.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         h.Append($"<title>{E(result.Name)} — Lab report</title>\n<style>{Css}</style>\n");
         if (scripts.Count > 0) h.Append($"<style>{InteractiveCharts.Css}</style>\n");
+        if (follow is not null) h.Append($"<style>{FollowOneTrade.Css}</style>\n");
         h.Append("</head>\n<body>\n<main>\n");
 
         h.Append($"<header><p class=\"kicker\">Lab experiment report</p><h1>{E(result.Name)}</h1>");
@@ -46,6 +49,7 @@ public static class HtmlReport
         h.Append("</section>\n");
 
         HeadlineTable(h, result, summary);
+        if (follow is not null) FollowOneTrade.Section(h, follow);
         Charts(h, charts);
         Findings(h, summary);
         AllMetrics(h, summary);
@@ -59,9 +63,11 @@ public static class HtmlReport
         foreach (var (k, v) in provenance) h.Append($"<tr><th>{E(k)}</th><td>{E(v)}</td></tr>\n");
         h.Append("</table>\n<p class=\"note\">summary.json and metrics/*.csv hold every number in this report; the same experiment and seed reproduce them byte for byte.</p>\n</section>\n");
         h.Append("</main>\n");
+        if (follow is not null) h.Append($"<script type=\"application/json\" id=\"lab-follow-data\">{FollowOneTrade.Json(follow)}</script>\n");
         if (scripts.Count > 0)
         {
-            h.Append($"<script type=\"application/json\" id=\"lab-chart-data\">{InteractiveCharts.Json(charts)}</script>\n");
+            if (charts.Charts.Any(c => c.Data is not null))
+                h.Append($"<script type=\"application/json\" id=\"lab-chart-data\">{InteractiveCharts.Json(charts)}</script>\n");
             foreach (var script in scripts) h.Append($"<script>{script}</script>\n");
         }
         h.Append("</body>\n</html>\n");

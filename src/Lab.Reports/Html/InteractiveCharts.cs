@@ -143,7 +143,7 @@ public static class InteractiveCharts
         else w.WriteNullValue();
     }
 
-    private static string Resource(string name)
+    internal static string Resource(string name)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
             ?? throw new InvalidOperationException($"embedded resource {name} is missing from Lab.Reports");

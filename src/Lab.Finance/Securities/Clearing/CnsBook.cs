@@ -97,6 +97,8 @@ public sealed class CnsBook
             {
                 var list = _legs[m * Securities + s];
                 if (list.Count == 0) continue;
+                foreach (var leg in list)
+                    if (!leg.Gross && leg.Due <= dueBy && leg.Open > 0 && Records[leg.Trade].NettedAtNs < 0) Records[leg.Trade].NettedAtNs = atNs;
                 NetPosition(list, dueBy, moneyDay, atNs);
                 long deliver = 0, receive = 0;
                 var oldest = DateOnly.MaxValue;
@@ -120,6 +122,7 @@ public sealed class CnsBook
                 {
                     if (!leg.Gross || leg.Receive || leg.Open == 0 || leg.Due > dueBy || leg.EligibleFromNs > atNs) continue;
                     gross.Add(new GrossLine(leg.Trade, leg.Member, BuyerOf(leg), s, leg.Open));
+                    if (Records[leg.Trade].NettedAtNs < 0) Records[leg.Trade].NettedAtNs = atNs;
                 }
         }
         gross.Sort((a, b) => a.Trade.CompareTo(b.Trade));

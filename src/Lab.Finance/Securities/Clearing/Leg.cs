@@ -52,6 +52,10 @@ public sealed record MoneyItem(int Member, long Amount, DateOnly Due, Leg? Leg, 
 public sealed class TradeRecord
 {
     public long NovatedAtNs { get; set; } = -1;
+    /// <summary>When the trade first entered a delivery run: netted at the CCP's cut-off, or trade for trade once affirmed (−1 not yet).</summary>
+    public long NettedAtNs { get; set; } = -1;
+    /// <summary>On chain: when the exchange first submitted the trade's DvP (−1 never).</summary>
+    public long SubmittedAtNs { get; set; } = -1;
     public long BuyFinalNs { get; set; } = -1;
     public long SellFinalNs { get; set; } = -1;
     /// <summary>Open after its due date's money settlement at least once.</summary>
