@@ -251,6 +251,9 @@ public sealed class CrossBorderModel : IModel
         });
     }
 
+    public Lab.Reports.JourneySet? Follow(IReadOnlyList<PlannedPoint> planned, IReadOnlyList<Lab.Reports.PointResult> points) =>
+        CrossBorderJourneys.Follow(planned, points);
+
     /// <summary>The opening sentences: correspondent banking against the multi-CBDC ledger, over all replications.</summary>
     public IReadOnlyList<string> Conclude(IReadOnlyList<Lab.Reports.PointResult> points)
     {

@@ -130,13 +130,6 @@ internal static class SecuritiesJourneys
         return new JourneySet("trade", calendar.Zone.Id, [Exchange, Buyer, Seller, Ccp, Csd, Bank, Chain], [.. offered.Take(Offered)]);
     }
 
-    private static string Local(RunClock clock, BusinessCalendar calendar, double seconds)
-    {
-        var t = new SimTime((long)Math.Round(seconds * 1e9));
-        var local = clock.Local(t, calendar);
-        var offset = calendar.Zone.OffsetAtUtc(clock.Start.AddTicks(t.Nanos / 100).UtcDateTime);
-        var sign = offset < TimeSpan.Zero ? "−" : "+";
-        var zone = offset.Minutes == 0 ? $"UTC{sign}{Math.Abs(offset.Hours)}" : $"UTC{sign}{offset:hh\\:mm}";
-        return local.ToString("ddd d MMM yyyy, HH:mm:ss", CultureInfo.InvariantCulture) + " " + zone;
-    }
+    private static string Local(RunClock clock, BusinessCalendar calendar, double seconds) =>
+        clock.Label(new SimTime((long)Math.Round(seconds * 1e9)), calendar.Zone);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Lab.Sim.Time;
 
 namespace Lab.Finance.Calendars;
@@ -10,6 +11,17 @@ namespace Lab.Finance.Calendars;
 public sealed record RunClock(DateTimeOffset Start)
 {
     public DateTime Local(SimTime t, BusinessCalendar calendar) => calendar.Zone.ToLocal(Start.AddTicks(t.Nanos / 100));
+
+    /// <summary>The local date and time at <paramref name="t"/> in <paramref name="zone"/> for people to read, with its UTC offset:
+    /// "Fri 5 Jun 2026, 09:56:17 UTC−4".</summary>
+    public string Label(SimTime t, TimeZoneRule zone)
+    {
+        var instant = Start.AddTicks(t.Nanos / 100);
+        var offset = zone.OffsetAtUtc(instant.UtcDateTime);
+        var sign = offset < TimeSpan.Zero ? "−" : "+";
+        var utc = offset.Minutes == 0 ? $"UTC{sign}{Math.Abs(offset.Hours)}" : $"UTC{sign}{offset:hh\\:mm}";
+        return zone.ToLocal(instant).ToString("ddd d MMM yyyy, HH:mm:ss", CultureInfo.InvariantCulture) + " " + utc;
+    }
 
     /// <summary>The virtual time of a local date and time in <paramref name="calendar"/> (may be negative before the start).</summary>
     public long NanosAt(DateOnly date, TimeOnly time, BusinessCalendar calendar)

@@ -44,9 +44,11 @@ public sealed class CorrespondentBank(int bank, CrossBorderOptions options, Paym
             case Pacs008 m:
                 var p = book.Payments[m.Payment];
                 if (m.Hop == p.ReceiverHop) log.Records[p.Index].ReceivingBankNs = ctx.Now.Nanos;
+                Trail(ctx, p.Index, PaymentStage.Arrived);
                 Process(ctx, p, m.Hop, m.AmountMinor, m.Currency, null);
                 break;
             case Pacs004 r:
+                Trail(ctx, r.Payment, PaymentStage.ReturnArrived);
                 Process(ctx, book.Payments[r.Payment], r.Hop, r.AmountMinor, r.Currency, r.Reason);
                 break;
         }
@@ -58,6 +60,7 @@ public sealed class CorrespondentBank(int bank, CrossBorderOptions options, Paym
         {
             case Instruct i:
                 var p = book.Payments[i.Payment];
+                Trail(ctx, p.Index, PaymentStage.Instructed);
                 Process(ctx, p, 0, p.AmountMinor, options.Banks[bank].Currency, null);
                 break;
             case Done d:
@@ -89,7 +92,8 @@ public sealed class CorrespondentBank(int bank, CrossBorderOptions options, Paym
         {
             // A return on its way back: every bank but the one that rejected deducts its fee again.
             var amount = Deduct(r, d.AmountMinor, d.Currency, d.Hop == 0 ? 0 : options.Correspondent.FeePerHopUsd);
-            if (d.Hop == 0) { r.ReturnedNs = now; return; }
+            if (d.Hop == 0) { r.ReturnedNs = now; Trail(ctx, p.Index, PaymentStage.Returned); return; }
+            Trail(ctx, p.Index, PaymentStage.ReturnPassedOn);
             ctx.Send(_banks[chain[d.Hop - 1]], new Pacs004(p.Index, d.Hop - 1, amount, d.Currency, d.ReturnReason), MessageBytes);
             return;
         }
@@ -98,6 +102,7 @@ public sealed class CorrespondentBank(int bank, CrossBorderOptions options, Paym
             var reason = p.Sanctioned ? "sanctions" : "compliance";
             r.Reason = reason;
             r.RejectedAtHop = d.Hop;
+            Trail(ctx, p.Index, PaymentStage.Rejected);
             if (d.Hop == 0) { r.FailedNs = now; return; }
             ctx.Send(_banks[chain[d.Hop - 1]], new Pacs004(p.Index, d.Hop - 1, d.AmountMinor, d.Currency, reason), MessageBytes);
             return;
@@ -107,6 +112,7 @@ public sealed class CorrespondentBank(int bank, CrossBorderOptions options, Paym
         {
             r.CreditedMinor = Deduct(r, d.AmountMinor, d.Currency, c.ReceiverFeeUsd);
             r.BeneficiaryNs = now;
+            Trail(ctx, p.Index, PaymentStage.Credited);
             return;
         }
         var amountOut = d.AmountMinor;
@@ -127,8 +133,11 @@ public sealed class CorrespondentBank(int bank, CrossBorderOptions options, Paym
             amountOut = converted;
             currency = receiverCurrency;
         }
+        Trail(ctx, p.Index, currency == d.Currency ? PaymentStage.PassedOn : PaymentStage.Converted);
         ctx.Send(_banks[chain[d.Hop + 1]], new Pacs008(p.Index, d.Hop + 1, amountOut, currency), MessageBytes);
     }
+
+    private void Trail(INodeContext ctx, int payment, PaymentStage stage) => log.Records[payment].Trail.Add(new(ctx.Now.Nanos, bank, stage));
 
     // Deducts a USD fee in the payment's current currency (never below zero) and books it.
     private static long Deduct(PaymentRecord r, long amount, string currency, double feeUsd)

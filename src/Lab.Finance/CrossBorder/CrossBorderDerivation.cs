@@ -25,6 +25,8 @@ public static class CrossBorderDerivation
 {
     /// <summary>Payments sampled for the timeline chart: about as many as it shows legibly.</summary>
     public const int TimelinePayments = 30;
+    /// <summary>Payments recorded step by step for the report's "follow one payment".</summary>
+    public const int FollowedPayments = 40;
 
     public static CrossBorderResults Derive(RunResult run, CrossBorderOptions options, PaymentBook book, PaymentLog log, LedgerPlan? plan, CrossBorderObserver observer)
     {
@@ -105,6 +107,13 @@ public static class CrossBorderDerivation
         }
         m.Samples[CrossBorderMetrics.PaymentStart] = [.. starts];
         m.Samples[CrossBorderMetrics.PaymentEnd] = [.. ends];
+        // Follow one payment: every step of an evenly spaced sample (the same payments in every variant of a seed).
+        var followed = Enumerable.Range(0, n).Where(i => i % Math.Max(1, n / FollowedPayments) == 0).Take(FollowedPayments)
+            .SelectMany(i => log.Records[i].Trail.Select(s => (Payment: i, Step: s))).ToList();
+        m.Samples[CrossBorderMetrics.JourneyPayment] = [.. followed.Select(x => (double)x.Payment)];
+        m.Samples[CrossBorderMetrics.JourneyStage] = [.. followed.Select(x => (double)(int)x.Step.Stage)];
+        m.Samples[CrossBorderMetrics.JourneyBank] = [.. followed.Select(x => (double)x.Step.Bank)];
+        m.Samples[CrossBorderMetrics.JourneyAt] = [.. followed.Select(x => x.Step.AtNs / 1e9)];
         m.Scalars[CrossBorderMetrics.OnLedger] = plan is null ? 0 : 1;
 
         var (violations, agree) = plan is null ? (0L, (bool?)null) : observer.Audit();

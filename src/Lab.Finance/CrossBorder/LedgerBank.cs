@@ -42,7 +42,10 @@ public sealed class LedgerBank(int bank, CrossBorderOptions options, PaymentBook
             banks[p.Sender].Currency, banks[p.Receiver].Currency, p.AmountMinor, p.Originator, p.Beneficiary));
         var tx = client.Submit(ctx, options.Ledger.TransactionBytes, call);
         _inFlight[tx.Id.Value] = p.Index;
-        log.Records[p.Index].ReleasedNs = ctx.Now.Nanos;
+        var record = log.Records[p.Index];
+        record.ReleasedNs = ctx.Now.Nanos;
+        record.Trail.Add(new(p.CreatedNs, bank, PaymentStage.Instructed));
+        record.Trail.Add(new(ctx.Now.Nanos, bank, PaymentStage.Submitted));
     }
 
     private void OnFinal(INodeContext ctx, Finality f)
@@ -56,6 +59,7 @@ public sealed class LedgerBank(int bank, CrossBorderOptions options, PaymentBook
             var reason = f.Outcome.Reason ?? "refused";
             r.Reason = reason.Split(':')[0];
             r.FailedNs = now;
+            r.Trail.Add(new(now, bank, PaymentStage.Refused));
             ctx.Metrics.Note(CrossBorderMetrics.RefusalFinding, $"payment {index}: {reason}");
             return;
         }
@@ -68,6 +72,7 @@ public sealed class LedgerBank(int bank, CrossBorderOptions options, PaymentBook
         r.FeesUsd = options.Ledger.FeeUsd;
         r.ReceivingBankNs = now;
         r.BeneficiaryNs = now;
+        r.Trail.Add(new(now, p.Receiver, PaymentStage.Final));
     }
 
     /// <summary>When the sending bank submits <paramref name="p"/> to the ledger: after its own screening (and manual

@@ -1,5 +1,37 @@
 namespace Lab.Finance.CrossBorder;
 
+/// <summary>What a bank did with a payment, for the report's "follow one payment".</summary>
+public enum PaymentStage
+{
+    /// <summary>The originator's instruction reached the sending bank.</summary>
+    Instructed,
+    /// <summary>A pacs.008 reached an intermediary or the receiving bank.</summary>
+    Arrived,
+    /// <summary>Screened and passed on as pacs.008 to the next bank.</summary>
+    PassedOn,
+    /// <summary>Passed on after converting into the receiver's currency.</summary>
+    Converted,
+    /// <summary>Rejected by compliance; a return (pacs.004) starts back along the chain.</summary>
+    Rejected,
+    /// <summary>A return reached a bank on its way back.</summary>
+    ReturnArrived,
+    /// <summary>A bank passed the return on towards the sender.</summary>
+    ReturnPassedOn,
+    /// <summary>The return reached the originator's account.</summary>
+    Returned,
+    /// <summary>The receiving bank credited the beneficiary.</summary>
+    Credited,
+    /// <summary>On the ledger: the sending bank submitted the PvP call.</summary>
+    Submitted,
+    /// <summary>On the ledger: the call was final and the beneficiary credited.</summary>
+    Final,
+    /// <summary>On the ledger: the contract refused the call.</summary>
+    Refused,
+}
+
+/// <summary>One step of a payment's trail: when, at which bank (index in the options' banks), what.</summary>
+public readonly record struct PaymentStep(long AtNs, int Bank, PaymentStage Stage);
+
 /// <summary>What happened to one payment, written by the banks that handled it (each field by one bank, once).</summary>
 public sealed class PaymentRecord
 {
@@ -20,6 +52,8 @@ public sealed class PaymentRecord
     public double FeesUsd, FxCostUsd;
     /// <summary>What the beneficiary received, in the receiver's currency (minor units).</summary>
     public long CreditedMinor;
+    /// <summary>Every step, in the order the banks took them.</summary>
+    public List<PaymentStep> Trail { get; } = [];
 }
 
 /// <summary>The records of a run, one per payment of the <see cref="PaymentBook"/>, shared by the banks of one run.</summary>

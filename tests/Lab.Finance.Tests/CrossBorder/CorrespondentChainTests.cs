@@ -50,6 +50,16 @@ public class CorrespondentChainTests
         // evening but is credited only on Monday after the 08:30 opening.
         Assert.Equal(friday, DateOnly.FromDateTime(shanghai.Local(early.ReceivingBankNs!.Value)));
         Assert.Equal(shanghai.At(monday, new TimeOnly(8, 30)) + 660 * Second, early.BeneficiaryNs);
+        // Its trail, as the report's "follow one payment" shows it: each bank's step at the time it took it.
+        Assert.Equal(
+        [
+            new PaymentStep(frankfurt.At(friday, new TimeOnly(16, 30)), Frankfurt, PaymentStage.Instructed),
+            new PaymentStep(early.ReleasedNs!.Value, Frankfurt, PaymentStage.PassedOn),
+            new PaymentStep(early.ReleasedNs.Value + FrankfurtHongKong, HongKong, PaymentStage.Arrived),
+            new PaymentStep(early.ReleasedNs.Value + FrankfurtHongKong + 60 * Second, HongKong, PaymentStage.Converted),
+            new PaymentStep(early.ReceivingBankNs!.Value, Shanghai, PaymentStage.Arrived),
+            new PaymentStep(early.BeneficiaryNs!.Value, Shanghai, PaymentStage.Credited),
+        ], early.Trail);
         Assert.Equal(10.0 + 15 + 25, late.FeesUsd, 6);   // receiver 10, one intermediary 15, sender 25 USD
     }
 
@@ -68,6 +78,10 @@ public class CorrespondentChainTests
         Assert.True(r.ReturnedNs > r.ReceivingBankNs);
         // Out: sender 25, Hong Kong 15 (and FX there); back: Hong Kong 15 again; the rejecting bank and the sender take none.
         Assert.Equal(25.0 + 15 + 15, r.FeesUsd, 2);
+        Assert.Equal([PaymentStage.Instructed, PaymentStage.PassedOn, PaymentStage.Arrived, PaymentStage.Converted, PaymentStage.Arrived, PaymentStage.Rejected,
+            PaymentStage.ReturnArrived, PaymentStage.ReturnPassedOn, PaymentStage.ReturnArrived, PaymentStage.Returned], r.Trail.Select(s => s.Stage));
+        Assert.Equal([Frankfurt, Frankfurt, HongKong, HongKong, Shanghai, Shanghai, HongKong, HongKong, Frankfurt, Frankfurt], r.Trail.Select(s => s.Bank));
+        Assert.Equal(r.ReturnedNs, r.Trail[^1].AtNs);
         Assert.Equal(1.0, run.Metrics.Scalars[CrossBorderMetrics.ReturnedShare]);
         Assert.Equal(1, run.Metrics.Counter(CrossBorderMetrics.RefusedFor("compliance")));
     }
