@@ -66,16 +66,24 @@ public sealed class EvidenceContract : IContract
 
     private static void DoStore(ContractContext ctx, EvidenceBatch b)
     {
-        var open = ctx.Get<OpenPeriod>(OpenKey) ?? new OpenPeriod(1, 0);
         foreach (var item in b.Items)
-        {
-            if (string.IsNullOrEmpty(item.Id)) { ctx.Decline("evidence needs an id"); return; }
-            if (ctx.Get(EntryKey(item.Id)) is EvidenceEntry e) { ctx.Decline($"evidence {item.Id} already stored by {e.StoredBy} at height {e.Height}"); return; }
-            ctx.Put(EntryKey(item.Id), new EvidenceEntry(item.Id, item.Hash, item.Kind, item.Meta, ctx.Caller, ctx.Height, open.Period, open.Count));
-            ctx.Put(LeafKey(open.Period, open.Count), item.Hash);
-            open = open with { Count = open.Count + 1 };
-        }
-        ctx.Put(OpenKey, open);
+            if (!Record(ctx, item)) return;
+    }
+
+    /// <summary>
+    /// Stores one item in the open period for the calling contract (another contract that records evidence as part
+    /// of its own call, e.g. a claim's visit record, checks its own caller's role). False, with the call declined,
+    /// when the id is empty or already stored.
+    /// </summary>
+    public static bool Record(ContractContext ctx, EvidenceItem item)
+    {
+        if (string.IsNullOrEmpty(item.Id)) { ctx.Decline("evidence needs an id"); return false; }
+        if (ctx.Get(EntryKey(item.Id)) is EvidenceEntry e) { ctx.Decline($"evidence {item.Id} already stored by {e.StoredBy} at height {e.Height}"); return false; }
+        var open = ctx.Get<OpenPeriod>(OpenKey) ?? new OpenPeriod(1, 0);
+        ctx.Put(EntryKey(item.Id), new EvidenceEntry(item.Id, item.Hash, item.Kind, item.Meta, ctx.Caller, ctx.Height, open.Period, open.Count));
+        ctx.Put(LeafKey(open.Period, open.Count), item.Hash);
+        ctx.Put(OpenKey, open with { Count = open.Count + 1 });
+        return true;
     }
 
     private static void DoAnchor(ContractContext ctx)
