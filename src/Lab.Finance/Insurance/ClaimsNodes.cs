@@ -16,7 +16,8 @@ public sealed record ChaseRequest(int Visit);
 public sealed record ChasedDocuments(int Visit);
 /// <summary>The chain refused the claim (no consent): the customer is told and files on paper.</summary>
 public sealed record ClaimRefused(int Visit, string Reason);
-public sealed record PaymentOrder(int Visit, long Fen);
+/// <summary>An order to pay a claim; <paramref name="OnLedger"/>: its payment instruction is on chain, and the bank confirms it there.</summary>
+public sealed record PaymentOrder(int Visit, long Fen, bool OnLedger);
 
 /// <summary>
 /// The customers, through their app: on chain each customer who opens the service registers a consent fingerprint;
@@ -269,23 +270,24 @@ public sealed class InsurerNode(InsuranceBook book, ClaimLog log, ClaimsCalendar
         if (tag is Decided d && f.Outcome.Accepted) Order(ctx, d.Visit);
     }
 
-    private void Order(INodeContext ctx, int visit) => Send(ctx, InsuranceBook.Bank, new PaymentOrder(visit, book.Visits[visit].AmountFen), 200);
+    private void Order(INodeContext ctx, int visit) =>
+        Send(ctx, InsuranceBook.Bank, new PaymentOrder(visit, book.Visits[visit].AmountFen, log.Records[visit].Route is ClaimRoute.OnChainAutomatic or ClaimRoute.OnChainReview), 200);
 }
 
-/// <summary>The bank that pays claims: a paper batch is paid as it arrives; on chain each order is paid in the bank's payment hours on banking days and confirmed on chain.</summary>
+/// <summary>The bank that pays claims: a paper batch is paid as it arrives; on chain each order is paid in the bank's payment hours on banking days, and one whose instruction is on the ledger is confirmed there.</summary>
 public sealed class ClaimsBankNode(InsuranceBook book, ClaimLog log, ClaimsCalendar calendar, FinalityTracker? client) : ClaimsInstitution(client, "bank")
 {
-    private sealed record Pay(int Visit, long Fen);
+    private sealed record Pay(PaymentOrder Order);
 
     protected override void Started(INodeContext ctx) { }
 
     protected override bool Timer(INodeContext ctx, object state)
     {
-        if (state is not Pay p) return false;
+        if (state is not Pay { Order: var p }) return false;
         var r = log.Records[p.Visit];
         r.PaidNs = ctx.Now.Nanos;
         r.PaidFen = p.Fen;
-        if (OnChain) Submit(ctx, ClaimsContract.Paid(book.Visits[p.Visit].ClaimId), 100, p);
+        if (p.OnLedger) Submit(ctx, ClaimsContract.Paid(book.Visits[p.Visit].ClaimId), 100, p);
         return true;
     }
 
@@ -293,6 +295,6 @@ public sealed class ClaimsBankNode(InsuranceBook book, ClaimLog log, ClaimsCalen
     {
         if (body is not PaymentOrder order) return;
         var at = OnChain ? calendar.Bank.After(ctx.Now.Nanos, 0) : ctx.Now.Nanos;
-        ctx.SetTimer(Duration.FromNanos(at - ctx.Now.Nanos), new Pay(order.Visit, order.Fen));
+        ctx.SetTimer(Duration.FromNanos(at - ctx.Now.Nanos), new Pay(order));
     }
 }

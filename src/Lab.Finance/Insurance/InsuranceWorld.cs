@@ -19,9 +19,10 @@ namespace Lab.Finance.Insurance;
 /// </summary>
 public static class InsuranceWorld
 {
-    public static InsuranceWorldSpec Build(InsuranceOptions o, NetworkSpec network, ulong seed, SettlementChain? chain = null)
+    /// <param name="book">Hand-made customers and visits (tests); by default generated from the seed.</param>
+    public static InsuranceWorldSpec Build(InsuranceOptions o, NetworkSpec network, ulong seed, SettlementChain? chain = null, InsuranceBook? book = null)
     {
-        var book = InsuranceBook.Generate(o, seed);
+        book ??= InsuranceBook.Generate(o, seed);
         var log = new ClaimLog(book.Visits.Count);
         var calendar = new ClaimsCalendar(o);
         var observer = new InsuranceObserver();
