@@ -106,8 +106,6 @@ public sealed class InsuranceClaimsModel : IModel
         foreach (var key in Cny)
             if (c.Get<Lab.Experiments.Values.Money>(key).Currency != "CNY")
                 problems.Error(c.MarkOf(key), key, $"the claims scenario pays in CNY; got {c.Get<Lab.Experiments.Values.Money>(key).Currency}");
-        foreach (var key in new[] { "scenario.visits.outpatient-amount", "scenario.visits.inpatient-amount" })
-            if (c.Distribution(key).Minimum < 0) problems.Error(c.MarkOf(key), key, "a claimed amount must not be negative");
         if (c.Number("scenario.visits.inpatient-share") + c.Number("scenario.visits.special-share") > 1)
             problems.Error(c.MarkOf("scenario.visits.special-share"), "scenario.visits.special-share",
                 $"inpatient-share and special-share add up to more than 100% ({(c.Number("scenario.visits.inpatient-share") + c.Number("scenario.visits.special-share")) * 100:0.#}%)");
@@ -121,7 +119,7 @@ public sealed class InsuranceClaimsModel : IModel
         {
             var end = Options(c).SuggestedEnd;
             if (SimTime.Zero + c.Time("duration") < end)
-                problems.Error(c.MarkOf("duration"), "duration", $"too short for the last claims to be paid: at least {Duration.FromSeconds(Math.Ceiling(end.Seconds / 86400) * 86400)} (the visits' window and 90 days)");
+                problems.Error(c.MarkOf("duration"), "duration", $"too short for the last claims to be paid: at least {Duration.FromSeconds(Math.Ceiling(end.Seconds / 86400) * 86400)} (the first day, the visits' window and 90 days)");
         }
     }
 

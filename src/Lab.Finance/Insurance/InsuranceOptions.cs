@@ -76,6 +76,6 @@ public sealed record InsuranceOptions
     public string AuthorityRegion { get; init; } = "hangzhou";
     public string BankRegion { get; init; } = "shanghai";
 
-    /// <summary>Long enough for the last visit's paper claim to be paid: the window plus 90 days (AHIP: 98% within 30 days of filing; the tail of the document chase runs longer).</summary>
-    public SimTime SuggestedEnd => SimTime.Zero + VisitWindow + Duration.FromDays(90);
+    /// <summary>Long enough for the last visit's paper claim to be paid: the first day, the window and 90 days (AHIP: 98% within 30 days of filing; the tail of the document chase runs longer).</summary>
+    public SimTime SuggestedEnd => SimTime.Zero + Duration.FromDays(1) + VisitWindow + Duration.FromDays(90);
 }
