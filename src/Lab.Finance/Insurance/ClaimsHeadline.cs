@@ -34,7 +34,7 @@ public static class ClaimsHeadline
             $"Under {f.Traditional} (paper claims, manual review in office hours, a daily payment batch) a claim was paid a median {SettlementHeadline.Human(f.TraditionalMedianS)} after it was filed " +
             $"({Percent(f.TraditionalWithin14d)} within 14 days and {Percent(f.TraditionalWithin30d)} within 30; AHIP: 93% and 98%) and {SettlementHeadline.Human(f.TraditionalVisitMedianS)} after the visit; " +
             $"under {f.OnChain} {Percent(f.AutoShare)} of claims were paid without a human touch and a claim was paid a median {SettlementHeadline.Human(f.OnChainMedianS)} after the visit record left the hospital " +
-            $"(90th percentile {SettlementHeadline.Human(f.OnChainP90S)}){reps}.";
+            $"(90th percentile {SettlementHeadline.Human(f.OnChainP90S)}; the bank pays in its hours on banking days){reps}.";
         var second =
             $"Manual work cost {Cny(f.TraditionalCost)} per claim on paper and {Cny(f.OnChainCost)} on chain (assumption: {f.CostPerTouch.ToString("0.##", CultureInfo.InvariantCulture)} CNY per manual touch); " +
             $"the contract refused {Count(f.RefusedNoConsent)} of {Count(f.Claims)} claims for missing consent (those customers filed on paper), " +
