@@ -29,6 +29,8 @@ public sealed record ExperimentResult
     public string ExpectedSafety { get; init; } = "hold";
     /// <summary>Sentences from the model that open the report's summary, before the generated ones.</summary>
     public IReadOnlyList<string> Opening { get; init; } = [];
+    /// <summary>Tables from the model, shown after the summary.</summary>
+    public IReadOnlyList<ReportTable> Tables { get; init; } = [];
     public required IReadOnlyList<PointResult> Points { get; init; }
 }
 

@@ -83,4 +83,6 @@ public interface IModel
     /// <summary>Sentences that open the report's summary, composed from every finished point of the experiment
     /// (e.g. the securities headline comparing T+1 with on-chain settlement). Called once, after all runs.</summary>
     IReadOnlyList<string> Conclude(IReadOnlyList<Lab.Reports.PointResult> points) => [];
+    /// <summary>Tables the report shows after its summary (e.g. a who-can-read matrix), from every finished point. Called once, after all runs.</summary>
+    IReadOnlyList<Lab.Reports.ReportTable> Tables(IReadOnlyList<Lab.Reports.PointResult> points) => [];
 }

@@ -95,6 +95,7 @@ public sealed class ExperimentRunner(ModelRegistry registry)
             ExpectedSafety = experiment.ExpectedSafety,
             Points = points,
             Opening = [.. experiment.Points.Select(p => p.Model).Distinct().SelectMany(m => m.Conclude(points))],
+            Tables = [.. experiment.Points.Select(p => p.Model).Distinct().SelectMany(m => m.Tables(points))],
         };
     }
 

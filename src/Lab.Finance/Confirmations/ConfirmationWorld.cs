@@ -23,10 +23,8 @@ public static class ConfirmationWorld
 {
     public static ConfirmationWorldSpec Build(ConfirmationOptions options, NetworkSpec network, ulong seed, SettlementChain? chain = null)
     {
-        var calendar = BusinessCalendars.China2026();
-        var clock = new RunClock(options.Start);
-        var book = ConfirmationBook.Generate(options, seed, new OfficeHours(clock, calendar));
-        var setup = new ConfirmationSetup(options, book, clock, calendar, new Keyring(seed), seed);
+        var setup = Setup(options, seed);
+        var book = setup.Book;
         int Region(IReadOnlyList<string> regions, int i)
         {
             var name = regions[i % regions.Count];
@@ -92,17 +90,34 @@ public static class ConfirmationWorld
         return m;
     }
 
-    /// <summary>When the slowest paper confirmation is surely back: the last request, five letters of the longest post,
-    /// every desk's draw in office hours, plus two weeks.</summary>
+    /// <summary>The suggested end for the requests of seed 0 (what the model checks <c>duration</c> against; the two weeks
+    /// of margin cover another seed's draws).</summary>
+    public static SimTime SuggestedEnd(ConfirmationOptions o)
+    {
+        var setup = Setup(o, 0);
+        return SuggestedEnd(o, setup.Book, setup);
+    }
+
+    private static ConfirmationSetup Setup(ConfirmationOptions o, ulong seed)
+    {
+        var calendar = BusinessCalendars.China2026();
+        var clock = new RunClock(o.Start);
+        var book = ConfirmationBook.Generate(o, seed, new OfficeHours(clock, calendar));
+        return new ConfirmationSetup(o, book, clock, calendar, new Keyring(seed), seed);
+    }
+
+    /// <summary>When the slowest paper confirmation is surely back (its letters and desks in order, office hours and
+    /// business days counted; on chain is far quicker), plus two weeks.</summary>
     public static SimTime SuggestedEnd(ConfirmationOptions o, ConfirmationBook book, ConfirmationSetup setup)
     {
         long end = 0;
         foreach (var r in book.Requests)
         {
-            var t = r.PostedNs;
-            foreach (var days in r.PostalDays) t = setup.PostArrival(t, days);
-            var desk = r.PaperClientDeskS + r.PaperBankDeskS + r.PaperSecondDeskS + r.FollowUpDeskS + r.OnChainClientDeskS + r.OnChainBankDeskS;
-            end = Math.Max(end, setup.Hours.After(t, desk));
+            var d = r.PostalDays;
+            var t = setup.Hours.After(setup.PostArrival(r.PostedNs, d[0]), r.PaperClientDeskS);
+            t = setup.Hours.After(setup.PostArrival(t, d[1]), r.PaperBankDeskS);
+            if (r.FollowUp) t = setup.Hours.After(setup.PostArrival(setup.Hours.After(setup.PostArrival(t, d[3]), r.FollowUpDeskS), d[4]), r.PaperSecondDeskS);
+            end = Math.Max(end, setup.PostArrival(t, d[2]));
         }
         return new SimTime(end + Duration.FromDays(14).Nanos);
     }
