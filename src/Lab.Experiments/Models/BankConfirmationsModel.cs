@@ -46,7 +46,7 @@ public sealed class BankConfirmationsModel : IModel
 
         Key.NumberDistribution("scenario.post.days", "Paper: business days a letter takes, drawn per letter and rounded up (at least 1), delivered at 10:00. Assumption: domestic mail in China 1–3 days.", "uniform(0, 3)"),
         Key.TimeDistribution("scenario.paper.client-desk", "Paper: client's office time to sign, stamp and post the request letter to the bank (assumption).", "lognormal(median: 4h, sigma: 0.6)") with { Max = LongSpan },
-        Key.TimeDistribution("scenario.paper.bank-desk", "Paper: bank confirmation desk's office time per letter (find the accounts, check the seal, reply); set with the post so paper confirmations take 5–15 days (SCENARIOS.md §5).", "lognormal(median: 12h, sigma: 0.7)") with { Max = LongSpan },
+        Key.TimeDistribution("scenario.paper.bank-desk", "Paper: bank confirmation desk's office time per letter (find the accounts, check the seal, reply); set with the post so paper confirmations take 5–15 days (SCENARIOS.md §5).", "lognormal(median: 8h, sigma: 0.6)") with { Max = LongSpan },
         Key.Probability("scenario.paper.follow-up", "Paper: share of requests the bank cannot answer on the first letter (seal mismatch, accounts not found); it writes back and the firm sends a second request (assumption).", "20%"),
         Key.TimeDistribution("scenario.paper.follow-up-desk", "Paper: the firm's office time to prepare the second request (assumption).", "lognormal(median: 4h, sigma: 0.6)") with { Max = LongSpan },
 

@@ -51,7 +51,7 @@ public sealed class AuditFirmNode(ConfirmationSetup setup, int index, FinalityTr
             var letter = Setup.Seal(ConfirmationBook.RequestText(r, Setup.Options.ContentBytes), ConfirmationItem.Request, r);
             Submit(ctx, r, ConfirmationContract.Request(new ConfirmationRequest(r.Id, ConfirmationBook.Client(r.Client), ConfirmationBook.Bank(r.Bank), letter)), 256 + letter.Size);
         }
-        else Post(ctx, ConfirmationBook.Client(r.Client), new Letter(r.Index, LetterKind.ToClient), r.PostalDays[0]);
+        else Post(ctx, ConfirmationBook.Client(r.Client), new Letter(r.Index, LetterKind.ToClient), r.PostalDays.ToClient);
         return true;
     }
 
@@ -73,7 +73,7 @@ public sealed class AuditFirmNode(ConfirmationSetup setup, int index, FinalityTr
     }
 
     protected override void Done(INodeContext ctx, ConfirmationRequestDraw r, int step) =>
-        Post(ctx, ConfirmationBook.Bank(r.Bank), new Letter(r.Index, LetterKind.SecondRequest), r.PostalDays[4]);
+        Post(ctx, ConfirmationBook.Bank(r.Bank), new Letter(r.Index, LetterKind.SecondRequest), r.PostalDays.SecondRequest);
 
     protected override void Notified(INodeContext ctx, ConfirmationRequestDraw r, ConfirmationStatus status)
     {

@@ -32,8 +32,8 @@ public sealed class BankDeskNode(ConfirmationSetup setup, FinalityTracker? clien
             var letter = Setup.Seal(ConfirmationBook.ReplyText(r, Setup.Options.ContentBytes), ConfirmationItem.Reply, r);
             Submit(ctx, r, ConfirmationContract.Reply(new BankReply(r.Id, letter)), 128 + letter.Size);
         }
-        else if (step == FirstLetter && r.FollowUp) Post(ctx, firm, new Letter(r.Index, LetterKind.Query), r.PostalDays[3]);
-        else Post(ctx, firm, new Letter(r.Index, LetterKind.Reply), r.PostalDays[2]);
+        else if (step == FirstLetter && r.FollowUp) Post(ctx, firm, new Letter(r.Index, LetterKind.Query), r.PostalDays.Query);
+        else Post(ctx, firm, new Letter(r.Index, LetterKind.Reply), r.PostalDays.Reply);
     }
 
     protected override void Final(INodeContext ctx, int request, Finality f)

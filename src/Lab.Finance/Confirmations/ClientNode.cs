@@ -23,7 +23,7 @@ public sealed class ClientNode(ConfirmationSetup setup, FinalityTracker? client)
     {
         if (!OnChain)
         {
-            Post(ctx, ConfirmationBook.Bank(r.Bank), new Letter(r.Index, LetterKind.ToBank), r.PostalDays[1]);
+            Post(ctx, ConfirmationBook.Bank(r.Bank), new Letter(r.Index, LetterKind.ToBank), r.PostalDays.ToBank);
             return;
         }
         var letter = Setup.Seal(ConfirmationBook.AuthorisationText(r), ConfirmationItem.Authorisation, r);

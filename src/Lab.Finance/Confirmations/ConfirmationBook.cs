@@ -11,14 +11,17 @@ namespace Lab.Finance.Confirmations;
 /// <param name="Authorises">False: the client never signs (paper) or authorises (on chain): the bank must not reply.</param>
 /// <param name="Tampered">A fraudster replaces the reply the firm receives with a forged one.</param>
 /// <param name="FollowUp">Paper: the bank cannot answer the first letter and asks for a second request.</param>
-/// <param name="PostalDays">Paper: business days of the letters firm→client, client→bank, bank→firm (reply), bank→firm (query), firm→bank (second request).</param>
+/// <param name="PostalDays">Paper: business days each letter takes.</param>
 /// <param name="Balance">The confirmed balance, CNY (what the reply's content says).</param>
 public sealed record ConfirmationRequestDraw(int Index, int Firm, int Client, int Bank, long PostedNs, bool Authorises, bool Tampered, bool FollowUp,
-    IReadOnlyList<int> PostalDays, double PaperClientDeskS, double PaperBankDeskS, double PaperSecondDeskS, double FollowUpDeskS,
+    PostalDays PostalDays, double PaperClientDeskS, double PaperBankDeskS, double PaperSecondDeskS, double FollowUpDeskS,
     double OnChainClientDeskS, double OnChainBankDeskS, long Balance)
 {
     public string Id => "BC" + Index.ToString("00000", CultureInfo.InvariantCulture);
 }
+
+/// <summary>Paper: business days each letter of a request takes in the post.</summary>
+public sealed record PostalDays(int ToClient, int ToBank, int Reply, int Query, int SecondRequest);
 
 /// <summary>
 /// The generated requests of a run, identical for both channels of a seed (one stream, <c>confirmations.book</c>):
@@ -43,7 +46,8 @@ public sealed record ConfirmationBook(IReadOnlyList<ConfirmationRequestDraw> Req
         foreach (var offset in offsets)
         {
             var client = rng.Next(o.Clients);
-            var days = Enumerable.Range(0, 5).Select(_ => Math.Max(1, (int)Math.Ceiling(o.PostalDays.Sample(rng)))).ToList();
+            int Days() => Math.Max(1, (int)Math.Ceiling(o.PostalDays.Sample(rng)));
+            var days = new PostalDays(Days(), Days(), Days(), Days(), Days());
             requests.Add(new ConfirmationRequestDraw(requests.Count, firmOf[client], client, bankOf[client], hours.After(0, offset),
                 !rng.Chance(o.MissingAuthorisationShare), rng.Chance(o.TamperShare), rng.Chance(o.FollowUpShare), days,
                 o.PaperClientDesk.Sample(rng), o.PaperBankDesk.Sample(rng), o.PaperBankDesk.Sample(rng), o.FollowUpDesk.Sample(rng),

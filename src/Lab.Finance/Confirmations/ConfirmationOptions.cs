@@ -30,7 +30,7 @@ public sealed record ConfirmationOptions
     /// <summary>Paper: client's desk time to sign and stamp the request letter and post it to the bank.</summary>
     public Distribution PaperClientDesk { get; init; } = new LogNormal(Math.Log(4 * 3600), 0.6);
     /// <summary>Paper: bank confirmation desk time (find the accounts, check the seal, reply).</summary>
-    public Distribution PaperBankDesk { get; init; } = new LogNormal(Math.Log(12 * 3600), 0.7);
+    public Distribution PaperBankDesk { get; init; } = new LogNormal(Math.Log(8 * 3600), 0.6);
     /// <summary>Paper: share of requests the bank cannot answer on the first letter (seal mismatch, missing account): the auditor sends a second request.</summary>
     public double FollowUpShare { get; init; } = 0.2;
     /// <summary>Paper: auditor's desk time to prepare the second request after the bank's query arrives.</summary>

@@ -21,9 +21,10 @@ namespace Lab.Finance.Confirmations;
 /// </summary>
 public static class ConfirmationWorld
 {
-    public static ConfirmationWorldSpec Build(ConfirmationOptions options, NetworkSpec network, ulong seed, SettlementChain? chain = null)
+    /// <param name="requests">Hand-made requests (tests) instead of the generated ones.</param>
+    public static ConfirmationWorldSpec Build(ConfirmationOptions options, NetworkSpec network, ulong seed, SettlementChain? chain = null, IReadOnlyList<ConfirmationRequestDraw>? requests = null)
     {
-        var setup = Setup(options, seed);
+        var setup = Setup(options, seed, requests);
         var book = setup.Book;
         int Region(IReadOnlyList<string> regions, int i)
         {
@@ -98,11 +99,11 @@ public static class ConfirmationWorld
         return SuggestedEnd(o, setup.Book, setup);
     }
 
-    private static ConfirmationSetup Setup(ConfirmationOptions o, ulong seed)
+    private static ConfirmationSetup Setup(ConfirmationOptions o, ulong seed, IReadOnlyList<ConfirmationRequestDraw>? requests = null)
     {
         var calendar = BusinessCalendars.China2026();
         var clock = new RunClock(o.Start);
-        var book = ConfirmationBook.Generate(o, seed, new OfficeHours(clock, calendar));
+        var book = requests is null ? ConfirmationBook.Generate(o, seed, new OfficeHours(clock, calendar)) : new ConfirmationBook(requests);
         return new ConfirmationSetup(o, book, clock, calendar, new Keyring(seed), seed);
     }
 
@@ -114,10 +115,10 @@ public static class ConfirmationWorld
         foreach (var r in book.Requests)
         {
             var d = r.PostalDays;
-            var t = setup.Hours.After(setup.PostArrival(r.PostedNs, d[0]), r.PaperClientDeskS);
-            t = setup.Hours.After(setup.PostArrival(t, d[1]), r.PaperBankDeskS);
-            if (r.FollowUp) t = setup.Hours.After(setup.PostArrival(setup.Hours.After(setup.PostArrival(t, d[3]), r.FollowUpDeskS), d[4]), r.PaperSecondDeskS);
-            end = Math.Max(end, setup.PostArrival(t, d[2]));
+            var t = setup.Hours.After(setup.PostArrival(r.PostedNs, d.ToClient), r.PaperClientDeskS);
+            t = setup.Hours.After(setup.PostArrival(t, d.ToBank), r.PaperBankDeskS);
+            if (r.FollowUp) t = setup.Hours.After(setup.PostArrival(setup.Hours.After(setup.PostArrival(t, d.Query), r.FollowUpDeskS), d.SecondRequest), r.PaperSecondDeskS);
+            end = Math.Max(end, setup.PostArrival(t, d.Reply));
         }
         return new SimTime(end + Duration.FromDays(14).Nanos);
     }
