@@ -96,7 +96,7 @@ public sealed class AuditFirmNode(ConfirmationSetup setup, int index, FinalityTr
     {
         var r = Setup.Book.Requests[request];
         var rec = _records[request];
-        if (f.Tx.Payload is not Lab.Ledger.Contracts.ContractCall { Method: "receive" }) 
+        if (f.Tx.Payload is not Lab.Ledger.Contracts.ContractCall { Method: "receive" })
         {
             if (f.Outcome.Accepted) Notify(ctx, ConfirmationBook.Client(r.Client), new Notice(r.Index, ConfirmationStatus.Requested));
             return;
