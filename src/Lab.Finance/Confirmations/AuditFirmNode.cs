@@ -96,16 +96,18 @@ public sealed class AuditFirmNode(ConfirmationSetup setup, int index, FinalityTr
     {
         var r = Setup.Book.Requests[request];
         var rec = _records[request];
-        if (f.Tx.Payload is not Lab.Ledger.Contracts.ContractCall { Method: "receive" })
+        switch ((f.Tx.Payload as Lab.Ledger.Contracts.ContractCall)?.Method, f.Outcome.Accepted)
         {
-            if (f.Outcome.Accepted) Notify(ctx, ConfirmationBook.Client(r.Client), new Notice(r.Index, ConfirmationStatus.Requested));
-            return;
-        }
-        if (f.Outcome.Accepted) rec.RepliedNs = ctx.Now.Nanos;
-        else if (f.Outcome.Reason?.StartsWith("tampered", StringComparison.Ordinal) == true && rec.TamperDetectedNs < 0)
-        {
-            rec.TamperDetectedNs = ctx.Now.Nanos;
-            Acknowledge(ctx, r, substituted: false);
+            case ("request", true):
+                Notify(ctx, ConfirmationBook.Client(r.Client), new Notice(r.Index, ConfirmationStatus.Requested));
+                break;
+            case ("receive", true):
+                rec.RepliedNs = ctx.Now.Nanos;
+                break;
+            case ("receive", false) when f.Outcome.Reason?.StartsWith("tampered", StringComparison.Ordinal) == true && rec.TamperDetectedNs < 0:
+                rec.TamperDetectedNs = ctx.Now.Nanos;
+                Acknowledge(ctx, r, substituted: false);
+                break;
         }
     }
 }
