@@ -31,6 +31,8 @@ public sealed record ExperimentResult
     public IReadOnlyList<string> Opening { get; init; } = [];
     /// <summary>Items to follow step by step in the report (null: the model offers none).</summary>
     public JourneySet? Follow { get; init; }
+    /// <summary>Tables from the model, shown after the summary.</summary>
+    public IReadOnlyList<ReportTable> Tables { get; init; } = [];
     public required IReadOnlyList<PointResult> Points { get; init; }
 }
 

@@ -86,4 +86,6 @@ public interface IModel
     /// <summary>Items (trades, payments) to follow step by step in the report, from the first replication of each
     /// variant; <paramref name="planned"/> and <paramref name="points"/> are in the same order. Null: none.</summary>
     Lab.Reports.JourneySet? Follow(IReadOnlyList<PlannedPoint> planned, IReadOnlyList<Lab.Reports.PointResult> points) => null;
+    /// <summary>Tables the report shows after its summary (e.g. a who-can-read matrix), from every finished point. Called once, after all runs.</summary>
+    IReadOnlyList<Lab.Reports.ReportTable> Tables(IReadOnlyList<Lab.Reports.PointResult> points) => [];
 }

@@ -28,6 +28,7 @@ public sealed class ModelRegistry
         new SupplyChainModel(),
         new WarehouseReceiptsModel(),
         new InsuranceClaimsModel(),
+        new BankConfirmationsModel(),
     ]);
 
     public IReadOnlyList<IModel> Models => _models;

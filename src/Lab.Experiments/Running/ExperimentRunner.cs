@@ -96,6 +96,7 @@ public sealed class ExperimentRunner(ModelRegistry registry)
             Points = points,
             Opening = [.. experiment.Points.Select(p => p.Model).Distinct().SelectMany(m => m.Conclude(points))],
             Follow = experiment.Points.Select(p => p.Model).Distinct().Select(m => m.Follow(finished, points)).FirstOrDefault(f => f is not null),
+            Tables = [.. experiment.Points.Select(p => p.Model).Distinct().SelectMany(m => m.Tables(points))],
         };
     }
 

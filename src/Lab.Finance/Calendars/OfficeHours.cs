@@ -34,4 +34,22 @@ public sealed class OfficeHours(RunClock clock, BusinessCalendar calendar, TimeO
         }
         throw new InvalidOperationException("office work runs past 50 years of business days");
     }
+
+    /// <summary>Desk time between two instants: the working seconds of <c>(fromNs, toNs]</c> (the inverse of <see cref="After"/>).</summary>
+    public double WorkingSeconds(long fromNs, long toNs)
+    {
+        long total = 0;
+        var day = clock.LocalDate(new SimTime(Math.Max(0, fromNs)), calendar);
+        for (int guard = 0; guard < 20_000; guard++, day = day.AddDays(1))
+        {
+            var opens = clock.NanosAt(day, Open, calendar);
+            if (opens >= toNs) break;
+            if (!calendar.IsBusinessDay(day)) continue;
+            var closes = clock.NanosAt(day, Close, calendar);
+            var start = Math.Max(fromNs, opens);
+            var end = Math.Min(toNs, closes);
+            if (end > start) total += end - start;
+        }
+        return total / 1e9;
+    }
 }

@@ -48,6 +48,7 @@ public static class HtmlReport
         foreach (var s in Narrative.Sentences(result, summary)) h.Append($"<p>{E(s)}</p>\n");
         h.Append("</section>\n");
 
+        ModelTables(h, result);
         HeadlineTable(h, result, summary);
         if (follow is not null) FollowOneTrade.Section(h, follow);
         Charts(h, charts);
@@ -72,6 +73,25 @@ public static class HtmlReport
         }
         h.Append("</body>\n</html>\n");
         return h.ToString();
+    }
+
+    private static void ModelTables(StringBuilder h, ExperimentResult result)
+    {
+        foreach (var t in result.Tables)
+        {
+            h.Append($"<section class=\"model-table\"><h2>{E(t.Title)}</h2>\n<div class=\"scroll\"><table class=\"numbers\">\n<thead><tr>");
+            foreach (var c in t.Columns) h.Append($"<th>{E(c)}</th>");
+            h.Append("</tr></thead>\n<tbody>\n");
+            foreach (var row in t.Rows)
+            {
+                h.Append("<tr>");
+                foreach (var cell in row) h.Append($"<td>{E(cell)}</td>");
+                h.Append("</tr>\n");
+            }
+            h.Append("</tbody></table></div>\n");
+            if (t.Note.Length > 0) h.Append($"<p class=\"note\">{E(t.Note)}</p>\n");
+            h.Append("</section>\n");
+        }
     }
 
     private static void HeadlineTable(StringBuilder h, ExperimentResult result, ExperimentSummary summary)
