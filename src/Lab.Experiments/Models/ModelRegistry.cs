@@ -27,6 +27,7 @@ public sealed class ModelRegistry
         new CrossBorderModel(),
         new SupplyChainModel(),
         new WarehouseReceiptsModel(),
+        new AbsModel(),
     ]);
 
     public IReadOnlyList<IModel> Models => _models;

@@ -8,6 +8,8 @@ namespace Lab.Finance.Abs;
 public static class AbsMetrics
 {
     public const string LoanEvents = "loan_events";
+    public const string Periods = "collection_periods";
+    public const string PoolCny = "pool_initial_cny";
     public const string EventVisible = "event_visible_s";
     public const string WaterfallVisible = "waterfall_visible_s";
     public const string LateReports = "reports_after_payment_date";
@@ -48,6 +50,8 @@ public static class AbsMetrics
 
     public static readonly IReadOnlyList<(string Name, string Description)> Descriptions =
     [
+        (Periods, "monthly collection periods (each with a waterfall on its payment date)"),
+        (PoolCny, "pool principal at the cut-off, CNY (the notes' face at issuance)"),
         (LoanEvents, "loan events in the pool history (payments, prepayments, missed instalments, cures, defaults, recoveries); the same in both variants"),
         (EventVisible, "samples: per loan event, the event → every party (trustee, originator, rating agency, regulator, investors) holds it correctly, seconds (traditional: its period's report reconciled, or the next reconciliation after a break; on chain: its batch applied on every replica)"),
         (WaterfallVisible, "samples: per period, period end → every party holds that period's waterfall correctly, seconds"),

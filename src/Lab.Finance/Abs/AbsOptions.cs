@@ -20,12 +20,12 @@ public sealed record DealTerms
     public double TrusteeFee { get; init; } = 0.0005;
     /// <summary>Reserve account target as a share of the senior notes (A + B) outstanding; funded in full at closing by the originator.</summary>
     public double ReserveShare { get; init; } = 0.01;
-    /// <summary>Overcollateralisation test: pool balance / (A + B) must stay at or above this.</summary>
+    /// <summary>Overcollateralisation (par value) test: (pool balance + principal proceeds of the period) / (A + B) must stay at or above this.</summary>
     public double OcTrigger { get; init; } = 1.05;
     /// <summary>Interest coverage test: interest collections / (senior fees + A and B interest) must stay at or above this.</summary>
     public double IcTrigger { get; init; } = 1.10;
     /// <summary>Cumulative defaults / initial pool above this switches principal to sequential.</summary>
-    public double CumulativeLossTrigger { get; init; } = 0.03;
+    public double CumulativeLossTrigger { get; init; } = 0.02;
 }
 
 /// <summary>

@@ -132,6 +132,8 @@ public sealed record AbsResults
         var last = Reference[^1].After;
         var initial = book.InitialPool;
         S(AbsMetrics.LoanEvents, book.Events.Count);
+        S(AbsMetrics.Periods, book.Periods.Count);
+        S(AbsMetrics.PoolCny, Cny(initial));
         S(AbsMetrics.LateReports, LateReports);
         S(AbsMetrics.Breaks, Breaks);
         S(AbsMetrics.BreaksOpen, BreaksOpen);

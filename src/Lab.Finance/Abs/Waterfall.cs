@@ -34,7 +34,7 @@ public sealed record WaterfallResult
     public long PrincipalSub { get; init; }
     public long ReserveTopUp { get; init; }
     public long ReserveRelease { get; init; }
-    /// <summary>Excess spread and released reserve to the subordinated holder (the originator).</summary>
+    /// <summary>Excess spread (and any released reserve not needed above it) to the subordinated holder (the originator).</summary>
     public long Residual { get; init; }
     public required NoteState Before { get; init; }
     public required NoteState After { get; init; }
@@ -49,7 +49,7 @@ public sealed record WaterfallResult
 /// the reserve) → coverage tests (OC, IC, cumulative loss; a breach switches principal from pro rata to sequential for
 /// the rest of the deal) → principal up to the pool's principal decline including defaults (pro rata over A, B and
 /// subordinated by balance, or sequential A → B → subordinated) → reserve top-up to its target → residual to the
-/// subordinated holder. Cash in = paid out + reserve change, for any history. Less than reality: no clean-up call, no
+/// subordinated holder. A reserve above its target (1% of A + B outstanding) is released into the available funds at the top. Cash in = paid out + reserve change, for any history. Less than reality: no clean-up call, no
 /// principal deficiency ledger beyond catching up unpaid principal the next period, no taxes or VAT line.
 /// </summary>
 public static class Waterfall
@@ -63,8 +63,10 @@ public static class Waterfall
 
     public static WaterfallResult Run(DealTerms t, long initialPool, int period, NoteState s, Collections c)
     {
-        var cash = c.Cash;
-        var reserve = s.Reserve;
+        // A reserve above its target (the senior notes have paid down) is released into the period's available funds.
+        var release = Math.Max(0, s.Reserve - Target(t, s.A, s.B));
+        var cash = c.Cash + release;
+        var reserve = s.Reserve - release;
         long shortfall = 0, draw = 0;
         long Pay(long due, bool reserveMayPay)
         {
@@ -88,7 +90,8 @@ public static class Waterfall
         var intB = Pay(intBDue, true);
 
         var senior = s.A + s.B;
-        var oc = senior > 0 ? c.PoolEnd / (double)senior : double.PositiveInfinity;
+        // Par value test: the pool plus this period's principal proceeds (which are about to pay notes down) against the senior notes.
+        var oc = senior > 0 ? (c.PoolEnd + c.Principal + c.Recoveries) / (double)senior : double.PositiveInfinity;
         var ic = feesDue + intADue + intBDue > 0 ? c.Interest / (double)(feesDue + intADue + intBDue) : double.PositiveInfinity;
         var cumulative = s.CumulativeDefaults + c.Defaulted;
         var breach = senior > 0 && (oc < t.OcTrigger || ic < t.IcTrigger || cumulative > t.CumulativeLossTrigger * initialPool);
@@ -115,13 +118,11 @@ public static class Waterfall
 
         var a = s.A - pa;
         var b = s.B - pb;
-        var target = (long)Math.Round((a + b) * t.ReserveShare);
+        var target = Target(t, a, b);
         var topUp = reserve < target ? Math.Min(target - reserve, cash) : 0;
         cash -= topUp;
         reserve += topUp;
-        var release = reserve > target ? reserve - target : 0;
-        reserve -= release;
-        var residual = cash + release;
+        var residual = cash;
 
         return new WaterfallResult
         {
@@ -145,6 +146,8 @@ public static class Waterfall
             After = new NoteState(a, b, s.Sub - ps, reserve, cumulative, sequential),
         };
     }
+
+    private static long Target(DealTerms t, long a, long b) => (long)Math.Round((a + b) * t.ReserveShare);
 
     /// <summary>One month of an annual rate on a balance (30/360, rounded to the fen).</summary>
     public static long Monthly(long balance, double annualRate) => (long)Math.Round(balance * annualRate / 12, MidpointRounding.AwayFromZero);
