@@ -257,6 +257,7 @@ public sealed class AbsModel : IModel
                 Residual = Of(t, AbsMetrics.Residual),
                 FactorA = Of(t, AbsMetrics.FactorA),
                 SequentialShare = Over(t.Replications.Select(r => r.Metrics.Scalars.TryGetValue(AbsMetrics.SequentialFrom, out var v) && v >= 0 ? 1.0 : 0.0).ToList()),
+                SequentialFromPaymentDate = Over(t.Replications.Select(r => r.Metrics.Scalars.TryGetValue(AbsMetrics.SequentialFrom, out var v) ? v + 1 : 0).Where(v => v >= 1).ToList()),
                 TraditionalTradeMedianS = Of(t, Median(AbsMetrics.TradeSettlement)),
                 OnChainTradeMedianS = Of(o, Median(AbsMetrics.TradeSettlement)),
                 TraditionalMisdirected = Of(t, AbsMetrics.Misdirected),

@@ -24,6 +24,8 @@ public sealed record AbsFigures
     public required Estimate Residual { get; init; }
     public required Estimate FactorA { get; init; }
     public required Estimate SequentialShare { get; init; }
+    /// <summary>Over the runs that switched: the first sequential payment date, 1-based.</summary>
+    public required Estimate SequentialFromPaymentDate { get; init; }
     public required Estimate TraditionalTradeMedianS { get; init; }
     public required Estimate OnChainTradeMedianS { get; init; }
     public required Estimate TraditionalMisdirected { get; init; }
@@ -41,7 +43,7 @@ public static class AbsHeadline
             $"under {f.OnChain} (every party's node runs the deal contract) it took a median {SettlementHeadline.Human(f.OnChainEventMedianS)}, " +
             $"with {Count(f.OnChainBreaks)} breaks and {Count(f.OnChainMismatches)} waterfall differences between replicas{reps}.";
         var trigger = f.SequentialShare.Mean > 0
-            ? $"; a coverage or loss trigger switched principal to sequential in {Percent(f.SequentialShare)} of runs"
+            ? $"; a coverage or loss trigger switched principal to sequential in {Percent(f.SequentialShare)} of runs, from payment date {Count(f.SequentialFromPaymentDate)} on"
             : "; principal stayed pro rata (no trigger breached)";
         var second =
             $"Over {f.Periods} monthly payment dates the waterfall paid class A {Money(f.InterestA)} interest and {Money(f.PrincipalA)} principal (factor {Factor(f.FactorA)}), " +
