@@ -168,7 +168,6 @@ public sealed class AbsModel : IModel
             {
                 SeniorAShare = c.Number("scenario.tranches.senior-a"),
                 SeniorBShare = c.Number("scenario.tranches.senior-b"),
-                SubordinatedShare = c.Number("scenario.tranches.subordinated"),
                 CouponA = c.Number("scenario.tranches.coupon-a"),
                 CouponB = c.Number("scenario.tranches.coupon-b"),
                 ServicingFee = c.Number("scenario.waterfall.servicing-fee"),
@@ -235,6 +234,7 @@ public sealed class AbsModel : IModel
         static Estimate Of(Lab.Reports.PointResult p, string key) =>
             Over(p.Replications.Select(r => r.Metrics.Scalars.TryGetValue(key, out var v) ? v : double.NaN).Where(double.IsFinite).ToList());
         static string Median(string m) => Lab.Sim.Metrics.Quantile.Name(m, 0.5);
+        var switched = Over(t.Replications.Select(r => r.Metrics.Scalars.TryGetValue(AbsMetrics.SequentialFrom, out var v) ? v + 1 : 0).Where(v => v >= 1).ToList());
         return
         [
             AbsHeadline.Compose(new AbsFigures
@@ -257,7 +257,7 @@ public sealed class AbsModel : IModel
                 Residual = Of(t, AbsMetrics.Residual),
                 FactorA = Of(t, AbsMetrics.FactorA),
                 SequentialShare = Over(t.Replications.Select(r => r.Metrics.Scalars.TryGetValue(AbsMetrics.SequentialFrom, out var v) && v >= 0 ? 1.0 : 0.0).ToList()),
-                SequentialFromPaymentDate = Over(t.Replications.Select(r => r.Metrics.Scalars.TryGetValue(AbsMetrics.SequentialFrom, out var v) ? v + 1 : 0).Where(v => v >= 1).ToList()),
+                SequentialFromPaymentDate = switched with { High = Math.Min(switched.High, First(t, AbsMetrics.Periods)) }, // no payment date beyond the last
                 TraditionalTradeMedianS = Of(t, Median(AbsMetrics.TradeSettlement)),
                 OnChainTradeMedianS = Of(o, Median(AbsMetrics.TradeSettlement)),
                 TraditionalMisdirected = Of(t, AbsMetrics.Misdirected),

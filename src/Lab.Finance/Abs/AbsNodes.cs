@@ -252,7 +252,6 @@ public sealed class PartyNode(AbsOptions options, AbsBook book, int reader, Offi
     }
 
     private readonly ReliableLink _link = new("party.link");
-    private readonly string _name = AbsBook.Readers(options.Investors)[reader];
     private readonly List<UnitTrade> _sales = [.. book.Trades.Where(t => AbsBook.Investor(t.Seller) == AbsBook.Readers(options.Investors)[reader])];
     private State _s = null!;
     public State Records => _s;

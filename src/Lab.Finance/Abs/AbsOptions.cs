@@ -9,10 +9,9 @@ public enum AbsReporting { Traditional, OnChain }
 /// <summary>The terms of the notes and the priority of payments (all rates annual, shares of the initial pool).</summary>
 public sealed record DealTerms
 {
-    /// <summary>Class shares of the initial pool (SCENARIOS.md: China's first blockchain exchange ABS, 2017: 85% / 6% / 9%).</summary>
+    /// <summary>Class shares of the initial pool; the subordinated class is the rest (SCENARIOS.md: China's first blockchain exchange ABS, 2017: 85% / 6% / 9%).</summary>
     public double SeniorAShare { get; init; } = 0.85;
     public double SeniorBShare { get; init; } = 0.06;
-    public double SubordinatedShare { get; init; } = 0.09;
     public double CouponA { get; init; } = 0.048;
     public double CouponB { get; init; } = 0.058;
     /// <summary>Servicing and trustee/custodian fees, per year on the pool balance at the period start (senior fees).</summary>
