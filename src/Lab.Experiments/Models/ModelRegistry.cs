@@ -29,6 +29,7 @@ public sealed class ModelRegistry
         new WarehouseReceiptsModel(),
         new InsuranceClaimsModel(),
         new BankConfirmationsModel(),
+        new AbsModel(),
     ]);
 
     public IReadOnlyList<IModel> Models => _models;
