@@ -326,18 +326,34 @@ public sealed class ExperimentLoader(ModelRegistry registry, InputLimits? limits
         return new RunConfig(defaults.Concat(preset).Concat(explicitValues).Concat(SeriesBin(Value, defaults)));
     }
 
+    /// <summary>Most bins a default series bin gives a run: bins of 1s up to 100,000 s (about a day), coarser beyond.</summary>
+    public const long DefaultSeriesBins = 100_000;
+
+    /// <summary>The widths a default bin is chosen from, finest first: each a round unit to read a chart in (1h bins cut the longest run, 3650d, into 87,600).</summary>
+    private static readonly Duration[] NiceBins =
+        [Duration.FromSeconds(1), Duration.FromSeconds(10), Duration.FromMinutes(1), Duration.FromMinutes(10), Duration.FromHours(1)];
+
     /// <summary>
-    /// The default bin is 1s, but a default must never make a run invalid: a run shorter than a second
-    /// gets bins of a tenth of it (ready files all run longer, so their bins are unchanged). Empty when
-    /// the bin was written or the default fits.
+    /// The default bin scales with the run: the finest of <see cref="NiceBins"/> that keeps it at or under
+    /// <see cref="DefaultSeriesBins"/> bins (1s for every run up to 100,000 s, so their bins are unchanged;
+    /// 10min for four months, 1h beyond 1.9 years, which keeps even the longest run, 10 years, under 100,000: a long run must not
+    /// silently get millions of bins per series). A run shorter than a second gets bins of a tenth of it, since a default
+    /// must never make a run invalid. Empty when the bin was written or the default fits.
     /// </summary>
     private static IEnumerable<KeyValuePair<string, ConfigValue>> SeriesBin(Func<string, ConfigValue> value, Dictionary<string, ConfigValue> defaults)
     {
         if (value("outputs.series-bin") is not { Origin: "default" } || value("duration").Value is not Duration d) yield break;
         var bin = defaults["outputs.series-bin"];
-        var fitted = (Duration)bin.Value > d ? Duration.FromNanos(Math.Max(1, d.Nanos / 10)) : (Duration)bin.Value;
+        var fitted = NiceBins[0] > d ? Duration.FromNanos(Math.Max(1, d.Nanos / 10)) : FinestNiceBin(d, DefaultSeriesBins);
         if (!fitted.Equals(value("outputs.series-bin").Value)) yield return new("outputs.series-bin", bin with { Value = fitted });
     }
+
+    /// <summary>The finest nice bin that cuts <paramref name="run"/> into at most <paramref name="bins"/> bins (the widest if none does).</summary>
+    private static Duration FinestNiceBin(Duration run, long bins) =>
+        NiceBins.FirstOrDefault(b => Bins(run, b) <= bins, NiceBins[^1]);
+
+    /// <summary>How many bins of width <paramref name="bin"/> a run of <paramref name="run"/> has (the last one may be partial).</summary>
+    private static long Bins(Duration run, Duration bin) => (run.Nanos + bin.Nanos - 1) / bin.Nanos;
 
     /// <summary>Cross-field rules, then a dry build of the world and its fault schedule.</summary>
     private PlannedPoint? Check(int index, string variant, IReadOnlyList<KeyValuePair<string, string>> parameters, RunConfig c,
@@ -358,6 +374,10 @@ public sealed class ExperimentLoader(ModelRegistry registry, InputLimits? limits
             d.Error(c.MarkOf("warmup"), "warmup", $"warm-up {c.Time("warmup")} leaves nothing to measure in a {duration} run");
         if (c.Time("outputs.series-bin") > duration)
             d.Error(c.MarkOf("outputs.series-bin"), "outputs.series-bin", $"bin {c.Time("outputs.series-bin")} is longer than the run ({duration})");
+        else if (Bins(duration, c.Time("outputs.series-bin")) is var bins && bins > _limits.SeriesBins)
+            d.Error(c.MarkOf("outputs.series-bin"), "outputs.series-bin",
+                $"bin {c.Time("outputs.series-bin")} cuts the {duration} run into {bins} bins per series, more than the limit of {_limits.SeriesBins} " +
+                $"(each series holds every bin in memory): write series-bin: {FinestNiceBin(duration, _limits.SeriesBins)} or coarser, or leave it out for {FinestNiceBin(duration, DefaultSeriesBins)} ({InputLimits.Raise("series-bins")})");
 
         // A block of max-tx transactions travels as one message, whose size is a 32-bit count of bytes.
         var fullBlock = (double)c.Int("chain.block.max-tx") * c.Size("workload.tx-size").Bytes + Lab.Ledger.Blocks.Block.HeaderBytes;

@@ -47,6 +47,34 @@ public sealed class BadInputLimitsTests : IDisposable
         Assert.Equal(Duration.FromSeconds(1), ready!.Points[0].Config.Time("outputs.series-bin"));
     }
 
+    [Theory]
+    [InlineData("100000s", "1s")]   // exactly the bound: every ready file up to ~28 h keeps its 1 s bins
+    [InlineData("100001s", "10s")]
+    [InlineData("12d", "1min")]
+    [InlineData("120d", "10min")]   // the trap: 10.4 million 1 s bins per series
+    [InlineData("1000d", "1h")]
+    [InlineData("3650d", "1h")]   // the longest run a duration may be
+    public void A_long_run_without_a_series_bin_gets_the_finest_round_bin_within_a_hundred_thousand(string duration, string bin)
+    {
+        var (e, d) = Load(Base.Replace("duration: 2s", "duration: " + duration));
+        Assert.True(e is not null, string.Join("\n", d.Errors));
+        var chosen = e.Points[0].Config.Time("outputs.series-bin");
+        Assert.Equal(Duration.Parse(bin), chosen);
+        Assert.InRange(e.Points[0].Config.Time("duration").Nanos / (double)chosen.Nanos, 1, ExperimentLoader.DefaultSeriesBins);
+    }
+
+    [Fact]
+    public void A_written_series_bin_within_the_limit_is_kept_and_the_limit_can_be_raised()
+    {
+        var coarse = Base.Replace("duration: 2s", "duration: 120d") + "outputs: { series-bin: 1min }\n";
+        Assert.Equal(Duration.FromMinutes(1), Load(coarse).Experiment!.Points[0].Config.Time("outputs.series-bin"));
+        var fine = Base.Replace("duration: 2s", "duration: 12d") + "outputs: { series-bin: 1s }\n";
+        var (refused, r) = Load(fine);
+        Assert.Null(refused);
+        Assert.Contains("1036800 bins per series, more than the limit of 1000000", r.Errors.Single().Message);
+        Assert.NotNull(Load(fine, InputLimits.Default.With("series-bins=2000000", out _)).Experiment);
+    }
+
     [Fact]
     public void Each_limit_refuses_beyond_it_and_can_be_raised()
     {
@@ -71,7 +99,7 @@ public sealed class BadInputLimitsTests : IDisposable
 
     [Theory]
     [InlineData("depth=0", "--limit depth: expected a positive whole number, got '0'")]
-    [InlineData("speed=3", "--limit: unknown limit 'speed' (known: file-size, data-size, depth, nodes, errors, runs)")]
+    [InlineData("speed=3", "--limit: unknown limit 'speed' (known: file-size, data-size, depth, nodes, errors, runs, series-bins)")]
     [InlineData("file-size=big", "--limit file-size: expected a positive whole number or a size such as 64MB, got 'big'")]
     public void A_limit_that_is_not_one_is_refused(string text, string message)
     {

@@ -134,3 +134,11 @@ public sealed record BlockReply(IReadOnlyList<HsNode> Nodes, Signature Sig) : IB
 
     public int SizeBytes(int n) => 16 + Signature.SizeBytes + Nodes.Sum(x => x.Block.SizeBytes + x.Justify.SizeBytes(n));
 }
+
+/// <summary>A replica's liveness lease, valid until <paramref name="Expiry"/> (with <see cref="HotStuffOptions.Quiesce"/>).
+/// Modelled less: not signed; the network's sender identity stands for authentication, and it is a broadcast rather
+/// than a replicated liveness record.</summary>
+public sealed record ReplicaLiveness(int Replica, Lab.Sim.Time.SimTime Expiry)
+{
+    public const int SizeBytes = 32;
+}

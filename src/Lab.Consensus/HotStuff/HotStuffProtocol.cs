@@ -26,6 +26,7 @@ public sealed class HotStuffProtocol(HotStuffOptions options) : BftProtocol
 
     protected override Func<int, ByzantineRole, INodeBehaviour> Replica(BftCommittee committee, ChainOptions chain)
     {
+        options.Validate();
         var o = options with { Replicas = committee.N, StateMachine = chain.StateMachine };
         return (r, role) => new HotStuffReplica(r, o, committee, role);
     }

@@ -37,8 +37,16 @@ public sealed class HotStuffReplica : IBlockSource, ILeaderRole
     private readonly Dictionary<Hash, List<(int From, Proposal P)>> _awaiting = [];
     private TimeoutCert? _tc;
 
+    // Quiescence (HotStuffOptions.Quiesce): every replica's lease as known here, the lease watch while the view timer
+    // is paused, and the view in which this leader went idle (it sends its highest QC once per such view).
+    private SimTime[] _liveUntil = [];
+    private TimerId _leaseWatch = TimerId.None;
+    private long _idleView;
+
     private sealed record ViewTimeout(long View);
     private sealed record BatchTimeout(long View);
+    private sealed record LivenessTick;
+    private sealed record LeaseWatch;
 
     public HotStuffReplica(int replica, HotStuffOptions options, BftCommittee committee, ByzantineRole role)
     {
@@ -93,7 +101,14 @@ public sealed class HotStuffReplica : IBlockSource, ILeaderRole
         var chain = new List<HsNode>();
         for (var n = _s.Exec; n.Height > 0; n = _s.Nodes[n.Parent]) chain.Add(n);
         for (int i = chain.Count - 1; i >= 0; i--) _app.Apply(chain[i].Block, ctx);
-        ArmViewTimer(ctx);
+        if (_o.Quiesce)
+        {
+            _leaseWatch = TimerId.None;
+            _idleView = 0;
+            _liveUntil = new SimTime[N];
+            HeartbeatLiveness(ctx);
+        }
+        Pace(ctx);
         TryPropose(ctx, force: false);
     }
 
@@ -101,6 +116,7 @@ public sealed class HotStuffReplica : IBlockSource, ILeaderRole
     {
         if (_role.Is(ByzantineBehaviour.Silent)) return;
         if (message is ClientRequest request) { OnRequest(ctx, request.Tx); return; }
+        if (message is ReplicaLiveness lease) { OnLiveness(ctx, from, lease); return; }
         if (message is not IBftMessage m || !_out.Authentic(ctx, from, m)) return;
         var sender = m.Sig.Signer;
         switch (m)
@@ -129,6 +145,13 @@ public sealed class HotStuffReplica : IBlockSource, ILeaderRole
             case BftOutbox.Delayed d:
                 _out.Release(ctx, d);
                 break;
+            case LivenessTick:
+                HeartbeatLiveness(ctx);
+                break;
+            case LeaseWatch:
+                _leaseWatch = TimerId.None;
+                Pace(ctx);
+                break;
         }
     }
 
@@ -139,6 +162,7 @@ public sealed class HotStuffReplica : IBlockSource, ILeaderRole
         if (_o.Costs.Verify.Nanos > 0) ctx.ChargeCpu(_o.Costs.Verify);
         if (_s.CommittedTx.TryGetValue(tx.Id, out var height)) { Reply(ctx, tx, height, _app.ResultOf(tx.Id) ?? TxOutcome.Ok); return; }
         if (!_s.Mempool.Add(tx)) return;
+        if (_o.Quiesce) { Pace(ctx); TryPropose(ctx, force: false); return; }   // a request wakes an idle leader
         if (_s.Mempool.HasFullBlock) TryPropose(ctx, force: false);
     }
 
@@ -151,6 +175,7 @@ public sealed class HotStuffReplica : IBlockSource, ILeaderRole
         // §6: the leader of v proposes once it holds QC(v−1) (happy path) or a TC for v−1.
         if (_s.HighQc.View != view - 1 && _tc?.View != view - 1) return;
         if (!_s.Nodes.TryGetValue(_s.HighQc.Node, out var parent)) return;
+        if (_o.Quiesce && _s.Mempool.Count == 0) { GoIdle(ctx, view); return; }
         if (!force && !_s.Mempool.HasFullBlock && _o.Block.BatchTimeout.Nanos > 0)
         {
             if (_batchTimer == TimerId.None) _batchTimer = ctx.SetTimer(_o.Block.BatchTimeout, new BatchTimeout(view));
@@ -347,6 +372,7 @@ public sealed class HotStuffReplica : IBlockSource, ILeaderRole
             }
             _s.Exec = n;
         }
+        if (_o.Quiesce) Pace(ctx);
     }
 
     private void Reply(INodeContext ctx, Transaction tx, long height, TxOutcome? outcome)
@@ -365,7 +391,7 @@ public sealed class HotStuffReplica : IBlockSource, ILeaderRole
         foreach (var k in _newViews.Keys.TakeWhile(k => k < view - 1).ToList()) _newViews.Remove(k);
         _certs.ForgetBelow(view - 8);
         CancelViewTimer(ctx);
-        ArmViewTimer(ctx);
+        Pace(ctx);
         TryPropose(ctx, force: false);
     }
 
@@ -383,7 +409,7 @@ public sealed class HotStuffReplica : IBlockSource, ILeaderRole
         var nv = new NewView(_s.CurView, _s.HighQc, _me, _auth.Sign(NewView.For(_s.CurView, _s.HighQc.View)));
         _out.Multicast(ctx, nv, nv.SizeBytes(N));
         // Re-broadcast on each expiry (messages lost in a partition), backing off exponentially.
-        ArmViewTimer(ctx);
+        Pace(ctx);
         RecordNewView(ctx, nv);
     }
 
@@ -453,6 +479,55 @@ public sealed class HotStuffReplica : IBlockSource, ILeaderRole
         if (_viewTimer == TimerId.None) return;
         ctx.CancelTimer(_viewTimer);
         _viewTimer = TimerId.None;
+    }
+
+    // ---- quiescence (HotStuffOptions.Quiesce) ----
+
+    /// <summary>
+    /// The view timer runs unless this replica may pause it: quiescence is on, it holds no uncommitted request, and
+    /// the view's leader holds a valid lease (then a watch fires at the lease's expiry and looks again). Without
+    /// quiescence this is the paper's pacemaker: always armed.
+    /// </summary>
+    private void Pace(INodeContext ctx)
+    {
+        if (!_o.Quiesce) { ArmViewTimer(ctx); return; }
+        if (_s.Mempool.Count > 0 || _liveUntil[Leader(_s.CurView)] <= ctx.Now)
+        {
+            ctx.CancelTimer(_leaseWatch);
+            _leaseWatch = TimerId.None;
+            ArmViewTimer(ctx);
+            return;
+        }
+        CancelViewTimer(ctx);
+        if (_leaseWatch == TimerId.None) _leaseWatch = ctx.SetTimer(_liveUntil[Leader(_s.CurView)] - ctx.Now, new LeaseWatch());
+    }
+
+    /// <summary>The leader of <paramref name="view"/> has nothing to propose: no empty node. Once per view it sends its
+    /// highest QC (DiemBFT's SyncInfo), which carries the certificate that commits the tail of the chain everywhere.</summary>
+    private void GoIdle(INodeContext ctx, long view)
+    {
+        ctx.CancelTimer(_batchTimer);
+        _batchTimer = TimerId.None;
+        if (_idleView == view) return;
+        _idleView = view;
+        var sync = new SyncInfo(null, _s.HighQc, _auth.Sign(SyncInfo.For(null, _s.HighQc)));
+        _out.Multicast(ctx, sync, sync.SizeBytes(N));
+        Pace(ctx);
+    }
+
+    private void HeartbeatLiveness(INodeContext ctx)
+    {
+        ctx.SetTimer(_o.LivenessHeartbeat, new LivenessTick());
+        var lease = new ReplicaLiveness(_me, ctx.Now + _o.LivenessExpiry);
+        _liveUntil[_me] = lease.Expiry;
+        for (int r = 0; r < N; r++) if (r != _me) ctx.Send(_committee.NodeOf(r), lease, ReplicaLiveness.SizeBytes);
+    }
+
+    private void OnLiveness(INodeContext ctx, NodeId from, ReplicaLiveness lease)
+    {
+        if (!_o.Quiesce || lease.Replica < 0 || lease.Replica >= N || _committee.NodeOf(lease.Replica) != from) return;
+        if (lease.Expiry > _liveUntil[lease.Replica]) _liveUntil[lease.Replica] = lease.Expiry;
+        if (lease.Replica == Leader(_s.CurView)) Pace(ctx);
     }
 
     // ---- catching up on missed nodes ----

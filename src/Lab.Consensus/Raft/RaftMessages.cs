@@ -35,3 +35,20 @@ public sealed record AppendEntriesReply(long Term, bool Success, long MatchIndex
 {
     public const int SizeBytes = 40;
 }
+
+/// <summary>
+/// CockroachDB's quiesce heartbeat (a <c>MsgHeartbeat</c> with <c>Quiesce</c> set): the leader's last index and term,
+/// which the follower's log must match, and its commit index. Sent once; nothing answers it.
+/// </summary>
+public sealed record QuiesceHeartbeat(long Term, NodeId Leader, long LastIndex, long LastTerm, long LeaderCommit)
+{
+    public const int SizeBytes = 48;
+}
+
+/// <summary>A node's liveness heartbeat: its record is valid until <paramref name="Expiry"/> (CockroachDB's node
+/// liveness, modelled as a broadcast to the other servers rather than a write to the replicated liveness range).
+/// <paramref name="Restarted"/> on a node's first heartbeat after it starts stands for CockroachDB's liveness epoch.</summary>
+public sealed record NodeLiveness(NodeId Node, Lab.Sim.Time.SimTime Expiry, bool Restarted)
+{
+    public const int SizeBytes = 32;
+}

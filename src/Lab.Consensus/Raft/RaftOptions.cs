@@ -33,6 +33,20 @@ public sealed record RaftOptions
     public bool ResetTimerOnHigherTerm { get; init; }
     /// <summary>Time to persist a log append or a term/vote change before acting on it. Default 0 (in-memory).</summary>
     public Duration DiskWrite { get; init; } = Duration.Zero;
+    /// <summary>
+    /// Quiescence as CockroachDB does it for idle ranges (pkg/kv/kvserver/replica_raft_quiesce.go): a leader whose
+    /// followers have all acknowledged its last index, with everything committed and nothing pending, sends one
+    /// quiesce heartbeat and stops heartbeating; a quiesced follower stops its election timer and does not
+    /// campaign while the leader's node-liveness record is valid. A new proposal, any Raft message but the quiesce
+    /// itself, the leader's liveness expiring, or (at the leader) a follower coming back to life wake it up.
+    /// Default off (the paper's Raft).
+    /// </summary>
+    public bool Quiesce { get; init; }
+    /// <summary>Node liveness heartbeat interval: CockroachDB renews a record at half its expiry, 4.5 s of 9 s
+    /// (pkg/base/config.go, <c>NodeLivenessDurations</c>; later versions shorten both). Only with <see cref="Quiesce"/>.</summary>
+    public Duration LivenessHeartbeat { get; init; } = Duration.FromMillis(4500);
+    /// <summary>How long a liveness record stays valid after its heartbeat (CockroachDB: 9 s, the range lease duration).</summary>
+    public Duration LivenessExpiry { get; init; } = Duration.FromSeconds(9);
 
     public void Validate()
     {
@@ -42,5 +56,7 @@ public sealed record RaftOptions
             throw new ArgumentException("raft heartbeat must be positive and shorter than the minimum election timeout (§5.6)");
         if (MaxBatchEntries < 1) throw new ArgumentException("raft max-batch must be at least 1");
         if (PipelineDepth < 1) throw new ArgumentException("raft pipeline-depth must be at least 1");
+        if (Quiesce && !(LivenessHeartbeat.Nanos > 0 && LivenessHeartbeat < LivenessExpiry))
+            throw new ArgumentException("raft liveness heartbeat must be positive and shorter than the liveness expiry");
     }
 }

@@ -47,6 +47,12 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
     private TxIdMap? _txIndex; // every transaction in the leader's log → its index (no tx twice)
     private long _heartbeatEpoch;
 
+    // Quiescence (RaftOptions.Quiesce): whether this replica is quiesced, and every server's liveness record as this one knows it.
+    private bool _quiesced;
+    private SimTime[] _liveUntil = [];
+    private TimerId _livenessCheck = TimerId.None;
+    private bool _announcedRestart;
+
     public RaftReplica(RaftOptions options, ChainOptions chain, IReadOnlyList<NodeId> servers)
     {
         _o = options;
@@ -67,6 +73,8 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
     public IReadOnlyList<LogEntry> Log => _d?.Log ?? [];
     public ReplicaLedger Ledger => _ledger;
     public bool IsActingLeader => Role == RaftRole.Leader;
+    /// <summary>Quiesced: a leader that stopped heartbeating, or a follower that stopped its election timer.</summary>
+    public bool IsQuiesced => _quiesced;
     long ILeaderRole.Term => CurrentTerm;
     int ILeaderRole.Quorum => Majority;
     public Block? BlockAt(long height) => _d is not null && height >= 1 && height <= _d.LastIndex ? _d.EntryAt(height).Block : null;
@@ -84,6 +92,14 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         _gate = new MembershipGate(_chain.Members, ctx.Directory);
         Role = RaftRole.Follower;       // §5.2: servers start as followers
         ResetElectionTimer(ctx);
+        _quiesced = false;
+        _livenessCheck = TimerId.None;
+        _announcedRestart = false;
+        if (_o.Quiesce)
+        {
+            _liveUntil = new SimTime[_servers.Count];   // nobody known live until its heartbeat arrives
+            HeartbeatLiveness(ctx);
+        }
     }
 
     public void OnMessage(INodeContext ctx, NodeId from, object message)
@@ -94,6 +110,15 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
             return;
         }
         if (!_gate.AdmitProtocol(ctx, from)) return;
+        switch (message)
+        {
+            case NodeLiveness nl: OnLiveness(ctx, nl); return;
+            case QuiesceHeartbeat q: OnQuiesce(ctx, q); return;
+        }
+        // CockroachDB: any other Raft message wakes a quiesced follower (a quiesced leader wakes on proposals,
+        // not on late replies, which would keep it awake whenever round trips exceed the heartbeat).
+        if (_quiesced && Role != RaftRole.Leader) WakeFollower(ctx);
+        else if (_quiesced && message is RequestVote) WakeLeader(ctx);   // someone campaigns: lead visibly again
         switch (message)
         {
             case RequestVote rv: OnRequestVote(ctx, from, rv); break;
@@ -109,6 +134,8 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         {
             case ElectionTick: OnElectionTick(ctx); break;
             case HeartbeatTick hb when hb.Epoch == _heartbeatEpoch && Role == RaftRole.Leader: OnHeartbeat(ctx); break;
+            case LivenessTick: HeartbeatLiveness(ctx); break;
+            case LeaderLivenessCheck when _quiesced && Role != RaftRole.Leader: CheckLeaderLiveness(ctx); break;
             default:
                 if (Role == RaftRole.Leader && _cutter.IsDue(state)) CutBlock(ctx);
                 break;
@@ -189,7 +216,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         {
             // Thesis §9.6: grant a pre-vote if the term would be new to us, the log is up to date, and
             // we have not heard from a live leader within the minimum election timeout.
-            var leaderAlive = Role == RaftRole.Leader || ctx.Now - _heardFromLeaderAt < _o.ElectionTimeoutMin;
+            var leaderAlive = Role == RaftRole.Leader || ctx.Now - _heardFromLeaderAt < _o.ElectionTimeoutMin || (_quiesced && LeaderLive(ctx));
             var grant = rv.Term > _d.CurrentTerm && upToDate && !leaderAlive;
             ProtocolTraffic.Send(ctx, from, new RequestVoteReply(_d.CurrentTerm, grant, PreVote: true), RequestVoteReply.SizeBytes);
             return;
@@ -239,6 +266,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         }
         Role = RaftRole.Follower;
         if (wasLeader) { LeaveLeadership(ctx); _leader = null; }
+        if (_quiesced) { _quiesced = false; if (!wasLeader) ResetElectionTimer(ctx); }
         if (wasLeader || (higher && _o.ResetTimerOnHigherTerm)) ResetElectionTimer(ctx);
     }
 
@@ -246,6 +274,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
     {
         Role = RaftRole.Leader;
         _leader = ctx.Self;
+        _quiesced = false;
         StopElectionTimer(ctx);
         ctx.Metrics.Add(StandardMetrics.LeaderElections);
         ctx.Metrics.Note("leader", $"{_name} leads term {_d.CurrentTerm}");
@@ -293,6 +322,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         }
         if (_cutter.Pool.Contains(tx.Id)) return;
         if (!_signing.Verify(ctx, tx)) { ctx.Metrics.Add(StandardMetrics.InvalidSignatures); return; }
+        if (_quiesced) WakeLeader(ctx);     // a new proposal unquiesces the range
         if (_cutter.Add(ctx, tx)) CutBlock(ctx);
     }
 
@@ -348,8 +378,9 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         ProtocolTraffic.Send(ctx, follower, new AppendEntries(_d.CurrentTerm, ctx.Self, prev, _d.TermAt(prev), entries, _commitIndex), size);
     }
 
-    private void OnHeartbeat(INodeContext ctx)
+    private void OnHeartbeat(INodeContext ctx, bool mayQuiesce = true)
     {
+        if (mayQuiesce && _o.Quiesce && CanQuiesce(ctx)) { Quiesce(ctx); return; }
         ctx.SetTimer(_o.Heartbeat, new HeartbeatTick(_heartbeatEpoch));
         // Check quorum (thesis §6.2): without acks from a majority for a whole election timeout, step down.
         if (_o.CheckQuorum && _servers.Count > 1)
@@ -513,6 +544,106 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         }
     }
 
+    // ---------------------------------------------------------------- quiescence (CockroachDB)
+
+    /// <summary>CockroachDB's <c>shouldReplicaQuiesce</c>, in brief: everything is committed and applied, no proposal is
+    /// pending, and every live follower has acknowledged the last index with nothing in flight. A follower whose liveness
+    /// has expired is left out (it is caught up when it comes back to life, see <see cref="OnLiveness"/>).</summary>
+    private bool CanQuiesce(INodeContext ctx)
+    {
+        if (_commitIndex != _d.LastIndex || _ledger.AppliedHeight != _commitIndex || _cutter.Pool.Count > 0) return false;
+        for (int f = 0; f < _servers.Count; f++)
+        {
+            if (_servers[f] == ctx.Self) continue;
+            var caughtUp = _matchIndex[f] == _d.LastIndex && _inFlight[f] == 0;
+            if (!caughtUp && _liveUntil[f] > ctx.Now) return false;
+        }
+        return true;
+    }
+
+    /// <summary>The leader sends the quiesce heartbeat and stops heartbeating (no timer armed).</summary>
+    private void Quiesce(INodeContext ctx)
+    {
+        _quiesced = true;
+        var q = new QuiesceHeartbeat(_d.CurrentTerm, ctx.Self, _d.LastIndex, _d.LastTerm, _commitIndex);
+        foreach (var s in _servers) if (s != ctx.Self) ProtocolTraffic.Send(ctx, s, q, QuiesceHeartbeat.SizeBytes);
+    }
+
+    /// <summary>A proposal or a follower back to life: heartbeat at once and on schedule. The acks the quiesced leader
+    /// did not need are not held against its followers (check quorum counts from now).</summary>
+    private void WakeLeader(INodeContext ctx)
+    {
+        _quiesced = false;
+        Array.Fill(_lastAck, ctx.Now);
+        Array.Fill(_lastProgress, ctx.Now);
+        _heartbeatEpoch++;
+        OnHeartbeat(ctx, mayQuiesce: false);   // a full round of acks before it may quiesce again
+    }
+
+    private void WakeFollower(INodeContext ctx)
+    {
+        _quiesced = false;
+        ResetElectionTimer(ctx);
+    }
+
+    /// <summary>
+    /// A follower quiesces only with the leader's log (same last index and term, so nothing of the leader's is
+    /// missing) and while the leader's liveness is valid (CockroachDB refuses the quiesce otherwise). Otherwise the
+    /// message counts as a heartbeat: the election timer restarts and, with no more heartbeats, it will campaign.
+    /// </summary>
+    private void OnQuiesce(INodeContext ctx, QuiesceHeartbeat q)
+    {
+        if (q.Term < _d.CurrentTerm) return;
+        if (q.Term > _d.CurrentTerm || Role != RaftRole.Follower) StepDown(ctx, q.Term);
+        _leader = q.Leader;
+        _heardFromLeaderAt = ctx.Now;
+        if (_d.LastIndex == q.LastIndex && _d.TermAt(q.LastIndex) == q.LastTerm && LeaderLive(ctx))
+        {
+            if (q.LeaderCommit > _commitIndex) { _commitIndex = Math.Min(q.LeaderCommit, _d.LastIndex); ApplyCommitted(ctx); }
+            _quiesced = true;
+            StopElectionTimer(ctx);
+            WatchLeaderLiveness(ctx);
+        }
+        else ResetElectionTimer(ctx);
+    }
+
+    private bool LeaderLive(INodeContext ctx) => _leader is { } l && _liveUntil[IndexOf(l)] > ctx.Now;
+
+    /// <summary>At the leader's liveness expiry as last known: expired, the follower wakes and will campaign after an
+    /// election timeout; renewed meanwhile, it looks again at the new expiry.</summary>
+    private void CheckLeaderLiveness(INodeContext ctx)
+    {
+        _livenessCheck = TimerId.None;
+        if (LeaderLive(ctx)) WatchLeaderLiveness(ctx);
+        else WakeFollower(ctx);
+    }
+
+    private void WatchLeaderLiveness(INodeContext ctx)
+    {
+        ctx.CancelTimer(_livenessCheck);
+        _livenessCheck = ctx.SetTimer(_liveUntil[IndexOf(_leader!.Value)] - ctx.Now, LeaderLivenessCheck.Instance);
+    }
+
+    private void HeartbeatLiveness(INodeContext ctx)
+    {
+        ctx.SetTimer(_o.LivenessHeartbeat, LivenessTick.Instance);
+        var record = new NodeLiveness(ctx.Self, ctx.Now + _o.LivenessExpiry, Restarted: !_announcedRestart);
+        _announcedRestart = true;
+        _liveUntil[IndexOf(ctx.Self)] = record.Expiry;
+        foreach (var s in _servers) if (s != ctx.Self) ProtocolTraffic.Send(ctx, s, record, NodeLiveness.SizeBytes);
+    }
+
+    /// <summary>A liveness record arrives. A quiesced leader wakes when a follower comes back to life (it had left it
+    /// out) or has restarted (its volatile state is gone: it knows no commit index and its election timer runs), as
+    /// CockroachDB's leader unquiesces when a follower's liveness changes.</summary>
+    private void OnLiveness(INodeContext ctx, NodeLiveness nl)
+    {
+        var i = IndexOf(nl.Node);
+        var wasLive = _liveUntil[i] > ctx.Now;
+        if (nl.Expiry > _liveUntil[i]) _liveUntil[i] = nl.Expiry;
+        if ((!wasLive || nl.Restarted) && Role == RaftRole.Leader && _quiesced) WakeLeader(ctx);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private void Persist(INodeContext ctx)
@@ -532,4 +663,14 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
     }
 
     private sealed record HeartbeatTick(long Epoch);
+
+    private sealed record LivenessTick
+    {
+        public static readonly LivenessTick Instance = new();
+    }
+
+    private sealed record LeaderLivenessCheck
+    {
+        public static readonly LeaderLivenessCheck Instance = new();
+    }
 }

@@ -28,6 +28,9 @@ public sealed class RaftModel() : ChainModel(new RaftProtocol(new RaftOptions())
         Key.Bool("chain.raft.check-quorum", "A leader that cannot reach a majority for an election timeout steps down.", true),
         Key.Bool("chain.raft.reset-on-higher-term", "Stepping down to a higher term also restarts the election timer, as etcd does; off is the paper's Figure 2 (only AppendEntries from the leader, a granted vote or a new election restart it).", false),
         Key.Time("chain.raft.disk-write", "CPU/disk time to persist log entries before acknowledging them.", "0s"),
+        Key.Bool("chain.raft.quiesce", "Quiesce an idle group as CockroachDB does: once every live follower has acknowledged the leader's last index and nothing is pending, the leader stops heartbeating and followers stop their election timers while the leader's node liveness is valid; a proposal, a vote request, the leader's liveness expiring or a follower coming back wakes it. For long runs with little traffic (months of virtual time). Off: the paper's Raft.", false),
+        Key.Time("chain.raft.liveness-heartbeat", "With quiesce: interval of each node's liveness heartbeat (CockroachDB: 4.5 s, half the expiry).", "4.5s", min: 1e-6),
+        Key.Time("chain.raft.liveness-expiry", "With quiesce: how long a liveness record stays valid after its heartbeat (CockroachDB: 9 s). A quiesced follower campaigns once the leader's record expires, so a crashed quiesced leader is replaced within about this plus an election timeout.", "9s", min: 1e-6),
     ];
 
     public override ChainProtocol Protocol(RunContext context) => new RaftProtocol(Options(context.Config));
@@ -47,6 +50,9 @@ public sealed class RaftModel() : ChainModel(new RaftProtocol(new RaftOptions())
             CheckQuorum = c.Bool("chain.raft.check-quorum"),
             ResetTimerOnHigherTerm = c.Bool("chain.raft.reset-on-higher-term"),
             DiskWrite = c.Time("chain.raft.disk-write"),
+            Quiesce = c.Bool("chain.raft.quiesce"),
+            LivenessHeartbeat = c.Time("chain.raft.liveness-heartbeat"),
+            LivenessExpiry = c.Time("chain.raft.liveness-expiry"),
         };
     }
 }

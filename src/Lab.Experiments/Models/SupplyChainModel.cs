@@ -2,6 +2,7 @@ using System.Globalization;
 using Lab.Consensus.Common;
 using Lab.Experiments.Schema;
 using Lab.Experiments.Validation;
+using Lab.Finance.Calendars;
 using Lab.Finance.Chain;
 using Lab.Finance.Securities;
 using Lab.Finance.SupplyChain;
@@ -54,6 +55,9 @@ public sealed class SupplyChainModel : IModel
         Key.List("scenario.paper.rate", KeyType.Probability, "Paper: annual rate by tier — tier 1 discounts the core's acceptance (the core's credit), higher tiers borrow on their own. Assumption.", "[3.5%, 6.5%, 8%, 9%]"),
         Key.List("scenario.paper.rejection", KeyType.Probability, "Paper: chance a bank turns a supplier down after due diligence, by tier (tier 1 carries the core's acceptance). Assumption, set so about 99% of tier 1 and 15% of tier 4 are financed.", "[1%, 50%, 70%, 85%]"),
         Key.List("scenario.paper.due-diligence", KeyType.Time, "Paper: median time of a bank's due diligence by tier (lognormal, sigma 0.5). Assumption.", "[2d, 10d, 15d, 20d]"),
+        Key.Choice("scenario.calendar", "Business calendar of the banks and the core's treasury: `none` (everyone works around the clock), `cn` (China 2026, +08:00: State Council holiday notice of 4 Nov 2025) or `us` (US 2026). With one, due diligence and discounting are desk work in the banks' hours on business days and payments are made on banking days; virtual time 0 is `start`. Days after 2026 have weekends but no holidays.", ["none", .. BusinessCalendars.Known], "none"),
+        Key.Text("scenario.desks.opens", "With a calendar: local time the banks' credit desks open (HH:mm). Assumption: ordinary bank office hours.", "09:00"),
+        Key.Text("scenario.desks.closes", "With a calendar: local time the banks' credit desks close (HH:mm); a due-diligence day is one desk day, opening to close. Assumption.", "17:00"),
         Key.Time("scenario.paper.payment-lag", "Paper: each tier pays its own suppliers this long after it is paid itself (trade credit down the chain). Assumption.", "30d", min: 0),
     ];
 
@@ -96,6 +100,13 @@ public sealed class SupplyChainModel : IModel
         foreach (var key in new[] { "scenario.pass.delay", "scenario.financing.delay" })
             if (c.Distribution(key).Minimum < 0)
                 problems.Error(c.MarkOf(key), key, "a delay must not be negative");
+        if (!DateTimeOffset.TryParse(c.Text("start"), CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            problems.Error(c.MarkOf("start"), "start", $"expected an ISO 8601 instant with offset, e.g. 2026-06-01T00:00+08:00, got '{c.Text("start")}'");
+        foreach (var key in new[] { "scenario.desks.opens", "scenario.desks.closes" })
+            if (!TryTime(c.Text(key), out _))
+                problems.Error(c.MarkOf(key), key, $"expected a local time HH:mm, e.g. 09:00, got '{c.Text(key)}'");
+        if (TryTime(c.Text("scenario.desks.opens"), out var opens) && TryTime(c.Text("scenario.desks.closes"), out var closes) && closes <= opens)
+            problems.Error(c.MarkOf("scenario.desks.closes"), "scenario.desks.closes", $"the desks close at {closes:HH\\:mm}, not after they open at {opens:HH\\:mm}");
         if (c.Text("scenario.flow") == Vouchers && c.Text("chain.signatures") == "real")
             problems.Error(c.MarkOf("chain.signatures"), "chain.signatures", "vouchers are signed with modelled signatures only");
         // The runner ends every run at `duration`: it must cover the last payment up the tiers.
@@ -104,11 +115,15 @@ public sealed class SupplyChainModel : IModel
             var horizon = Options(c).Horizon;
             if (c.Time("duration") < horizon)
                 problems.Error(c.MarkOf("duration"), "duration", $"too short for the last payable to be paid up every tier: at least {Days(horizon)} " +
-                                                                 "(the issue window, the maturity, a payment lag per tier above the first, and a day)");
+                                                                 "(the issue window, the maturity, a payment lag per tier above the first, a day" +
+                                                                 (c.Text("scenario.calendar") == "none" ? ")" : ", and the calendar's longest closure of banks in that span)"));
         }
     }
 
     private static string Days(Duration d) => $"{Math.Ceiling(d.TotalSeconds / 86_400).ToString(CultureInfo.InvariantCulture)}d";
+
+    private static bool TryTime(string text, out TimeOnly t) =>
+        TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out t);
 
     private static IReadOnlyList<long> Ints(RunConfig c, string key) => [.. c.GetOr<List<object>>(key, []).Cast<long>()];
     private static IReadOnlyList<double> Numbers(RunConfig c, string key) => [.. c.GetOr<List<object>>(key, []).Cast<double>()];
@@ -136,6 +151,10 @@ public sealed class SupplyChainModel : IModel
         PaperRejection = Numbers(c, "scenario.paper.rejection"),
         PaperDueDiligenceDays = [.. c.GetOr<List<object>>("scenario.paper.due-diligence", []).Cast<Duration>().Select(d => d.TotalSeconds / 86_400)],
         PaperPaymentLag = c.Time("scenario.paper.payment-lag"),
+        Calendar = c.Text("scenario.calendar") is var calendar && calendar != "none" ? BusinessCalendars.Named(calendar) : null,
+        Start = DateTimeOffset.TryParse(c.Text("start"), CultureInfo.InvariantCulture, DateTimeStyles.None, out var start) ? start : default,
+        DeskOpens = TryTime(c.Text("scenario.desks.opens"), out var opens) ? opens : default,
+        DeskCloses = TryTime(c.Text("scenario.desks.closes"), out var closes) ? closes : default,
     };
 
     public World Build(RunContext context)

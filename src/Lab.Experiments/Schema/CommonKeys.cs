@@ -71,7 +71,7 @@ public static class CommonKeys
         Key.Choice("expect.safety", "What the experiment expects of safety: `hold` (a violation fails the run, exit 3) or `violated` (it is the result).", ["hold", "violated"], "hold"),
         Key.Time("expect.liveness", "Chain protocols: every transaction submitted before the last fault ends is final within this long after it ends (checked at that moment; a late one fails the run, exit 3; absent: not checked).", min: 1e-9),
         Key.List("outputs.charts", KeyType.Identifier, "Charts to draw (empty: the report picks them)."),
-        new("outputs.series-bin", KeyType.Time, "Width of the time bins of time series (throughput over time).") { Default = "1s", Min = 1e-9 },
+        new("outputs.series-bin", KeyType.Time, "Width of the time bins of time series (throughput over time). Left out, it scales with the run: the finest of 1s, 10s, 1min, 10min, 1h that gives at most 100,000 bins (1s up to 100,000 s ≈ 28 h, 10s up to 11.6 d, 1min up to 69 d, 10min up to 1.9 years, 1h beyond; under 1 s: a tenth of the run). Written, it may give at most 1,000,000 bins (`--limit series-bins=N` raises it): every bin of every series is held in memory, and 1 s bins over 120 days are 10 million per series.") { Default = "1s", Min = 1e-9 },
 
         new(Variants, VariantsType, "Named alternatives run on the same seeds, e.g. `pbft: { chain.protocol: pbft }`; each overrides keys of the base."),
         new(Sweep, SweepType, "Axes over any key, e.g. `chain.nodes: [4, 7, 10]` (cartesian product); `zip: { a: [..], b: [..] }` pairs axes."),

@@ -24,6 +24,8 @@ public sealed record InputLimits
     public int Errors { get; init; } = 100;
     /// <summary>Most runs in one experiment: variants × sweep points × replications, counted before any is expanded.</summary>
     public long Runs { get; init; } = 100_000;
+    /// <summary>Most bins per time series of one run (duration / outputs.series-bin): each bin is kept in memory for every series on every node.</summary>
+    public long SeriesBins { get; init; } = 1_000_000;
 
     /// <summary>The names <c>--limit</c> accepts, with what each bounds.</summary>
     public static readonly IReadOnlyList<(string Name, string Meaning)> Names =
@@ -34,6 +36,7 @@ public sealed record InputLimits
         ("nodes", "YAML nodes, aliases counted as copies (1000000)"),
         ("errors", "errors printed per file (100)"),
         ("runs", "variants × sweep points × replications (100000)"),
+        ("series-bins", "time-series bins per run, duration / outputs.series-bin (1000000)"),
     ];
 
     /// <summary>How a message tells the user to raise a limit.</summary>
@@ -70,7 +73,8 @@ public sealed record InputLimits
             "depth" => this with { Depth = (int)value },
             "nodes" => this with { Nodes = value },
             "errors" => this with { Errors = (int)value },
-            _ => this with { Runs = value },
+            "runs" => this with { Runs = value },
+            _ => this with { SeriesBins = value },
         };
     }
 }

@@ -17,9 +17,12 @@ public sealed class OfficeHours(RunClock clock, BusinessCalendar calendar, TimeO
     public TimeOnly Close => close;
 
     /// <summary>The instant <paramref name="workingSeconds"/> of desk time after <paramref name="fromNs"/>.</summary>
-    public long After(long fromNs, double workingSeconds)
+    public long After(long fromNs, double workingSeconds) => AfterNanos(fromNs, (long)Math.Round(Math.Max(0, workingSeconds) * 1e9));
+
+    /// <summary>The instant <paramref name="workNs"/> nanoseconds of desk time after <paramref name="fromNs"/>.</summary>
+    public long AfterNanos(long fromNs, long workNs)
     {
-        var left = (long)Math.Round(Math.Max(0, workingSeconds) * 1e9);
+        var left = Math.Max(0, workNs);
         var day = clock.LocalDate(new SimTime(fromNs), calendar);
         var at = fromNs;
         for (int guard = 0; guard < 20_000; guard++, day = day.AddDays(1))

@@ -7,7 +7,11 @@ namespace Lab.Finance.CrossBorder;
 /// <summary>A commercial bank: where its node sits, its time zone, home currency and payment hours.</summary>
 public sealed record BankSpec(string Name, string Region, TimeZoneRule Zone, string Currency, TimeOnly Open, TimeOnly CutOff, TimeOnly Close)
 {
-    public BankHours Hours(DateTimeOffset start) => new(start, Zone, Open, CutOff, Close);
+    /// <summary>The bank's business days: Saturday–Sunday weekends (the UAE moved to them on 1 Jan 2022), no holidays
+    /// (assumption: the payment window is chosen clear of them); its one session is the desk's opening to close.</summary>
+    public BusinessCalendar Calendar => new() { Name = Name, Zone = Zone, Sessions = [new(Open, Close)] };
+
+    public BankHours Hours(DateTimeOffset start) => new(new RunClock(start), Calendar, Open, CutOff, Close);
 }
 
 /// <summary>The payments every variant of a seed sees (<see cref="PaymentBook"/>).</summary>

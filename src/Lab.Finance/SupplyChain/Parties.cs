@@ -115,10 +115,12 @@ public sealed record PieceNotice(int Claim);
 
 /// <summary>
 /// Voucher flow, one enterprise (the core or a supplier), signing its own calls through the chain's shared client.
-/// The core confirms each payable as a voucher to its tier-1 supplier and pays every voucher at maturity. A supplier,
+/// The core confirms each payable as a voucher to its tier-1 supplier and pays every voucher at maturity (with a
+/// calendar: on the banking day then or next, at the banks' desk hours). A supplier,
 /// once notified that a piece is final, splits it at its pass time (a part it keeps, a part per next-tier supplier)
 /// and notifies those suppliers when the split is final; when it needs cash it discounts the piece it kept with its
-/// bank (a holder set on double financing sends a second discount of the same piece to another bank at once).
+/// bank, in the bank's desk hours (a holder set on double financing sends a second discount of the same piece to another
+/// bank at once). Modelled less: the bank's acceptance of a discount is the contract's, not a separate signed approval.
 /// </summary>
 public sealed class VoucherParty(SupplyChainPlan plan, int holder, FinalityTracker client) : INodeBehaviour, IClaimLog, Lab.Consensus.Common.ITransactionSource
 {
@@ -149,7 +151,7 @@ public sealed class VoucherParty(SupplyChainPlan plan, int holder, FinalityTrack
             foreach (var p in plan.Payables)
             {
                 ctx.SetTimer(Duration.FromNanos(Math.Max(0, p.IssuedAtNs - ctx.Now.Nanos)), new Act(p.Index, "issue"));
-                ctx.SetTimer(Duration.FromNanos(Math.Max(0, p.MaturityNs - ctx.Now.Nanos)), new Act(p.Index, "pay"));
+                ctx.SetTimer(Duration.FromNanos(Math.Max(0, plan.DeskTime(p.MaturityNs) - ctx.Now.Nanos)), new Act(p.Index, "pay"));
             }
             return;
         }
@@ -190,6 +192,9 @@ public sealed class VoucherParty(SupplyChainPlan plan, int holder, FinalityTrack
                 _needDue.Add(a.Claim);
                 if (_keptReady.Contains(a.Claim)) Discount(ctx, a.Claim);
                 break;
+            case "discount":
+                SubmitDiscount(ctx, a.Claim);
+                break;
         }
     }
 
@@ -208,7 +213,15 @@ public sealed class VoucherParty(SupplyChainPlan plan, int holder, FinalityTrack
         if (_needDue.Contains(claim)) Discount(ctx, claim);
     }
 
+    /// <summary>The bank discounts at its desk: a request outside desk hours waits for the next opening (with a calendar).</summary>
     private void Discount(INodeContext ctx, int claim)
+    {
+        var desk = plan.DeskTime(ctx.Now.Nanos);
+        if (desk > ctx.Now.Nanos) ctx.SetTimer(Duration.FromNanos(desk - ctx.Now.Nanos), new Act(claim, "discount"));
+        else SubmitDiscount(ctx, claim);
+    }
+
+    private void SubmitDiscount(INodeContext ctx, int claim)
     {
         var c = plan.Claims[claim];
         _outcomes[claim] = new ClaimOutcome();

@@ -1,3 +1,4 @@
+using Lab.Finance.Calendars;
 using Lab.Sim.Distributions;
 using Lab.Sim.Time;
 
@@ -53,12 +54,42 @@ public sealed record SupplyChainOptions
     /// <summary>Paper: a tier pays its suppliers this long after it is paid itself (trade credit down the chain).</summary>
     public Duration PaperPaymentLag { get; init; } = Duration.FromDays(30);
 
+    /// <summary>The business calendar of the banks and the core's treasury (time zone, weekends, holidays); null: none,
+    /// every party works around the clock. With one, a bank's due diligence and discounting are desk work in
+    /// <see cref="DeskOpens"/>–<see cref="DeskCloses"/> on business days, and payments are made on banking days.</summary>
+    public BusinessCalendar? Calendar { get; init; }
+    /// <summary>Calendar instant of virtual time 0 (meaningful with a <see cref="Calendar"/>).</summary>
+    public DateTimeOffset Start { get; init; } = new(2026, 6, 1, 0, 0, 0, TimeSpan.FromHours(8));
+    /// <summary>Banks' desk hours, local time. Assumption: ordinary bank office hours.</summary>
+    public TimeOnly DeskOpens { get; init; } = new(9, 0);
+    public TimeOnly DeskCloses { get; init; } = new(17, 0);
+
+    /// <summary>The banks' desk on <see cref="Calendar"/>; null without one.</summary>
+    public OfficeHours? Desk() => Calendar is null ? null : new OfficeHours(new RunClock(Start), Calendar, DeskOpens, DeskCloses);
+
     /// <summary>On chain: CPU per voucher call on every replica, beyond the runtime's per-call charge.</summary>
     public Duration CpuPerCall { get; init; } = Duration.FromMicros(30);
     public int TransactionBytes { get; init; } = 400;
 
-    /// <summary>The last moment anything happens: last issue + maturity + the paper payment lags up the tiers, plus a day.</summary>
-    public Duration Horizon => IssueWindow + Maturity + PaperPaymentLag * Math.Max(0, Tiers.Count - 1) + Duration.FromDays(1);
+    /// <summary>The last moment anything happens: last issue + maturity + the paper payment lags up the tiers, plus a day,
+    /// plus, with a calendar, the longest closure in that span (a payment due on its first day waits it out).</summary>
+    public Duration Horizon
+    {
+        get
+        {
+            var span = IssueWindow + Maturity + PaperPaymentLag * Math.Max(0, Tiers.Count - 1) + Duration.FromDays(1);
+            return Calendar is null ? span : span + Duration.FromDays(LongestClosureDays(span));
+        }
+    }
+
+    private int LongestClosureDays(Duration span)
+    {
+        var first = DateOnly.FromDateTime(Calendar!.Zone.ToLocal(Start));
+        int longest = 0, run = 0;
+        for (var d = first; d <= first.AddDays((int)Math.Ceiling(span.TotalSeconds / 86_400)); d = d.AddDays(1))
+            longest = Math.Max(longest, run = Calendar.IsBusinessDay(d) ? 0 : run + 1);
+        return longest;
+    }
 
     public void Validate()
     {
@@ -68,5 +99,6 @@ public sealed record SupplyChainOptions
             if (list.Count < Tiers.Count) throw new ArgumentException($"paper {name} needs one value per tier ({Tiers.Count}), got {list.Count}");
         if (Banks < 2) throw new ArgumentException("at least two banks (double financing needs a second)");
         if (FanOut < 1) throw new ArgumentException("fan-out must be at least 1");
+        if (DeskCloses <= DeskOpens) throw new ArgumentException("banks' desks must close after they open");
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lab.Finance.Calendars;
 using Lab.Sim.Randomness;
 
 namespace Lab.Finance.SupplyChain;
@@ -162,16 +163,27 @@ public sealed class SupplyChainPlan
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 
-    /// <summary>Paper: when a holder that gets no bank money is paid in cash — the core pays tier 1 at maturity, each tier
-    /// pays its suppliers one payment lag after it is paid itself.</summary>
-    public long PaperPaidAtNs(Claim c) => Payables[c.Payable].MaturityNs + Options.PaperPaymentLag.Nanos * (c.Tier - 1);
+    private OfficeHours? _desk;
+    private OfficeHours? Desk => _desk ??= Options.Desk();
 
-    /// <summary>Paper: the outcome of asking bank #<paramref name="which"/> (0 first, 1 second) — funded or not, and when the answer comes.</summary>
+    /// <summary>When the banks' desks next work at or after <paramref name="ns"/>: then itself without a calendar; else within
+    /// desk hours on a business day, or the next business day's opening. Bank payments are made at such moments.</summary>
+    public long DeskTime(long ns) => Desk?.AfterNanos(ns, 0) ?? ns;
+
+    /// <summary>Paper: when a holder that gets no bank money is paid in cash — the core pays tier 1 at maturity, each tier
+    /// pays its suppliers one payment lag after it is paid itself; with a calendar, on the banking day then or next.</summary>
+    public long PaperPaidAtNs(Claim c) => DeskTime(Payables[c.Payable].MaturityNs + Options.PaperPaymentLag.Nanos * (c.Tier - 1));
+
+    /// <summary>Paper: the outcome of asking bank #<paramref name="which"/> (0 first, 1 second) — funded or not, and when the answer
+    /// comes. The drawn due diligence is in days; with a calendar each day is one desk day of work (open to close), so an
+    /// application made on a Friday evening before a holiday starts to be read on the next business day's opening.</summary>
     public (bool Funded, long AnswerAtNs) PaperDecision(Claim c, int which, long askedAtNs)
     {
         var dd = which == 0 ? c.FirstDueDiligenceS : c.SecondDueDiligenceS;
         var u = which == 0 ? c.FirstUniform : c.SecondUniform;
-        var answer = askedAtNs + (long)(dd * 1e9);
+        var answer = Desk is { } desk
+            ? desk.AfterNanos(askedAtNs, (long)(dd / 86_400 * (Options.DeskCloses - Options.DeskOpens).Ticks * 100))
+            : askedAtNs + (long)(dd * 1e9);
         return (u >= Options.PaperRejection[c.Tier - 1] && answer < Payables[c.Payable].MaturityNs, answer);
     }
 }

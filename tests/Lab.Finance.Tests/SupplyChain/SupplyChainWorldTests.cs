@@ -10,12 +10,12 @@ namespace Lab.Finance.Tests.SupplyChain;
 /// <summary>Whole runs of the supply-chain world: paper against vouchers on the same seed.</summary>
 public class SupplyChainWorldTests
 {
-    private static SupplyChainOptions Small(FinancingFlow flow, int payables = 30, double doubles = 0.1) => new()
+    internal static SupplyChainOptions Small(FinancingFlow flow, int payables = 30, double doubles = 0.1) => new()
     {
         Flow = flow, Tiers = [4, 8, 12, 16], Banks = 3, Payables = payables, DoubleFinancing = doubles,
     };
 
-    private static (SupplyChainWorldSpec Spec, RunResult Run, SupplyChainResults Results) Run(SupplyChainOptions o, ulong seed)
+    internal static (SupplyChainWorldSpec Spec, RunResult Run, SupplyChainResults Results) Run(SupplyChainOptions o, ulong seed)
     {
         var net = TestWorlds.ChinaThreeCities();
         var chain = o.Flow == FinancingFlow.Voucher
