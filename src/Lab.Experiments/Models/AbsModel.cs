@@ -218,21 +218,11 @@ public sealed class AbsModel : IModel
     /// </summary>
     public IReadOnlyList<string> Conclude(IReadOnlyList<Lab.Reports.PointResult> points)
     {
-        static double First(Lab.Reports.PointResult p, string name) =>
-            p.Replications.Count > 0 && p.Replications[0].Metrics.Scalars.TryGetValue(name, out var v) ? v : double.NaN;
-        var t = points.FirstOrDefault(p => First(p, AbsMetrics.OnChain) == 0);
-        var o = points.FirstOrDefault(p => First(p, AbsMetrics.OnChain) == 1);
-        if (t is null || o is null) return [];
-        static Estimate Over(IReadOnlyList<double> values)
-        {
-            if (values.Count == 0) return Estimate.Exactly(double.NaN);
-            if (values.Count == 1) return Estimate.Exactly(values[0]);
-            var (mean, low, high) = MetricSummary.MeanWithInterval(values);
-            // Every figure here (money, durations, counts, factors) is non-negative: a t-interval below 0 is clipped.
-            return new Estimate(mean, Math.Max(0, low), high);
-        }
-        static Estimate Of(Lab.Reports.PointResult p, string key) =>
-            Over(p.Replications.Select(r => r.Metrics.Scalars.TryGetValue(key, out var v) ? v : double.NaN).Where(double.IsFinite).ToList());
+        if (Headlines.Pair(points, AbsMetrics.OnChain) is not { } pair) return [];
+        var (t, o) = pair;
+        // Every figure here (money, durations, counts, factors) is non-negative: a t-interval below 0 is clipped.
+        static Estimate Over(IReadOnlyList<double> values) => Headlines.Over(values, nonNegative: true);
+        static Estimate Of(Lab.Reports.PointResult p, string key) => Headlines.Of(p, key, nonNegative: true);
         static string Median(string m) => Lab.Sim.Metrics.Quantile.Name(m, 0.5);
         var switched = Over(t.Replications.Select(r => r.Metrics.Scalars.TryGetValue(AbsMetrics.SequentialFrom, out var v) ? v + 1 : 0).Where(v => v >= 1).ToList());
         return
@@ -242,8 +232,8 @@ public sealed class AbsModel : IModel
                 Traditional = t.Variant,
                 OnChain = o.Variant,
                 Replications = Math.Min(t.Replications.Count, o.Replications.Count),
-                Periods = (int)First(t, AbsMetrics.Periods),
-                PoolCny = First(t, AbsMetrics.PoolCny),
+                Periods = (int)Headlines.First(t, AbsMetrics.Periods),
+                PoolCny = Headlines.First(t, AbsMetrics.PoolCny),
                 TraditionalEventMedianS = Of(t, Median(AbsMetrics.EventVisible)),
                 OnChainEventMedianS = Of(o, Median(AbsMetrics.EventVisible)),
                 TraditionalBreaks = Of(t, AbsMetrics.Breaks),
@@ -257,7 +247,7 @@ public sealed class AbsModel : IModel
                 Residual = Of(t, AbsMetrics.Residual),
                 FactorA = Of(t, AbsMetrics.FactorA),
                 SequentialShare = Over(t.Replications.Select(r => r.Metrics.Scalars.TryGetValue(AbsMetrics.SequentialFrom, out var v) && v >= 0 ? 1.0 : 0.0).ToList()),
-                SequentialFromPaymentDate = switched with { High = Math.Min(switched.High, First(t, AbsMetrics.Periods)) }, // no payment date beyond the last
+                SequentialFromPaymentDate = switched with { High = Math.Min(switched.High, Headlines.First(t, AbsMetrics.Periods)) }, // no payment date beyond the last
                 TraditionalTradeMedianS = Of(t, Median(AbsMetrics.TradeSettlement)),
                 OnChainTradeMedianS = Of(o, Median(AbsMetrics.TradeSettlement)),
                 TraditionalMisdirected = Of(t, AbsMetrics.Misdirected),

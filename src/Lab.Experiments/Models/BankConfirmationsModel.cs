@@ -153,28 +153,18 @@ public sealed class BankConfirmationsModel : IModel
             FinanceChain.Violation(run, "who-can-read: " + results.PrivacyBreaches[i]);
     }
 
-    private static double First(Lab.Reports.PointResult p, string name) =>
-        p.Replications.Count > 0 && p.Replications[0].Metrics.Scalars.TryGetValue(name, out var v) ? v : double.NaN;
-
     /// <summary>
     /// The report's opening sentences (<see cref="ConfirmationHeadline.Compose"/>): the first paper variant against the
     /// first on-chain one, over all their replications with 95% intervals. Nothing unless the experiment has both.
     /// </summary>
     public IReadOnlyList<string> Conclude(IReadOnlyList<Lab.Reports.PointResult> points)
     {
-        var t = points.FirstOrDefault(p => First(p, ConfirmationMetrics.OnChain) == 0);
-        var o = points.FirstOrDefault(p => First(p, ConfirmationMetrics.OnChain) == 1);
-        if (t is null || o is null) return [];
-        static Estimate Over(IReadOnlyList<double> values)
-        {
-            if (values.Count == 0) return Estimate.Exactly(double.NaN);
-            if (values.Count == 1) return Estimate.Exactly(values[0]);
-            var (mean, low, high) = MetricSummary.MeanWithInterval(values);
-            return new Estimate(mean, Math.Max(0, low), high);
-        }
-        static IReadOnlyList<double> All(Lab.Reports.PointResult p, string key) =>
-            [.. p.Replications.Select(r => r.Metrics.Scalars.TryGetValue(key, out var v) ? v : double.NaN).Where(double.IsFinite)];
-        static Estimate Of(Lab.Reports.PointResult p, string key) => Over(All(p, key));
+        if (Headlines.Pair(points, ConfirmationMetrics.OnChain) is not { } pair) return [];
+        var (t, o) = pair;
+        // Every figure here (times, counts) is non-negative.
+        static Estimate Of(Lab.Reports.PointResult p, string key) => Headlines.Of(p, key, nonNegative: true);
+        static IEnumerable<double> All(Lab.Reports.PointResult p, string key) =>
+            p.Replications.Select(r => r.Metrics.Scalars.TryGetValue(key, out var v) ? v : double.NaN).Where(double.IsFinite);
         var median = Lab.Sim.Metrics.Quantile.Name(ConfirmationMetrics.Turnaround, 0.5);
         return
         [
@@ -201,12 +191,12 @@ public sealed class BankConfirmationsModel : IModel
     /// <summary>The who-can-read matrix of the first on-chain run: party → item → words.</summary>
     private static IReadOnlyList<(string Party, IReadOnlyList<string> Cells)> Matrix(Lab.Reports.PointResult o) =>
         [.. ConfirmationPrivacy.Parties.Select(p => (p, (IReadOnlyList<string>)[.. ConfirmationPrivacy.Items.Select(i =>
-            First(o, ReadMatrix.MetricName(ConfirmationPrivacy.MetricPrefix, p, i)) is var v && double.IsFinite(v) ? ReadMatrix.Word(v) : "not measured")]))];
+            Headlines.First(o, ReadMatrix.MetricName(ConfirmationPrivacy.MetricPrefix, p, i)) is var v && double.IsFinite(v) ? ReadMatrix.Word(v) : "not measured")]))];
 
     /// <summary>The who-can-read table of the report (issue 14 §6), from the first on-chain variant's first run.</summary>
     public IReadOnlyList<Lab.Reports.ReportTable> Tables(IReadOnlyList<Lab.Reports.PointResult> points)
     {
-        var o = points.FirstOrDefault(p => First(p, ConfirmationMetrics.OnChain) == 1);
+        var o = points.FirstOrDefault(p => Headlines.First(p, ConfirmationMetrics.OnChain) == 1);
         if (o is null) return [];
         return
         [

@@ -257,22 +257,11 @@ public sealed class CrossBorderModel : IModel
     /// <summary>The opening sentences: correspondent banking against the multi-CBDC ledger, over all replications.</summary>
     public IReadOnlyList<string> Conclude(IReadOnlyList<Lab.Reports.PointResult> points)
     {
-        static double First(Lab.Reports.PointResult p, string name) =>
-            p.Replications.Count > 0 && p.Replications[0].Metrics.Scalars.TryGetValue(name, out var v) ? v : double.NaN;
-        var t = points.FirstOrDefault(p => First(p, CrossBorderMetrics.OnLedger) == 0);
-        var o = points.FirstOrDefault(p => First(p, CrossBorderMetrics.OnLedger) == 1);
-        if (t is null || o is null) return [];
-        static Estimate Over(IReadOnlyList<double> values)
-        {
-            if (values.Count == 0) return Estimate.Exactly(double.NaN);
-            if (values.Count == 1) return Estimate.Exactly(values[0]);
-            var (mean, low, high) = MetricSummary.MeanWithInterval(values);
-            return new Estimate(mean, low, high);
-        }
-        Estimate Of(Lab.Reports.PointResult p, string key) =>
-            Over(p.Replications.Select(r => r.Metrics.Scalars.TryGetValue(key, out var v) ? v : double.NaN).Where(double.IsFinite).ToList());
-        Estimate Median(Lab.Reports.PointResult p, string sample) =>
-            Over(p.Replications.Select(r => r.Metrics.Samples.TryGetValue(sample, out var s) && s.Length > 0 ? Lab.Sim.Metrics.Quantile.Of(s, 0.5) : double.NaN).Where(double.IsFinite).ToList());
+        if (Headlines.Pair(points, CrossBorderMetrics.OnLedger) is not { } pair) return [];
+        var (t, o) = pair;
+        static Estimate Of(Lab.Reports.PointResult p, string key) => Headlines.Of(p, key);
+        static Estimate Median(Lab.Reports.PointResult p, string sample) =>
+            Headlines.Over(p.Replications.Select(r => r.Metrics.Samples.TryGetValue(sample, out var s) && s.Length > 0 ? Lab.Sim.Metrics.Quantile.Of(s, 0.5) : double.NaN).Where(double.IsFinite).ToList());
         static string P(Estimate e) => (e.Mean * 100).ToString(e.Mean < 0.1 ? "0.#" : "0", CultureInfo.InvariantCulture) + "%";
         static string Usd(Estimate e) => e.Mean.ToString("0", CultureInfo.InvariantCulture) + " USD";
         var tFailed = Of(t, CrossBorderMetrics.ReturnedShare).Mean + Of(t, CrossBorderMetrics.FailedShare).Mean;

@@ -202,21 +202,10 @@ public sealed class InsuranceClaimsModel : IModel
     /// </summary>
     public IReadOnlyList<string> Conclude(IReadOnlyList<Lab.Reports.PointResult> points)
     {
-        static double First(Lab.Reports.PointResult p, string name) =>
-            p.Replications.Count > 0 && p.Replications[0].Metrics.Scalars.TryGetValue(name, out var v) ? v : double.NaN;
-        var t = points.FirstOrDefault(p => First(p, InsuranceMetrics.OnChain) == 0);
-        var o = points.FirstOrDefault(p => First(p, InsuranceMetrics.OnChain) == 1);
-        if (t is null || o is null) return [];
-        static Estimate Over(IReadOnlyList<double> values)
-        {
-            if (values.Count == 0) return Estimate.Exactly(double.NaN);
-            if (values.Count == 1) return Estimate.Exactly(values[0]);
-            var (mean, low, high) = MetricSummary.MeanWithInterval(values);
-            // Every figure here (times, shares, costs, counts) is non-negative: a t-interval below 0 is clipped.
-            return new Estimate(mean, Math.Max(0, low), high);
-        }
-        static Estimate Of(Lab.Reports.PointResult p, string key) =>
-            Over(p.Replications.Select(r => r.Metrics.Scalars.TryGetValue(key, out var v) ? v : double.NaN).Where(double.IsFinite).ToList());
+        if (Headlines.Pair(points, InsuranceMetrics.OnChain) is not { } pair) return [];
+        var (t, o) = pair;
+        // Every figure here (times, shares, costs, counts) is non-negative: a t-interval below 0 is clipped.
+        static Estimate Of(Lab.Reports.PointResult p, string key) => Headlines.Of(p, key, nonNegative: true);
         var claim50 = Lab.Sim.Metrics.Quantile.Name(InsuranceMetrics.ClaimToPayment, 0.5);
         var claim90 = Lab.Sim.Metrics.Quantile.Name(InsuranceMetrics.ClaimToPayment, 0.9);
         var visit50 = Lab.Sim.Metrics.Quantile.Name(InsuranceMetrics.VisitToPayment, 0.5);

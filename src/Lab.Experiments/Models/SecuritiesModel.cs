@@ -333,21 +333,14 @@ public sealed partial class SecuritiesModel : IModel
     /// </summary>
     public IReadOnlyList<string> Conclude(IReadOnlyList<Lab.Reports.PointResult> points)
     {
-        static double First(Lab.Reports.PointResult p, string name) =>
-            p.Replications.Count > 0 && p.Replications[0].Metrics.Scalars.TryGetValue(name, out var v) ? v : double.NaN;
+        static double First(Lab.Reports.PointResult p, string name) => Headlines.First(p, name);
         var deferred = points.Where(p => First(p, KindScalar) == 0).ToList();
         var onChain = points.Where(p => First(p, KindScalar) == 1).ToList();
         var t = deferred.FirstOrDefault(p => First(p, CycleScalar) == 1) ?? deferred.FirstOrDefault();
         var o = onChain.FirstOrDefault(p => First(p, WindowScalar) == 0) ?? onChain.FirstOrDefault();
         if (t is null || o is null) return [];
         var currency = CurrencyOf(t);
-        static Estimate Over(IReadOnlyList<double> values)
-        {
-            if (values.Count == 0) return Estimate.Exactly(double.NaN);
-            if (values.Count == 1) return Estimate.Exactly(values[0]);
-            var (mean, low, high) = MetricSummary.MeanWithInterval(values);
-            return new Estimate(mean, low, high);
-        }
+        static Estimate Over(IReadOnlyList<double> values) => Headlines.Over(values);
         Estimate Of(Lab.Reports.PointResult p, Func<IReadOnlyDictionary<string, double>, double> pick) =>
             Over(p.Replications.Select(r => pick(r.Metrics.Scalars)).Where(double.IsFinite).ToList());
         double S(IReadOnlyDictionary<string, double> s, string k) => s.TryGetValue(k, out var v) ? v : double.NaN;

@@ -182,11 +182,8 @@ public sealed class SupplyChainModel : IModel
     /// </summary>
     public IReadOnlyList<string> Conclude(IReadOnlyList<Lab.Reports.PointResult> points)
     {
-        static double First(Lab.Reports.PointResult p, string name) =>
-            p.Replications.Count > 0 && p.Replications[0].Metrics.Scalars.TryGetValue(name, out var v) ? v : double.NaN;
-        var paper = points.FirstOrDefault(p => First(p, SupplyChainMetrics.OnChain) == 0);
-        var chain = points.FirstOrDefault(p => First(p, SupplyChainMetrics.OnChain) == 1);
-        if (paper is null || chain is null) return [];
+        if (Headlines.Pair(points, SupplyChainMetrics.OnChain) is not { } pair) return [];
+        var (paper, chain) = pair;
         var top = 1;
         while (paper.Replications[0].Metrics.Scalars.ContainsKey(SupplyChainMetrics.Tier(SupplyChainMetrics.Seekers, top + 1))) top++;
         return [.. SupplyChainHeadline.Compose(Figures(paper, top), Figures(chain, top), paper.Variant, chain.Variant, top)];
@@ -194,14 +191,7 @@ public sealed class SupplyChainModel : IModel
 
     private static SupplyChainHeadline.Side Figures(Lab.Reports.PointResult p, int top)
     {
-        Estimate Of(string key)
-        {
-            var values = p.Replications.Select(r => r.Metrics.Scalars.TryGetValue(key, out var v) ? v : double.NaN).Where(double.IsFinite).ToList();
-            if (values.Count == 0) return Estimate.Exactly(double.NaN);
-            if (values.Count == 1) return Estimate.Exactly(values[0]);
-            var (mean, low, high) = MetricSummary.MeanWithInterval(values);
-            return new Estimate(mean, low, high);
-        }
+        Estimate Of(string key) => Headlines.Of(p, key);
         double Sum(string key) => p.Replications.Sum(r => r.Metrics.Scalars.GetValueOrDefault(key));
         return new SupplyChainHeadline.Side(
             Of(SupplyChainMetrics.Tier(SupplyChainMetrics.FinancedShare, 1)), Of(SupplyChainMetrics.Tier(SupplyChainMetrics.FinancedShare, top)),
