@@ -1,5 +1,9 @@
 using Lab.Consensus.Byzantine;
 using Lab.Consensus.Common;
+using Lab.Consensus.Workload;
+using Lab.Ledger.State;
+using Lab.Sim.Network;
+using Lab.Sim.Nodes;
 using Lab.Sim.Time;
 
 namespace Lab.Finance.Chain;
@@ -21,4 +25,11 @@ public sealed record SettlementChain(ChainProtocol Protocol, ChainOptions Option
 
     /// <summary>Replicas that deviate (within the protocol's behaviours). Default none.</summary>
     public IReadOnlyList<ByzantineSpec> Byzantine { get; init; } = [];
+
+    /// <summary>Lays the chain out on <paramref name="network"/>: every replica runs its own <paramref name="stateMachine"/>
+    /// (the scenario's contracts; a new one per replica and restart), and the scenario's <paramref name="institutions"/>
+    /// come after the replicas, submitting through the chain's access. No load clients: the institutions are the load.</summary>
+    public ChainWorld Build(NetworkSpec network, ulong seed, Func<IStateMachine> stateMachine, Func<ChainAccess, IEnumerable<NodeSpec>> institutions) =>
+        ChainWorld.Build(Protocol, Options with { StateMachine = stateMachine }, WorkloadOptions.None with { RetryTimeout = RetryTimeout },
+            network, Byzantine, institutions, keySeed: seed);
 }

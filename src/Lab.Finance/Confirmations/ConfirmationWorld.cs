@@ -63,9 +63,8 @@ public static class ConfirmationWorld
                 return ledger;
             }
             setup.Ledger = key => observer.Latest()?.State.Get(key);
-            var workload = WorkloadOptions.None with { RetryTimeout = chain.RetryTimeout };
-            chainWorld = ChainWorld.Build(chain.Protocol, chain.Options with { StateMachine = Ledger }, workload, network, chain.Byzantine,
-                access => Institutions(() => access.NewTracker(untilFinal: true)), keySeed: seed);
+            chainWorld = chain.Build(network, seed, Ledger,
+                access => Institutions(() => access.NewTracker(untilFinal: true)));
             metricsNode = chainWorld.Nodes[0].Name;
             nodes.AddRange(chainWorld.Nodes);
         }

@@ -60,11 +60,9 @@ public static class CrossBorderWorld
                 lock (observer.Runtimes) observer.Runtimes.Add(rt);
                 return rt;
             }
-            var workload = WorkloadOptions.None with { RetryTimeout = chain.RetryTimeout };
-            chainWorld = ChainWorld.Build(chain.Protocol, chain.Options with { StateMachine = Runtime }, workload, network, chain.Byzantine,
+            chainWorld = chain.Build(network, seed, Runtime,
                 access => options.Banks.Select((bank, i) => new NodeSpec(bank.Name, Region(bank.Region), "bank",
-                    () => new LedgerBank(i, options, book, log, access.NewTracker(untilFinal: true)))),
-                keySeed: seed);
+                    () => new LedgerBank(i, options, book, log, access.NewTracker(untilFinal: true)))));
             metricsNode = chainWorld.Nodes[0].Name;
             nodes.AddRange(chainWorld.Nodes);
         }

@@ -96,11 +96,9 @@ public static class SecuritiesWorld
                 }
                 // The exchange submits each DvP (and each credit draw) through the chain's own client, under the protocol's
                 // finality rule, and resends until final however long the chain is down.
-                var workload = WorkloadOptions.None with { RetryTimeout = chain.RetryTimeout };
-                chainWorld = ChainWorld.Build(chain.Protocol, chain.Options with { StateMachine = Runtime }, workload, network, chain.Byzantine,
+                chainWorld = chain.Build(network, seed, Runtime,
                     access => [.. institutions, new NodeSpec(MarketNames.Exchange, Region(place.Exchange), "exchange",
-                        () => new DvpGateway(setup, onChain, access.NewTracker(untilFinal: true), injected))],
-                    keySeed: seed);
+                        () => new DvpGateway(setup, onChain, access.NewTracker(untilFinal: true), injected))]);
                 metricsNode = chainWorld.Nodes[0].Name;
                 nodes.AddRange(chainWorld.Nodes);
                 break;

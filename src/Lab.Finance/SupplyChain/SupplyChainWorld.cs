@@ -65,8 +65,7 @@ public static class SupplyChainWorld
                 observer.Runtimes.Add(rt);
                 return rt;
             }
-            var workload = WorkloadOptions.None with { RetryTimeout = chain.RetryTimeout };
-            chainWorld = ChainWorld.Build(chain.Protocol, chain.Options with { StateMachine = Runtime }, workload, network, chain.Byzantine,
+            chainWorld = chain.Build(network, seed, Runtime,
                 access =>
                 {
                     var parties = new List<NodeSpec> { new(SupplyChainPlan.Core, Region(0), "core", () => new VoucherParty(plan, VoucherParty.Core, access.NewTracker(untilFinal: true))) };
@@ -76,8 +75,7 @@ public static class SupplyChainWorld
                         parties.Add(new NodeSpec(plan.Suppliers[s], Region(s + 1), "supplier", () => new VoucherParty(plan, h, access.NewTracker(untilFinal: true))));
                     }
                     return parties;
-                },
-                keySeed: seed);
+                });
             metricsNode = chainWorld.Nodes[0].Name;
             nodes.AddRange(chainWorld.Nodes);
         }

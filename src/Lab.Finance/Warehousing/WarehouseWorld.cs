@@ -66,9 +66,8 @@ public static class WarehouseWorld
                 observer.Ledgers.Add(ledger);
                 return ledger;
             }
-            var workload = WorkloadOptions.None with { RetryTimeout = chain.RetryTimeout };
-            chainWorld = ChainWorld.Build(chain.Protocol, chain.Options with { StateMachine = Ledger }, workload, network, chain.Byzantine,
-                access => Institutions(() => access.NewTracker(untilFinal: true)), keySeed: seed);
+            chainWorld = chain.Build(network, seed, Ledger,
+                access => Institutions(() => access.NewTracker(untilFinal: true)));
             metricsNode = chainWorld.Nodes[0].Name;
             nodes.AddRange(chainWorld.Nodes);
         }
