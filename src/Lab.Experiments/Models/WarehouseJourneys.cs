@@ -26,19 +26,12 @@ internal static class WarehouseJourneys
         for (int i = 0; i < points.Count; i++)
         {
             if (lanes.Any(l => l.Variant == points[i].Variant) || points[i].Replications.Count == 0) continue;
-            var m = points[i].Replications[0].Metrics;
-            if (!m.Samples.TryGetValue(JourneyLot, out var lots)) continue;
+            if (JourneySamples.Trails(points[i].Replications[0].Metrics, JourneyLot) is not { } sampled) continue;
             var o = WarehouseReceiptsModel.Options(planned[i].Config);
             options ??= o;
             if (o.Start != options.Start || o.Warehouses != options.Warehouses || o.Banks != options.Banks) continue;
-            var (stage, who, at, detail) = (m.Samples[JourneyStage], m.Samples[JourneyWho], m.Samples[JourneyAt], m.Samples[JourneyDetail]);
             var trails = new SortedDictionary<int, List<LotStep>>();
-            for (int k = 0; k < lots.Length; k++)
-            {
-                var lot = (int)lots[k];
-                if (!trails.TryGetValue(lot, out var trail)) trails[lot] = trail = [];
-                trail.Add(new LotStep((long)Math.Round(at[k] * 1e9), (int)who[k], (LotStage)(int)stage[k], (long)detail[k]));
-            }
+            foreach (var (lot, steps) in sampled) trails[lot] = [.. steps.Select(s => new LotStep(s.AtNs, s.Who, (LotStage)s.Stage, s.Detail))];
             lanes.Add((points[i].Variant, o.Registry == PledgeRegistry.OnChain, trails));
         }
         if (options is null || lanes.Count == 0) return null;
