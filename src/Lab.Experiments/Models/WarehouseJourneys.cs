@@ -46,7 +46,7 @@ internal static class WarehouseJourneys
             var first = lanes[0].Trails[lot];
             var banks = first.Where(s => s.Stage == LotStage.Applied).Select(s => s.Who).Distinct().Count();
             var receipts = first.Count(s => s.Stage == LotStage.ReceiptIssued);
-            var title = $"Lot {(lot + 1).ToString("N0", CultureInfo.InvariantCulture)} at {names[first[0].Who]}: {receipts} paper receipt{(receipts == 1 ? "" : "s")}, applications to {banks} bank{(banks == 1 ? "" : "s")}";
+            var title = $"Lot {(lot + 1).ToString("N0", CultureInfo.InvariantCulture)} at {names[first[0].Who]}: {receipts} receipt{(receipts == 1 ? "" : "s")}, applications to {banks} bank{(banks == 1 ? "" : "s")}";
             var laneSteps = lanes.Select(l => new JourneyLane(l.Variant, [.. l.Trails[lot].Select(s =>
                 new JourneyStep(s.AtNs / 1e9, clock.Label(new SimTime(s.AtNs), zone), What(s, names[s.Who], l.OnChain), Who(s, names[s.Who], l.OnChain)))])).ToList();
             // The contrast the scenario is about: banks funding the same goods apart, the contract refusing the extra pledges.
