@@ -100,6 +100,9 @@ public sealed class BankConfirmationsModel : IModel
     private static bool TryStart(string text, out DateTimeOffset start) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out start);
 
+    public Lab.Reports.JourneySet? Follow(IReadOnlyList<PlannedPoint> planned, IReadOnlyList<Lab.Reports.PointResult> points) =>
+        ConfirmationJourneys.Follow(planned, points);
+
     /// <summary>The Lab.Finance options of one resolved configuration (README table).</summary>
     public static ConfirmationOptions Options(RunConfig c)
     {

@@ -129,6 +129,9 @@ public sealed class InsuranceClaimsModel : IModel
     private static bool TryTime(string text, out TimeOnly t) =>
         TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out t);
 
+    public Lab.Reports.JourneySet? Follow(IReadOnlyList<PlannedPoint> planned, IReadOnlyList<Lab.Reports.PointResult> points) =>
+        ClaimsJourneys.Follow(planned, points);
+
     /// <summary>The Lab.Finance options of one resolved configuration (README table).</summary>
     public static InsuranceOptions Options(RunConfig c)
     {

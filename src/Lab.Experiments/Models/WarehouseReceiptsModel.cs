@@ -137,6 +137,9 @@ public sealed class WarehouseReceiptsModel : IModel
     private static bool TryStart(string text, out DateTimeOffset start) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out start);
 
+    public Lab.Reports.JourneySet? Follow(IReadOnlyList<PlannedPoint> planned, IReadOnlyList<Lab.Reports.PointResult> points) =>
+        WarehouseJourneys.Follow(planned, points);
+
     /// <summary>The Lab.Finance options of one resolved configuration (README table).</summary>
     public static WarehouseOptions Options(RunConfig c)
     {

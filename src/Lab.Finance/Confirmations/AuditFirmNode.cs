@@ -46,6 +46,7 @@ public sealed class AuditFirmNode(ConfirmationSetup setup, int index, FinalityTr
     {
         if (state is not Send s) return false;
         var r = Setup.Book.Requests[s.Request];
+        Setup.Step(ctx, r, ConfirmationStage.Sent);
         if (OnChain)
         {
             var letter = Setup.Seal(ConfirmationBook.RequestText(r, Setup.Options.ContentBytes), ConfirmationItem.Request, r);
@@ -61,6 +62,7 @@ public sealed class AuditFirmNode(ConfirmationSetup setup, int index, FinalityTr
         {
             case LetterKind.Query:
                 _records[r.Index].FollowedUp = true;
+                Setup.Step(ctx, r, ConfirmationStage.QueryArrived);
                 Desk(ctx, r, r.FollowUpDeskS);
                 break;
             case LetterKind.Reply:
@@ -68,12 +70,16 @@ public sealed class AuditFirmNode(ConfirmationSetup setup, int index, FinalityTr
                 var rec = _records[r.Index];
                 rec.RepliedNs = ctx.Now.Nanos;
                 rec.ForgedAccepted = r.Tampered;
+                Setup.Step(ctx, r, ConfirmationStage.Received, r.Tampered ? 1 : 0);
                 break;
         }
     }
 
-    protected override void Done(INodeContext ctx, ConfirmationRequestDraw r, int step) =>
+    protected override void Done(INodeContext ctx, ConfirmationRequestDraw r, int step)
+    {
+        Setup.Step(ctx, r, ConfirmationStage.SecondRequestPosted);
         Post(ctx, ConfirmationBook.Bank(r.Bank), new Letter(r.Index, LetterKind.SecondRequest), r.PostalDays.SecondRequest);
+    }
 
     protected override void Notified(INodeContext ctx, ConfirmationRequestDraw r, ConfirmationStatus status)
     {
@@ -88,6 +94,7 @@ public sealed class AuditFirmNode(ConfirmationSetup setup, int index, FinalityTr
             ? Setup.Seal(ConfirmationBook.ForgedText(r, Setup.Options.ContentBytes), ConfirmationItem.Reply, r, "forged")
             : Setup.Ledger(ConfirmationContract.LetterKey(r.Id, ConfirmationItem.Reply)) as SealedPayload;
         if (letter is null) return;
+        Setup.Step(ctx, r, ConfirmationStage.Downloaded, substituted ? 1 : 0);
         _records[r.Index].Opened = letter.TryOpen(Setup.Keys.Of(ConfirmationBook.Firm(index))) is not null;
         Submit(ctx, r, ConfirmationContract.Receive(new ReplyReceipt(r.Id, letter.Digest)), 128);
     }
@@ -99,13 +106,16 @@ public sealed class AuditFirmNode(ConfirmationSetup setup, int index, FinalityTr
         switch ((f.Tx.Payload as Lab.Ledger.Contracts.ContractCall)?.Method, f.Outcome.Accepted)
         {
             case ("request", true):
+                Setup.Step(ctx, r, ConfirmationStage.Requested);
                 Notify(ctx, ConfirmationBook.Client(r.Client), new Notice(r.Index, ConfirmationStatus.Requested));
                 break;
             case ("receive", true):
                 rec.RepliedNs = ctx.Now.Nanos;
+                Setup.Step(ctx, r, ConfirmationStage.Received);
                 break;
             case ("receive", false) when f.Outcome.Reason?.StartsWith("tampered", StringComparison.Ordinal) == true && rec.TamperDetectedNs < 0:
                 rec.TamperDetectedNs = ctx.Now.Nanos;
+                Setup.Step(ctx, r, ConfirmationStage.TamperRefused);
                 Acknowledge(ctx, r, substituted: false);
                 break;
         }

@@ -15,30 +15,38 @@ public sealed class BankDeskNode(ConfirmationSetup setup, FinalityTracker? clien
 
     protected override void Received(INodeContext ctx, ConfirmationRequestDraw r, LetterKind kind)
     {
+        if (kind is not (LetterKind.ToBank or LetterKind.SecondRequest)) return;
+        Setup.Step(ctx, r, ConfirmationStage.BankHasIt, kind == LetterKind.SecondRequest ? 1 : 0);
         if (kind == LetterKind.ToBank) Desk(ctx, r, r.PaperBankDeskS, FirstLetter);
-        else if (kind == LetterKind.SecondRequest) Desk(ctx, r, r.PaperSecondDeskS, SecondLetter);
+        else Desk(ctx, r, r.PaperSecondDeskS, SecondLetter);
     }
 
     protected override void Notified(INodeContext ctx, ConfirmationRequestDraw r, ConfirmationStatus status)
     {
-        if (status == ConfirmationStatus.Authorised) Desk(ctx, r, r.OnChainBankDeskS);
+        if (status != ConfirmationStatus.Authorised) return;
+        Setup.Step(ctx, r, ConfirmationStage.BankHasIt);
+        Desk(ctx, r, r.OnChainBankDeskS);
     }
 
     protected override void Done(INodeContext ctx, ConfirmationRequestDraw r, int step)
     {
         var firm = ConfirmationBook.Firm(r.Firm);
+        var query = !OnChain && step == FirstLetter && r.FollowUp;
+        Setup.Step(ctx, r, query ? ConfirmationStage.QueryPosted : ConfirmationStage.ReplySent);
         if (OnChain)
         {
             var letter = Setup.Seal(ConfirmationBook.ReplyText(r, Setup.Options.ContentBytes), ConfirmationItem.Reply, r);
             Submit(ctx, r, ConfirmationContract.Reply(new BankReply(r.Id, letter)), 128 + letter.Size);
         }
-        else if (step == FirstLetter && r.FollowUp) Post(ctx, firm, new Letter(r.Index, LetterKind.Query), r.PostalDays.Query);
+        else if (query) Post(ctx, firm, new Letter(r.Index, LetterKind.Query), r.PostalDays.Query);
         else Post(ctx, firm, new Letter(r.Index, LetterKind.Reply), r.PostalDays.Reply);
     }
 
     protected override void Final(INodeContext ctx, int request, Finality f)
     {
         var r = Setup.Book.Requests[request];
-        if (f.Outcome.Accepted) Notify(ctx, ConfirmationBook.Firm(r.Firm), new Notice(r.Index, ConfirmationStatus.Replied));
+        if (!f.Outcome.Accepted) return;
+        Setup.Step(ctx, r, ConfirmationStage.Replied);
+        Notify(ctx, ConfirmationBook.Firm(r.Firm), new Notice(r.Index, ConfirmationStatus.Replied));
     }
 }

@@ -11,16 +11,27 @@ public sealed class ClientNode(ConfirmationSetup setup, FinalityTracker? client)
 {
     protected override void Received(Lab.Sim.Nodes.INodeContext ctx, ConfirmationRequestDraw r, LetterKind kind)
     {
-        if (kind == LetterKind.ToClient && r.Authorises) Desk(ctx, r, r.PaperClientDeskS);
+        if (kind != LetterKind.ToClient) return;
+        Has(ctx, r);
+        if (r.Authorises) Desk(ctx, r, r.PaperClientDeskS);
     }
 
     protected override void Notified(Lab.Sim.Nodes.INodeContext ctx, ConfirmationRequestDraw r, ConfirmationStatus status)
     {
-        if (status == ConfirmationStatus.Requested && r.Authorises) Desk(ctx, r, r.OnChainClientDeskS);
+        if (status != ConfirmationStatus.Requested) return;
+        Has(ctx, r);
+        if (r.Authorises) Desk(ctx, r, r.OnChainClientDeskS);
+    }
+
+    private void Has(Lab.Sim.Nodes.INodeContext ctx, ConfirmationRequestDraw r)
+    {
+        Setup.Step(ctx, r, ConfirmationStage.ClientHasIt);
+        if (!r.Authorises) Setup.Step(ctx, r, ConfirmationStage.Withheld);
     }
 
     protected override void Done(Lab.Sim.Nodes.INodeContext ctx, ConfirmationRequestDraw r, int step)
     {
+        Setup.Step(ctx, r, ConfirmationStage.ClientActed);
         if (!OnChain)
         {
             Post(ctx, ConfirmationBook.Bank(r.Bank), new Letter(r.Index, LetterKind.ToBank), r.PostalDays.ToBank);
@@ -33,6 +44,8 @@ public sealed class ClientNode(ConfirmationSetup setup, FinalityTracker? client)
     protected override void Final(Lab.Sim.Nodes.INodeContext ctx, int request, Finality f)
     {
         var r = Setup.Book.Requests[request];
-        if (f.Outcome.Accepted) Notify(ctx, ConfirmationBook.Bank(r.Bank), new Notice(r.Index, ConfirmationStatus.Authorised));
+        if (!f.Outcome.Accepted) return;
+        Setup.Step(ctx, r, ConfirmationStage.Authorised);
+        Notify(ctx, ConfirmationBook.Bank(r.Bank), new Notice(r.Index, ConfirmationStatus.Authorised));
     }
 }

@@ -25,6 +25,11 @@ public sealed class ConfirmationSetup(ConfirmationOptions options, ConfirmationB
     public OfficeHours Hours { get; } = new(clock, calendar);
     public Keyring Keys => keys;
     public Func<string, object?> Ledger { get; set; } = _ => null;
+    /// <summary>The followed requests' trails (report: follow one confirmation).</summary>
+    public ConfirmationTrails Trails { get; } = new(book.Requests.Count);
+
+    /// <summary>Adds a step to a followed request's trail.</summary>
+    public void Step(INodeContext ctx, ConfirmationRequestDraw r, ConfirmationStage stage, long detail = 0) => Trails.Step(r.Index, ctx.Now.Nanos, stage, detail);
 
     /// <summary>When a letter posted at <paramref name="fromNs"/> arrives: on the <paramref name="days"/>-th business day after, at the delivery round.</summary>
     public long PostArrival(long fromNs, int days)

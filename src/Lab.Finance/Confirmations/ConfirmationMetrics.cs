@@ -21,6 +21,11 @@ public static class ConfirmationMetrics
     public const string ReplicasAgree = "confirmation_replicas_agree";
     public const string PrivacyBreaches = "privacy_rule_breaches";
     public const string OnChain = "confirmation_on_chain";
+    public const string JourneyRequest = "journey_request";
+    public const string JourneyStage = "journey_stage";
+    public const string JourneyWho = "journey_who";
+    public const string JourneyAt = "journey_at_s";
+    public const string JourneyDetail = "journey_detail";
 
     public static readonly IReadOnlyList<(string Name, string Description)> Descriptions =
     [
@@ -42,6 +47,11 @@ public static class ConfirmationMetrics
         (ReplicasAgree, "on chain: 1 when replicas at the same height hold the same confirmation state"),
         (PrivacyBreaches, "on chain: cells of the who-can-read matrix, derived from a replica's state, that differ from the platform's rules (must be 0)"),
         (OnChain, "which channel ran: 1 on chain, 0 paper"),
+        (JourneyRequest, "followed requests (report: follow one confirmation): the request's index, one sample per step; journey_stage, journey_who, journey_at_s and journey_detail align with it"),
+        (JourneyStage, "followed requests: what the step was (0 sent, 1 requested on chain, 2 client has it, 3 withheld, 4 client signed or authorised, 5 authorisation final, 6 bank desk has it, 7 query posted, 8 query arrived, 9 second request posted, 10 reply sent, 11 reply final, 12 downloaded, 13 tampered copy refused, 14 received)"),
+        (JourneyWho, "followed requests: who took the step (firms 0…, then clients, then banks)"),
+        (JourneyAt, "followed requests: when the step was taken, s"),
+        (JourneyDetail, "followed requests: the step's detail (bank has it: 1 the second request; downloaded: 1 a substituted copy; received: 1 a forgery)"),
         ($"{ConfirmationPrivacy.MetricPrefix}.<party>.<item>", "on chain: who-can-read matrix from a replica's state: 2 read, 1 hash only, 0 nothing, −1 mixed"),
     ];
 }

@@ -58,6 +58,19 @@ public sealed record ConfirmationResults
             PrivacyBreaches = breaches,
         };
         results.Write(run, onChain);
+        // Follow one confirmation: every step of the followed requests; who is the request's firm, client or bank.
+        var followed = setup.Trails.All.SelectMany(t => t.Steps.Select(s => (t.Request, Step: s))).ToList();
+        int Who(int request, ConfirmationStep s)
+        {
+            var r = book.Requests[request];
+            return s.Party switch { ConfirmationParty.Firm => r.Firm, ConfirmationParty.Client => o.AuditFirms + r.Client, _ => o.AuditFirms + o.Clients + r.Bank };
+        }
+        var m = run.Metrics;
+        m.Samples[ConfirmationMetrics.JourneyRequest] = [.. followed.Select(x => (double)x.Request)];
+        m.Samples[ConfirmationMetrics.JourneyStage] = [.. followed.Select(x => (double)(int)x.Step.Stage)];
+        m.Samples[ConfirmationMetrics.JourneyWho] = [.. followed.Select(x => (double)Who(x.Request, x.Step))];
+        m.Samples[ConfirmationMetrics.JourneyAt] = [.. followed.Select(x => x.Step.AtNs / 1e9)];
+        m.Samples[ConfirmationMetrics.JourneyDetail] = [.. followed.Select(x => (double)x.Step.Detail)];
         return results;
     }
 

@@ -18,10 +18,23 @@ public sealed class ClaimRecord
     /// <summary>On chain: the contract's refusal, and whether the insurer verified the record against the anchored root.</summary>
     public string? Refusal;
     public bool? EvidenceVerified;
+    /// <summary>Every step, in the order the institutions took them; only for the followed claims (<see cref="ClaimLog.Step"/>).</summary>
+    public List<ClaimStep>? Trail;
 }
 
 /// <summary>The records of a run, one per visit of the <see cref="InsuranceBook"/>, shared by the institutions of one run.</summary>
-public sealed class ClaimLog(int count)
+public sealed class ClaimLog
 {
-    public ClaimRecord[] Records { get; } = [.. Enumerable.Range(0, count).Select(_ => new ClaimRecord())];
+    public ClaimLog(int count)
+    {
+        Records = [.. Enumerable.Range(0, count).Select(_ => new ClaimRecord())];
+        // Follow one claim: an evenly spaced sample of the book keeps a trail (the same claims in both processes).
+        var every = Math.Max(1, count / ClaimTrail.Followed);
+        for (int i = 0; i < count && i / every < ClaimTrail.Followed; i += every) Records[i].Trail = [];
+    }
+
+    public ClaimRecord[] Records { get; }
+
+    /// <summary>Adds a step to the claim's trail if it is followed.</summary>
+    public void Step(int visit, long atNs, ClaimStage stage, long detail = 0) => Records[visit].Trail?.Add(new ClaimStep(atNs, stage, detail));
 }

@@ -54,12 +54,14 @@ public sealed class CustomerApp(InsuranceOptions o, InsuranceBook book, ClaimLog
                 var r = log.Records[f.Visit];
                 r.FiledNs = ctx.Now.Nanos;
                 if (r.Route == ClaimRoute.None) r.Route = ClaimRoute.Paper;
+                log.Step(f.Visit, ctx.Now.Nanos, ClaimStage.PaperFiled, r.Route == ClaimRoute.PaperAfterRefusal ? 1 : 0);
                 ctx.SetTimer(Seconds(book.Visits[f.Visit].TransitS), new Deliver(f.Visit));
                 return true;
             case Deliver d:
                 Send(ctx, InsurerOf(d.Visit), new PaperClaim(d.Visit), o.RecordBytes);
                 return true;
             case Answer a:
+                log.Step(a.Visit, ctx.Now.Nanos, ClaimStage.Answered);
                 Send(ctx, InsurerOf(a.Visit), new ChasedDocuments(a.Visit), o.RecordBytes);
                 return true;
         }
@@ -104,7 +106,7 @@ public sealed class HospitalNode(InsuranceOptions o, InsuranceBook book, ClaimLo
 }
 
 /// <summary>The health commission's node: recognises an insured customer in the visit (a registry look-up) and passes the visit to the data exchange.</summary>
-public sealed class CommissionNode(InsuranceOptions o) : ClaimsInstitution(null, "commission")
+public sealed class CommissionNode(InsuranceOptions o, ClaimLog log) : ClaimsInstitution(null, "commission")
 {
     private sealed record Recognised(int Visit);
 
@@ -113,6 +115,7 @@ public sealed class CommissionNode(InsuranceOptions o) : ClaimsInstitution(null,
     protected override bool Timer(INodeContext ctx, object state)
     {
         if (state is not Recognised r) return false;
+        log.Step(r.Visit, ctx.Now.Nanos, ClaimStage.Recognised);
         Send(ctx, InsuranceBook.Exchange, new InsuredVisit(r.Visit), o.RecordBytes);
         return true;
     }
@@ -167,12 +170,14 @@ public sealed class ExchangeNode(InsuranceOptions o, InsuranceBook book, ClaimLo
             case int visit when !f.Outcome.Accepted:
                 var r = log.Records[visit];
                 r.Refusal = f.Outcome.Reason;
+                log.Step(visit, ctx.Now.Nanos, ClaimStage.Refused, ClaimTrail.RefusalCode(f.Outcome.Reason));
                 r.Route = ClaimRoute.PaperAfterRefusal;
                 Send(ctx, InsuranceBook.App, new ClaimRefused(visit, f.Outcome.Reason ?? "refused"), 100);
                 break;
             case int visit:
                 var review = f.Outcome.Reason is { } why && why.StartsWith(ClaimsContract.ToReview, StringComparison.Ordinal) ? why[ClaimsContract.ToReview.Length..] : null;
                 log.Records[visit].Route = review is null ? ClaimRoute.OnChainAutomatic : ClaimRoute.OnChainReview;
+                log.Step(visit, ctx.Now.Nanos, ClaimStage.Filed, ClaimTrail.ReviewCode(review));
                 _unanchored[visit] = review;
                 Tick(ctx);
                 break;
@@ -182,6 +187,7 @@ public sealed class ExchangeNode(InsuranceOptions o, InsuranceBook book, ClaimLo
                     if (EvidenceProofs.Prove(chain, book.Visits[visit].ClaimId) is { } proof)
                     {
                         _unanchored.Remove(visit);
+                        log.Step(visit, ctx.Now.Nanos, ClaimStage.EvidenceStored);
                         Send(ctx, InsuranceBook.Insurer(book.Customers[book.Visits[visit].Customer].Insurer), new ClaimPackage(visit, proof, reviewWhy), o.RecordBytes + 32 * proof.Proof.Path.Count);
                     }
                 if (_unanchored.Count > 0) Tick(ctx);
@@ -219,14 +225,17 @@ public sealed class InsurerNode(InsuranceBook book, ClaimLog log, ClaimsCalendar
         {
             case Reviewed r when log.Records[r.Visit].Route is ClaimRoute.OnChainReview or ClaimRoute.OnChainAutomatic:
                 var v = book.Visits[r.Visit];
+                log.Step(r.Visit, ctx.Now.Nanos, ClaimStage.Reviewed);
                 Submit(ctx, ClaimsContract.Decide(new ClaimDecision(v.ClaimId, v.AmountFen)), 150, new Decided(r.Visit));
                 return true;
             case Reviewed r when book.Visits[r.Visit].Chased && !r.Again:
                 log.Records[r.Visit].Chased = true;
                 log.Records[r.Visit].Touches++;
+                log.Step(r.Visit, ctx.Now.Nanos, ClaimStage.Chased);
                 Send(ctx, InsuranceBook.App, new ChaseRequest(r.Visit), 100);
                 return true;
             case Reviewed r:
+                log.Step(r.Visit, ctx.Now.Nanos, ClaimStage.Reviewed);
                 ctx.SetTimer(Duration.FromNanos(calendar.NextBatch(ctx.Now.Nanos) - ctx.Now.Nanos), new Release(r.Visit));
                 return true;
             case Release p:
@@ -242,6 +251,7 @@ public sealed class InsurerNode(InsuranceBook book, ClaimLog log, ClaimsCalendar
         {
             case PaperClaim p:
                 log.Records[p.Visit].Touches++;   // keyed in
+                log.Step(p.Visit, ctx.Now.Nanos, ClaimStage.DocumentsReceived);
                 Review(ctx, p.Visit, book.Visits[p.Visit].BacklogS, book.Visits[p.Visit].ReviewS, again: false);
                 break;
             case ChasedDocuments c:
@@ -251,6 +261,7 @@ public sealed class InsurerNode(InsuranceBook book, ClaimLog log, ClaimsCalendar
                 var root = EvidenceProofs.Root(chain!, k.Proof.Period);
                 var verified = root is not null && new EvidenceVerifier(root.Root).Authentic(book.Visits[k.Visit].Record(book), k.Proof.Proof);
                 log.Records[k.Visit].EvidenceVerified = verified;
+                log.Step(k.Visit, ctx.Now.Nanos, ClaimStage.EvidenceChecked, verified ? 1 : 0);
                 if (k.Review is null && verified) Order(ctx, k.Visit);
                 else Review(ctx, k.Visit, book.Visits[k.Visit].BacklogS, book.Visits[k.Visit].ReviewS, again: false);
                 break;
@@ -261,17 +272,23 @@ public sealed class InsurerNode(InsuranceBook book, ClaimLog log, ClaimsCalendar
     private void Review(INodeContext ctx, int visit, double backlogS, double reviewS, bool again)
     {
         log.Records[visit].Touches++;
+        log.Step(visit, ctx.Now.Nanos, ClaimStage.QueuedForReview, again ? 1 : 0);
         var done = calendar.Office.After(calendar.Office.After(ctx.Now.Nanos, backlogS), reviewS);
         ctx.SetTimer(Duration.FromNanos(done - ctx.Now.Nanos), new Reviewed(visit, again));
     }
 
     protected override void Final(INodeContext ctx, object tag, Finality f)
     {
-        if (tag is Decided d && f.Outcome.Accepted) Order(ctx, d.Visit);
+        if (tag is not Decided d || !f.Outcome.Accepted) return;
+        log.Step(d.Visit, ctx.Now.Nanos, ClaimStage.Decided);
+        Order(ctx, d.Visit);
     }
 
-    private void Order(INodeContext ctx, int visit) =>
+    private void Order(INodeContext ctx, int visit)
+    {
+        log.Step(visit, ctx.Now.Nanos, ClaimStage.PaymentOrdered);
         Send(ctx, InsuranceBook.Bank, new PaymentOrder(visit, book.Visits[visit].AmountFen, log.Records[visit].Route is ClaimRoute.OnChainAutomatic or ClaimRoute.OnChainReview), 200);
+    }
 }
 
 /// <summary>The bank that pays claims: a paper batch is paid as it arrives; on chain each order is paid in the bank's payment hours on banking days, and one whose instruction is on the ledger is confirmed there.</summary>
@@ -287,6 +304,7 @@ public sealed class ClaimsBankNode(InsuranceBook book, ClaimLog log, ClaimsCalen
         var r = log.Records[p.Visit];
         r.PaidNs = ctx.Now.Nanos;
         r.PaidFen = p.Fen;
+        log.Step(p.Visit, ctx.Now.Nanos, ClaimStage.Paid, p.Fen);
         if (p.OnLedger) Submit(ctx, ClaimsContract.Paid(book.Visits[p.Visit].ClaimId), 100, p);
         return true;
     }

@@ -31,6 +31,11 @@ public static class InsuranceMetrics
     public const string ChainTxPerDay = "chain_tx_per_day";
     public const string ClaimStart = "claim_start_s";
     public const string ClaimEnd = "claim_end_s";
+    public const string JourneyClaim = "journey_claim";
+    public const string JourneyStage = "journey_stage";
+    public const string JourneyWho = "journey_who";
+    public const string JourneyAt = "journey_at_s";
+    public const string JourneyDetail = "journey_detail";
 
     public static readonly IReadOnlyList<(string Name, string Description)> Descriptions =
     [
@@ -56,6 +61,11 @@ public static class InsuranceMetrics
         (ChainTxPerDay, "transactions submitted to the chain per day of the run (consents, claims, anchors, decisions, payments)"),
         (ClaimStart, "claim timeline: when a sample of claims started, seconds (paired with claim_end_s)"),
         (ClaimEnd, "claim timeline: when that claim was paid (or the run's end), seconds"),
+        (JourneyClaim, "followed claims (report: follow one claim): the claim's index, one sample per step; journey_stage, journey_who, journey_at_s and journey_detail align with it"),
+        (JourneyStage, "followed claims: what the step was (0 visit, 1 recognised, 2 filed on chain, 3 refused on chain, 4 evidence stored, 5 evidence checked, 6 filed on paper, 7 documents received, 8 queued for review, 9 chased, 10 answered, 11 reviewed, 12 decided on chain, 13 payment ordered, 14 paid)"),
+        (JourneyWho, "followed claims: who took the step (0 the customers' app, then hospitals, commission, exchange, insurers, bank)"),
+        (JourneyAt, "followed claims: when the step was taken, s"),
+        (JourneyDetail, "followed claims: the step's detail (filed: review reason code, 0 automatic; refused: reason code; evidence checked: 1 authentic; filed on paper: 1 after a refusal; queued: 1 after a chase; paid: fen)"),
     ];
 }
 
@@ -139,6 +149,15 @@ public sealed record InsuranceResults
             ReplicasAgree = audit?.Item3,
         };
         results.Write(run, log, o);
+        // Follow one claim: the visit (from the book) and every step the institutions wrote, for the followed claims.
+        var followed = records.Select((r, i) => (r.Trail, Visit: book.Visits[i])).Where(x => x.Trail is not null)
+            .SelectMany(x => x.Trail!.Prepend(new ClaimStep(x.Visit.AtNs, ClaimStage.Visit, x.Visit.AmountFen)).Select(s => (x.Visit, Step: s))).ToList();
+        var m = run.Metrics;
+        m.Samples[InsuranceMetrics.JourneyClaim] = [.. followed.Select(x => (double)x.Visit.Index)];
+        m.Samples[InsuranceMetrics.JourneyStage] = [.. followed.Select(x => (double)(int)x.Step.Stage)];
+        m.Samples[InsuranceMetrics.JourneyWho] = [.. followed.Select(x => (double)ClaimTrail.Who(x.Step.Stage, x.Visit, book, o))];
+        m.Samples[InsuranceMetrics.JourneyAt] = [.. followed.Select(x => x.Step.AtNs / 1e9)];
+        m.Samples[InsuranceMetrics.JourneyDetail] = [.. followed.Select(x => (double)x.Step.Detail)];
         return results;
     }
 

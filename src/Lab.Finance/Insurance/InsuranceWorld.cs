@@ -43,7 +43,7 @@ public static class InsuranceWorld
             }
             if (onChain)
             {
-                yield return new NodeSpec(InsuranceBook.Commission, Region(o.AuthorityRegion), "health-commission", () => new CommissionNode(o));
+                yield return new NodeSpec(InsuranceBook.Commission, Region(o.AuthorityRegion), "health-commission", () => new CommissionNode(o, log));
                 yield return new NodeSpec(InsuranceBook.Exchange, Region(o.AuthorityRegion), "data-exchange", () => new ExchangeNode(o, book, log, observer.Read, client()!));
             }
             for (int k = 0; k < o.Insurers; k++)

@@ -99,6 +99,7 @@ public sealed class BankNode(WarehouseOptions options, WarehouseBook book, int i
 
     private void Decided(INodeContext ctx, Application a)
     {
+        _s.Records[a.Index].DiligenceDoneNs = ctx.Now.Nanos;
         if (OnChain)
         {
             var receipt = book.Receipts[a.Receipt];
@@ -106,9 +107,12 @@ public sealed class BankNode(WarehouseOptions options, WarehouseBook book, int i
             return;
         }
         // Separate registries: the bank sees only its own book.
-        if (_s.Registry.Contains(a.Receipt)) Refuse(ctx, a, "already in this bank's registry");
+        if (_s.Registry.Contains(a.Receipt)) Refuse(ctx, a, InRegistry);
         else Fund(ctx, a);
     }
+
+    /// <summary>Why a bank with its own registry refuses a receipt.</summary>
+    public const string InRegistry = "already in this bank's registry";
 
     private void Refuse(INodeContext ctx, Application a, string? reason)
     {

@@ -35,6 +35,11 @@ public static class WarehouseMetrics
     public const string OnChain = "registry_on_chain";
     public const string PledgeStart = "pledge_start_s";
     public const string PledgeEnd = "pledge_end_s";
+    public const string JourneyLot = "journey_lot";
+    public const string JourneyStage = "journey_stage";
+    public const string JourneyWho = "journey_who";
+    public const string JourneyAt = "journey_at_s";
+    public const string JourneyDetail = "journey_detail";
 
     public static readonly IReadOnlyList<(string Name, string Description)> Descriptions =
     [
@@ -66,5 +71,10 @@ public static class WarehouseMetrics
         (OnChain, "which variant ran: 1 on chain, 0 separate bank registries"),
         (PledgeStart, "pledge timeline: application time of a sample of pledges, seconds (paired with pledge_end_s)"),
         (PledgeEnd, "pledge timeline: when that pledge was funded, refused or found out, seconds"),
+        (JourneyLot, "followed lots (report: follow one lot): the lot's index, one sample per step; journey_stage, journey_who, journey_at_s and journey_detail align with it"),
+        (JourneyStage, "followed lots: what the step was (0 arrived, 1 receipt issued, 2 receipt refused, 3 applied, 4 due diligence done, 5 funded, 6 refused, 7 removal started, 8 sensor flag, 9 detected, 10 released, 11 disposed)"),
+        (JourneyWho, "followed lots: who took the step (warehouses 0…, then banks)"),
+        (JourneyAt, "followed lots: when the step was taken, s"),
+        (JourneyDetail, "followed lots: the step's detail (applied, funded: loan CNY; refused: reason code; detected: 1 refusal, 2 inspection, 3 sensors, 4 disposal; disposed, released: recovered CNY; receipt: 1 phantom)"),
     ];
 }

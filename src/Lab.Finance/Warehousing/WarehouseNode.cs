@@ -33,6 +33,7 @@ public sealed class WarehouseNode(WarehouseOptions options, WarehouseBook book, 
         public required long[] FlaggedNs;          // per lot: when a flag became final (−1: never)
         public required string?[] IssueRefused;    // per receipt: the contract's refusal (on chain)
         public required bool[] Issued;             // per receipt: on the ledger (on chain)
+        public required long[] IssuedNs;           // per receipt: when the issue call was final, accepted or not (−1: never)
         public long SensorMessages, SensorTransactions, LotSecondsMonitored;
         public int NextLot;
         public readonly SortedDictionary<TxId, Pending> InFlight = [];
@@ -54,6 +55,7 @@ public sealed class WarehouseNode(WarehouseOptions options, WarehouseBook book, 
             FlaggedNs = Enumerable.Repeat(-1L, book.Lots.Count).ToArray(),
             IssueRefused = new string?[book.Receipts.Count],
             Issued = new bool[book.Receipts.Count],
+            IssuedNs = Enumerable.Repeat(-1L, book.Receipts.Count).ToArray(),
         });
         _link.Start(ctx);
         if (client is null) return;
@@ -161,6 +163,7 @@ public sealed class WarehouseNode(WarehouseOptions options, WarehouseBook book, 
                 break;
             case "issue":
                 _s.Issued[p.Item] = f.Outcome.Accepted;
+                _s.IssuedNs[p.Item] = ctx.Now.Nanos;
                 if (!f.Outcome.Accepted) _s.IssueRefused[p.Item] = f.Outcome.Reason;
                 break;
             case "readings":

@@ -138,6 +138,14 @@ public sealed record WarehouseResults
             ReplicasAgree = onChain ? agree : null,
         };
         results.Write(run, series, o, book);
+        // Follow one lot: every step of the followed lots (the same lots in both registries of a seed).
+        var followed = LotTrail.FollowedLots(book).SelectMany(l => LotTrail.Of(l, book, o, R, observer.Warehouses).Select(s => (Lot: l, Step: s))).ToList();
+        var m = run.Metrics;
+        m.Samples[WarehouseMetrics.JourneyLot] = [.. followed.Select(x => (double)x.Lot)];
+        m.Samples[WarehouseMetrics.JourneyStage] = [.. followed.Select(x => (double)(int)x.Step.Stage)];
+        m.Samples[WarehouseMetrics.JourneyWho] = [.. followed.Select(x => (double)x.Step.Who)];
+        m.Samples[WarehouseMetrics.JourneyAt] = [.. followed.Select(x => x.Step.AtNs / 1e9)];
+        m.Samples[WarehouseMetrics.JourneyDetail] = [.. followed.Select(x => (double)x.Step.Detail)];
         return results;
     }
 

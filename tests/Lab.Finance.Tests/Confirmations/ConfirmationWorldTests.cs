@@ -90,6 +90,38 @@ public class ConfirmationWorldTests
         Assert.Equal(new DateTime(2026, 3, 12, 10, 0, 0), back.AddTicks(-(back.Ticks % TimeSpan.TicksPerSecond)));
     }
 
+    /// <summary>Follow one confirmation: the Friday request's trail, step by step, on both channels; a forged and a queried one on paper.</summary>
+    [Fact]
+    public void A_requests_trail_lists_every_desk_and_letter_in_order()
+    {
+        static ConfirmationStage[] Stages(ConfirmationWorldSpec w, int i = 0) => [.. w.Setup.Trails.All.Single(t => t.Request == i).Steps.Select(s => s.Stage)];
+        var o = Small with { Channel = ConfirmationChannel.OnChain };
+        var chain = Run(o, 1, [Friday(o)]).World;
+        Assert.Equal([ConfirmationStage.Sent, ConfirmationStage.Requested, ConfirmationStage.ClientHasIt, ConfirmationStage.ClientActed, ConfirmationStage.Authorised,
+            ConfirmationStage.BankHasIt, ConfirmationStage.ReplySent, ConfirmationStage.Replied, ConfirmationStage.Downloaded, ConfirmationStage.Received], Stages(chain));
+        // The client authorises Monday 09:15 (after its 15 min of desk time).
+        var clock = new RunClock(o.Start);
+        var china = BusinessCalendars.China2026();
+        Assert.Equal(clock.NanosAt(new DateOnly(2026, 3, 9), new TimeOnly(9, 15), china), chain.Setup.Trails.All.Single().Steps.Single(s => s.Stage == ConfirmationStage.ClientActed).AtNs);
+
+        var paper = Run(Small, 1, [Friday(Small)]).World;
+        Assert.Equal([ConfirmationStage.Sent, ConfirmationStage.ClientHasIt, ConfirmationStage.ClientActed, ConfirmationStage.BankHasIt, ConfirmationStage.ReplySent, ConfirmationStage.Received], Stages(paper));
+        // Paper: the letter reaches the client Monday 10:00 (plus the 0.5 ms hop of the delivery round); 4 h of desk → 14:00.
+        Assert.Equal(clock.NanosAt(new DateOnly(2026, 3, 9), new TimeOnly(14, 0), china) + Duration.FromMillis(0.5).Nanos, paper.Setup.Trails.All.Single().Steps.Single(s => s.Stage == ConfirmationStage.ClientActed).AtNs);
+
+        // Forged and queried, and one the client never signs: the forgery is accepted on paper (detail 1) and refused on chain.
+        var odd = Friday(Small) with { Tampered = true, FollowUp = true };
+        var blocked = Friday(Small) with { Index = 1, Authorises = false };
+        var p = Run(Small, 1, [odd, blocked]).World;
+        Assert.Equal([ConfirmationStage.Sent, ConfirmationStage.ClientHasIt, ConfirmationStage.ClientActed, ConfirmationStage.BankHasIt, ConfirmationStage.QueryPosted, ConfirmationStage.QueryArrived,
+            ConfirmationStage.SecondRequestPosted, ConfirmationStage.BankHasIt, ConfirmationStage.ReplySent, ConfirmationStage.Received], Stages(p));
+        Assert.Equal(1, p.Setup.Trails.All.First().Steps[^1].Detail);
+        Assert.Equal([ConfirmationStage.Sent, ConfirmationStage.ClientHasIt, ConfirmationStage.Withheld], Stages(p, 1));
+        var c = Run(o, 1, [odd with { FollowUp = false }]).World;
+        Assert.Equal([ConfirmationStage.Downloaded, ConfirmationStage.TamperRefused, ConfirmationStage.Downloaded, ConfirmationStage.Received], Stages(c).Skip(8));
+        Assert.Equal([1L, 0L], c.Setup.Trails.All.Single().Steps.Where(s => s.Stage == ConfirmationStage.Downloaded).Select(s => s.Detail));
+    }
+
     [Fact]
     public void Office_hours_count_working_seconds_between_two_instants_as_After_adds_them()
     {

@@ -101,6 +101,37 @@ public class InsuranceWorldTests
         Assert.Equal(2, r.Touches);
     }
 
+    /// <summary>Follow one claim: the hand-made claims' trails, step by step, in both processes.</summary>
+    [Fact]
+    public void Each_claims_trail_lists_every_step_in_order_with_its_reason()
+    {
+        var chain = Run(HandMadeOptions, 1, HandMade());
+        var paper = Run(HandMadeOptions with { Process = ClaimsProcess.Traditional }, 1, HandMade());
+        ClaimStage[] Stages(InsuranceWorldSpec w, int claim) => [.. w.Log.Records[claim].Trail!.Select(s => s.Stage)];
+
+        // Inside the rules: filed and approved by the contract (detail 0), evidence anchored and checked, paid; no human.
+        Assert.Equal([ClaimStage.Recognised, ClaimStage.Filed, ClaimStage.EvidenceStored, ClaimStage.EvidenceChecked, ClaimStage.PaymentOrdered, ClaimStage.Paid], Stages(chain.World, 0));
+        Assert.Equal(0, chain.World.Log.Records[0].Trail![1].Detail);
+        Assert.Equal(new ClaimStep(chain.World.Log.Records[0].PaidNs, ClaimStage.Paid, 41_250), chain.World.Log.Records[0].Trail![^1]);
+        // No consent: refused with code 1 ("no consent on record"), then on paper after the refusal.
+        Assert.Equal([ClaimStage.Recognised, ClaimStage.Refused, ClaimStage.PaperFiled, ClaimStage.DocumentsReceived, ClaimStage.QueuedForReview, ClaimStage.Reviewed, ClaimStage.PaymentOrdered, ClaimStage.Paid], Stages(chain.World, 1));
+        Assert.Equal([1L, 1L], chain.World.Log.Records[1].Trail!.Where(s => s.Stage is ClaimStage.Refused or ClaimStage.PaperFiled).Select(s => s.Detail));
+        Assert.Equal("no consent on record for the customer", ClaimTrail.RefusalReasons[(int)ClaimTrail.RefusalCode(chain.World.Log.Records[1].Refusal)].Text);
+        // Friday-evening inpatient stay: sent to review (code 1, inpatient), queued, reviewed on Monday 10:30, decided on chain, paid.
+        Assert.Equal([ClaimStage.Recognised, ClaimStage.Filed, ClaimStage.EvidenceStored, ClaimStage.EvidenceChecked, ClaimStage.QueuedForReview, ClaimStage.Reviewed, ClaimStage.Decided, ClaimStage.PaymentOrdered, ClaimStage.Paid], Stages(chain.World, 2));
+        Assert.Equal(1, chain.World.Log.Records[2].Trail![1].Detail);
+        Assert.Equal(7 * Day + 10 * Hour + 30 * Duration.FromMinutes(1).Nanos, chain.World.Log.Records[2].Trail!.Single(s => s.Stage == ClaimStage.Reviewed).AtNs);
+        // On paper the same claim: filed Saturday 19:00, documents Sunday 19:00 (plus the app-to-insurer hop), reviewed Monday 10:30, Monday's 15:00 batch.
+        Assert.Equal(
+            [new ClaimStep(5 * Day + 19 * Hour, ClaimStage.PaperFiled, 0), new ClaimStep(6 * Day + 19 * Hour + Duration.FromMillis(2).Nanos, ClaimStage.DocumentsReceived, 0)],
+            paper.World.Log.Records[2].Trail!.Take(2));
+        Assert.Equal([ClaimStage.PaperFiled, ClaimStage.DocumentsReceived, ClaimStage.QueuedForReview, ClaimStage.Reviewed, ClaimStage.PaymentOrdered, ClaimStage.Paid], Stages(paper.World, 2));
+        Assert.Equal(7 * Day + 15 * Hour, paper.World.Log.Records[2].Trail!.Single(s => s.Stage == ClaimStage.PaymentOrdered).AtNs);
+        // A trail is kept only for the followed claims: an evenly spaced sample of at most ClaimTrail.Followed.
+        var log = new ClaimLog(1000);
+        Assert.Equal(Enumerable.Range(0, ClaimTrail.Followed).Select(i => i * 25), Enumerable.Range(0, 1000).Where(i => log.Records[i].Trail is not null));
+    }
+
     [Fact]
     public void Both_processes_see_the_same_visits_and_pay_the_same_claims()
     {

@@ -52,6 +52,34 @@ public class ReceiptContractTests
         Assert.Equal(100_000, Rt.Supply(Asset));
     }
 
+    /// <summary>"Follow one lot" writes a refusal as a code: each of the contract's refusals of a pledge maps to its own.</summary>
+    [Fact]
+    public void Every_pledge_refusal_of_the_contract_has_its_own_reason_code()
+    {
+        long Code(string caller, string receipt, string owner)
+        {
+            var o = One(caller, ReceiptContract.Pledge(new PledgeReceipt(receipt, owner, 1_000)));
+            Assert.False(o.Accepted);
+            var code = LotTrail.ReasonCode(o.Reason);
+            Assert.StartsWith(LotTrail.Reasons[(int)code].Starts, o.Reason, StringComparison.Ordinal);
+            return code;
+        }
+        Assert.True(One(Wh, ReceiptContract.Readings(new SensorBatch([Reading(0, 100_000)]))).Accepted);
+        Assert.True(One(Wh, ReceiptContract.Issue(new IssueReceipt("WR00001", 0, Alice, 50_000))).Accepted);
+        Assert.True(One(Wh, ReceiptContract.Issue(new IssueReceipt("WR00002", 0, Alice, 50_000))).Accepted);
+        Assert.True(One(Bank1, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice, 1_000))).Accepted);
+        Assert.Equal(4, Code(Bank2, "WR00001", Alice));   // second pledge refused: WR00001 is pledged (to bank01)
+        Assert.Equal(3, Code(Bank2, "WR00002", Alice));   // second pledge refused: lot 0 is pledged to bank01
+        Assert.Equal(2, Code(Bank2, "WR00009", Alice));   // no receipt WR00009 on the ledger
+        Assert.Equal(6, Code(Bank2, "WR00002", Bob));     // owner02 does not hold WR00002
+        Assert.True(One(Bank1, ReceiptContract.Release("WR00001")).Accepted);
+        Assert.True(One(Wh, ReceiptContract.Readings(new SensorBatch([Reading(0, 10_000)]))).Accepted);
+        Assert.Equal(5, Code(Bank2, "WR00002", Alice));   // lot 0 flagged by its sensors at height …
+        Assert.Equal(1, LotTrail.ReasonCode(BankNode.InRegistry));
+        Assert.Equal(0, LotTrail.ReasonCode("refused"));
+        Assert.Equal(LotTrail.Reasons.Count, LotTrail.Reasons.Select(r => r.Text).Distinct().Count());
+    }
+
     [Fact]
     public void A_second_pledge_of_the_same_lot_is_refused_with_a_reason_whoever_tries_it()
     {

@@ -86,6 +86,51 @@ public class WarehouseWorldTests
         Assert.True(onChain.Results.FraudLossCny < separate.Results.FraudLossCny, $"on chain {onChain.Results.FraudLossCny}, separate {separate.Results.FraudLossCny}");
     }
 
+    /// <summary>Follow one lot: a double-pledged lot's trail in both registries, and the samples that carry it.</summary>
+    [Fact]
+    public void A_double_pledged_lots_trail_shows_every_bank_lending_apart_and_the_contract_refusing_all_but_one()
+    {
+        var separate = Run(Short(PledgeRegistry.Separate), 11);
+        var onChain = Run(Short(PledgeRegistry.OnChain), 11);
+        var book = separate.World.Book;
+        var lot = book.Lots.First(l => l.Fraud == FraudKind.DoublePledge && book.Applications.Count(a => a.Lot == l.Index) == 3);
+        var apps = book.Applications.Where(a => a.Lot == lot.Index).ToList();
+        List<LotStep> Trail((WarehouseWorldSpec World, RunResult Run, WarehouseResults Results) x, PledgeRegistry registry, int? of = null)
+        {
+            var observer = x.World.Observers.OfType<WarehouseObserver>().Single();
+            return LotTrail.Of(of ?? lot.Index, book, Short(registry), a => observer.Records[a.Index], observer.Warehouses);
+        }
+        int bank(Application a) => Short(PledgeRegistry.Separate).Warehouses + a.Bank;
+
+        // Separate registries: the paper receipt, then each bank applied to, diligence, lends; each loan ends at disposal.
+        var paper = Trail(separate, PledgeRegistry.Separate);
+        Assert.Equal((LotStage.Arrived, lot.Warehouse, lot.ArrivalNs), (paper[0].Stage, paper[0].Who, paper[0].AtNs));
+        Assert.Equal((LotStage.ReceiptIssued, 0L), (paper[1].Stage, paper[1].Detail));
+        foreach (var a in apps)
+        {
+            Assert.Equal([LotStage.Applied, LotStage.DiligenceDone, LotStage.Funded], paper.Where(s => s.Who == bank(a)).Select(s => s.Stage).Take(3));
+            Assert.Contains(new LotStep(a.AppliedNs, bank(a), LotStage.Applied, a.LoanCny), paper);
+            Assert.Contains(paper, s => s.Who == bank(a) && s.Stage == LotStage.Disposed);
+        }
+        Assert.DoesNotContain(paper, s => s.Stage is LotStage.Refused or LotStage.SensorFlag);
+
+        // On chain: exactly one pledge goes through; the others are refused as second pledges (code 4: the receipt is pledged).
+        var chain = Trail(onChain, PledgeRegistry.OnChain);
+        Assert.Single(chain, s => s.Stage == LotStage.Funded);
+        Assert.Equal([4L, 4L], chain.Where(s => s.Stage == LotStage.Refused).Select(s => s.Detail));
+        Assert.Equal(paper.Where(s => s.Stage == LotStage.Applied), chain.Where(s => s.Stage == LotStage.Applied));
+        Assert.True(chain.Zip(chain.Skip(1)).All(p => p.First.AtNs <= p.Second.AtNs));
+
+        // The samples carry exactly these steps for the followed lots.
+        var m = onChain.Run.Metrics.Samples;
+        var followed = LotTrail.FollowedLots(book).ToList();
+        Assert.Contains(lot.Index, followed);
+        Assert.Equal(followed.Sum(l => Trail(onChain, PledgeRegistry.OnChain, l).Count), m[WarehouseMetrics.JourneyLot].Length);
+        var rows = Enumerable.Range(0, m[WarehouseMetrics.JourneyLot].Length).Where(k => m[WarehouseMetrics.JourneyLot][k] == lot.Index)
+            .Select(k => new LotStep((long)Math.Round(m[WarehouseMetrics.JourneyAt][k] * 1e9), (int)m[WarehouseMetrics.JourneyWho][k], (LotStage)(int)m[WarehouseMetrics.JourneyStage][k], (long)m[WarehouseMetrics.JourneyDetail][k]));
+        Assert.Equal(chain, rows);
+    }
+
     [Fact]
     public void On_chain_conservation_and_the_lot_audit_hold_after_every_block_on_every_replica_and_removals_are_caught_by_sensors()
     {
