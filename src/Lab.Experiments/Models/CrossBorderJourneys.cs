@@ -26,18 +26,11 @@ internal static class CrossBorderJourneys
         {
             if (lanes.Any(l => l.Variant == points[i].Variant) || points[i].Replications.Count == 0) continue;
             var m = points[i].Replications[0].Metrics;
-            if (!m.Samples.TryGetValue(JourneyPayment, out var payments)) continue;
+            if (JourneySamples.Trails(m, JourneyPayment) is not { } sampled) continue;
             var o = CrossBorderModel.Options(planned[i].Config);
             options ??= o;
             if (o.Start != options.Start || !o.Banks.Select(b => b.Name).SequenceEqual(options.Banks.Select(b => b.Name))) continue;
-            var (stage, bank, at) = (m.Samples[JourneyStage], m.Samples[JourneyBank], m.Samples[JourneyAt]);
-            var trails = new Dictionary<int, List<PaymentStep>>();
-            for (int k = 0; k < payments.Length; k++)
-            {
-                var p = (int)payments[k];
-                if (!trails.TryGetValue(p, out var trail)) trails[p] = trail = [];
-                trail.Add(new PaymentStep((long)Math.Round(at[k] * 1e9), (int)bank[k], (PaymentStage)(int)stage[k]));
-            }
+            var trails = sampled.ToDictionary(x => x.Key, x => x.Value.Select(s => new PaymentStep(s.AtNs, s.Who, (PaymentStage)s.Stage)).ToList());
             lanes.Add((points[i].Variant, trails));
         }
         if (options is null || lanes.Count == 0) return null;

@@ -112,7 +112,7 @@ public static class CrossBorderDerivation
             .SelectMany(i => log.Records[i].Trail.Select(s => (Payment: i, Step: s))).ToList();
         m.Samples[CrossBorderMetrics.JourneyPayment] = [.. followed.Select(x => (double)x.Payment)];
         m.Samples[CrossBorderMetrics.JourneyStage] = [.. followed.Select(x => (double)(int)x.Step.Stage)];
-        m.Samples[CrossBorderMetrics.JourneyBank] = [.. followed.Select(x => (double)x.Step.Bank)];
+        m.Samples[CrossBorderMetrics.JourneyWho] = [.. followed.Select(x => (double)x.Step.Bank)];
         m.Samples[CrossBorderMetrics.JourneyAt] = [.. followed.Select(x => x.Step.AtNs / 1e9)];
         m.Scalars[CrossBorderMetrics.OnLedger] = plan is null ? 0 : 1;
 

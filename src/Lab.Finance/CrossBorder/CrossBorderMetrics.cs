@@ -42,7 +42,7 @@ public static class CrossBorderMetrics
     /// (the payment's index, the <see cref="PaymentStage"/> as a number, the bank's index, the time).</summary>
     public const string JourneyPayment = "journey_payment";
     public const string JourneyStage = "journey_stage";
-    public const string JourneyBank = "journey_bank";
+    public const string JourneyWho = "journey_who";
     public const string JourneyAt = "journey_at_s";
     /// <summary>Which variant ran: 1 on the ledger, 0 on correspondent chains.</summary>
     public const string OnLedger = "crossborder_on_ledger";
@@ -75,9 +75,9 @@ public static class CrossBorderMetrics
         (Refused + "<reason>", "payments refused or rejected for a reason (sanctions, kyc, funds, compliance)"),
         (PaymentStart, "timeline: instruction time of sampled payments, s"),
         (PaymentEnd, "timeline: credit, failure or return time of sampled payments, s"),
-        (JourneyPayment, "followed payments (report: follow one payment): the payment's index, one sample per step; journey_stage, journey_bank and journey_at_s align with it"),
+        (JourneyPayment, "followed payments (report: follow one payment): the payment's index, one sample per step; journey_stage, journey_who and journey_at_s align with it"),
         (JourneyStage, "followed payments: what the step was (0 instructed, 1 arrived, 2 passed on, 3 converted, 4 rejected, 5 return arrived, 6 return passed on, 7 returned, 8 credited, 9 submitted, 10 final, 11 refused)"),
-        (JourneyBank, "followed payments: the bank that took the step (index in scenario.banks)"),
+        (JourneyWho, "followed payments: the bank that took the step (index in scenario.banks)"),
         (JourneyAt, "followed payments: when the step was taken, s"),
         (OnLedger, "which variant ran: 1 on the multi-currency ledger, 0 correspondent banking"),
     ];
