@@ -109,9 +109,8 @@ internal static class SupplyChainJourneys
                 ? $"{who} also finances {with}'s same receivable and pays {amount}: it cannot see the other bank's book"
                 : $"{who} finances {with} after due diligence and pays {amount} at {Rate(o.PaperRate[tier - 1])}" + (tier == 1 ? " on the core's acceptance" : $" on {with}'s own credit"),
             PayableStage.Refused => $"{who} refuses {with} after due diligence",
-            PayableStage.Paid => s.Who == 0
-                ? $"The core pays {amount} at maturity to {with}"
-                : $"{who} pays {amount} to {with}, a payment lag after it is paid itself",
+            PayableStage.Paid => (s.Who == 0 ? $"The core pays {amount} at maturity to {with}" : $"{who} pays {amount} to {with}, a payment lag after it is paid itself")
+                                 + (tier == 0 ? ", which financed the receivable" : ""),
             _ => s.Stage.ToString(),
         };
     }
