@@ -61,7 +61,8 @@ public class MetricCatalogTests
         var constants = Constants().Where(c => c.Class == nameof(Lab.Finance.SupplyChain.SupplyChainMetrics)).Select(c => c.Name).ToList();
         Assert.Equal(
             ["scf_seekers.", "scf_financed_share.", "scf_financed_amount_share.", "scf_financed_amount.", "scf_time_to_cash_median_s.", "scf_financing_cost.",
-             "scf_time_to_cash_s", "scf_double_financing_attempts", "scf_double_financed", "scf_double_financing_stopped", "scf_on_chain", "voucher_start_s", "voucher_end_s"],
+             "scf_time_to_cash_s", "scf_double_financing_attempts", "scf_double_financed", "scf_double_financing_stopped", "scf_on_chain", "voucher_start_s", "voucher_end_s",
+             "journey_payable", "journey_stage", "journey_who", "journey_at_s", "journey_detail"],
             constants);
         var listed = Listed();
         Assert.Contains("scf_financed_share.<tier>", listed);

@@ -128,6 +128,9 @@ public sealed class SupplyChainModel : IModel
     private static IReadOnlyList<long> Ints(RunConfig c, string key) => [.. c.GetOr<List<object>>(key, []).Cast<long>()];
     private static IReadOnlyList<double> Numbers(RunConfig c, string key) => [.. c.GetOr<List<object>>(key, []).Cast<double>()];
 
+    public Lab.Reports.JourneySet? Follow(IReadOnlyList<PlannedPoint> planned, IReadOnlyList<Lab.Reports.PointResult> points) =>
+        SupplyChainJourneys.Follow(planned, points);
+
     /// <summary>The Lab.Finance options of one resolved configuration (README table).</summary>
     public static SupplyChainOptions Options(RunConfig c) => new()
     {

@@ -20,7 +20,13 @@ public sealed class ClaimOutcome
     public bool DoubleStopped;
     /// <summary>Refusals (paper: due diligence; chain: the contract's reason).</summary>
     public List<string> Refusals = [];
+    /// <summary>Every bank's answer as the holder received it (paper) or saw it final (chain), for the report's "follow one payable".</summary>
+    public List<BankAnswer> Answers = [];
 }
+
+/// <summary>One bank's answer to a holder: when, which of its attempts (0 first bank, 1 second), funded with what proceeds,
+/// or refused (<paramref name="AlreadyFinanced"/>: the contract saw the piece discounted already).</summary>
+public sealed record BankAnswer(long AtNs, int Which, bool Funded, long Proceeds, bool AlreadyFinanced);
 
 /// <summary>A holder's records, read by the observer at the end of the run.</summary>
 public interface IClaimLog
@@ -68,6 +74,7 @@ public sealed class PaperSupplier(SupplyChainPlan plan, int holder) : INodeBehav
         if (message is not FinancingDecision d) return;
         var o = _outcomes[d.Claim];
         var c = plan.Claims[d.Claim];
+        o.Answers.Add(new BankAnswer(ctx.Now.Nanos, d.Which, d.Funded, d.Proceeds, false));
         if (!d.Funded) { o.Refusals.Add("due diligence"); return; }
         if (o.FundedAtNs is null)
         {
@@ -136,10 +143,13 @@ public sealed class VoucherParty(SupplyChainPlan plan, int holder, FinalityTrack
     private readonly SortedSet<int> _keptReady = [];
     private readonly SortedSet<int> _needDue = [];
     private readonly SortedDictionary<int, long> _paidAt = [];
+    private readonly SortedDictionary<int, long> _passedAt = [];
 
     public IReadOnlyDictionary<int, ClaimOutcome> Outcomes => _outcomes;
     /// <summary>Core only: when each voucher's payment at maturity became final.</summary>
     public IReadOnlyDictionary<int, long> PaidAt => _paidAt;
+    /// <summary>When each piece this party passed on became final: the core's issue (by the tier-1 claim) or a supplier's split (by its claim).</summary>
+    public IReadOnlyDictionary<int, long> PassedAt => _passedAt;
     public const int Core = -1;
 
     public void OnStart(INodeContext ctx)
@@ -244,7 +254,11 @@ public sealed class VoucherParty(SupplyChainPlan plan, int holder, FinalityTrack
         switch (p.What)
         {
             case "issue":
-                if (ok) ctx.Send(ctx.Directory.Find(plan.Suppliers[plan.Claims[p.Claim].Holder]), new PieceNotice(p.Claim), 200);
+                if (ok)
+                {
+                    _passedAt[p.Claim] = ctx.Now.Nanos;
+                    ctx.Send(ctx.Directory.Find(plan.Suppliers[plan.Claims[p.Claim].Holder]), new PieceNotice(p.Claim), 200);
+                }
                 else ctx.Metrics.Note(SupplyChainMetrics.RefusalFinding, $"issue of voucher {plan.Claims[p.Claim].Payable} refused: {f.Outcome.Reason}");
                 break;
             case "pay":
@@ -255,6 +269,7 @@ public sealed class VoucherParty(SupplyChainPlan plan, int holder, FinalityTrack
             {
                 var c = plan.Claims[p.Claim];
                 if (!ok) { ctx.Metrics.Note(SupplyChainMetrics.RefusalFinding, $"split of piece {c.ReceivedPiece} refused: {f.Outcome.Reason}"); break; }
+                _passedAt[c.Index] = ctx.Now.Nanos;
                 foreach (var k in c.Children)
                     ctx.Send(ctx.Directory.Find(plan.Suppliers[plan.Claims[k].Holder]), new PieceNotice(k), 200);
                 if (c.Kept > 0) KeptReady(ctx, c.Index);
@@ -265,6 +280,10 @@ public sealed class VoucherParty(SupplyChainPlan plan, int holder, FinalityTrack
                 var o = _outcomes[p.Claim];
                 var c = plan.Claims[p.Claim];
                 var bank = SupplyChainPlan.Bank(p.Which == 0 ? c.FirstBank : c.SecondBank);
+                var bp = (long)Math.Round(plan.Options.CoreRate * 10_000);
+                var proceeds = ok ? VoucherContract.Price(c.Kept, bp, plan.Payables[c.Payable].MaturityNs - ((VoucherDiscount)((ContractCall)f.Tx.Payload!).Arguments!).AsOfNs) : 0;
+                var seen = !ok && f.Outcome.Reason?.StartsWith(VoucherContract.DoubleFinancingReason, StringComparison.Ordinal) == true;
+                o.Answers.Add(new BankAnswer(ctx.Now.Nanos, p.Which, ok, proceeds, seen));
                 if (ok)
                 {
                     if (o.FundedAtNs is null)
@@ -272,12 +291,11 @@ public sealed class VoucherParty(SupplyChainPlan plan, int holder, FinalityTrack
                         o.FundedAtNs = ctx.Now.Nanos;
                         o.Bank = bank;
                         o.Rate = plan.Options.CoreRate;
-                        var bp = (long)Math.Round(plan.Options.CoreRate * 10_000);
-                        o.Proceeds = VoucherContract.Price(c.Kept, bp, plan.Payables[c.Payable].MaturityNs - ((VoucherDiscount)((ContractCall)f.Tx.Payload!).Arguments!).AsOfNs);
+                        o.Proceeds = proceeds;
                     }
                     else o.DoubleFinanced = true;
                 }
-                else if (f.Outcome.Reason?.StartsWith(VoucherContract.DoubleFinancingReason, StringComparison.Ordinal) == true) o.DoubleStopped = true;
+                else if (seen) o.DoubleStopped = true;
                 else o.Refusals.Add(f.Outcome.Reason ?? "refused");
                 break;
             }

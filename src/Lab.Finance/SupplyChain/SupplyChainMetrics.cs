@@ -16,6 +16,11 @@ public static class SupplyChainMetrics
     public const string OnChain = "scf_on_chain";
     public const string VoucherStart = "voucher_start_s";
     public const string VoucherEnd = "voucher_end_s";
+    public const string JourneyPayable = "journey_payable";
+    public const string JourneyStage = "journey_stage";
+    public const string JourneyWho = "journey_who";
+    public const string JourneyAt = "journey_at_s";
+    public const string JourneyDetail = "journey_detail";
     /// <summary>A contract call the voucher flow expected to pass was refused (a note, not a metric).</summary>
     public const string RefusalFinding = "scf_refusal";
 
@@ -36,5 +41,10 @@ public static class SupplyChainMetrics
         (OnChain, "which flow ran: 1 vouchers on chain, 0 paper"),
         (VoucherStart, "timeline: when a holder asked for cash (samples, seconds since the start)"),
         (VoucherEnd, "timeline: when it had the cash (samples, seconds since the start)"),
+        (JourneyPayable, "followed payables (report: follow one payable): the payable's index, one sample per step; journey_stage, journey_who, journey_at_s and journey_detail align with it"),
+        (JourneyStage, "followed payables: what the step was (0 confirmed to tier 1, 1 passed up a tier, 2 asked a bank for cash, 3 financed, 4 refused, 5 paid)"),
+        (JourneyWho, "followed payables: who acted and with whom, who + parties × (with + 1), parties numbered core 0, suppliers 1…, then banks"),
+        (JourneyAt, "followed payables: when the step was taken, s"),
+        (JourneyDetail, "followed payables: the step's detail (confirmed, passed, asked, paid: amount, minor units; financed: proceeds; refused: 1 if the piece was seen financed already)"),
     ];
 }

@@ -10,6 +10,8 @@ public sealed class SupplyChainObserver(SupplyChainPlan plan) : ISimulationObser
     internal List<ContractRuntime> Runtimes { get; } = [];
     public SortedDictionary<int, ClaimOutcome> Outcomes { get; } = [];
     public SortedDictionary<int, long> PaidAt { get; } = [];
+    /// <summary>On chain: when each claim's piece became final with its holder (the core's issue or the buyer's split), by claim.</summary>
+    public SortedDictionary<int, long> ReceivedAt { get; } = [];
 
     public void OnBarrier(ISimulationView view) { }
 
@@ -20,7 +22,11 @@ public sealed class SupplyChainObserver(SupplyChainPlan plan) : ISimulationObser
             if (!view.Directory.TryFind(name, out var id)) continue;
             var b = view.BehaviourOf(id);
             if (b is IClaimLog log) foreach (var (k, v) in log.Outcomes) Outcomes[k] = v;
-            if (b is VoucherParty { } party) foreach (var (k, v) in party.PaidAt) PaidAt[k] = v;
+            if (b is not VoucherParty { } party) continue;
+            foreach (var (k, v) in party.PaidAt) PaidAt[k] = v;
+            // The core's issue reaches the tier-1 claim itself; a supplier's split reaches its claim's children.
+            foreach (var (k, v) in party.PassedAt)
+                foreach (var to in name == SupplyChainPlan.Core ? [k] : plan.Claims[k].Children) ReceivedAt[to] = v;
         }
     }
 

@@ -200,6 +200,14 @@ public static class SupplyChainWorld
         var sample = timeline.Where((_, i) => i % step == 0).Take(30).OrderBy(x => x.Item1).ToList();
         m.Samples[SupplyChainMetrics.VoucherStart] = [.. sample.Select(x => x.Item1)];
         m.Samples[SupplyChainMetrics.VoucherEnd] = [.. sample.Select(x => x.Item2)];
+        // Follow one payable: each followed payable's trail up one path of its tiers.
+        var parties = PayableTrail.Institutions(o).Count;
+        var followed = PayableTrail.FollowedPayables(plan).SelectMany(p => PayableTrail.Of(plan, p, observer, end).Select(s => (Payable: p, Step: s))).ToList();
+        m.Samples[SupplyChainMetrics.JourneyPayable] = [.. followed.Select(x => (double)x.Payable)];
+        m.Samples[SupplyChainMetrics.JourneyStage] = [.. followed.Select(x => (double)(int)x.Step.Stage)];
+        m.Samples[SupplyChainMetrics.JourneyWho] = [.. followed.Select(x => (double)PayableTrail.WhoCode(x.Step, parties))];
+        m.Samples[SupplyChainMetrics.JourneyAt] = [.. followed.Select(x => x.Step.AtNs / 1e9)];
+        m.Samples[SupplyChainMetrics.JourneyDetail] = [.. followed.Select(x => (double)x.Step.Detail)];
         return new SupplyChainResults(tiers, all, attempts, doubled, stopped, violations, agree, unauthorised, sample);
     }
 }
