@@ -102,7 +102,7 @@ public sealed class AbsModel : IModel
 
     public void Check(RunConfig c, Diagnostics problems)
     {
-        if (!TryStart(c.Text("start"), out var start))
+        if (!FinanceConfig.TryStart(c.Text("start"), out var start))
             problems.Error(c.MarkOf("start"), "start", $"expected an ISO 8601 instant with offset, e.g. 2026-01-01T00:00+08:00, got '{c.Text("start")}'");
         else if (start.Day != 1 || start.TimeOfDay != TimeSpan.Zero)
             problems.Error(c.MarkOf("start"), "start", $"the cut-off starts the first collection period: midnight on the first of a month, e.g. {start.Year:0000}-{start.Month:00}-01T00:00{(start.Offset < TimeSpan.Zero ? "-" : "+")}{start.Offset:hh\\:mm}, got '{c.Text("start")}'");
@@ -134,19 +134,15 @@ public sealed class AbsModel : IModel
         {
             var o = Options(c);
             var end = AbsWorld.SuggestedEnd(AbsBook.Generate(o with { Loans = 1, PoolCny = 1, TradesPerMonth = 0 }, 0));
-            if (SimTime.Zero + c.Time("duration") < end)
-                problems.Error(c.MarkOf("duration"), "duration", $"too short for {o.Periods} monthly periods: at least {Duration.FromSeconds(Math.Ceiling(end.Seconds / 86400) * 86400)} " +
-                                                                 "(to a week after the last payment date)");
+            FinanceConfig.RequireDuration(c, end, $"{o.Periods} monthly periods", "to a week after the last payment date", problems);
         }
     }
 
-    private static bool TryStart(string text, out DateTimeOffset start) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out start);
 
     /// <summary>The Lab.Finance options of one resolved configuration (README table).</summary>
     public static AbsOptions Options(RunConfig c)
     {
-        TryStart(c.Text("start"), out var start);
+        FinanceConfig.TryStart(c.Text("start"), out var start);
         return new AbsOptions
         {
             Start = start,

@@ -83,7 +83,7 @@ public sealed class BankConfirmationsModel : IModel
 
     public void Check(RunConfig c, Diagnostics problems)
     {
-        if (!TryStart(c.Text("start"), out _))
+        if (!FinanceConfig.TryStart(c.Text("start"), out _))
             problems.Error(c.MarkOf("start"), "start", $"expected an ISO 8601 instant with offset, e.g. 2026-03-02T00:00+08:00, got '{c.Text("start")}'");
         if (RunsOnChain(c) && c.Text("chain.signatures") == "real")
             problems.Error(c.MarkOf("chain.signatures"), "chain.signatures", "bank confirmations run with modelled signatures only (firms, clients and banks submit without consortium keys)");
@@ -91,14 +91,11 @@ public sealed class BankConfirmationsModel : IModel
         {
             var options = Options(c);
             var end = ConfirmationWorld.SuggestedEnd(options);
-            if (SimTime.Zero + c.Time("duration") < end)
-                problems.Error(c.MarkOf("duration"), "duration", $"too short for the last paper confirmation to come back: at least {Duration.FromSeconds(Math.Ceiling(end.Seconds / 86400) * 86400)} " +
-                                                                 "(the request window, the slowest request's letters and desk work, and two weeks)");
+            FinanceConfig.RequireDuration(c, end, "the last paper confirmation to come back",
+                "the request window, the slowest request's letters and desk work, and two weeks", problems);
         }
     }
 
-    private static bool TryStart(string text, out DateTimeOffset start) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out start);
 
     public Lab.Reports.JourneySet? Follow(IReadOnlyList<PlannedPoint> planned, IReadOnlyList<Lab.Reports.PointResult> points) =>
         ConfirmationJourneys.Follow(planned, points);
@@ -106,7 +103,7 @@ public sealed class BankConfirmationsModel : IModel
     /// <summary>The Lab.Finance options of one resolved configuration (README table).</summary>
     public static ConfirmationOptions Options(RunConfig c)
     {
-        TryStart(c.Text("start"), out var start);
+        FinanceConfig.TryStart(c.Text("start"), out var start);
         IReadOnlyList<string> Regions(string key, IReadOnlyList<string> fallback) => c.Strings(key) is { Count: > 0 } r ? r : fallback;
         return new ConfirmationOptions
         {

@@ -99,7 +99,7 @@ public sealed class InsuranceClaimsModel : IModel
 
     public void Check(RunConfig c, Diagnostics problems)
     {
-        if (!TryStart(c.Text("start"), out _))
+        if (!FinanceConfig.TryStart(c.Text("start"), out _))
             problems.Error(c.MarkOf("start"), "start", $"expected an ISO 8601 instant with offset, e.g. 2026-03-02T00:00+08:00, got '{c.Text("start")}'");
         foreach (var key in Clock)
             if (!TryTime(c.Text(key), out _)) problems.Error(c.MarkOf(key), key, $"expected a local time HH:mm, got '{c.Text(key)}'");
@@ -118,13 +118,10 @@ public sealed class InsuranceClaimsModel : IModel
         if (!problems.HasErrors)
         {
             var end = Options(c).SuggestedEnd;
-            if (SimTime.Zero + c.Time("duration") < end)
-                problems.Error(c.MarkOf("duration"), "duration", $"too short for the last claims to be paid: at least {Duration.FromSeconds(Math.Ceiling(end.Seconds / 86400) * 86400)} (the first day, the visits' window and 90 days)");
+            FinanceConfig.RequireDuration(c, end, "the last claims to be paid", "the first day, the visits' window and 90 days", problems);
         }
     }
 
-    private static bool TryStart(string text, out DateTimeOffset start) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out start);
 
     private static bool TryTime(string text, out TimeOnly t) =>
         TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out t);
@@ -135,7 +132,7 @@ public sealed class InsuranceClaimsModel : IModel
     /// <summary>The Lab.Finance options of one resolved configuration (README table).</summary>
     public static InsuranceOptions Options(RunConfig c)
     {
-        TryStart(c.Text("start"), out var start);
+        FinanceConfig.TryStart(c.Text("start"), out var start);
         IReadOnlyList<string> Regions(string key, IReadOnlyList<string> fallback) => c.Strings(key) is { Count: > 0 } r ? r : fallback;
         TimeOnly At(string key) => TryTime(c.Text(key), out var t) ? t : default;
         long Fen(string key) => (long)Math.Round(c.Get<Lab.Experiments.Values.Money>(key).Amount * 100);

@@ -127,7 +127,7 @@ public sealed partial class SecuritiesModel : IModel
 
     public void Check(RunConfig c, Diagnostics problems)
     {
-        if (!TryStart(c.Text("start"), out _))
+        if (!FinanceConfig.TryStart(c.Text("start"), out _))
             problems.Error(c.MarkOf("start"), "start", $"expected an ISO 8601 instant with offset, e.g. 2026-06-01T00:00+08:00, got '{c.Text("start")}'");
         var market = c.Text("scenario.market");
         var regime = RegimeName(c);
@@ -156,7 +156,7 @@ public sealed partial class SecuritiesModel : IModel
             if (c.Distribution(key).Minimum < 0)
                 problems.Error(c.MarkOf(key), key, "must not be negative");
         // The runner ends every run at `duration`: it must cover the last settlement of every variant.
-        if (!problems.HasErrors && TryStart(c.Text("start"), out _))
+        if (!problems.HasErrors && FinanceConfig.TryStart(c.Text("start"), out _))
         {
             var end = SecuritiesWorld.SuggestedEnd(Options(c));
             if (SimTime.Zero + c.Time("duration") < end)
@@ -167,8 +167,6 @@ public sealed partial class SecuritiesModel : IModel
 
     private static string Days(double seconds) => Duration.FromSeconds(Math.Ceiling(seconds / 3600) * 3600).ToString();
 
-    private static bool TryStart(string text, out DateTimeOffset start) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out start);
 
     private static bool TryLocal(string text, out DateTime local) =>
         DateTime.TryParseExact(text, LocalFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out local);
@@ -185,7 +183,7 @@ public sealed partial class SecuritiesModel : IModel
     /// <summary>The Lab.Finance options of one resolved configuration (README table).</summary>
     public static SecuritiesOptions Options(RunConfig c)
     {
-        TryStart(c.Text("start"), out var start);
+        FinanceConfig.TryStart(c.Text("start"), out var start);
         var market = c.Text("scenario.market");
         var regions = c.Strings("institutions.brokers.regions");
         var regimeName = RegimeName(c);

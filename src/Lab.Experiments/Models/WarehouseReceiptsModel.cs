@@ -100,7 +100,7 @@ public sealed class WarehouseReceiptsModel : IModel
 
     public void Check(RunConfig c, Diagnostics problems)
     {
-        if (!TryStart(c.Text("start"), out _))
+        if (!FinanceConfig.TryStart(c.Text("start"), out _))
             problems.Error(c.MarkOf("start"), "start", $"expected an ISO 8601 instant with offset, e.g. 2026-03-02T00:00+08:00, got '{c.Text("start")}'");
         var price = c.Get<Lab.Experiments.Values.Money>("scenario.lots.price");
         if (price.Currency != "CNY")
@@ -128,14 +128,11 @@ public sealed class WarehouseReceiptsModel : IModel
         {
             var options = Options(c);
             var end = options.SuggestedEnd(WarehouseBook.Generate(options, 0));
-            if (SimTime.Zero + c.Time("duration") < end)
-                problems.Error(c.MarkOf("duration"), "duration", $"too short for the last loans to mature and close: at least {Duration.FromSeconds(Math.Ceiling(end.Seconds / 86400) * 86400)} " +
-                                                                 "(the lots' window, the last application, the tenor and three weeks for disposals)");
+            FinanceConfig.RequireDuration(c, end, "the last loans to mature and close",
+                "the lots' window, the last application, the tenor and three weeks for disposals", problems);
         }
     }
 
-    private static bool TryStart(string text, out DateTimeOffset start) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out start);
 
     public Lab.Reports.JourneySet? Follow(IReadOnlyList<PlannedPoint> planned, IReadOnlyList<Lab.Reports.PointResult> points) =>
         WarehouseJourneys.Follow(planned, points);
@@ -143,7 +140,7 @@ public sealed class WarehouseReceiptsModel : IModel
     /// <summary>The Lab.Finance options of one resolved configuration (README table).</summary>
     public static WarehouseOptions Options(RunConfig c)
     {
-        TryStart(c.Text("start"), out var start);
+        FinanceConfig.TryStart(c.Text("start"), out var start);
         IReadOnlyList<string> Regions(string key, IReadOnlyList<string> fallback) => c.Strings(key) is { Count: > 0 } r ? r : fallback;
         return new WarehouseOptions
         {
