@@ -208,6 +208,10 @@ public sealed class AbsModel : IModel
         if (results.ReplicasAgree == false) FinanceChain.Violation(run, "replicas at the same height hold different deal states");
     }
 
+    /// <summary>The report's "follow one loan event" (<see cref="AbsJourneys"/>).</summary>
+    public Lab.Reports.JourneySet? Follow(IReadOnlyList<PlannedPoint> planned, IReadOnlyList<Lab.Reports.PointResult> points) =>
+        AbsJourneys.Follow(planned, points);
+
     /// <summary>
     /// The report's opening sentences (<see cref="AbsHeadline.Compose"/>): the first traditional variant against the
     /// first on-chain one, over all their replications with 95% intervals. Nothing unless the experiment has both.

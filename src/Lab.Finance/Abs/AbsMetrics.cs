@@ -47,6 +47,11 @@ public static class AbsMetrics
     public const string ReplicasAgree = "deal_replicas_agree";
     public const string AuditViolations = "deal_audit_violations";
     public const string OnChain = "reporting_on_chain";
+    public const string JourneyEvent = "journey_event";
+    public const string JourneyStage = "journey_stage";
+    public const string JourneyWho = "journey_who";
+    public const string JourneyAt = "journey_at_s";
+    public const string JourneyDetail = "journey_detail";
 
     public static readonly IReadOnlyList<(string Name, string Description)> Descriptions =
     [
@@ -90,5 +95,10 @@ public static class AbsMetrics
         (ReplicasAgree, "1 when replicas at the same height hold the same deal state"),
         (AuditViolations, "after-block audit findings on any replica: unit conservation, cash identity, waterfall checks (must be 0)"),
         (OnChain, "which variant ran: 1 on chain, 0 traditional monthly reporting"),
+        (JourneyEvent, "followed loan events (report: follow one loan event): the event's index in the pool history, one sample per step; journey_stage, journey_who, journey_at_s and journey_detail align with it"),
+        (JourneyStage, "followed loan events: what the step was (0 occurred, 1 posted, 2 period ended, 3 servicer report, 4 trustee's waterfall sent, 5 reconciled, 6 break found, 7 every party holds it, 8 period close submitted on chain, 9 waterfall on every replica, 10 investors paid)"),
+        (JourneyWho, "followed loan events: who took the step (0 servicer, 1 trustee, then originator, rating agency, regulator, investors; −1 the deal ledger)"),
+        (JourneyAt, "followed loan events: when the step was taken, s"),
+        (JourneyDetail, "followed loan events: the step's detail (occurred: the kind, 0 payment, 1 prepayment, 2 missed, 3 cure, 4 default, 5 recovery; posted: events in the batch; reconciled: 1 if it went wrong unnoticed; paid: fen to classes A and B)"),
     ];
 }

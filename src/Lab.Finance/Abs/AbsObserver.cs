@@ -1,3 +1,4 @@
+using Lab.Consensus.Common;
 using Lab.Ledger.Contracts;
 using Lab.Sim.Faults;
 using Lab.Sim.Kernel;
@@ -9,6 +10,8 @@ public sealed class AbsObserver : ISimulationObserver
 {
     internal List<DealLedger> Ledgers { get; } = [];
     public ServicerNode.State? Servicer { get; private set; }
+    /// <summary>On chain: what the servicer submitted, with when (the loan-event batches' posting times).</summary>
+    public SubmissionLog? ServicerSubmissions { get; private set; }
     public TrusteeNode.State? Trustee { get; private set; }
     public SortedDictionary<int, PartyNode.State> Parties { get; } = [];
 
@@ -19,7 +22,7 @@ public sealed class AbsObserver : ISimulationObserver
         foreach (var id in view.Directory.All)
             switch (view.BehaviourOf(id))
             {
-                case ServicerNode s: Servicer = s.Records; break;
+                case ServicerNode s: Servicer = s.Records; ServicerSubmissions = s.Submissions; break;
                 case TrusteeNode t: Trustee = t.Records; break;
                 case PartyNode p: Parties[p.Reader] = p.Records; break;
             }
@@ -37,6 +40,10 @@ public sealed class AbsObserver : ISimulationObserver
         }
         return byNode;
     }
+
+    /// <summary>When every replica had applied <paramref name="key"/> (the latest of their first times); <paramref name="never"/> if one never did.</summary>
+    internal static long Everyone(SortedDictionary<string, SortedDictionary<int, long>> byNode, int key, long never) =>
+        byNode.Count == 0 || byNode.Values.Any(seen => !seen.ContainsKey(key)) ? never : byNode.Values.Max(seen => seen[key]);
 
     /// <summary>Audit and conservation violations over all ledgers, their findings, and whether the latest ledger of each replica agrees (same height ⇒ same digest).</summary>
     internal (long Violations, IReadOnlyList<string> Findings, bool Agree) ChainAudit()

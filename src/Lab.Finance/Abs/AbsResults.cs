@@ -23,6 +23,8 @@ public sealed record AbsResults
     public long AuditViolations { get; init; }
     public IReadOnlyList<string> AuditFindings { get; init; } = [];
     public bool? ReplicasAgree { get; init; }
+    /// <summary>The followed loan events' steps (report: follow one loan event), event by event.</summary>
+    public IReadOnlyList<(int Event, LoanEventStep Step)> Followed { get; init; } = [];
 
     public static AbsResults Derive(RunResult run, AbsObserver observer, AbsOptions o, AbsBook book)
     {
@@ -34,20 +36,21 @@ public sealed record AbsResults
         // When every party holds each period (traditional) or each batch and close (on chain) correctly.
         var periodSeen = new long[periods.Count];
         var eventVisible = new List<double>(book.Events.Count);
+        var knownNs = new long[book.Events.Count]; // per event: when every party holds it (the run's end: not by then)
         var breakFound = new List<double>();
         long breaks = 0, open = 0, mismatches = 0;
         if (onChain)
         {
             var batches = observer.SeenByNode(l => l.BatchSeenNs);
             var closes = observer.SeenByNode(l => l.CloseSeenNs);
-            long AllSeen(SortedDictionary<string, SortedDictionary<int, long>> byNode, int key) =>
-                byNode.Count == 0 ? end : byNode.Values.Max(seen => seen.TryGetValue(key, out var t) ? t : end);
+            long AllSeen(SortedDictionary<string, SortedDictionary<int, long>> byNode, int key) => AbsObserver.Everyone(byNode, key, end);
             for (int k = 0; k < periods.Count; k++) periodSeen[k] = AllSeen(closes, k);
             var batchOf = observer.Servicer?.BatchOf;
             foreach (var e in book.Events)
             {
                 var b = batchOf is null ? -1 : batchOf[e.Index];
-                eventVisible.Add(Math.Max(0, (b < 0 ? end : AllSeen(batches, b)) - e.AtNs) / 1e9);
+                knownNs[e.Index] = b < 0 ? end : AllSeen(batches, b);
+                eventVisible.Add(Math.Max(0, knownNs[e.Index] - e.AtNs) / 1e9);
             }
             foreach (var rt in observer.LatestRuntimes())
                 for (int k = 0; k < periods.Count; k++)
@@ -76,7 +79,11 @@ public sealed record AbsResults
                 }
                 periodSeen[k] = seen;
             }
-            foreach (var e in book.Events) eventVisible.Add(Math.Max(0, periodSeen[e.Period] - e.AtNs) / 1e9);
+            foreach (var e in book.Events)
+            {
+                knownNs[e.Index] = periodSeen[e.Period];
+                eventVisible.Add(Math.Max(0, knownNs[e.Index] - e.AtNs) / 1e9);
+            }
         }
         var waterfallVisible = periods.Select(p => Math.Max(0, periodSeen[p.Index] - p.EndNs) / 1e9).ToList();
         var late = periods.Count(p => periodSeen[p.Index] > p.PaymentNs);
@@ -118,6 +125,12 @@ public sealed record AbsResults
             AuditViolations = violations,
             AuditFindings = findings,
             ReplicasAgree = onChain ? agree : null,
+        };
+        var (posted, closed) = LoanEventTrail.Submitted(observer);
+        results = results with
+        {
+            Followed = [.. LoanEventTrail.FollowedEvents(book).SelectMany(i =>
+                LoanEventTrail.Of(i, book, o, observer, knownNs, posted, closed, reference, end).Select(step => (i, step)))],
         };
         results.Write(run, o, book);
         return results;
@@ -170,6 +183,12 @@ public sealed record AbsResults
             foreach (var p in new[] { 0.5, 0.9 })
                 if (sorted.Length > 0) S(Quantile.Name(metric, p), Quantile.OfSorted(sorted, p));
         }
+
+        m.Samples[AbsMetrics.JourneyEvent] = [.. Followed.Select(x => (double)x.Event)];
+        m.Samples[AbsMetrics.JourneyStage] = [.. Followed.Select(x => (double)(int)x.Step.Stage)];
+        m.Samples[AbsMetrics.JourneyWho] = [.. Followed.Select(x => (double)x.Step.Who)];
+        m.Samples[AbsMetrics.JourneyAt] = [.. Followed.Select(x => x.Step.AtNs / 1e9)];
+        m.Samples[AbsMetrics.JourneyDetail] = [.. Followed.Select(x => (double)x.Step.Detail)];
 
         // Series: the pool steps at month ends, the notes at payment dates.
         var end = run.Stats.FinalTime.Nanos;

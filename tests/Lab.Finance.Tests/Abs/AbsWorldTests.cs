@@ -87,4 +87,50 @@ public class AbsWorldTests
         Assert.Equal(a.Results.EventVisibleS, b.Results.EventVisibleS);
         Assert.Equal(a.Run.Metrics.Scalars.OrderBy(kv => kv.Key), b.Run.Metrics.Scalars.OrderBy(kv => kv.Key));
     }
+
+    [Fact]
+    public void A_followed_loan_event_carries_what_the_servicer_trustee_parties_and_replicas_recorded()
+    {
+        var t = Run(Small(AbsReporting.Traditional), 5);
+        var c = Run(Small(AbsReporting.OnChain), 5);
+        var book = t.World.Book;
+        var followed = LoanEventTrail.FollowedEvents(book).ToList();
+        Assert.Equal(followed, LoanEventTrail.FollowedEvents(c.World.Book));
+        Assert.Contains(followed, i => book.Events[i].Kind == LoanEventKind.Missed);
+        Assert.Equal(followed, t.Results.Followed.Select(x => x.Event).Distinct());
+        var ts = (AbsObserver)t.World.Observers[0];
+        var cs = (AbsObserver)c.World.Observers[0];
+        foreach (var i in followed)
+        {
+            var e = book.Events[i];
+            var p = book.Periods[e.Period];
+            var paper = t.Results.Followed.Where(x => x.Event == i).Select(x => x.Step).ToList();
+            Assert.Equal(new LoanEventStep(e.AtNs, 0, LoanEventStage.Occurred, (long)e.Kind), paper[0]);
+            Assert.Equal(ts.Servicer!.ReportNs[e.Period], Assert.Single(paper, s => s.Stage == LoanEventStage.Reported).AtNs);
+            Assert.Equal(ts.Trustee!.WaterfallNs[e.Period], Assert.Single(paper, s => s.Stage == LoanEventStage.WaterfallSent).AtNs);
+            // Every party reconciles once; a reconciliation that went wrong is found at that party's next one.
+            var reconciled = paper.Where(s => s.Stage == LoanEventStage.Reconciled).ToList();
+            Assert.Equal(AbsBook.Readers(3).Count, reconciled.Count);
+            Assert.Equal(reconciled.Count(s => s.Detail == 1), paper.Count(s => s.Stage == LoanEventStage.BreakFound) + (e.Period == book.Periods.Count - 1 ? reconciled.Count(s => s.Detail == 1) : 0));
+            var holds = paper.Where(s => s.Stage == LoanEventStage.EveryPartyHolds).Select(s => s.AtNs).ToList();
+            if (holds.Count == 1)
+            {
+                Assert.Equal(paper.Where(s => (s.Stage == LoanEventStage.Reconciled && s.Detail == 0) || s.Stage == LoanEventStage.BreakFound).Max(s => s.AtNs), holds[0]);
+                Assert.Equal(t.Results.EventVisibleS[i], (holds[0] - e.AtNs) / 1e9, 6);
+            }
+            var r = t.Results.Reference[e.Period];
+            Assert.Equal(new LoanEventStep(p.PaymentNs, 1, LoanEventStage.Paid, r.InterestA + r.PrincipalA + r.InterestB + r.PrincipalB), Assert.Single(paper, s => s.Stage == LoanEventStage.Paid));
+
+            // On chain: posted with the next hourly batch, on every replica when the event-visible metric says, the close after the month ends.
+            var chain = c.Results.Followed.Where(x => x.Event == i).Select(x => x.Step).ToList();
+            var posted = Assert.Single(chain, s => s.Stage == LoanEventStage.Posted);
+            Assert.InRange(posted.AtNs - e.AtNs, 0, 3600_000_000_000L);
+            Assert.Equal(cs.Servicer!.BatchOf.Count(b => b == cs.Servicer.BatchOf[i]), posted.Detail);
+            var everyone = Assert.Single(chain, s => s.Stage == LoanEventStage.EveryPartyHolds);
+            Assert.Equal(c.Results.EventVisibleS[i], (everyone.AtNs - e.AtNs) / 1e9, 6);
+            Assert.True(everyone.AtNs > posted.AtNs);
+            Assert.InRange(Assert.Single(chain, s => s.Stage == LoanEventStage.Closed).AtNs, p.EndNs, Assert.Single(chain, s => s.Stage == LoanEventStage.WaterfallEverywhere).AtNs);
+            Assert.DoesNotContain(chain, s => s.Stage is LoanEventStage.Reported or LoanEventStage.Reconciled);
+        }
+    }
 }
