@@ -278,10 +278,13 @@ public static partial class TwoLayerConfig
         var delay99 = Lab.Sim.Metrics.Quantile.Name(TwoLayerMetrics.AnchorDelay, 0.99);
         var stale = Lab.Sim.Metrics.Quantile.Name(TwoLayerMetrics.Staleness, 0.5);
         var stale99 = Lab.Sim.Metrics.Quantile.Name(TwoLayerMetrics.Staleness, 0.99);
+        var view = Lab.Sim.Metrics.Quantile.Name(TwoLayerMetrics.ViewDelay, 0.5);
+        var view99 = Lab.Sim.Metrics.Quantile.Name(TwoLayerMetrics.ViewDelay, 0.99);
         return $"With {chains} business chains anchored on a regulator chain every {every}, a business block was anchored a median {S(Of(delay))} after it committed " +
-               $"(p99 {S(Of(delay99))}), the regulator's cross-chain view was a median {S(Of(stale))} behind each chain (p99 {S(Of(stale99))}), " +
-               $"and the anchors added {Pct(Of(TwoLayerMetrics.AnchorByteShare))} to the business chains' transaction bytes, on the regulator chain " +
-               $"({p.Replications.Count} replication(s), 95% intervals in brackets).";
+               $"(p99 {S(Of(delay99))}); the regulator's read replica received each block a median {S(Of(view))} after its commit (p99 {S(Of(view99))}), so its " +
+               $"cross-chain answers were behind a chain in {Pct(Of(TwoLayerMetrics.StaleShare))} of queries (staleness p50 {S(Of(stale))}, p99 {S(Of(stale99))}, " +
+               $"at most {S(Of(TwoLayerMetrics.StalenessMax))}); the anchors added {Pct(Of(TwoLayerMetrics.AnchorByteShare))} to the business chains' transaction bytes, " +
+               $"carried by the regulator chain ({p.Replications.Count} replication(s), 95% intervals in brackets).";
     }
 
     private static string Human(double seconds) =>

@@ -15,7 +15,9 @@ public sealed record RegulatorQuery(SimTime At, IReadOnlyList<long> Heights, int
 /// (what it owes or is owed on each regional market), and records the heights the answer reflects
 /// (<see cref="RegulatorQuery"/>; staleness is computed from them after the run, <see cref="Staleness"/>).
 /// </summary>
-public sealed class RegulatorView(int chains, int members, Duration every, List<RegulatorQuery> log) : INodeBehaviour
+/// <para>It also notes, for each block, how long after its commit at the feed replica it reached the view
+/// (<paramref name="arrivals"/>: chain and delay; written by this node only, read after the run).</para>
+public sealed class RegulatorView(int chains, int members, Duration every, List<RegulatorQuery> log, List<(int Chain, Duration Delay)> arrivals) : INodeBehaviour
 {
     private sealed record Tick;
 
@@ -28,6 +30,7 @@ public sealed class RegulatorView(int chains, int members, Duration every, List<
     {
         if (message is not BlockFeed f || f.Block.Height != _heights[f.Chain] + 1) return;
         _heights[f.Chain] = f.Block.Height;
+        arrivals.Add((f.Chain, ctx.Now - f.CommittedAt));
         foreach (var tx in f.Block.Transactions)
         {
             // The same rules as the chain's own ledger: a refused trade moves nothing.

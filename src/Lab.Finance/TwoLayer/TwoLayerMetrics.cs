@@ -27,6 +27,10 @@ public static class TwoLayerMetrics
     public const string TamperDetected = "anchor_tamper_detected";
     public const string BusinessChains = "business_chains";
     public const string AnchorEvery = "anchor_every_s";
+    public const string ViewDelay = "regulator_view_delay_s";
+    public const string StaleShare = "regulator_stale_share";
+    public const string StalenessMax = "regulator_staleness_max_s";
+    public const string MarketTrades = "market_trades";
 
     /// <summary>A per-chain value: <c>metric.chain</c>.</summary>
     public static string Of(string metric, string chain) => metric + "." + chain;
@@ -58,5 +62,9 @@ public static class TwoLayerMetrics
         (TamperDetected, "two-layer: altered copies of those transactions whose proof failed, as it must"),
         (BusinessChains, "two-layer: business chains in the run"),
         (AnchorEvery, "two-layer: the anchoring interval of the first business chain, seconds"),
+        (ViewDelay, "two-layer: per business block, from its commit at the chain's feed replica to its arrival at the regulator's read replica, seconds"),
+        (StaleShare, "two-layer: share of (query, chain) pairs where the regulator's view lacked a block already committed"),
+        (StalenessMax, "two-layer: the largest staleness of any query on any chain, seconds"),
+        (MarketTrades, "two-layer: trades on the market's tape (each recorded on exactly one business chain)"),
     ];
 }

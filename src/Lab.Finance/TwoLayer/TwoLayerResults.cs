@@ -102,6 +102,12 @@ public static class TwoLayerResults
                 staleSeries[Bin(q.At)] = Math.Max(staleSeries[Bin(q.At)], s);
             }
         m.Samples[M.Staleness] = [.. staleness];
+        m.Scalars[M.StaleShare] = staleness.Count > 0 ? staleness.Count(x => x > 0) / (double)staleness.Count : 0;
+        m.Scalars[M.StalenessMax] = staleness.DefaultIfEmpty(0).Max();
+        var arrivals = spec.Arrivals.Select(a => a.Delay.TotalSeconds).ToList();
+        m.Samples[M.ViewDelay] = [.. arrivals];
+        Percentiles(m, arrivals, Quantile.Name(M.ViewDelay, 0.50), Quantile.Name(M.ViewDelay, 0.99));
+        m.Scalars[M.MarketTrades] = spec.Setup.Tape.Trades.Count;
         Percentiles(m, staleness, Quantile.Name(M.Staleness, 0.50), Quantile.Name(M.Staleness, 0.99));
         m.Series[M.Staleness] = staleSeries;
         m.Scalars[M.Queries] = spec.Queries.Count;

@@ -136,7 +136,7 @@ public static class TwoLayerWorld
                 () => new Anchorer(chainIndex, layer.Name, layer.AnchorEvery, regulatorAccess!.NewTracker(untilFinal: true), options.CpuPerLeaf, log)));
         }
         nodes.Add(new NodeSpec(RegulatorView, Region(options.RegulatorRegion), "regulator",
-            () => new RegulatorView(business.Count, setup.Members, options.QueryEvery, spec.Queries)));
+            () => new RegulatorView(business.Count, setup.Members, options.QueryEvery, spec.Queries, spec.Arrivals)));
         for (int b = 0; b < business.Count; b++)
         {
             if (nodes[ExchangeOf(b).Value].Name != business[b].Name + "-exchange") throw new InvalidOperationException("node layout");
@@ -174,6 +174,8 @@ public sealed class TwoLayerSpec(MarketSetup setup, TwoLayerOptions options)
     public List<RegionalTape> Tapes { get; } = [];
     public List<AnchorLog> Anchors { get; } = [];
     public List<RegulatorQuery> Queries { get; } = [];
+    /// <summary>Per block the regulator's view received: its chain and how long after its commit it arrived.</summary>
+    public List<(int Chain, Duration Delay)> Arrivals { get; } = [];
     /// <summary>Every business ledger and regulator runtime built (one per replica start); touched between windows only.</summary>
     public List<PositionLedger> Ledgers { get; } = [];
     public List<ContractRuntime> RegulatorRuntimes { get; } = [];
