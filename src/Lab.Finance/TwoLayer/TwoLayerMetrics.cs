@@ -6,20 +6,21 @@ public static class TwoLayerMetrics
     public const string AnchorDelay = "anchor_delay_s";
     public const string Staleness = "regulator_staleness_s";
     public const string AnchorByteShare = "anchor_byte_share";
-    public const string AnchorTxShare = "anchor_tx_share";
+    public const string AnchorByteShareOf = "anchor_byte_share.";
+    public const string AnchorTxShare = "anchor_tx_share.";
     public const string ChainTxSeries = "chain_tx_";
-    public const string ChainTx = "chain_tx";
-    public const string ChainBytes = "chain_tx_bytes";
-    public const string AnchorTx = "anchor_tx";
-    public const string AnchorBytes = "anchor_bytes";
-    public const string FeedBytes = "feed_bytes";
-    public const string FeedByteShare = "feed_byte_share";
-    public const string Unanchored = "unanchored_blocks";
-    public const string AnchorDelayP50 = "anchor_delay_p50_s";
-    public const string AnchorDelayP99 = "anchor_delay_p99_s";
-    public const string StalenessP50 = "regulator_staleness_p50_s";
-    public const string StalenessP99 = "regulator_staleness_p99_s";
-    public const string ChainSafety = "chain_safety_violations";
+    public const string ChainTx = "chain_tx.";
+    public const string ChainBytes = "chain_tx_bytes.";
+    public const string AnchorTx = "anchor_tx.";
+    public const string AnchorBytes = "anchor_bytes.";
+    public const string FeedBytes = "feed_bytes.";
+    public const string FeedByteShare = "feed_byte_share.";
+    public const string Unanchored = "unanchored_blocks.";
+    public const string AnchorDelayP50 = "anchor_delay_p50_s.";
+    public const string AnchorDelayP99 = "anchor_delay_p99_s.";
+    public const string StalenessP50 = "regulator_staleness_p50_s.";
+    public const string StalenessP99 = "regulator_staleness_p99_s.";
+    public const string ChainSafety = "chain_safety_violations.";
     public const string Queries = "regulator_queries";
     public const string Exposure = "regulator_exposure_max";
     public const string ProofsVerified = "anchor_proofs_verified";
@@ -32,15 +33,15 @@ public static class TwoLayerMetrics
     public const string StalenessMax = "regulator_staleness_max_s";
     public const string MarketTrades = "market_trades";
 
-    /// <summary>A per-chain value: <c>metric.chain</c>.</summary>
-    public static string Of(string metric, string chain) => metric + "." + chain;
+    /// <summary>A per-chain value: a family prefix (ending in a dot) and the chain's name.</summary>
+    public static string Of(string family, string chain) => family + chain;
 
     public static readonly IReadOnlyList<(string Name, string Description)> Descriptions =
     [
         (AnchorDelay, "two-layer: per business block, from its commit at the chain's feed replica to the anchor covering it being final on the regulator chain, seconds"),
         (Staleness, "two-layer: per regulator query and business chain, how far behind the chain the regulator's view was (query time minus the commit time of the first block it lacked; 0 if it lacked none), seconds; series: the largest per bin"),
         (AnchorByteShare, "two-layer: anchor transaction bytes on the regulator chain as a share of the business transaction bytes they cover, all chains"),
-        (Of(AnchorByteShare, "<chain>"), "two-layer: anchor bytes as a share of that business chain's transaction bytes"),
+        (Of(AnchorByteShareOf, "<chain>"), "two-layer: anchor bytes as a share of that business chain's transaction bytes"),
         (Of(AnchorTxShare, "<chain>"), "two-layer: anchor transactions per business transaction of that chain"),
         (ChainTxSeries + "<chain>", "two-layer: transactions committed on that chain per series bin (its throughput over time; the regulator chain's are its anchors)"),
         (Of(ChainTx, "<chain>"), "two-layer: transactions committed on that chain"),

@@ -76,7 +76,7 @@ public static class TwoLayerResults
             m.Scalars[M.Of(M.AnchorTx, name)] = anchors.Count;
             m.Scalars[M.Of(M.AnchorBytes, name)] = anchorBytes;
             m.Scalars[M.Of(M.AnchorTxShare, name)] = txs > 0 ? anchors.Count / (double)txs : 0;
-            m.Scalars[M.Of(M.AnchorByteShare, name)] = txBytes > 0 ? anchorBytes / (double)txBytes : 0;
+            m.Scalars[M.Of(M.AnchorByteShareOf, name)] = txBytes > 0 ? anchorBytes / (double)txBytes : 0;
             m.Scalars[M.Of(M.Unanchored, name)] = commits.Count - covered;
             var feed = (double)Enumerable.Range(1, commits.Count).Sum(h => (long)new BlockFeed(b, commits.BlockAt(h), default).SizeBytes) * 2;
             m.Scalars[M.Of(M.FeedBytes, name)] = feed;

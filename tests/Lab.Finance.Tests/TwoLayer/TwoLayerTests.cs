@@ -137,7 +137,8 @@ public class TwoLayerTests
         Assert.Equal((-5L, 5L), (feed.Position(0, 1), feed.Position(2, 1)));
         Assert.True(feed.Conserved());
         Assert.Equal(readers, feedCtx.Sent.Select(s => s.To));
-        Assert.All(feedCtx.Sent, s => Assert.Equal(At(4), ((BlockFeed)s.Message).CommittedAt));
+        // The commit time a reader gets is when the block was applied: after its three trades' 30 µs each of contract CPU.
+        Assert.All(feedCtx.Sent, s => Assert.Equal(At(4) + Duration.FromMicros(90), ((BlockFeed)s.Message).CommittedAt));
         Assert.Empty(otherCtx.Sent);
         Assert.Equal(1, commits.Count);
     }
@@ -152,7 +153,11 @@ public class TwoLayerTests
         var market = TestWorlds.Small(new OnChainSettlement(), trades: 300) with { Orders = TestWorlds.Small(new OnChainSettlement()).Orders with { Trades = 300, Securities = 6 } };
         var options = new TwoLayerOptions
         {
-            Chains = [Layer("east", false, new PbftProtocol(new PbftOptions()), "shanghai"), Layer("south", false, new RaftProtocol(new RaftOptions()), "shenzhen"),
+            Chains = [Layer("east", false, new PbftProtocol(new PbftOptions()), "shanghai"), Layer("south", false, new RaftProtocol(new RaftOptions
+            {
+                // Slow heartbeats: the week's nights are quiet (default heartbeats would cost seconds of events here).
+                Heartbeat = Duration.FromSeconds(5), ElectionTimeoutMin = Duration.FromSeconds(15), ElectionTimeoutMax = Duration.FromSeconds(30),
+            }), "shenzhen"),
                       Layer("reg", true, new PbftProtocol(new PbftOptions()), "beijing")],
             RegulatorRegion = "beijing",
             QueryEvery = Duration.FromSeconds(30),
