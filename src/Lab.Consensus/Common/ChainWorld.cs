@@ -16,7 +16,7 @@ namespace Lab.Consensus.Common;
 /// load clients <c>c0..</c>, then any extra nodes such as institutions), the observers that check
 /// agreement and validity and measure availability, the fault-target words, and <see cref="Complete"/>,
 /// the one place that turns a finished <see cref="RunResult"/> into the standard metrics
-/// (<see cref="StandardMetrics"/>). Built by <see cref="Build"/> from a <see cref="ChainProtocol"/>.
+/// (<see cref="StandardMetrics"/>). Built by <c>Build</c> from a <see cref="ChainProtocol"/>.
 /// <para>Run sequence: <c>var sim = new Simulation(options, network, world.Nodes, faults); world.Attach(sim);
 /// var result = sim.Run(); world.Complete(result);</c> then fail the run if <see cref="Violations"/> is not
 /// empty and the faults stayed within <see cref="ToleratedFaults"/>.</para>
@@ -35,9 +35,11 @@ public sealed class ChainWorld
     private bool _completed;
 
     private ChainWorld(ChainProtocol protocol, IReadOnlyList<NodeSpec> nodes, ReplicaSet replicas, IReadOnlyList<NodeId> replicaNodes,
-        IReadOnlyList<NodeId> clients, ChainAccess access, Duration warmup, double offeredTps, ProtocolRun? run)
+        IReadOnlyList<NodeId> clients, ChainAccess access, Duration warmup, double offeredTps, ProtocolRun? run, (int First, int Count)? scope = null)
     {
         _run = run;
+        Agreement = new SafetyChecker { Scope = scope };
+        Validity = new LedgerValidityChecker { Scope = scope };
         Protocol = protocol;
         Nodes = nodes;
         Replicas = replicas;
@@ -69,9 +71,9 @@ public sealed class ChainWorld
     public int ToleratedFaults { get; }
 
     /// <summary>The standard agreement checker (not attached when the protocol brings its own <see cref="ProtocolRun"/>).</summary>
-    public SafetyChecker Agreement { get; } = new();
+    public SafetyChecker Agreement { get; }
     /// <summary>The standard validity checker (not attached when the protocol brings its own <see cref="ProtocolRun"/>).</summary>
-    public LedgerValidityChecker Validity { get; } = new();
+    public LedgerValidityChecker Validity { get; }
     /// <summary>The standard availability measure (not attached when the protocol brings its own <see cref="ProtocolRun"/>).</summary>
     public AvailabilityObserver Availability { get; }
     /// <summary>The protocol's own run machinery (<see cref="ChainProtocol.Prepare"/>), or null for the standard one.</summary>
@@ -202,7 +204,21 @@ public sealed class ChainWorld
     public static ChainWorld Build(
         ChainProtocol protocol, ChainOptions chain, WorkloadOptions workload, NetworkSpec network,
         IReadOnlyList<ByzantineSpec>? byzantine = null, Func<ChainAccess, IEnumerable<NodeSpec>>? extraNodes = null, ulong keySeed = 0)
+        => Build(protocol, chain, workload, network, new ChainSlot(0, ""), byzantine, extraNodes, keySeed);
+
+    /// <summary>
+    /// <see cref="Build(ChainProtocol, ChainOptions, WorkloadOptions, NetworkSpec, IReadOnlyList{ByzantineSpec}?, Func{ChainAccess, IEnumerable{NodeSpec}}?, ulong)"/>
+    /// for one of several chains sharing a network (issue 14 §4): its nodes take the ids from <paramref name="slot"/>.First on
+    /// (the caller puts <see cref="Nodes"/> at that index of the run's node list) and their names start with the slot's prefix;
+    /// its agreement and validity checkers look at its own replicas only. A protocol that brings its own run machinery
+    /// (<see cref="ChainProtocol.Prepare"/>, e.g. proof of work) addresses nodes 0.. and cannot take a slot other than the first.
+    /// </summary>
+    public static ChainWorld Build(
+        ChainProtocol protocol, ChainOptions chain, WorkloadOptions workload, NetworkSpec network, ChainSlot slot,
+        IReadOnlyList<ByzantineSpec>? byzantine = null, Func<ChainAccess, IEnumerable<NodeSpec>>? extraNodes = null, ulong keySeed = 0)
     {
+        var first = slot.First;
+        var prefix = slot.Prefix;
         workload.Validate();
         byzantine ??= [];
         var n = chain.Nodes;
@@ -214,11 +230,11 @@ public sealed class ChainWorld
                 throw new ArgumentException($"{protocol.Name} has no Byzantine behaviour {b.Behaviour}");
         }
         var twins = byzantine.Where(b => b.Behaviour == ByzantineBehaviour.Twin).Select(b => b.Replica).Distinct().Order().ToList();
-        var instances = Enumerable.Range(0, n).Select(r => new List<NodeId> { new(r) }).ToList();
-        for (int t = 0; t < twins.Count; t++) instances[twins[t]].Add(new NodeId(n + t));
+        var instances = Enumerable.Range(0, n).Select(r => new List<NodeId> { new(first + r) }).ToList();
+        for (int t = 0; t < twins.Count; t++) instances[twins[t]].Add(new NodeId(first + n + t));
         var replicas = new ReplicaSet([.. instances.Select(i => (IReadOnlyList<NodeId>)i)]);
-        var replicaNodes = Enumerable.Range(0, n + twins.Count).Select(i => new NodeId(i)).ToList();
-        var firstClient = n + twins.Count;
+        var replicaNodes = Enumerable.Range(first, n + twins.Count).Select(i => new NodeId(i)).ToList();
+        var firstClient = first + n + twins.Count;
         var clients = Enumerable.Range(firstClient, workload.Clients).Select(i => new NodeId(i)).ToList();
 
         var finality = protocol.Finality(replicas) with { RetryTimeout = workload.RetryTimeout, MaxAttempts = workload.MaxAttempts };
@@ -227,8 +243,8 @@ public sealed class ChainWorld
         var extra = extraNodes?.Invoke(provisional).ToList() ?? [];
         if (chain.Members is null && chain.Signing.Mode == SignatureMode.Real)
         {
-            var members = Enumerable.Range(0, n).Select(r => new Member($"n{r}", Role.Validator))
-                .Concat(clients.Select((_, i) => new Member($"c{i}", Role.Client)))
+            var members = Enumerable.Range(0, n).Select(r => new Member($"{prefix}n{r}", Role.Validator))
+                .Concat(clients.Select((_, i) => new Member($"{prefix}c{i}", Role.Client)))
                 .Concat(extra.Select(e => new Member(e.Name, Role.Client)));
             chain = chain with { Members = new Consortium(members, keySeed) };
             extra = extraNodes?.Invoke(provisional with { Signing = chain.EffectiveSigning }).ToList() ?? [];
@@ -245,24 +261,26 @@ public sealed class ChainWorld
         }
 
         var run = protocol.Prepare(new ChainSite(network, keySeed, n, n + twins.Count + workload.Clients + extra.Count, SimTime.Zero + workload.Warmup));
+        if (run is not null && first != 0) throw new ArgumentException($"{protocol.Name} runs its own machinery over nodes 0..: it cannot share a network with another chain before it");
         var replica = protocol.Replicas(replicas, chain, byzantine);
         var nodes = new List<NodeSpec>();
         for (int i = 0; i < n; i++)
         {
             var id = i;
-            nodes.Add(new NodeSpec($"n{i}", run?.RegionOf(i) ?? Region(chain.Placement, i), ReplicaKind, () => replica(id)));
+            nodes.Add(new NodeSpec($"{prefix}n{i}", run?.RegionOf(i) ?? Region(chain.Placement, i), ReplicaKind, () => replica(id)));
         }
         foreach (var t in twins)
-            nodes.Add(new NodeSpec($"n{t}{TwinSuffix}", Region(chain.Placement, t), ReplicaKind, () => replica(t)));
+            nodes.Add(new NodeSpec($"{prefix}n{t}{TwinSuffix}", Region(chain.Placement, t), ReplicaKind, () => replica(t)));
         for (int i = 0; i < workload.Clients; i++)
         {
             var index = i;
-            nodes.Add(new NodeSpec($"c{i}", Region(workload.ClientRegions, i), ClientKind,
+            nodes.Add(new NodeSpec($"{prefix}c{i}", Region(workload.ClientRegions, i), ClientKind,
                 () => new LoadClient(workload, finality, index, replicas, access.Signing)));
         }
         nodes.AddRange(extra);
         var offered = workload.ClosedLoopOutstanding is null && workload.Clients > 0 ? workload.Arrivals.MeanRatePerSecond : 0;
-        return new ChainWorld(protocol, nodes, replicas, replicaNodes, clients, access, workload.Warmup, offered, run);
+        return new ChainWorld(protocol, nodes, replicas, replicaNodes, clients, access, workload.Warmup, offered, run,
+            first == 0 && prefix.Length == 0 ? null : (first, n + twins.Count));
     }
 
     /// <summary>Blocks each replica node (honest or not) committed by the end of the run.</summary>
@@ -283,3 +301,7 @@ public sealed class ChainWorld
         }
     }
 }
+
+/// <summary>Where a chain's nodes go in a run shared with other chains: from node id <paramref name="First"/> on, named
+/// <paramref name="Prefix"/><c>n0</c>, <paramref name="Prefix"/><c>n1</c>, ... (the first chain of a single-chain run: 0 and "").</summary>
+public readonly record struct ChainSlot(int First, string Prefix);

@@ -35,6 +35,9 @@ public sealed class LedgerValidityChecker : ISimulationObserver
 
     public IReadOnlyList<SafetyViolation> Violations => _violations;
 
+    /// <summary>Only nodes First..First+Count−1 (one chain of several on a network); null: every node.</summary>
+    public (int First, int Count)? Scope { get => _sources.Scope; init => _sources.Scope = value; }
+
     /// <summary>Distinct committed blocks looked inside so far (every height of the first-committed chain, plus fork blocks).</summary>
     public int BlocksInspected => _canonical.Count + _inspectedForks.Count;
 

@@ -25,6 +25,9 @@ public sealed class SafetyChecker : ISimulationObserver
 
     public IReadOnlyList<SafetyViolation> Violations => _violations;
 
+    /// <summary>Only nodes First..First+Count−1 (one chain of several on a network); null: every node.</summary>
+    public (int First, int Count)? Scope { get => _replicas.Scope; init => _replicas.Scope = value; }
+
     /// <summary>The highest height any honest replica has committed (the run's decisions so far).</summary>
     public long HighestHeight { get; private set; }
 
@@ -83,11 +86,15 @@ internal sealed class ReplicaCache<T> where T : class
     private long _version = -1;
     private (int Node, T Behaviour)[] _nodes = [];
 
+    /// <summary>Only nodes First..First+Count−1; null: every node.</summary>
+    public (int First, int Count)? Scope { get; set; }
+
     public (int Node, T Behaviour)[] Of(ISimulationView view)
     {
         if (view.NodesVersion == _version) return _nodes;
         var nodes = new List<(int, T)>();
-        for (int i = 0; i < view.Directory.Count; i++)
+        var (from, to) = Scope is { } s ? (s.First, Math.Min(view.Directory.Count, s.First + s.Count)) : (0, view.Directory.Count);
+        for (int i = from; i < to; i++)
             if (view.BehaviourOf(new NodeId(i)) is T b) nodes.Add((i, b));
         _nodes = [.. nodes];
         _version = view.NodesVersion;

@@ -88,12 +88,14 @@ public sealed partial class SecuritiesModel : IModel
         Key.Time("settlement.cpu-per-trade", "atomic-dvp: contract CPU time per trade on every replica.", "30us"),
         Key.Time("settlement.top-up-delay", "atomic-dvp: a credit draw requested after a rejection reaches the wallet this long after (within bank hours 09:00–17:00).", "30min"),
         Key.Bool("settlement.morning-funding", "atomic-dvp: each morning draw what the member drew the day before, before its orders arrive.", true),
+        .. TwoLayerConfig.Keys,
         Key.Probability("settlement.market-maker-borrow", "atomic-dvp: share of their intraday inventory limit market makers borrow before trading, so their short sales are covered at entry.", "100%"),
     ];
 
     public IReadOnlyList<MetricInfo> Metrics { get; } =
     [
         .. SecuritiesMetrics.Descriptions.Select(d => new MetricInfo(d.Name, d.Description)),
+        .. TwoLayerConfig.Metrics,
         new(KindScalar, "which variant ran: 1 on chain, 0 under T+n"),
         new(CycleScalar, "which variant ran: the T+n cycle in days, -1 on chain"),
         new(WindowScalar, "which variant ran: the on-chain netting window, 0 for trade-by-trade"),
@@ -118,7 +120,7 @@ public sealed partial class SecuritiesModel : IModel
             .Where(k => k.StartsWith("workload.", StringComparison.Ordinal) && k != "workload.retry-timeout")];
 
     /// <summary>On chain when <c>settlement.regime: atomic-dvp</c>: the loader then requires <c>chain.protocol</c> to name a chain protocol.</summary>
-    public bool RunsOnChain(RunConfig config) => RegimeName(config) == AtomicDvp;
+    public bool RunsOnChain(RunConfig config) => RegimeName(config) == AtomicDvp && !TwoLayerConfig.Has(config);
 
     [GeneratedRegex(@"^T\+(\d{1,2})$", RegexOptions.CultureInvariant)]
     private static partial Regex Cycle();
@@ -131,6 +133,7 @@ public sealed partial class SecuritiesModel : IModel
             problems.Error(c.MarkOf("start"), "start", $"expected an ISO 8601 instant with offset, e.g. 2026-06-01T00:00+08:00, got '{c.Text("start")}'");
         var market = c.Text("scenario.market");
         var regime = RegimeName(c);
+        TwoLayerConfig.Check(c, problems, regime == AtomicDvp);
         if (regime != AtomicDvp && SettlementRegimes.Named(regime).Market != market)
             problems.Error(c.MarkOf("settlement.regime"), "settlement.regime", $"regime '{regime}' has the timings of the {SettlementRegimes.Named(regime).Market} market; this experiment's scenario.market is {market}");
         if (c.GetOr<string?>("settlement.cycle", null) is { } cycle && !Cycle().IsMatch(cycle))
@@ -283,6 +286,7 @@ public sealed partial class SecuritiesModel : IModel
     {
         var c = context.Config;
         var options = Options(c);
+        if (TwoLayerConfig.Has(c)) return TwoLayerConfig.Build(context, options);
         var chain = options.Settlement is OnChainSettlement ? FinanceChain.For(context, "atomic-dvp settles") : null;
         var runEnd = SimTime.Zero + c.Time("duration");
         var spec = SecuritiesWorld.Build(options, context.Network, context.Seed, chain, runEnd: runEnd);
@@ -331,6 +335,7 @@ public sealed partial class SecuritiesModel : IModel
     /// </summary>
     public IReadOnlyList<string> Conclude(IReadOnlyList<Lab.Reports.PointResult> points)
     {
+        if (TwoLayerConfig.Headline(points) is { } layered) return [layered];
         static double First(Lab.Reports.PointResult p, string name) => Headlines.First(p, name);
         var deferred = points.Where(p => First(p, KindScalar) == 0).ToList();
         var onChain = points.Where(p => First(p, KindScalar) == 1).ToList();
