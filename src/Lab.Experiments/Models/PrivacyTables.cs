@@ -6,7 +6,7 @@ namespace Lab.Experiments.Models;
 
 /// <summary>
 /// What the securities, cross-border and supply-chain models share for issue 14 §6 (who can read what): the
-/// <c>scenario.privacy</c> key, the matrix's metrics and the report's table. Each scenario's rules live next to its
+/// <c>scenario.privacy.&lt;items&gt;</c> key (one path per model: the schema is shared), the matrix's metrics and the report's table. Each scenario's rules live next to its
 /// contract (SecuritiesPrivacy, CrossBorderPrivacy, SupplyChainPrivacy in Lab.Finance).
 /// </summary>
 internal static class PrivacyTables
@@ -15,17 +15,17 @@ internal static class PrivacyTables
     public const string Off = "off";
 
     /// <summary>Opt-out key (default on): the privacy layer adds state, not modelled bytes or time, so the chain's numbers do not change.</summary>
-    public static SchemaKey Key(string what) =>
-        Models.Key.Choice("scenario.privacy",
+    public static SchemaKey Key(string path, string what) =>
+        Models.Key.Choice(path,
             $"On chain: `collections` seals {what} for its private collection (members read it, every other replica holds ciphertext and hash) and derives the who-can-read matrix from a replica's state after the run; `off` stores no private items and derives no matrix. Transaction sizes and timing are the same either way.",
             [Collections, Off], Collections);
 
-    public static bool On(RunConfig c) => c.Text("scenario.privacy") == Collections;
+    public static bool On(RunConfig c, string path) => c.Text(path) == Collections;
 
     public static IEnumerable<MetricInfo> Metrics() =>
     [
-        new($"{ConfirmationPrivacy.MetricPrefix}.<party>.<item>", "on chain with scenario.privacy: collections: who-can-read matrix from a replica's state: 2 read, 1 hash only, 0 nothing, −1 mixed"),
-        new(ConfirmationMetrics.PrivacyBreaches, "on chain with scenario.privacy: collections: cells of the who-can-read matrix that differ from the scenario's rules (must be 0)"),
+        new($"{ConfirmationPrivacy.MetricPrefix}.<party>.<item>", "on chain with scenario.privacy.*: collections: who-can-read matrix from a replica's state: 2 read, 1 hash only, 0 nothing, −1 mixed"),
+        new(ConfirmationMetrics.PrivacyBreaches, "on chain with scenario.privacy.*: collections: cells of the who-can-read matrix that differ from the scenario's rules (must be 0)"),
     ];
 
     /// <summary>The who-can-read table of the first point that has a matrix (its first run), or nothing.</summary>

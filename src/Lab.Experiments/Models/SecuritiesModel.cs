@@ -89,7 +89,7 @@ public sealed partial class SecuritiesModel : IModel
         Key.Time("settlement.top-up-delay", "atomic-dvp: a credit draw requested after a rejection reaches the wallet this long after (within bank hours 09:00–17:00).", "30min"),
         Key.Bool("settlement.morning-funding", "atomic-dvp: each morning draw what the member drew the day before, before its orders arrive.", true),
         Key.Probability("settlement.market-maker-borrow", "atomic-dvp: share of their intraday inventory limit market makers borrow before trading, so their short sales are covered at entry.", "100%"),
-        PrivacyTables.Key("each trade's record (buyer, seller, exchange, regulator; SecuritiesPrivacy)"),
+        PrivacyTables.Key("scenario.privacy.trades", "each trade's record (buyer, seller, exchange, regulator; SecuritiesPrivacy)"),
     ];
 
     public IReadOnlyList<MetricInfo> Metrics { get; } =
@@ -278,7 +278,7 @@ public sealed partial class SecuritiesModel : IModel
             },
             Settlement = settlement,
             InjectedDefaults = defaults,
-            Privacy = PrivacyTables.On(c),
+            Privacy = PrivacyTables.On(c, "scenario.privacy.trades"),
         };
     }
 

@@ -8,7 +8,7 @@ public sealed record DvpInstruction(int TradeIndex, int Buyer, int Seller, int S
 {
     public long Value => checked(Quantity * PriceMinor);
     /// <summary>The trade record sealed for its private collection (<see cref="SecuritiesPrivacy"/>), stored by the contract;
-    /// null with <c>scenario.privacy: off</c>. Internal, so not in the text form the transaction's fingerprint hashes: like
+    /// null with <c>scenario.privacy.trades: off</c>. Internal, so not in the text form the transaction's fingerprint hashes: like
     /// Fabric's transient data it travels beside the ordered instruction.</summary>
     internal Lab.Finance.Privacy.SealedPayload? Record { get; init; }
     public static DvpInstruction Of(Trade t) => new(t.Index, t.Buyer, t.Seller, t.Security, t.Quantity, t.PriceMinor);
