@@ -32,6 +32,7 @@ public sealed class CrossBorderModel : IModel
     public IReadOnlyList<SchemaKey> Keys { get; } =
     [
         Key.Choice("scenario.settlement", "How payments travel: `correspondent` (pacs.008 hop by hop through correspondent banks) or `multi-cbdc` (one PvP contract call on a multi-currency ledger on the chain).", [Correspondent, MultiCbdc], Correspondent),
+        PrivacyTables.Key("scenario.privacy.payments", "each payment's record and its customers (the two banks, their central banks, the FX dealer for the record only; CrossBorderPrivacy)"),
         Key.List("institutions.banks.names", KeyType.Identifier, "The commercial banks, one node each.", "[bank-shanghai, bank-hong-kong, bank-bangkok, bank-abu-dhabi, bank-frankfurt]"),
         Key.List("institutions.banks.regions", KeyType.Identifier, "Network region of each bank (same order as names).", "[shanghai, hong-kong, bangkok, abu-dhabi, frankfurt]"),
         Key.List("institutions.banks.zones", KeyType.Text, "IANA time zone of each bank (Asia/Shanghai, Asia/Hong_Kong, Asia/Bangkok, Asia/Dubai, Europe/Berlin with EU summer time, America/New_York, or +hh:mm).", "[Asia/Shanghai, Asia/Hong_Kong, Asia/Bangkok, Asia/Dubai, Europe/Berlin]"),
@@ -73,8 +74,15 @@ public sealed class CrossBorderModel : IModel
         new(Lab.Ledger.LedgerMetrics.ContractAccepted, "on chain: contract calls that succeeded"),
         new(Lab.Ledger.LedgerMetrics.ContractRejected, "on chain: contract calls the contract refused"),
         new(Lab.Ledger.LedgerMetrics.ContractUnauthorised, "on chain: contract calls by a caller without the right role"),
-        new(StandardMetrics.SafetyViolations, "on chain: conflicting commits, invalid transactions, conservation violations or diverging replicas"),
+        new(StandardMetrics.SafetyViolations, "on chain: conflicting commits, invalid transactions, conservation violations, diverging replicas or who-can-read breaches"),
+        .. PrivacyTables.Metrics(),
     ];
+
+    /// <summary>The who-can-read table (issue 14 §6) of the first multi-cbdc variant's first run.</summary>
+    public IReadOnlyList<Lab.Reports.ReportTable> Tables(IReadOnlyList<Lab.Reports.PointResult> points) =>
+        PrivacyTables.Table(points, CrossBorderPrivacy.Parties, CrossBorderPrivacy.Items, "on the multi-currency ledger",
+            "sender-/receiver-bank: the banks a payment names; *-cb: the central banks issuing its two currencies; other-*: a bank or central bank it does not involve (checked as if it held a full replica); " +
+            "fx-dealer: on the payments it converts; status: the public execution marker; payment: amount, currencies, banks, sealed; customers: originator and beneficiary, sealed; balances: the sender's wallet, plain in the world state (not hidden in this model).");
 
     public IReadOnlyList<Lab.Reports.MetricWord> Words { get; } = [
         new(Lab.Reports.MetricWord.Settlement, CrossBorderMetrics.ToBeneficiary),
@@ -234,6 +242,7 @@ public sealed class CrossBorderModel : IModel
                 RestrictedCurrencies = c.Strings("scenario.ledger.restricted-currencies"),
                 CpuPerPayment = c.Time("scenario.ledger.cpu-per-payment"),
             },
+            Privacy = PrivacyTables.On(c, "scenario.privacy.payments"),
         };
     }
 
@@ -248,6 +257,7 @@ public sealed class CrossBorderModel : IModel
             var r = spec.Derive(run);
             if (r.ConservationViolations > 0) FinanceChain.Violation(run, $"{r.ConservationViolations} token conservation violation(s) on the ledger", r.ConservationViolations);
             if (r.ReplicasAgree == false) FinanceChain.Violation(run, "replicas at the same height hold different ledger states");
+            foreach (var b in r.PrivacyBreaches) FinanceChain.Violation(run, "who-can-read: " + b);
         });
     }
 

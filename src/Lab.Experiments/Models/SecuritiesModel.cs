@@ -90,6 +90,7 @@ public sealed partial class SecuritiesModel : IModel
         Key.Bool("settlement.morning-funding", "atomic-dvp: each morning draw what the member drew the day before, before its orders arrive.", true),
         .. TwoLayerConfig.Keys,
         Key.Probability("settlement.market-maker-borrow", "atomic-dvp: share of their intraday inventory limit market makers borrow before trading, so their short sales are covered at entry.", "100%"),
+        PrivacyTables.Key("scenario.privacy.trades", "each trade's record (buyer, seller, exchange, regulator; SecuritiesPrivacy)"),
     ];
 
     public IReadOnlyList<MetricInfo> Metrics { get; } =
@@ -102,7 +103,8 @@ public sealed partial class SecuritiesModel : IModel
         new(Lab.Ledger.LedgerMetrics.ContractAccepted, "on chain: contract calls that succeeded"),
         new(Lab.Ledger.LedgerMetrics.ContractRejected, "on chain: contract calls the contract refused"),
         new(Lab.Ledger.LedgerMetrics.ContractUnauthorised, "on chain: contract calls by a caller without the right role"),
-        new(StandardMetrics.SafetyViolations, "on chain: conflicting commits, invalid transactions, conservation violations, diverging replicas or locked trades refused"),
+        new(StandardMetrics.SafetyViolations, "on chain: conflicting commits, invalid transactions, conservation violations, diverging replicas, locked trades refused or who-can-read breaches"),
+        .. PrivacyTables.Metrics(),
     ];
 
     /// <summary>"settlement" is the settlement time (the headline's percentiles, <c>settlement-p99-vs-…</c>); "exposure" the notional exposure series.</summary>
@@ -279,6 +281,7 @@ public sealed partial class SecuritiesModel : IModel
             },
             Settlement = settlement,
             InjectedDefaults = defaults,
+            Privacy = PrivacyTables.On(c, "scenario.privacy.trades"),
         };
     }
 
@@ -304,6 +307,7 @@ public sealed partial class SecuritiesModel : IModel
         if (results.ConservationViolations > 0) Violation($"{results.ConservationViolations} asset conservation violation(s): tokens created or destroyed other than by their issuer", results.ConservationViolations);
         if (results.ReplicasAgree == false) Violation("replicas at the same height hold different contract states");
         if (results.LockedButRefused > 0) Violation($"{results.LockedButRefused} matched trade(s) refused by the DvP contract after their balances were locked at entry", results.LockedButRefused);
+        foreach (var b in results.PrivacyBreaches) Violation("who-can-read: " + b);
 
         // Which variant this was, for the opening sentences.
         m.Scalars[KindScalar] = options.Settlement is OnChainSettlement ? 1 : 0;
@@ -327,6 +331,12 @@ public sealed partial class SecuritiesModel : IModel
 
     public Lab.Reports.JourneySet? Follow(IReadOnlyList<PlannedPoint> planned, IReadOnlyList<Lab.Reports.PointResult> points) =>
         SecuritiesJourneys.Follow(planned, points, KindScalar);
+
+    /// <summary>The who-can-read table (issue 14 §6) of the first on-chain variant's first run.</summary>
+    public IReadOnlyList<Lab.Reports.ReportTable> Tables(IReadOnlyList<Lab.Reports.PointResult> points) =>
+        PrivacyTables.Table(points, SecuritiesPrivacy.Parties, SecuritiesPrivacy.Items, "on the settlement chain",
+            "buyer, seller: the members a trade names; other-broker: a member it does not name (checked as if it held a full replica); " +
+            "status: the public settlement marker; trade: the trade record sealed for buyer, seller, exchange and regulator; positions: the buyer's balance of the security, plain in the world state (not hidden in this model).");
 
     /// <summary>
     /// The report's opening sentences (<see cref="SettlementHeadline.Compose"/>): the T+1 variant (else the first deferred

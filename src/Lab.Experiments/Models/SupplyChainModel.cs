@@ -37,6 +37,7 @@ public sealed class SupplyChainModel : IModel
     public IReadOnlyList<SchemaKey> Keys { get; } =
     [
         Key.Choice("scenario.flow", "How suppliers get cash before maturity: `paper` (the core's acceptance to tier 1 only; higher tiers borrow on their own credit after due diligence; two banks cannot see each other's pledges) or `vouchers` (the core's payable as a digital voucher on chain, split and passed up the tiers, discounted at the core's rate).", [Paper, Vouchers], Paper),
+        PrivacyTables.Key("scenario.privacy.vouchers", "each voucher piece's trade record (passer, receiver, core, regulator; SupplyChainPrivacy)"),
         Key.Name("scenario.currency", "Currency of the payables, the bank cash and the vouchers (ISO 4217 code, upper case).", "CNY"),
         Key.List("scenario.tiers", KeyType.Integer, "Suppliers per tier, tier 1 (selling to the core) first: 1 to 6 tiers, each at least 1. Assumption.", "[10, 30, 60, 120]"),
         Key.Int("scenario.banks", "Banks that discount or finance receivables (at least 2: a double pledge needs a second bank). Assumption.", 4, min: 2, max: 100),
@@ -67,13 +68,20 @@ public sealed class SupplyChainModel : IModel
         new(Lab.Ledger.LedgerMetrics.ContractAccepted, "vouchers: contract calls that succeeded"),
         new(Lab.Ledger.LedgerMetrics.ContractRejected, "vouchers: contract calls the contract refused (a second discount of a piece among them)"),
         new(Lab.Ledger.LedgerMetrics.ContractUnauthorised, "vouchers: contract calls by a caller without the right role"),
-        new(StandardMetrics.SafetyViolations, "vouchers: conflicting commits, invalid transactions, conservation violations or diverging replicas"),
+        new(StandardMetrics.SafetyViolations, "vouchers: conflicting commits, invalid transactions, conservation violations, diverging replicas or who-can-read breaches"),
+        .. PrivacyTables.Metrics(),
     ];
 
     /// <summary>Payables come from the core's schedule, not from load clients: of the workload keys only the retry timeout applies.</summary>
     public IReadOnlyList<string> UnsupportedKeys { get; } =
         [.. ChainConfig.Keys.Select(k => k.Path).Where(k => k.StartsWith("workload.", StringComparison.Ordinal) && k != "workload.retry-timeout")
             .Concat(["workload.arrivals", "workload.clients.count", "workload.clients.regions", "workload.tx-size"]).Distinct()];
+
+    /// <summary>The who-can-read table (issue 14 §6) of the first vouchers variant's first run.</summary>
+    public IReadOnlyList<Lab.Reports.ReportTable> Tables(IReadOnlyList<Lab.Reports.PointResult> points) =>
+        PrivacyTables.Table(points, SupplyChainPrivacy.Parties, SupplyChainPrivacy.Items, "on the voucher chain",
+            "receiver: the supplier a piece was passed to; passer: who passed it (the core at tier 1); other-supplier: a supplier on neither side; bank: a bank's replica (a financing bank gets the invoice off chain); " +
+            "registry: the plain piece record (holder, status) that stops double discounting; invoice: the piece's trade record sealed for passer, receiver, core and regulator.");
 
     public bool RunsOnChain(RunConfig config) => config.Text("scenario.flow") == Vouchers;
 
@@ -135,6 +143,7 @@ public sealed class SupplyChainModel : IModel
     public static SupplyChainOptions Options(RunConfig c) => new()
     {
         Flow = c.Text("scenario.flow") == Vouchers ? FinancingFlow.Voucher : FinancingFlow.Paper,
+        Privacy = PrivacyTables.On(c, "scenario.privacy.vouchers"),
         Currency = c.Text("scenario.currency"),
         Tiers = [.. Ints(c, "scenario.tiers").Select(t => (int)Math.Clamp(t, 0, int.MaxValue))],
         Banks = c.Int("scenario.banks"),
@@ -174,6 +183,7 @@ public sealed class SupplyChainModel : IModel
         void Violation(string text, long count = 1) => FinanceChain.Violation(run, text, count);
         if (results.ConservationViolations > 0) Violation($"{results.ConservationViolations} conservation violation(s): vouchers or cash created or destroyed other than by their issuer", results.ConservationViolations);
         if (results.ReplicasAgree == false) Violation("replicas at the same height hold different voucher states");
+        foreach (var b in results.PrivacyBreaches) Violation("who-can-read: " + b);
         if (results.DoubleFinanced > 0 && spec.Plan.Options.Flow == FinancingFlow.Voucher)
             Violation($"{results.DoubleFinanced} voucher piece(s) discounted twice", results.DoubleFinanced);
     }

@@ -18,6 +18,8 @@ public sealed record CrossBorderResults
     public double InFlightPeakUsd { get; init; }
     public long ConservationViolations { get; init; }
     public bool? ReplicasAgree { get; init; }
+    /// <summary>On the ledger with privacy: cells of the who-can-read matrix that break <see cref="CrossBorderPrivacy.Expected"/>.</summary>
+    public IReadOnlyList<string> PrivacyBreaches { get; init; } = [];
 }
 
 /// <summary>Turns the payment log of a run into metrics: time distributions, shares, cost, liquidity, exposure, timeline.</summary>

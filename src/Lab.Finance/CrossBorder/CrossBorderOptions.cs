@@ -87,6 +87,8 @@ public sealed record CrossBorderOptions
     public double FundingRate { get; init; } = 0.043;
     /// <summary>Where the ledger's FX dealer and the central banks' identities sit (they submit nothing during the run).</summary>
     public string DealerRegion { get; init; } = "";
+    /// <summary>On the ledger: seal each payment's records for their collections and derive the who-can-read matrix (<see cref="CrossBorderPrivacy"/>).</summary>
+    public bool Privacy { get; init; } = true;
 
     /// <summary>Units of each currency per US dollar. Assumption: round mid-2025 market rates (AED 3.6725 is the peg,
     /// HKD inside its 7.75–7.85 band); the lab's results do not depend on the level, only on margins.</summary>

@@ -62,14 +62,26 @@ public static class CrossBorderWorld
             }
             chainWorld = chain.Build(network, seed, Runtime,
                 access => options.Banks.Select((bank, i) => new NodeSpec(bank.Name, Region(bank.Region), "bank",
-                    () => new LedgerBank(i, options, book, log, access.NewTracker(untilFinal: true)))));
+                    () => new LedgerBank(i, options, book, log, access.NewTracker(untilFinal: true),
+                        options.Privacy ? new CrossBorderPrivacy(new Privacy.Keyring(seed)) : null))));   // a keyring per bank: banks run in parallel
             metricsNode = chainWorld.Nodes[0].Name;
             nodes.AddRange(chainWorld.Nodes);
         }
         CrossBorderResults Derive(RunResult run)
         {
             chainWorld?.Complete(run);
-            return CrossBorderDerivation.Derive(run, options, book, log, plan, observer);
+            var results = CrossBorderDerivation.Derive(run, options, book, log, plan, observer);
+            // Who can read what (issue 14 §6), from the state of the replica that got furthest.
+            if (!options.Privacy || chainWorld is null || observer.Runtimes.Where(r => r.Node is not null).OrderByDescending(r => r.Height).ThenBy(r => r.Node, StringComparer.Ordinal).FirstOrDefault() is not { } latest)
+                return results;
+            var banks = options.Banks;
+            var matrix = new CrossBorderPrivacy(new Privacy.Keyring(seed)).Derive(latest.State.Get,
+                book.Payments.Select(p => new LedgerPayment(p.Index, banks[p.Sender].Name, banks[p.Receiver].Name, banks[p.Sender].Currency, banks[p.Receiver].Currency, p.AmountMinor, p.Originator, p.Beneficiary)),
+                [.. banks.Select(b => b.Name)], [.. banks.Select(b => b.Currency).Distinct()]);
+            foreach (var (name, value) in matrix.Metrics(Confirmations.ConfirmationPrivacy.MetricPrefix)) run.Metrics.Scalars[name] = value;
+            var breaches = matrix.Differences(CrossBorderPrivacy.Expected);
+            run.Metrics.Scalars[Confirmations.ConfirmationMetrics.PrivacyBreaches] = breaches.Count;
+            return results with { PrivacyBreaches = breaches };
         }
         return new CrossBorderWorldSpec(nodes, [observer, .. chainWorld?.Observers ?? []], book, log, Derive, chainWorld);
     }

@@ -13,7 +13,7 @@ namespace Lab.Finance.CrossBorder;
 /// resends until it is final. A final, accepted call credits the receiving bank; the receiving bank's systems credit
 /// the beneficiary on the contract event (straight-through; assumption). A refused call fails with the contract's reason.
 /// </summary>
-public sealed class LedgerBank(int bank, CrossBorderOptions options, PaymentBook book, PaymentLog log, FinalityTracker client) : ITransactionSource
+public sealed class LedgerBank(int bank, CrossBorderOptions options, PaymentBook book, PaymentLog log, FinalityTracker client, CrossBorderPrivacy? privacy = null) : ITransactionSource
 {
     /// <summary>What this bank submitted (the chain's validity checker reads it).</summary>
     public SubmissionLog? Submissions => client.Submissions;
@@ -38,8 +38,9 @@ public sealed class LedgerBank(int bank, CrossBorderOptions options, PaymentBook
         if (state is not Release r) { client.OnTimer(ctx, state); return; }
         var p = book.Payments[r.Payment];
         var banks = options.Banks;
-        var call = MultiCurrencyLedger.PayCall(new LedgerPayment(p.Index, banks[p.Sender].Name, banks[p.Receiver].Name,
-            banks[p.Sender].Currency, banks[p.Receiver].Currency, p.AmountMinor, p.Originator, p.Beneficiary));
+        var payment = new LedgerPayment(p.Index, banks[p.Sender].Name, banks[p.Receiver].Name,
+            banks[p.Sender].Currency, banks[p.Receiver].Currency, p.AmountMinor, p.Originator, p.Beneficiary);
+        var call = MultiCurrencyLedger.PayCall(privacy is null ? payment : privacy.Seal(payment));
         var tx = client.Submit(ctx, options.Ledger.TransactionBytes, call);
         _inFlight[tx.Id.Value] = p.Index;
         var record = log.Records[p.Index];

@@ -10,7 +10,13 @@ public sealed record Listing(string Party);
 /// <summary>The FX dealer's rates: units of each currency per USD, in millionths.</summary>
 public sealed record Quote(IReadOnlyList<(string Currency, long MicroPerUsd)> Rates);
 /// <summary>A payment on the ledger: the sender pays <paramref name="AmountMinor"/> of its currency; the receiver gets its own currency.</summary>
-public sealed record LedgerPayment(int Index, string Sender, string Receiver, string FromCurrency, string ToCurrency, long AmountMinor, string Originator, string Beneficiary);
+public sealed record LedgerPayment(int Index, string Sender, string Receiver, string FromCurrency, string ToCurrency, long AmountMinor, string Originator, string Beneficiary)
+{
+    /// <summary>The payment and customer records sealed for their collections (<see cref="CrossBorderPrivacy"/>); null with privacy off.
+    /// Internal, so not in the text form the transaction's fingerprint hashes (they travel beside it, like Fabric's transient data).</summary>
+    internal Lab.Finance.Privacy.SealedPayload? Details { get; init; }
+    internal Lab.Finance.Privacy.SealedPayload? Customers { get; init; }
+}
 
 /// <summary>
 /// The multi-currency ledger (mBridge-like): each central bank issues its currency's wholesale tokens (through the
@@ -65,6 +71,8 @@ public sealed class MultiCurrencyLedger(IReadOnlyDictionary<string, string> cent
                     ctx.Transfer(p.ToCurrency, dealer, p.Receiver, credited);        // versus payment
                 }
                 ctx.Put(PaidKey(p.Index), ctx.Height);
+                if (p.Details is { } d) ctx.Put(CrossBorderPrivacy.PaymentKey(p.Index), d);
+                if (p.Customers is { } c) ctx.Put(CrossBorderPrivacy.CustomersKey(p.Index), c);
                 ctx.Emit(ContractRuntime.ResultEvent, credited.ToString(CultureInfo.InvariantCulture));
                 break;
             default:

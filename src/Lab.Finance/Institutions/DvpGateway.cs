@@ -122,7 +122,14 @@ public sealed class DvpGateway(MarketSetup setup, OnChainSettlement settlement, 
         }
         _s.LockedCash[t.Buyer] += t.Value;
         _s.LockedShares[si] += t.Quantity;
-        Submit(ctx, DvpContract.SettleCall(DvpInstruction.Of(t)), [t], null, settlement.TransactionBytes);
+        Submit(ctx, DvpContract.SettleCall(Instruction(t)), [t], null, settlement.TransactionBytes);
+    }
+
+    /// <summary>The DvP instruction, with its trade record sealed for the trade's private collection when privacy is on.</summary>
+    private DvpInstruction Instruction(Trade t)
+    {
+        var i = DvpInstruction.Of(t);
+        return settlement.Privacy is { } p ? i with { Record = p.Seal(i) } : i;
     }
 
     private long Available(int m) => _s.Cash[m] - _s.LockedCash[m] + (Windowed ? _s.WindowCash[m] : 0);
@@ -190,7 +197,7 @@ public sealed class DvpGateway(MarketSetup setup, OnChainSettlement settlement, 
         _s.Window.Clear();
         Array.Clear(_s.WindowCash);
         Array.Clear(_s.WindowShares);
-        Submit(ctx, DvpContract.BatchCall(new DvpBatch(batch.Select(DvpInstruction.Of).ToList())), batch, null, 64 + settlement.TransactionBytes / 2 * batch.Count);
+        Submit(ctx, DvpContract.BatchCall(new DvpBatch(batch.Select(Instruction).ToList())), batch, null, 64 + settlement.TransactionBytes / 2 * batch.Count);
     }
 
     private void OnFinal(INodeContext ctx, Finality f)

@@ -7,6 +7,10 @@ namespace Lab.Finance.Securities;
 public sealed record DvpInstruction(int TradeIndex, int Buyer, int Seller, int Security, long Quantity, long PriceMinor)
 {
     public long Value => checked(Quantity * PriceMinor);
+    /// <summary>The trade record sealed for its private collection (<see cref="SecuritiesPrivacy"/>), stored by the contract;
+    /// null with <c>scenario.privacy.trades: off</c>. Internal, so not in the text form the transaction's fingerprint hashes: like
+    /// Fabric's transient data it travels beside the ordered instruction.</summary>
+    internal Lab.Finance.Privacy.SealedPayload? Record { get; init; }
     public static DvpInstruction Of(Trade t) => new(t.Index, t.Buyer, t.Seller, t.Security, t.Quantity, t.PriceMinor);
 }
 
@@ -90,6 +94,7 @@ public sealed class DvpContract(MarketNames names, Lab.Sim.Time.Duration? cpuPer
         ctx.Transfer(names.Security(t.Security), names.Member(t.Seller), names.Member(t.Buyer), t.Quantity);  // delivery leg
         ctx.Transfer(names.Currency, names.Member(t.Buyer), names.Member(t.Seller), t.Value);                   // payment leg
         ctx.Put(TradeKey(t.TradeIndex), ctx.Height);
+        if (t.Record is { } r) ctx.Put(SecuritiesPrivacy.RecordKey(t.TradeIndex), r);
     }
 
     private void SettleNet(ContractContext ctx, IReadOnlyList<DvpInstruction> trades)
@@ -113,7 +118,11 @@ public sealed class DvpContract(MarketNames names, Lab.Sim.Time.Duration? cpuPer
         foreach (var ((m, s), q) in shares) if (q < 0) ctx.Transfer(names.Security(s), names.Member(m), MarketNames.Escrow, -q);
         foreach (var (m, c) in cash) if (c > 0) ctx.Transfer(names.Currency, MarketNames.Escrow, names.Member(m), c);
         foreach (var ((m, s), q) in shares) if (q > 0) ctx.Transfer(names.Security(s), MarketNames.Escrow, names.Member(m), q);
-        foreach (var t in fresh) ctx.Put(TradeKey(t.TradeIndex), ctx.Height);
+        foreach (var t in fresh)
+        {
+            ctx.Put(TradeKey(t.TradeIndex), ctx.Height);
+            if (t.Record is { } r) ctx.Put(SecuritiesPrivacy.RecordKey(t.TradeIndex), r);
+        }
         ctx.Emit("settled-batch", fresh.Count);
     }
 }

@@ -17,6 +17,8 @@ public sealed record SecuritiesOptions
     public MarketOptions Orders { get; init; } = new();
     public InstitutionPlacement Placement { get; init; } = new();
     public SettlementVariant Settlement { get; init; } = new DeferredNetSettlement();
+    /// <summary>On chain: seal each trade record for its private collection and derive the who-can-read matrix (<see cref="SecuritiesPrivacy"/>).</summary>
+    public bool Privacy { get; init; } = true;
     /// <summary>Members declared insolvent by the scenario (an outside event), at a local date and time; the member may be
     /// <see cref="LargestMember"/> or <see cref="MostExposedMember"/> (see <see cref="SecuritiesWorld.Resolve"/>).</summary>
     public IReadOnlyList<(int Member, DateTime LocalTime)> InjectedDefaults { get; init; } = [];
@@ -76,6 +78,8 @@ public sealed record OnChainSettlement : SettlementVariant
     public Duration CpuPerTrade { get; init; } = Duration.FromMicros(30);
     /// <summary>Bytes of a single DvP transaction (instruction plus two signatures).</summary>
     public int TransactionBytes { get; init; } = 300;
+    /// <summary>Seals each trade record for its private collection (<see cref="SecuritiesPrivacy"/>); null: no privacy layer.</summary>
+    public SecuritiesPrivacy? Privacy { get; init; }
     /// <summary>A credit-line draw requested after a rejection arrives in the wallet this long after the request
     /// (within bank hours 09:00–17:00 local): the bank's processing of a payment to the chain.</summary>
     public Duration TopUpDelay { get; init; } = Duration.FromMinutes(30);

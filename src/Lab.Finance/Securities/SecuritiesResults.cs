@@ -71,6 +71,8 @@ public sealed record SecuritiesResults
     public long LockedButRefused { get; init; }
     /// <summary>On chain: every replica at the same height has the same state digest (null off chain).</summary>
     public bool? ReplicasAgree { get; init; }
+    /// <summary>On chain with privacy: cells of the who-can-read matrix that break <see cref="SecuritiesPrivacy.Expected"/>.</summary>
+    public IReadOnlyList<string> PrivacyBreaches { get; init; } = [];
     public required IReadOnlyList<string> MemberNames { get; init; }
     /// <summary>An evenly spaced sample of trades from execution to settlement, for the timeline chart.</summary>
     public IReadOnlyList<TradeTimeline> Timeline { get; init; } = [];

@@ -58,6 +58,7 @@ public static class SecuritiesWorld
         }).ToList();
 
         OnChainGenesis? genesis = null;
+        SecuritiesPrivacy? privacy = null;
         ChainWorld? chainWorld = null;
         var nodes = new List<NodeSpec>();
         switch (options.Settlement)
@@ -80,7 +81,12 @@ public static class SecuritiesWorld
             case OnChainSettlement c:
             {
                 if (chain is null) throw new ArgumentException("on-chain settlement needs a chain (SettlementChain)");
-                var onChain = c with { FundingRate = options.Orders.BalanceSheet.FundingRate };
+                var onChain = c with
+                {
+                    FundingRate = options.Orders.BalanceSheet.FundingRate,
+                    Privacy = options.Privacy ? new SecuritiesPrivacy(names, new Privacy.Keyring(seed)) : null,
+                };
+                privacy = onChain.Privacy;
                 genesis = OnChainGenesis.Of(setup, onChain);
                 var members = Consortium(names);
                 var issuers = Issuers(names);
@@ -110,7 +116,12 @@ public static class SecuritiesWorld
         SecuritiesResults Derive(RunResult run)
         {
             chainWorld?.Complete(run);
-            return SecuritiesDerivation.Derive(run, observer, options, setup, genesis);
+            var results = SecuritiesDerivation.Derive(run, observer, options, setup, genesis);
+            // Who can read what (issue 14 §6), from the state of the replica that got furthest.
+            if (privacy is null || observer.Runtimes.Where(r => r.Node is not null).OrderByDescending(r => r.Height).ThenBy(r => r.Node, StringComparer.Ordinal).FirstOrDefault() is not { } latest)
+                return results;
+            var matrix = privacy.Derive(latest.State.Get, setup.Tape.Trades.Select(DvpInstruction.Of));
+            return results with { PrivacyBreaches = SecuritiesPrivacy.Write(run, matrix) };
         }
         return new SecuritiesWorldSpec(nodes, [observer, .. chainWorld?.Observers ?? []], SuggestedEnd(options), setup, Derive, chainWorld);
     }

@@ -129,7 +129,7 @@ public sealed record PieceNotice(int Claim);
 /// bank, in the bank's desk hours (a holder set on double financing sends a second discount of the same piece to another
 /// bank at once). Modelled less: the bank's acceptance of a discount is the contract's, not a separate signed approval.
 /// </summary>
-public sealed class VoucherParty(SupplyChainPlan plan, int holder, FinalityTracker client) : INodeBehaviour, IClaimLog, Lab.Consensus.Common.ITransactionSource
+public sealed class VoucherParty(SupplyChainPlan plan, int holder, FinalityTracker client, SupplyChainPrivacy? privacy = null) : INodeBehaviour, IClaimLog, Lab.Consensus.Common.ITransactionSource
 {
     /// <summary>What this party submitted, for the chain's validity check (no fabricated transactions).</summary>
     public Lab.Consensus.Common.SubmissionLog? Submissions => client.Submissions;
@@ -179,7 +179,7 @@ public sealed class VoucherParty(SupplyChainPlan plan, int holder, FinalityTrack
             {
                 var p = plan.Payables[a.Claim];
                 var root = plan.Claims[p.RootClaim];
-                Submit(ctx, VoucherContract.IssueCall(new VoucherIssue(p.Index, root.ReceivedPiece, plan.Suppliers[root.Holder], p.Face, p.MaturityNs)), new Pending("issue", root.Index, 0));
+                Submit(ctx, VoucherContract.IssueCall(new VoucherIssue(p.Index, root.ReceivedPiece, plan.Suppliers[root.Holder], p.Face, p.MaturityNs) { Invoice = privacy?.Seal(plan, root) }), new Pending("issue", root.Index, 0));
                 break;
             }
             case "pay":
@@ -192,7 +192,7 @@ public sealed class VoucherParty(SupplyChainPlan plan, int holder, FinalityTrack
                 foreach (var k in c.Children)
                 {
                     var child = plan.Claims[k];
-                    parts.Add(new VoucherPart(child.ReceivedPiece, plan.Suppliers[child.Holder], child.Received));
+                    parts.Add(new VoucherPart(child.ReceivedPiece, plan.Suppliers[child.Holder], child.Received) { Invoice = privacy?.Seal(plan, child) });
                 }
                 if (c.Kept == 0) parts.RemoveAt(0);
                 Submit(ctx, VoucherContract.SplitCall(new VoucherSplit(c.ReceivedPiece, parts)), new Pending("split", c.Index, 0));

@@ -101,4 +101,6 @@ public sealed record SupplyChainOptions
         if (FanOut < 1) throw new ArgumentException("fan-out must be at least 1");
         if (DeskCloses <= DeskOpens) throw new ArgumentException("banks' desks must close after they open");
     }
+    /// <summary>Vouchers: seal each passed piece's trade record for its collection and derive the who-can-read matrix (<see cref="SupplyChainPrivacy"/>).</summary>
+    public bool Privacy { get; init; } = true;
 }

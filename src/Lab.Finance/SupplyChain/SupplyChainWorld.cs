@@ -17,7 +17,11 @@ public sealed record TierResult(int Tier, int Seekers, int Financed, long AskedM
 /// <summary>One run's figures.</summary>
 public sealed record SupplyChainResults(
     IReadOnlyList<TierResult> Tiers, IReadOnlyList<double> TimeToCashS, int DoubleAttempts, int DoubleFinanced, int DoubleStopped,
-    long ConservationViolations, bool? ReplicasAgree, long Unauthorised, IReadOnlyList<(double Start, double End)> Timeline);
+    long ConservationViolations, bool? ReplicasAgree, long Unauthorised, IReadOnlyList<(double Start, double End)> Timeline)
+{
+    /// <summary>Vouchers with privacy: cells of the who-can-read matrix that break <see cref="SupplyChainPrivacy.Expected"/>.</summary>
+    public IReadOnlyList<string> PrivacyBreaches { get; init; } = [];
+}
 
 /// <summary>What <see cref="SupplyChainWorld.Build"/> returns.</summary>
 public sealed record SupplyChainWorldSpec(
@@ -57,6 +61,7 @@ public static class SupplyChainWorld
             var issuers = Issuers(plan);
             var genesis = Genesis(plan);
             string? metricsNode = null;
+            SupplyChainPrivacy? Sealer() => options.Privacy ? new SupplyChainPrivacy(new Privacy.Keyring(seed)) : null;   // a keyring per party: parties run in parallel
             IStateMachine Runtime()
             {
                 var rt = new ContractRuntime(members, [new TokenContract(), new VoucherContract(options.Currency, options.CpuPerCall)], issuers,
@@ -68,11 +73,11 @@ public static class SupplyChainWorld
             chainWorld = chain.Build(network, seed, Runtime,
                 access =>
                 {
-                    var parties = new List<NodeSpec> { new(SupplyChainPlan.Core, Region(0), "core", () => new VoucherParty(plan, VoucherParty.Core, access.NewTracker(untilFinal: true))) };
+                    var parties = new List<NodeSpec> { new(SupplyChainPlan.Core, Region(0), "core", () => new VoucherParty(plan, VoucherParty.Core, access.NewTracker(untilFinal: true), Sealer())) };
                     for (int s = 0; s < plan.Suppliers.Count; s++)
                     {
                         var h = s;
-                        parties.Add(new NodeSpec(plan.Suppliers[s], Region(s + 1), "supplier", () => new VoucherParty(plan, h, access.NewTracker(untilFinal: true))));
+                        parties.Add(new NodeSpec(plan.Suppliers[s], Region(s + 1), "supplier", () => new VoucherParty(plan, h, access.NewTracker(untilFinal: true), Sealer())));
                     }
                     return parties;
                 });
@@ -83,7 +88,15 @@ public static class SupplyChainWorld
         SupplyChainResults Derive(RunResult run)
         {
             chainWorld?.Complete(run);
-            return Derivation(run, plan, observer);
+            var results = Derivation(run, plan, observer);
+            // Who can read what (issue 14 §6), from the state of the replica that got furthest.
+            if (!options.Privacy || chainWorld is null || observer.Runtimes.Where(r => r.Node is not null).OrderByDescending(r => r.Height).ThenBy(r => r.Node, StringComparer.Ordinal).FirstOrDefault() is not { } latest)
+                return results;
+            var matrix = new SupplyChainPrivacy(new Privacy.Keyring(seed)).Derive(latest.State.Get, plan);
+            foreach (var (name, value) in matrix.Metrics(Confirmations.ConfirmationPrivacy.MetricPrefix)) run.Metrics.Scalars[name] = value;
+            var breaches = matrix.Differences(SupplyChainPrivacy.Expected);
+            run.Metrics.Scalars[Confirmations.ConfirmationMetrics.PrivacyBreaches] = breaches.Count;
+            return results with { PrivacyBreaches = breaches };
         }
         return new SupplyChainWorldSpec(nodes, [observer, .. chainWorld?.Observers ?? []], plan, Derive, chainWorld);
     }

@@ -5,9 +5,17 @@ using Lab.Ledger.Contracts;
 namespace Lab.Finance.SupplyChain;
 
 /// <summary>The core confirms a payable as voucher <paramref name="Voucher"/>: one piece of the whole face value to <paramref name="To"/>.</summary>
-public sealed record VoucherIssue(int Voucher, long Piece, string To, long Face, long MaturityNs);
+public sealed record VoucherIssue(int Voucher, long Piece, string To, long Face, long MaturityNs)
+{
+    /// <summary>The piece's trade record sealed for its collection (<see cref="SupplyChainPrivacy"/>); internal, so not in the text form the transaction's fingerprint hashes.</summary>
+    internal Lab.Finance.Privacy.SealedPayload? Invoice { get; init; }
+}
 /// <summary>One part of a split: a new piece id, its holder and its amount.</summary>
-public sealed record VoucherPart(long Piece, string To, long Amount);
+public sealed record VoucherPart(long Piece, string To, long Amount)
+{
+    /// <summary>The part's trade record sealed for its collection (<see cref="SupplyChainPrivacy"/>); null for the part the holder keeps.</summary>
+    internal Lab.Finance.Privacy.SealedPayload? Invoice { get; init; }
+}
 /// <summary>The holder of <paramref name="Piece"/> splits it into parts (which it may keep or pass on); the parts must add up to the piece.</summary>
 public sealed record VoucherSplit(long Piece, IReadOnlyList<VoucherPart> Parts)
 {
@@ -82,6 +90,7 @@ public sealed class VoucherContract(string currency, Lab.Sim.Time.Duration? cpuP
                 ctx.Issue(Asset(i.Voucher), PieceAccount(i.Piece), i.Face);   // only the voucher's issuer (the core) may
                 ctx.Put(VoucherKey(i.Voucher), new VoucherRecord(ctx.Caller, i.Face, i.MaturityNs, [i.Piece], false));
                 ctx.Put(PieceKey(i.Piece), new PieceRecord(i.Voucher, i.To, Held));
+                if (i.Invoice is { } iv) ctx.Put(SupplyChainPrivacy.InvoiceKey(i.Piece), iv);
                 ctx.Emit("issued", i.Voucher);
                 break;
             case ("split", VoucherSplit s):
@@ -108,6 +117,7 @@ public sealed class VoucherContract(string currency, Lab.Sim.Time.Duration? cpuP
                 {
                     ctx.Transfer(asset, PieceAccount(s.Piece), PieceAccount(p.Piece), p.Amount);
                     ctx.Put(PieceKey(p.Piece), new PieceRecord(piece.Voucher, p.To, Held));
+                    if (p.Invoice is { } partInvoice) ctx.Put(SupplyChainPrivacy.InvoiceKey(p.Piece), partInvoice);
                     ids = ids.Add(p.Piece);
                 }
                 ctx.Put(PieceKey(s.Piece), piece with { Status = Split });
