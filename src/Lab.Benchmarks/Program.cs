@@ -25,6 +25,8 @@ public static class Program
                 return 0;
             case "raft-throughput":
                 return RaftThroughputBenchmark.Run(args[1..]);
+            case "kernel-scale":
+                return KernelScale.Run(args[1..]);
             case "pow-scale":
                 return PowScale.Run(args[1..]);
             case "bft-scale":

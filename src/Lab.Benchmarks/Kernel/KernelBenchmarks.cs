@@ -31,11 +31,13 @@ public class KernelBenchmarks
         }
     }
 
-    private static List<NodeSpec> Specs() =>
-        Enumerable.Range(0, Nodes).Select(i => new NodeSpec($"n{i}", 0, "node", () => new RandomPing(8, Duration.Zero))).ToList();
+    private static List<NodeSpec> Specs() => Specs(Nodes, 8);
+
+    internal static List<NodeSpec> Specs(int nodes, int tokens) =>
+        Enumerable.Range(0, nodes).Select(i => new NodeSpec($"n{i}", 0, "node", () => new RandomPing(tokens, Duration.Zero))).ToList();
 
     // 1–3 ms one-way: lookahead 1 ms, so each window holds many events across many nodes.
-    private static readonly NetworkSpec Net = new() { BaseLatency = [[Duration.FromMillis(1)]], Jitter = new Uniform(0, 0.002) };
+    internal static readonly NetworkSpec Net = new() { BaseLatency = [[Duration.FromMillis(1)]], Jitter = new Uniform(0, 0.002) };
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Events)]
     public long BareLoop() => new BareLoop(Specs(), Duration.FromMillis(2), 1).Run(Events);

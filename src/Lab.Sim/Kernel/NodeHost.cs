@@ -16,6 +16,9 @@ internal sealed class NodeHost : INodeContext
     private readonly PriorityQueue<Envelope, EventKey> _queue = new(EventKeyComparer.Instance);
     private readonly HashSet<long> _liveTimers = [];
     private readonly Dictionary<int, LinkState> _links = [];
+    private readonly Stack<LinkState> _spareLinks = new();
+    private const int MinLinkPrune = 32;
+    private int _linkPruneAt = MinLinkPrune;
     private readonly NetworkModel _network;
     // The NIC: null where the capacity is unlimited (and the collections until first needed), so an
     // idle node in a network without bandwidth limits costs no more than before.
@@ -208,8 +211,32 @@ internal sealed class NodeHost : INodeContext
 
     private LinkState Link(int to)
     {
-        if (!_links.TryGetValue(to, out var link)) _links[to] = link = new LinkState();
+        if (_links.TryGetValue(to, out var link)) return link;
+        if (_links.Count >= _linkPruneAt) PruneLinks();
+        if (!_spareLinks.TryPop(out link)) link = new LinkState();
+        _links[to] = link;
         return link;
+    }
+
+    /// <summary>
+    /// Forgets the links whose state can no longer change a send: every field at or before now.
+    /// A send from now on leaves at or after now and (where no draw can be negative) arrives no
+    /// earlier, so the cap's queue and the FIFO clamp of such a link are no-ops, exactly as for a
+    /// fresh one. Without this a node that talks to many peers (random traffic over thousands of
+    /// nodes) keeps one entry per peer it ever reached, and each lookup misses the cache.
+    /// Amortised: runs when the table has doubled since the last pruning.
+    /// </summary>
+    private void PruneLinks()
+    {
+        if (!_network.DelaysNonNegative) { _linkPruneAt = int.MaxValue; return; }
+        foreach (var (to, link) in _links)
+        {
+            if (link.CapFreeAt > _now || link.LastFirstBit > _now || link.LastLastBit > _now) continue;
+            _links.Remove(to);
+            link.CapFreeAt = link.LastFirstBit = link.LastLastBit = SimTime.Zero;
+            _spareLinks.Push(link);
+        }
+        _linkPruneAt = Math.Max(MinLinkPrune, 2 * _links.Count);
     }
 
     /// <summary>Hands a routed message to the kernel: to the receiver's downlink if it is limited, else straight to the receiver at its last bit.</summary>
@@ -264,6 +291,7 @@ internal sealed class NodeHost : INodeContext
         _queue.Clear();
         _liveTimers.Clear();
         _links.Clear();
+        _linkPruneAt = MinLinkPrune;
         _neverSent?.Clear();
         foreach (var (to, seq, leavesAt) in _unsent ?? [])
             if (leavesAt > at.Nanos) neverSent.Add((to, seq));

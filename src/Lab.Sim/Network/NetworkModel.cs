@@ -63,11 +63,18 @@ public sealed class NetworkModel
         HasLinkCaps = charged && spec.InterRegionLimit is not null && n > 1;
         HasBandwidthLimits = _upload.Any(b => !b.IsUnlimited) || _download.Any(b => !b.IsUnlimited) || HasLinkCaps;
         Lookahead = spec.MinimumLatency;
+        DelaysNonNegative = spec.Rules == NetworkRules.SimBlock
+            ? spec.BaseLatency.All(row => row.All(d => SimBlockMinimumNanos(d) >= 0))
+            : (spec.JitterFactor?.Minimum ?? 1.0) >= 0
+              && spec.BaseLatency.All(row => row.All(d => d.Nanos * (spec.JitterFactor?.Minimum ?? 1.0) + (spec.Jitter?.Minimum ?? 0.0) * 1e9 >= 0));
         Conditions = new NetworkConditions(_region.Length);
     }
 
     public NetworkSpec Spec => _spec;
     public Duration Lookahead { get; }
+    /// <summary>No propagation delay this network draws can be negative (latency spikes and slow
+    /// links only multiply by at least 1), so nothing sent at t arrives before t.</summary>
+    public bool DelaysNonNegative { get; }
     public NetworkConditions Conditions { get; }
 
     /// <summary>Does the kernel charge any bandwidth in this network (some finite upload, download or cap)?</summary>
