@@ -180,6 +180,10 @@ public static partial class TwoLayerConfig
             problems.Error(c.MarkOf("byzantine"), "byzantine", "Byzantine nodes are not modelled with several chains yet: remove byzantine (or chains:)");
         if (!onChain)
             problems.Error(mark, ChainsKey, "several chains settle the trades on chain: set settlement.regime: atomic-dvp");
+        // The business chains record positions and cash (PositionLedger), not the single-chain DvP contract: its settings would be silently ignored.
+        foreach (var (key, value) in c.Values)
+            if (key.StartsWith("settlement.", StringComparison.Ordinal) && key != "settlement.regime" && value.Origin is not "default")
+                problems.Error(c.MarkOf(key), key, "with chains: the business chains record trades on position ledgers, not the DvP contract this setting tunes: remove it (or chains:)");
         var regions = c.Strings("network.regions");
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in chains)
