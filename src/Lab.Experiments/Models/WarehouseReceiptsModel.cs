@@ -209,7 +209,7 @@ public sealed class WarehouseReceiptsModel : IModel
 
     /// <summary>The who-can-read table of the report (issue 14 §6), from the first on-chain variant's first run.</summary>
     public IReadOnlyList<Lab.Reports.ReportTable> Tables(IReadOnlyList<Lab.Reports.PointResult> points) =>
-        PrivacyTable.Of(points, WarehouseMetrics.OnChain, "on the warehouse-receipt chain", WarehousePrivacy.Parties, WarehousePrivacy.Items, WarehousePrivacy.MetricPrefix,
+        PrivacyTables.Table(points, WarehousePrivacy.Parties, WarehousePrivacy.Items, "on the warehouse-receipt chain",
             "warehouse, owner, pledgee: the receipt's warehouse, its owner and the bank whose loan terms are stored; other-*: an institution of the same kind it does not name; regulator: the supervisor (holds a replica, every sealed item is sealed for it).");
 
     /// <summary>
