@@ -5,7 +5,7 @@ using Lab.Finance.Privacy;
 namespace Lab.Experiments.Models;
 
 /// <summary>
-/// What the securities, cross-border and supply-chain models share for issue 14 §6 (who can read what): the
+/// What the securities, cross-border, supply-chain and warehouse models share for issue 14 §6 (who can read what): the
 /// <c>scenario.privacy.&lt;items&gt;</c> key (one path per model: the schema is shared), the matrix's metrics and the report's table. Each scenario's rules live next to its
 /// contract (SecuritiesPrivacy, CrossBorderPrivacy, SupplyChainPrivacy in Lab.Finance).
 /// </summary>

@@ -81,7 +81,8 @@ public sealed class WarehouseReceiptsModel : IModel
         new(Lab.Ledger.LedgerMetrics.ContractAccepted, "on chain: contract calls that succeeded"),
         new(Lab.Ledger.LedgerMetrics.ContractRejected, "on chain: contract calls the contract refused (second pledges, receipts beyond stock)"),
         new(Lab.Ledger.LedgerMetrics.ContractUnauthorised, "on chain: contract calls by a caller without the right role"),
-        new(StandardMetrics.SafetyViolations, "on chain: conflicting commits, invalid transactions, conservation or receipt-audit violations, diverging replicas"),
+        new(StandardMetrics.SafetyViolations, "on chain: conflicting commits, invalid transactions, conservation or receipt-audit violations, diverging replicas, privacy-rule breaches, receipt documents failing their evidence check"),
+        .. WarehousePrivacy.Descriptions.Select(d => new MetricInfo(d.Name, d.Description)),
     ];
 
     /// <summary>"exposure": principal outstanding on fraudulent pledges; "settlement": loan turnaround (application → decision).</summary>
@@ -198,7 +199,18 @@ public sealed class WarehouseReceiptsModel : IModel
             for (int i = 0; i < findings.Count; i++) FinanceChain.Violation(run, findings[i], i == 0 ? results.AuditViolations : 0);
         }
         if (results.ReplicasAgree == false) FinanceChain.Violation(run, "replicas at the same height hold different receipt ledgers");
+        if (results.Privacy is { } p)
+        {
+            foreach (var b in p.Breaches) FinanceChain.Violation(run, "who-can-read: " + b);
+            var findings = p.Evidence.Findings;
+            for (int i = 0; i < findings.Count; i++) FinanceChain.Violation(run, findings[i], i == 0 ? p.Evidence.Failed : 0);
+        }
     }
+
+    /// <summary>The who-can-read table of the report (issue 14 §6), from the first on-chain variant's first run.</summary>
+    public IReadOnlyList<Lab.Reports.ReportTable> Tables(IReadOnlyList<Lab.Reports.PointResult> points) =>
+        PrivacyTables.Table(points, WarehousePrivacy.Parties, WarehousePrivacy.Items, "on the warehouse-receipt chain",
+            "warehouse, owner, pledgee: the receipt's warehouse, its owner and the bank whose loan terms are stored; other-*: an institution of the same kind it does not name; regulator: the supervisor (holds a replica, every sealed item is sealed for it).");
 
     /// <summary>
     /// The report's opening sentences (<see cref="PledgeHeadline.Compose"/>): the first separate-registry variant against the

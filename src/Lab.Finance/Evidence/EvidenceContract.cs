@@ -17,8 +17,8 @@ public sealed record EvidenceBatch(IReadOnlyList<EvidenceItem> Items)
 /// <summary>Evidence as the ledger holds it: who stored it, at which height, and its leaf in which anchoring period.</summary>
 public sealed record EvidenceEntry(string Id, Hash Hash, string Kind, string Meta, string StoredBy, long Height, long Period, int Leaf);
 
-/// <summary>The period evidence is being stored into and how many leaves it has so far.</summary>
-public sealed record OpenPeriod(long Period, int Count);
+/// <summary>The period evidence is being stored into, how many leaves it has so far, and the height of its first leaf.</summary>
+public sealed record OpenPeriod(long Period, int Count, long Opened = 0);
 
 /// <summary>An anchored period: the Merkle root over its evidence hashes in storing order.</summary>
 public sealed record AnchoredRoot(long Period, Hash Root, int Count, long Height);
@@ -82,20 +82,35 @@ public sealed class EvidenceContract : IContract
         var open = ctx.Get<OpenPeriod>(OpenKey) ?? new OpenPeriod(1, 0);
         ctx.Put(EntryKey(item.Id), new EvidenceEntry(item.Id, item.Hash, item.Kind, item.Meta, ctx.Caller, ctx.Height, open.Period, open.Count));
         ctx.Put(LeafKey(open.Period, open.Count), item.Hash);
-        ctx.Put(OpenKey, open with { Count = open.Count + 1 });
+        ctx.Put(OpenKey, open with { Count = open.Count + 1, Opened = open.Count == 0 ? ctx.Height : open.Opened });
         return true;
     }
 
     private static void DoAnchor(ContractContext ctx)
     {
+        if (Close(ctx) is not { } root) { ctx.Decline("nothing stored since the last anchor"); return; }
+        ctx.Emit(ContractRuntime.ResultEvent, string.Create(CultureInfo.InvariantCulture, $"anchored period {root.Period}: {root.Count} leaves, root {root.Root.Short}"));
+    }
+
+    /// <summary>Closes the open period and fixes its Merkle root; null (nothing written) when it has no leaves.</summary>
+    public static AnchoredRoot? Close(ContractContext ctx)
+    {
         var open = ctx.Get<OpenPeriod>(OpenKey) ?? new OpenPeriod(1, 0);
-        if (open.Count == 0) { ctx.Decline("nothing stored since the last anchor"); return; }
+        if (open.Count == 0) return null;
         var leaves = EvidenceProofs.Leaves(ctx.Get, open.Period, open.Count);
         var root = new AnchoredRoot(open.Period, MerkleTree.Root(leaves), open.Count, ctx.Height);
         ctx.Put(RootKey(open.Period), root);
         ctx.Put(OpenKey, new OpenPeriod(open.Period + 1, 0));
-        ctx.Emit(ContractRuntime.ResultEvent, string.Create(CultureInfo.InvariantCulture, $"anchored period {root.Period}: {root.Count} leaves, root {root.Root.Short}"));
+        return root;
     }
+
+    /// <summary>
+    /// Anchoring carried by another contract's routine call (a warehouse's hourly readings, any step on the
+    /// confirmation platform) instead of a separate anchor transaction: closes the open period when its first leaf was
+    /// stored in an earlier block. A period so spans at least one block; the root is fixed by the next such call.
+    /// </summary>
+    public static AnchoredRoot? CloseIfDue(ContractContext ctx) =>
+        ctx.Get<OpenPeriod>(OpenKey) is { Count: > 0 } open && open.Opened < ctx.Height ? Close(ctx) : null;
 }
 
 /// <summary>An inclusion proof of one piece of evidence against the root of its anchored period.</summary>

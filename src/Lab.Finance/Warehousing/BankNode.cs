@@ -19,7 +19,7 @@ namespace Lab.Finance.Warehousing;
 /// are disposed of: the bank asks the warehouse for them and recovers at most the loan — a lot already delivered to
 /// another pledgee, or emptied, yields less, which is how the fraud surfaces there.
 /// </summary>
-public sealed class BankNode(WarehouseOptions options, WarehouseBook book, int index, OfficeHours hours, FinalityTracker? client) : INodeBehaviour, ITransactionSource
+public sealed class BankNode(WarehouseOptions options, WarehouseBook book, int index, OfficeHours hours, FinalityTracker? client, Lab.Finance.Privacy.Keyring? keys = null) : INodeBehaviour, ITransactionSource
 {
     private sealed record NextApplication;
     private sealed record Decide(int Application);
@@ -103,7 +103,7 @@ public sealed class BankNode(WarehouseOptions options, WarehouseBook book, int i
         if (OnChain)
         {
             var receipt = book.Receipts[a.Receipt];
-            Submit(ctx, ReceiptContract.Pledge(new PledgeReceipt(receipt.Id, WarehouseBook.Owner(a.Owner), a.LoanCny)), "pledge", a.Index);
+            Submit(ctx, ReceiptContract.Pledge(new PledgeReceipt(receipt.Id, WarehouseBook.Owner(a.Owner), keys is null ? null : WarehousePrivacy.SealTerms(a, book, keys))), "pledge", a.Index);
             return;
         }
         // Separate registries: the bank sees only its own book.

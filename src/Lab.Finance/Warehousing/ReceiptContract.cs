@@ -1,4 +1,6 @@
 using System.Globalization;
+using Lab.Finance.Evidence;
+using Lab.Finance.Privacy;
 using Lab.Ledger.Contracts;
 using Lab.Sim.Time;
 
@@ -13,14 +15,17 @@ public sealed record SensorBatch(IReadOnlyList<SensorReading> Readings)
     public override string ToString() => $"SensorBatch {{ {Readings.Count} readings }}";
 }
 
-public sealed record IssueReceipt(string Receipt, int Lot, string Owner, long Kg);
-public sealed record PledgeReceipt(string Receipt, string Owner, long LoanCny);
+/// <summary>A receipt to issue; <paramref name="Document"/>: the evidence (hash and metadata) of its signed off-chain document.</summary>
+public sealed record IssueReceipt(string Receipt, int Lot, string Owner, long Kg, EvidenceItem? Document = null);
+/// <summary>A pledge to register; <paramref name="Terms"/>: the loan's terms sealed for the owner, the bank and the regulator (<see cref="WarehousePrivacy"/>).</summary>
+public sealed record PledgeReceipt(string Receipt, string Owner, SealedPayload? Terms = null);
 public sealed record ReceiptAction(string Receipt);
 
 public enum ReceiptStatus { Held, Pledged, Disposed }
 
-/// <summary>A receipt as the ledger holds it.</summary>
-public sealed record ReceiptState(int Lot, string Warehouse, string Owner, long Kg, ReceiptStatus Status, string? Pledgee, long LoanCny);
+/// <summary>A receipt as the ledger holds it (public to the consortium); <paramref name="TermsBy"/>: the bank whose sealed
+/// loan terms are stored at <see cref="ReceiptContract.TermsKey"/> (the latest pledge's), never the terms themselves.</summary>
+public sealed record ReceiptState(int Lot, string Warehouse, string Owner, long Kg, ReceiptStatus Status, string? Pledgee, string? TermsBy = null);
 
 /// <summary>A lot as the ledger knows it from its sensors: its warehouse, the weight attested at intake, and when (height) it was flagged.</summary>
 public sealed record LotState(string Warehouse, long AttestedKg, long ReceiptedKg, string Receipts, string? Pledgee, long FlaggedAt);
@@ -48,6 +53,7 @@ public sealed class ReceiptContract(double weightTolerance, Duration cpuPerReadi
     public static string PledgeAccount(string bank) => "pledged-" + bank;
     public static string LotKey(int lot) => "lot/" + lot.ToString(CultureInfo.InvariantCulture);
     public static string ReceiptKey(string receipt) => "receipt/" + receipt;
+    public static string TermsKey(string receipt) => "receipt/" + receipt + "/terms";
 
     public static ContractCall Readings(SensorBatch b) => new(ContractName, "readings", b);
     public static ContractCall Issue(IssueReceipt r) => new(ContractName, "issue", r);
@@ -62,6 +68,7 @@ public sealed class ReceiptContract(double weightTolerance, Duration cpuPerReadi
             case ("readings", SensorBatch b):
                 ctx.RequireRole(WarehouseRole);
                 ctx.Charge(cpuPerReading * b.Readings.Count);
+                EvidenceContract.CloseIfDue(ctx); // the hourly readings anchor the receipt documents stored since
                 ApplyReadings(ctx, b);
                 break;
             case ("issue", IssueReceipt r):
@@ -122,8 +129,13 @@ public sealed class ReceiptContract(double weightTolerance, Duration cpuPerReadi
             ctx.Decline($"tonnage exceeds attested stock: lot {r.Lot} holds {lot.AttestedKg} kg, {lot.ReceiptedKg} kg already receipted");
             return;
         }
+        if (r.Document is { } d)
+        {
+            if (d.Id != r.Receipt) { ctx.Decline($"receipt {r.Receipt}: its document's evidence is filed as {d.Id}"); return; }
+            if (!EvidenceContract.Record(ctx, d)) return;
+        }
         ctx.Issue(Asset(ctx.Caller), r.Owner, r.Kg);
-        ctx.Put(ReceiptKey(r.Receipt), new ReceiptState(r.Lot, ctx.Caller, r.Owner, r.Kg, ReceiptStatus.Held, null, 0));
+        ctx.Put(ReceiptKey(r.Receipt), new ReceiptState(r.Lot, ctx.Caller, r.Owner, r.Kg, ReceiptStatus.Held, null));
         ctx.Put(key, lot with { ReceiptedKg = lot.ReceiptedKg + r.Kg, Receipts = lot.Receipts.Length == 0 ? r.Receipt : lot.Receipts + "," + r.Receipt });
     }
 
@@ -137,7 +149,8 @@ public sealed class ReceiptContract(double weightTolerance, Duration cpuPerReadi
         if (lot.Pledgee is not null) { ctx.Decline($"second pledge refused: lot {receipt.Lot} is pledged to {lot.Pledgee}"); return; }
         if (lot.FlaggedAt > 0) { ctx.Decline($"lot {receipt.Lot} flagged by its sensors at height {lot.FlaggedAt}"); return; }
         ctx.Transfer(Asset(receipt.Warehouse), receipt.Owner, PledgeAccount(ctx.Caller), receipt.Kg);
-        ctx.Put(ReceiptKey(p.Receipt), receipt with { Status = ReceiptStatus.Pledged, Pledgee = ctx.Caller, LoanCny = p.LoanCny });
+        ctx.Put(ReceiptKey(p.Receipt), receipt with { Status = ReceiptStatus.Pledged, Pledgee = ctx.Caller, TermsBy = p.Terms is null ? receipt.TermsBy : ctx.Caller });
+        if (p.Terms is not null) ctx.Put(TermsKey(p.Receipt), p.Terms);
         ctx.Put(LotKey(receipt.Lot), lot with { Pledgee = ctx.Caller });
     }
 
@@ -153,7 +166,7 @@ public sealed class ReceiptContract(double weightTolerance, Duration cpuPerReadi
         ctx.Transfer(Asset(receipt.Warehouse), PledgeAccount(ctx.Caller), dispose ? ctx.Caller : receipt.Owner, receipt.Kg);
         ctx.Put(ReceiptKey(id), dispose
             ? receipt with { Status = ReceiptStatus.Disposed, Owner = ctx.Caller }
-            : receipt with { Status = ReceiptStatus.Held, Pledgee = null, LoanCny = 0 });
+            : receipt with { Status = ReceiptStatus.Held, Pledgee = null });
         ctx.Put(LotKey(receipt.Lot), lot with { Pledgee = null });
     }
 

@@ -115,7 +115,7 @@ public sealed class WarehouseNode(WarehouseOptions options, WarehouseBook book, 
                 break;
             case IssueDue d:
                 var r = book.Receipts[d.Receipt];
-                Submit(ctx, ReceiptContract.Issue(new IssueReceipt(r.Id, r.Lot, WarehouseBook.Owner(book.Lots[r.Lot].Owner), r.Kg)), "issue", r.Index, 300);
+                Submit(ctx, ReceiptContract.Issue(new IssueReceipt(r.Id, r.Lot, WarehouseBook.Owner(book.Lots[r.Lot].Owner), r.Kg, WarehousePrivacy.DocumentEvidence(r, book))), "issue", r.Index, 300);
                 break;
             default:
                 client?.OnTimer(ctx, state);

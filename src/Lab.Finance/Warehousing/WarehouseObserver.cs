@@ -25,6 +25,11 @@ public sealed class WarehouseObserver : ISimulationObserver
         }
     }
 
+    /// <summary>The most advanced replica's runtime (ties: by node name): the state the who-can-read matrix is read from.</summary>
+    public ContractRuntime? Latest() =>
+        Ledgers.Select(l => l.Runtime).Where(r => r.Node is not null)
+            .OrderByDescending(r => r.Height).ThenBy(r => r.Node, StringComparer.Ordinal).FirstOrDefault();
+
     /// <summary>Audit and conservation violations over all ledgers, and whether the latest ledger of each replica agrees (same height ⇒ same digest).</summary>
     internal (long Violations, IReadOnlyList<string> Findings, bool Agree) ChainAudit()
     {

@@ -31,8 +31,10 @@ public sealed record WarehouseResults
     public long AuditViolations { get; init; }
     public IReadOnlyList<string> AuditFindings { get; init; } = [];
     public bool? ReplicasAgree { get; init; }
+    /// <summary>On chain: who can read what and the receipt documents' evidence check, from the latest replica (<see cref="WarehousePrivacy"/>).</summary>
+    public WarehousePrivacyResults? Privacy { get; init; }
 
-    public static WarehouseResults Derive(RunResult run, WarehouseObserver observer, WarehouseOptions o, WarehouseBook book)
+    public static WarehouseResults Derive(RunResult run, WarehouseObserver observer, WarehouseOptions o, WarehouseBook book, Lab.Finance.Privacy.Keyring? keys = null)
     {
         var end = run.Stats.FinalTime.Nanos;
         var records = observer.Records;
@@ -136,8 +138,10 @@ public sealed record WarehouseResults
             AuditViolations = violations,
             AuditFindings = findings,
             ReplicasAgree = onChain ? agree : null,
+            Privacy = onChain && keys is not null && observer.Latest() is { } latest ? WarehousePrivacy.Measure(latest.State.Get, book, o, keys) : null,
         };
         results.Write(run, series, o, book);
+        results.Privacy?.Write(run.Metrics);
         // Follow one lot: every step of the followed lots (the same lots in both registries of a seed).
         var followed = LotTrail.FollowedLots(book).SelectMany(l => LotTrail.Of(l, book, o, R, observer.Warehouses).Select(s => (Lot: l, Step: s))).ToList();
         var m = run.Metrics;

@@ -33,6 +33,7 @@ public static class WarehouseWorld
             return r;
         }
         var observer = new WarehouseObserver();
+        var keys = new Lab.Finance.Privacy.Keyring(seed);
         IEnumerable<NodeSpec> Institutions(Func<FinalityTracker?> client)
         {
             for (int w = 0; w < options.Warehouses; w++)
@@ -45,7 +46,7 @@ public static class WarehouseWorld
             {
                 var i = b;
                 var c = client;
-                yield return new NodeSpec(WarehouseBook.Bank(b), Region(options.BankRegions, b), "bank", () => new BankNode(options, book, i, hours, c()));
+                yield return new NodeSpec(WarehouseBook.Bank(b), Region(options.BankRegions, b), "bank", () => new BankNode(options, book, i, hours, c(), keys));
             }
         }
 
@@ -75,7 +76,7 @@ public static class WarehouseWorld
         WarehouseResults Derive(RunResult run)
         {
             chainWorld?.Complete(run);
-            return WarehouseResults.Derive(run, observer, options, book);
+            return WarehouseResults.Derive(run, observer, options, book, keys);
         }
         return new WarehouseWorldSpec(nodes, [observer, .. chainWorld?.Observers ?? []], options.SuggestedEnd(book), book, Derive, chainWorld);
     }

@@ -58,7 +58,7 @@ public class ReceiptContractTests
     {
         long Code(string caller, string receipt, string owner)
         {
-            var o = One(caller, ReceiptContract.Pledge(new PledgeReceipt(receipt, owner, 1_000)));
+            var o = One(caller, ReceiptContract.Pledge(new PledgeReceipt(receipt, owner)));
             Assert.False(o.Accepted);
             var code = LotTrail.ReasonCode(o.Reason);
             Assert.StartsWith(LotTrail.Reasons[(int)code].Starts, o.Reason, StringComparison.Ordinal);
@@ -67,7 +67,7 @@ public class ReceiptContractTests
         Assert.True(One(Wh, ReceiptContract.Readings(new SensorBatch([Reading(0, 100_000)]))).Accepted);
         Assert.True(One(Wh, ReceiptContract.Issue(new IssueReceipt("WR00001", 0, Alice, 50_000))).Accepted);
         Assert.True(One(Wh, ReceiptContract.Issue(new IssueReceipt("WR00002", 0, Alice, 50_000))).Accepted);
-        Assert.True(One(Bank1, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice, 1_000))).Accepted);
+        Assert.True(One(Bank1, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice))).Accepted);
         Assert.Equal(4, Code(Bank2, "WR00001", Alice));   // second pledge refused: WR00001 is pledged (to bank01)
         Assert.Equal(3, Code(Bank2, "WR00002", Alice));   // second pledge refused: lot 0 is pledged to bank01
         Assert.Equal(2, Code(Bank2, "WR00009", Alice));   // no receipt WR00009 on the ledger
@@ -84,15 +84,15 @@ public class ReceiptContractTests
     public void A_second_pledge_of_the_same_lot_is_refused_with_a_reason_whoever_tries_it()
     {
         StoreAndIssue();
-        Assert.True(One(Bank1, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice, 3_000_000))).Accepted);
+        Assert.True(One(Bank1, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice))).Accepted);
         Assert.Equal(100_000, Rt.Balance(Asset, ReceiptContract.PledgeAccount(Bank1)));
         Assert.Equal(0, Rt.Balance(Asset, Alice));
 
-        var second = One(Bank2, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice, 3_000_000)));
+        var second = One(Bank2, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice)));
         Assert.False(second.Accepted);
         Assert.Equal("second pledge refused: WR00001 is pledged (to bank01)", second.Reason);
         // The same bank cannot register it twice either, and nothing moved.
-        Assert.False(One(Bank1, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice, 1))).Accepted);
+        Assert.False(One(Bank1, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice))).Accepted);
         Assert.Equal(100_000, Rt.Balance(Asset, ReceiptContract.PledgeAccount(Bank1)));
         Assert.Equal(0, Rt.Balance(Asset, ReceiptContract.PledgeAccount(Bank2)));
     }
@@ -114,8 +114,8 @@ public class ReceiptContractTests
         Assert.StartsWith("unauthorised", One(Alice, ReceiptContract.Issue(new IssueReceipt("WR00005", 0, Alice, 1))).Reason);
         Assert.Equal(100_000, Rt.Supply(Asset));
 
-        Assert.True(One(Bank1, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice, 1))).Accepted);
-        var other = One(Bank2, ReceiptContract.Pledge(new PledgeReceipt("WR00002", Alice, 1)));
+        Assert.True(One(Bank1, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice))).Accepted);
+        var other = One(Bank2, ReceiptContract.Pledge(new PledgeReceipt("WR00002", Alice)));
         Assert.False(other.Accepted);
         Assert.Equal("second pledge refused: lot 0 is pledged to bank01", other.Reason);
     }
@@ -126,7 +126,7 @@ public class ReceiptContractTests
     public void A_lighter_or_moved_lot_flags_its_receipt_and_names_the_pledgee(long kg, bool inside)
     {
         StoreAndIssue();
-        Assert.True(One(Bank1, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice, 1))).Accepted);
+        Assert.True(One(Bank1, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice))).Accepted);
         var quiet = One(Wh, ReceiptContract.Readings(new SensorBatch([Reading(0, 99_100)])));  // within tolerance, inside
         Assert.True(quiet.Accepted);
         Assert.Null(quiet.Reason);
@@ -137,7 +137,7 @@ public class ReceiptContractTests
         // Flagged once; later readings do not repeat it; a flagged lot cannot be pledged again after release.
         Assert.Null(One(Wh, ReceiptContract.Readings(new SensorBatch([Reading(0, 0, false)]))).Reason);
         Assert.True(One(Bank1, ReceiptContract.Release("WR00001")).Accepted);
-        var again = One(Bank2, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice, 1)));
+        var again = One(Bank2, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice)));
         Assert.False(again.Accepted);
         Assert.StartsWith("lot 0 flagged by its sensors", again.Reason);
     }
@@ -146,7 +146,7 @@ public class ReceiptContractTests
     public void Repayment_releases_the_receipt_to_its_owner_and_the_lot_can_be_pledged_again()
     {
         StoreAndIssue();
-        Assert.True(One(Bank1, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice, 1))).Accepted);
+        Assert.True(One(Bank1, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice))).Accepted);
         Assert.False(One(Bank2, ReceiptContract.Release("WR00001")).Accepted);   // not bank02's pledge
         Assert.True(One(Bank1, ReceiptContract.Release("WR00001")).Accepted);
         Assert.Equal(100_000, Rt.Balance(Asset, Alice));
@@ -154,14 +154,14 @@ public class ReceiptContractTests
         var r = (ReceiptState)Rt.State.Get(ReceiptContract.ReceiptKey("WR00001"))!;
         Assert.Equal(ReceiptStatus.Held, r.Status);
         Assert.Null(r.Pledgee);
-        Assert.True(One(Bank2, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice, 1))).Accepted);
+        Assert.True(One(Bank2, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice))).Accepted);
     }
 
     [Fact]
     public void On_default_the_pledgee_disposes_the_receipt_becomes_the_banks_and_the_owner_cannot_pledge_it()
     {
         StoreAndIssue();
-        Assert.True(One(Bank1, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice, 1))).Accepted);
+        Assert.True(One(Bank1, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice))).Accepted);
         Assert.True(One(Bank1, ReceiptContract.Dispose("WR00001")).Accepted);
         Assert.Equal(100_000, Rt.Balance(Asset, Bank1));
         Assert.Equal(0, Rt.Balance(Asset, Alice));
@@ -169,7 +169,7 @@ public class ReceiptContractTests
         var r = (ReceiptState)Rt.State.Get(ReceiptContract.ReceiptKey("WR00001"))!;
         Assert.Equal(ReceiptStatus.Disposed, r.Status);
         Assert.Equal(Bank1, r.Owner);
-        var late = One(Bank2, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice, 1)));
+        var late = One(Bank2, ReceiptContract.Pledge(new PledgeReceipt("WR00001", Alice)));
         Assert.Equal("owner01 does not hold WR00001", late.Reason);
         Assert.False(One(Bank1, ReceiptContract.Dispose("WR00001")).Accepted);    // nothing left to dispose of
     }
@@ -180,15 +180,15 @@ public class ReceiptContractTests
         var state = new Dictionary<string, object?>
         {
             [ReceiptContract.LotKey(7)] = new LotState(Wh, 100_000, 200_000, "A,B", null, 0),
-            [ReceiptContract.ReceiptKey("A")] = new ReceiptState(7, Wh, Alice, 100_000, ReceiptStatus.Pledged, Bank1, 1),
-            [ReceiptContract.ReceiptKey("B")] = new ReceiptState(7, Wh, Bob, 100_000, ReceiptStatus.Pledged, Bank2, 1),
+            [ReceiptContract.ReceiptKey("A")] = new ReceiptState(7, Wh, Alice, 100_000, ReceiptStatus.Pledged, Bank1),
+            [ReceiptContract.ReceiptKey("B")] = new ReceiptState(7, Wh, Bob, 100_000, ReceiptStatus.Pledged, Bank2),
         };
         Assert.Equal("lot 7: receipts for 200000 kg against 100000 kg attested", ReceiptContract.Audit(k => state.GetValueOrDefault(k), 7));
         state[ReceiptContract.LotKey(7)] = new LotState(Wh, 300_000, 200_000, "A,B", null, 0);
         Assert.Equal("lot 7: 2 receipts pledged at once", ReceiptContract.Audit(k => state.GetValueOrDefault(k), 7));
-        state[ReceiptContract.ReceiptKey("B")] = new ReceiptState(7, Wh2, Bob, 100_000, ReceiptStatus.Held, null, 0);
+        state[ReceiptContract.ReceiptKey("B")] = new ReceiptState(7, Wh2, Bob, 100_000, ReceiptStatus.Held, null);
         Assert.Equal("lot 7: receipt B issued by wh02, lot is in wh01", ReceiptContract.Audit(k => state.GetValueOrDefault(k), 7));
-        state[ReceiptContract.ReceiptKey("B")] = new ReceiptState(7, Wh, Bob, 100_000, ReceiptStatus.Held, null, 0);
+        state[ReceiptContract.ReceiptKey("B")] = new ReceiptState(7, Wh, Bob, 100_000, ReceiptStatus.Held, null);
         Assert.Null(ReceiptContract.Audit(k => state.GetValueOrDefault(k), 7));
     }
 }
