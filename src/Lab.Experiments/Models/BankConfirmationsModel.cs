@@ -67,7 +67,7 @@ public sealed class BankConfirmationsModel : IModel
         new(Lab.Ledger.LedgerMetrics.ContractAccepted, "on chain: contract calls that succeeded"),
         new(Lab.Ledger.LedgerMetrics.ContractRejected, "on chain: contract calls the contract refused (tampered replies, replies without authorisation)"),
         new(Lab.Ledger.LedgerMetrics.ContractUnauthorised, "on chain: contract calls by a caller without the right role or not named in the confirmation"),
-        new(StandardMetrics.SafetyViolations, "on chain: conflicting commits, invalid transactions, confirmation-audit violations, diverging replicas, privacy-rule breaches"),
+        new(StandardMetrics.SafetyViolations, "on chain: conflicting commits, invalid transactions, confirmation-audit violations, diverging replicas, privacy-rule breaches, filed replies failing their evidence check"),
     ];
 
     /// <summary>"settlement": the confirmation's turnaround (request sent → reply accepted); "settlement-time" draws it on a log time axis.</summary>
@@ -151,6 +151,12 @@ public sealed class BankConfirmationsModel : IModel
         if (results.ReplicasAgree == false) FinanceChain.Violation(run, "replicas at the same height hold different confirmation ledgers");
         for (int i = 0; i < results.PrivacyBreaches.Count; i++)
             FinanceChain.Violation(run, "who-can-read: " + results.PrivacyBreaches[i]);
+        if (results.Evidence is { } e)
+        {
+            for (int i = 0; i < e.Findings.Count; i++) FinanceChain.Violation(run, e.Findings[i], i == 0 ? e.Failed : 0);
+            if (e.TamperedDetected < e.TamperedChecked)
+                FinanceChain.Violation(run, $"{e.TamperedChecked - e.TamperedDetected} altered replies passed the evidence check", e.TamperedChecked - e.TamperedDetected);
+        }
     }
 
     /// <summary>

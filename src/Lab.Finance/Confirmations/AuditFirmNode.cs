@@ -17,6 +17,9 @@ public sealed class ConfirmationRecord
     public bool FollowedUp;
     /// <summary>On chain: the firm opened the accepted reply with its own key.</summary>
     public bool Opened;
+    /// <summary>On chain: the sealed reply last downloaded, and the one the firm filed in its working papers once the
+    /// ledger accepted its acknowledgement (the off-chain original checked as evidence, <see cref="ConfirmationEvidence"/>).</summary>
+    public SealedPayload? Downloaded, Filed;
 }
 
 /// <summary>
@@ -96,6 +99,7 @@ public sealed class AuditFirmNode(ConfirmationSetup setup, int index, FinalityTr
         if (letter is null) return;
         Setup.Step(ctx, r, ConfirmationStage.Downloaded, substituted ? 1 : 0);
         _records[r.Index].Opened = letter.TryOpen(Setup.Keys.Of(ConfirmationBook.Firm(index))) is not null;
+        _records[r.Index].Downloaded = letter;
         Submit(ctx, r, ConfirmationContract.Receive(new ReplyReceipt(r.Id, letter.Digest)), 128);
     }
 
@@ -111,6 +115,7 @@ public sealed class AuditFirmNode(ConfirmationSetup setup, int index, FinalityTr
                 break;
             case ("receive", true):
                 rec.RepliedNs = ctx.Now.Nanos;
+                rec.Filed = rec.Downloaded;
                 Setup.Step(ctx, r, ConfirmationStage.Received);
                 break;
             case ("receive", false) when f.Outcome.Reason?.StartsWith("tampered", StringComparison.Ordinal) == true && rec.TamperDetectedNs < 0:

@@ -1,3 +1,4 @@
+using Lab.Finance.Evidence;
 using Lab.Finance.Privacy;
 using Lab.Ledger.Contracts;
 using Lab.Ledger.Crypto;
@@ -29,6 +30,9 @@ public sealed record ConfirmationState(string Firm, string Client, string Bank, 
 /// letter is a <see cref="SealedPayload"/> (content encrypted for its recipients); replicas store the ciphertext and
 /// metadata. Confirmations move no value: there is no asset to conserve, and the contract's own invariant
 /// (<see cref="Audit"/>) is that status and heights follow the process order.
+/// <para>Evidence (issue 14 §5): the reply call also stores the reply in the generic evidence contract's open period
+/// (<see cref="ConfirmationEvidence"/>), and every call first closes that period once it is due
+/// (<see cref="EvidenceContract.CloseIfDue"/>), fixing the Merkle root a party holding only the root checks later.</para>
 /// </summary>
 public sealed class ConfirmationContract : IContract
 {
@@ -49,6 +53,7 @@ public sealed class ConfirmationContract : IContract
 
     public void Execute(ContractContext ctx, string method, object? arguments)
     {
+        EvidenceContract.CloseIfDue(ctx); // any step anchors the replies stored in earlier blocks (discarded if the call fails)
         switch (method, arguments)
         {
             case ("request", ConfirmationRequest r):
@@ -78,6 +83,7 @@ public sealed class ConfirmationContract : IContract
                 if (c.Bank != ctx.Caller) ctx.Unauthorised($"{ctx.Caller} replies to confirmation {r.Id} addressed to {c.Bank}");
                 if (c.Status == ConfirmationStatus.Requested) { ctx.Decline($"reply blocked: client {c.Client} has not authorised confirmation {r.Id}"); return; }
                 if (c.Status != ConfirmationStatus.Authorised) { ctx.Decline($"confirmation {r.Id} is already {Word(c.Status)}"); return; }
+                if (!EvidenceContract.Record(ctx, ConfirmationEvidence.Item(r.Id, r.Letter, c.Bank, c.Firm))) return;
                 ctx.Put(Key(r.Id), c with { Status = ConfirmationStatus.Replied, RepliedAt = ctx.Height, ReplyDigest = r.Letter.Digest });
                 ctx.Put(LetterKey(r.Id, ConfirmationItem.Reply), r.Letter);
                 break;
@@ -102,8 +108,8 @@ public sealed class ConfirmationContract : IContract
     private static string Word(ConfirmationStatus s) => s.ToString().ToLowerInvariant();
 
     /// <summary>
-    /// A confirmation's invariants, from state alone: each stored letter's digest is the one the metadata anchors, and
-    /// the steps happened in order (authorised after requested, replied after authorised, received after replied).
+    /// A confirmation's invariants, from state alone: each stored letter's digest is the one the metadata anchors, a
+    /// reply's evidence entry holds that digest and names the bank as its recorder, and the steps happened in order (authorised after requested, replied after authorised, received after replied).
     /// Returns what is wrong, or null.
     /// </summary>
     public static string? Audit(Func<string, object?> get, string id)
@@ -119,6 +125,11 @@ public sealed class ConfirmationContract : IContract
             var letter = get(LetterKey(id, item)) as SealedPayload;
             if (present != letter is not null) return $"confirmation {id}: {ConfirmationPrivacy.ItemName(item)} {(present ? "missing" : "stored before its step")}";
             if (letter is not null && letter.Digest != digest) return $"confirmation {id}: stored {ConfirmationPrivacy.ItemName(item)} does not match its anchored digest";
+        }
+        if (c.Status >= ConfirmationStatus.Replied)
+        {
+            if (get(EvidenceContract.EntryKey(ConfirmationEvidence.Id(id))) is not EvidenceEntry e) return $"confirmation {id}: reply not stored as evidence";
+            if (e.Hash != c.ReplyDigest || e.StoredBy != c.Bank) return $"confirmation {id}: the reply's evidence does not match its anchored digest and bank";
         }
         var ordered = c.Status switch
         {

@@ -53,5 +53,6 @@ public static class ConfirmationMetrics
         (JourneyAt, "followed requests: when the step was taken, s"),
         (JourneyDetail, "followed requests: the step's detail (bank has it: 1 the second request; downloaded: 1 a substituted copy; received: 1 a forgery)"),
         ($"{ConfirmationPrivacy.MetricPrefix}.<party>.<item>", "on chain: who-can-read matrix from a replica's state: 2 read, 1 hash only, 0 nothing, −1 mixed"),
+        .. ConfirmationEvidence.Descriptions,
     ];
 }

@@ -1,3 +1,4 @@
+using Lab.Finance.Evidence;
 using Lab.Finance.Privacy;
 using Lab.Sim.Kernel;
 using Lab.Sim.Metrics;
@@ -23,6 +24,8 @@ public sealed record ConfirmationResults
     /// <summary>On chain: the who-can-read matrix read from the latest replica's state, and where it breaks the rules.</summary>
     public ReadMatrix? Privacy { get; init; }
     public IReadOnlyList<string> PrivacyBreaches { get; init; } = [];
+    /// <summary>On chain: the filed replies checked against their anchored roots, and altered copies put to the same check (<see cref="ConfirmationEvidence"/>).</summary>
+    public EvidenceTally? Evidence { get; init; }
 
     public static ConfirmationResults Derive(RunResult run, ConfirmationObserver observer, ConfirmationSetup setup)
     {
@@ -34,10 +37,12 @@ public sealed record ConfirmationResults
         var (violations, findings, agree) = onChain ? observer.ChainAudit() : (0, [], true);
         ReadMatrix? matrix = null;
         IReadOnlyList<string> breaches = [];
+        EvidenceTally? evidence = null;
         if (onChain && observer.Latest() is { } latest)
         {
             matrix = ConfirmationPrivacy.Derive(latest.State.Get, book.Requests.Select(r => r.Id), o, setup.Keys);
             breaches = matrix.Differences((p, i) => ConfirmationPrivacy.Expected(p, i, o.RegulatorReads));
+            evidence = ConfirmationEvidence.Measure(latest.State.Get, setup, observer.Records);
         }
         var results = new ConfirmationResults
         {
@@ -56,6 +61,7 @@ public sealed record ConfirmationResults
             ReplicasAgree = onChain ? agree : null,
             Privacy = matrix,
             PrivacyBreaches = breaches,
+            Evidence = evidence,
         };
         results.Write(run, onChain);
         // Follow one confirmation: every step of the followed requests; who is the request's firm, client or bank.
@@ -106,5 +112,6 @@ public sealed record ConfirmationResults
         S(ConfirmationMetrics.PrivacyBreaches, PrivacyBreaches.Count);
         if (Privacy is not null)
             foreach (var (name, value) in Privacy.Metrics(ConfirmationPrivacy.MetricPrefix)) S(name, value);
+        if (Evidence is not null) ConfirmationEvidence.Write(Evidence, m);
     }
 }

@@ -1,4 +1,5 @@
 using Lab.Finance.Confirmations;
+using Lab.Finance.Evidence;
 using Lab.Finance.Privacy;
 using Lab.Ledger.Blocks;
 using Lab.Ledger.Contracts;
@@ -119,5 +120,74 @@ public class ConfirmationContractTests
         Assert.True(One(Bank, ConfirmationContract.Reply(new BankReply(R.Id, Reply()))).Accepted);
         var m = ConfirmationPrivacy.Derive(Rt.State.Get, [R.Id], Small, _keys);
         Assert.Equal(["operator on request: expected hash only, ledger gives read"], m.Differences((p, i) => ConfirmationPrivacy.Expected(p, i, true)));
+    }
+
+    /// <summary>A second request of the same firm, client and bank (index 1).</summary>
+    private static readonly ConfirmationRequestDraw R2 = R with { Index = 1, Balance = 7_654_321 };
+
+    private SealedPayload Reply2() => Seal(ConfirmationBook.ReplyText(R2, 256), ConfirmationItem.Reply);
+
+    [Fact]
+    public void A_reply_is_stored_as_evidence_by_its_own_call_and_proved_to_a_party_holding_only_the_anchored_root()
+    {
+        RequestAndAuthorise();
+        var reply = Reply();
+        Assert.True(One(Bank, ConfirmationContract.Reply(new BankReply(R.Id, reply))).Accepted);
+        var entry = Assert.IsType<EvidenceEntry>(Rt.State.Get(EvidenceContract.EntryKey(ConfirmationEvidence.Id(R.Id))));
+        Assert.Equal((reply.Digest, Bank, "bank01 to firm01", 3L), (entry.Hash, entry.StoredBy, entry.Meta, entry.Height));
+        // Stored but not anchored: no root to check against yet.
+        Assert.Equal(EvidenceOutcome.Unanchored, EvidenceCheck.Check(Rt.State.Get, ConfirmationEvidence.Id(R.Id), ConfirmationEvidence.Original(reply)));
+        // The firm's acknowledgement, in the next block, closes the period and fixes the root over the reply.
+        Assert.True(One(Firm, ConfirmationContract.Receive(new ReplyReceipt(R.Id, reply.Digest))).Accepted);
+        var root = EvidenceProofs.Root(Rt.State.Get, entry.Period)!;
+        Assert.Equal((1, 4L), (root.Count, root.Height));
+        // The checker keeps the root alone; a replica holder hands out the proof; the filed sealed letter re-hashes to its leaf.
+        var verifier = new EvidenceVerifier(root.Root);
+        var proof = EvidenceProofs.Prove(Rt.State.Get, ConfirmationEvidence.Id(R.Id))!;
+        Assert.True(verifier.Authentic(ConfirmationEvidence.Original(reply), proof.Proof));
+        Assert.Equal(EvidenceOutcome.Authentic, EvidenceCheck.Check(Rt.State.Get, ConfirmationEvidence.Id(R.Id), ConfirmationEvidence.Original(reply)));
+        Assert.Contains("1234567 CNY", reply.TryOpen(_keys.Of(Firm)));   // and the firm still reads what it filed
+    }
+
+    [Fact]
+    public void An_altered_original_is_caught_whether_re_sealed_as_a_forgery_or_one_byte_flipped()
+    {
+        RequestAndAuthorise();
+        var reply = Reply();
+        Assert.True(One(Bank, ConfirmationContract.Reply(new BankReply(R.Id, reply))).Accepted);
+        Assert.True(One(Firm, ConfirmationContract.Receive(new ReplyReceipt(R.Id, reply.Digest))).Accepted);
+        var id = ConfirmationEvidence.Id(R.Id);
+        var forged = Seal(ConfirmationBook.ForgedText(R, 256), ConfirmationItem.Reply);
+        Assert.Contains("12345671 CNY", forged.TryOpen(_keys.Of(Firm)));   // opens fine: only the hash tells
+        Assert.Equal(EvidenceOutcome.Tampered, EvidenceCheck.Check(Rt.State.Get, id, ConfirmationEvidence.Original(forged)));
+        Assert.Equal(EvidenceOutcome.Tampered, EvidenceCheck.Check(Rt.State.Get, id, ConfirmationEvidence.Flipped(reply)));
+        Assert.Equal(EvidenceOutcome.Missing, EvidenceCheck.Check(Rt.State.Get, ConfirmationEvidence.Id(R2.Id), ConfirmationEvidence.Original(reply)));
+        // The tally the run reports: the genuine one verifies, both altered copies are detected.
+        var tally = new EvidenceTally();
+        tally.Genuine(Rt.State.Get, id, ConfirmationEvidence.Original(reply));
+        tally.Altered(Rt.State.Get, id, ConfirmationEvidence.Original(forged));
+        tally.Altered(Rt.State.Get, id, ConfirmationEvidence.Flipped(reply));
+        Assert.Equal((1L, 0L, 0L, 2L, 2L), (tally.Verified, tally.Failed, tally.Unanchored, tally.TamperedChecked, tally.TamperedDetected));
+        Assert.Empty(tally.Findings);
+    }
+
+    [Fact]
+    public void A_proof_checked_against_the_wrong_root_is_refused()
+    {
+        RequestAndAuthorise();
+        Assert.True(One(Firm, ConfirmationContract.Request(new ConfirmationRequest(R2.Id, Client, Bank, Seal(ConfirmationBook.RequestText(R2, 256), ConfirmationItem.Request)))).Accepted);
+        Assert.True(One(Client, ConfirmationContract.Authorise(new ClientAuthorisation(R2.Id, Seal(ConfirmationBook.AuthorisationText(R2), ConfirmationItem.Authorisation)))).Accepted);
+        var (first, second) = (Reply(), Reply2());
+        Assert.True(One(Bank, ConfirmationContract.Reply(new BankReply(R.Id, first))).Accepted);    // period 1
+        Assert.True(One(Bank, ConfirmationContract.Reply(new BankReply(R2.Id, second))).Accepted);  // closes period 1, opens period 2
+        Assert.True(One(Firm, ConfirmationContract.Receive(new ReplyReceipt(R.Id, first.Digest))).Accepted); // closes period 2
+        var proof = EvidenceProofs.Prove(Rt.State.Get, ConfirmationEvidence.Id(R.Id))!;
+        var (own, other) = (EvidenceProofs.Root(Rt.State.Get, 1)!, EvidenceProofs.Root(Rt.State.Get, 2)!);
+        Assert.Equal(1, proof.Period);
+        Assert.True(new EvidenceVerifier(own.Root).Authentic(ConfirmationEvidence.Original(first), proof.Proof));
+        Assert.False(new EvidenceVerifier(other.Root).Authentic(ConfirmationEvidence.Original(first), proof.Proof));
+        Assert.False(new EvidenceVerifier(first.Digest).Authentic(ConfirmationEvidence.Original(first), proof.Proof)); // the bare leaf is no root
+        // The other period's own reply and proof do verify under its root.
+        Assert.True(new EvidenceVerifier(other.Root).Authentic(ConfirmationEvidence.Original(second), EvidenceProofs.Prove(Rt.State.Get, ConfirmationEvidence.Id(R2.Id))!.Proof));
     }
 }

@@ -61,6 +61,12 @@ public class ConfirmationWorldTests
         Assert.Equal(0, chain.Results.Unopened);
         Assert.Equal(0, chain.Results.AuditViolations);
         Assert.Empty(chain.Results.PrivacyBreaches);
+        // Every filed reply verifies against its anchored root (the firm's acknowledgement anchors it); both altered
+        // copies of each targeted request's reply are caught. Paper stores no evidence.
+        var e = chain.Results.Evidence!;
+        Assert.Equal((chain.Results.Answered, 0L, 0L), (e.Verified, e.Failed, e.Unanchored));
+        Assert.Equal((2 * chain.Results.Tampered, 2 * chain.Results.Tampered), (e.TamperedChecked, e.TamperedDetected));
+        Assert.Null(paper.Results.Evidence);
     }
 
     private static readonly DateTimeOffset FridayEvening = new(2026, 3, 6, 19, 0, 0, TimeSpan.FromHours(8));
