@@ -32,7 +32,7 @@ namespace Lab.Finance.Insurance;
 /// the visit ends; the model makes the sealed copy where the exchange files the claim (same bytes: sealing is
 /// deterministic per claim), and the exchange's filing computes the record's hash, which a hospital would hand over
 /// with the sealed record. Sealing adds state, not modelled bytes: the filing call's 300 B and the 600 B record
-/// messages are unchanged (the sealed record is about 330 B of ciphertext and wrapped keys beside them, like Fabric's
+/// messages are unchanged (the sealed record is about 490 B of ciphertext and five wrapped keys beside them, like Fabric's
 /// transient data), so sizes and timing are the same with and without it.
 /// </para>
 /// </summary>
