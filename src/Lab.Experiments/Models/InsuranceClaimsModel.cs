@@ -69,6 +69,7 @@ public sealed class InsuranceClaimsModel : IModel
 
         Key.Money("scenario.costs.per-touch", "Cost of one manual touch: keying in, a review, a document chase (CNY; assumption, the lab's knob).", "30 CNY"),
         Key.Money("scenario.costs.chain-per-claim", "On chain: running cost of the chain and gateways per claim (CNY; assumption).", "1 CNY"),
+        PrivacyTables.Key("scenario.privacy.records", "each visit record (customer, hospital, insurer, health commission, regulator; each insurer's claims in its own channel; InsurancePrivacy)"),
     ];
 
     public IReadOnlyList<MetricInfo> Metrics { get; } =
@@ -81,8 +82,15 @@ public sealed class InsuranceClaimsModel : IModel
         new(Lab.Ledger.LedgerMetrics.ContractAccepted, "on chain: contract calls that succeeded"),
         new(Lab.Ledger.LedgerMetrics.ContractRejected, "on chain: contract calls the contract refused (claims without consent)"),
         new(Lab.Ledger.LedgerMetrics.ContractUnauthorised, "on chain: contract calls by a caller without the right role"),
-        new(StandardMetrics.SafetyViolations, "on chain: conflicting commits, invalid transactions, claims-audit violations, diverging replicas"),
+        new(StandardMetrics.SafetyViolations, "on chain: conflicting commits, invalid transactions, claims-audit violations, diverging replicas, who-can-read breaches"),
+        .. PrivacyTables.Metrics(),
     ];
+
+    /// <summary>The who-can-read table (issue 14 §6) of the first on-chain variant's first run.</summary>
+    public IReadOnlyList<Lab.Reports.ReportTable> Tables(IReadOnlyList<Lab.Reports.PointResult> points) =>
+        PrivacyTables.Table(points, InsurancePrivacy.Parties, InsurancePrivacy.Items, "on the claims chain",
+            "customer: the insured (its own items, through the app); hospital: the one that treated (its records, through the exchange's gateway); other-insurer: an insurer that is not the customer's (each insurer's claims are in its own channel); " +
+            "consent and claim: plain channel state the contract checks and adjudicates on; visit-record: the record (diagnosis, bill) sealed for customer, hospital, insurer, health commission and regulator; payment: the plain payment instruction.");
 
     /// <summary>"settlement": claim-to-payment time.</summary>
     public IReadOnlyList<Lab.Reports.MetricWord> Words { get; } = [new(Lab.Reports.MetricWord.Settlement, InsuranceMetrics.ClaimToPayment)];
@@ -171,6 +179,7 @@ public sealed class InsuranceClaimsModel : IModel
             Recognition = c.Time("scenario.on-chain.recognition"),
             AnchorInterval = c.Time("scenario.on-chain.anchor-interval"),
             RecordBytes = (int)c.Size("scenario.on-chain.record-size").Bytes,
+            Privacy = PrivacyTables.On(c, "scenario.privacy.records"),
             CostPerTouch = Yuan("scenario.costs.per-touch"),
             ChainCostPerClaim = Yuan("scenario.costs.chain-per-claim"),
         };
@@ -194,6 +203,7 @@ public sealed class InsuranceClaimsModel : IModel
         }
         if (results.EvidenceFailed > 0) FinanceChain.Violation(run, $"{results.EvidenceFailed} visit record(s) did not match their anchored Merkle root", results.EvidenceFailed);
         if (results.ReplicasAgree == false) FinanceChain.Violation(run, "replicas at the same height hold different claims ledgers");
+        foreach (var b in results.PrivacyBreaches) FinanceChain.Violation(run, "who-can-read: " + b);
     }
 
     /// <summary>

@@ -10,7 +10,11 @@ namespace Lab.Finance.Insurance;
 public sealed record ConsentGrant(string Customer, string Insurer, Hash Fingerprint);
 
 /// <summary>A claim as the data exchange files it: the visit's facts the rules need, and its record's evidence (hash and metadata).</summary>
-public sealed record ClaimFiling(string Claim, string Customer, string Insurer, string Hospital, VisitCategory Category, long AmountFen, EvidenceItem Record);
+public sealed record ClaimFiling(string Claim, string Customer, string Insurer, string Hospital, VisitCategory Category, long AmountFen, EvidenceItem Record)
+{
+    /// <summary>The visit record sealed for its collection (<see cref="InsurancePrivacy"/>); internal, so not in the text form the transaction's fingerprint hashes.</summary>
+    internal Lab.Finance.Privacy.SealedPayload? SealedRecord { get; init; }
+}
 
 /// <summary>The insurer's decision after a manual review.</summary>
 public sealed record ClaimDecision(string Claim, long ApprovedFen);
@@ -91,6 +95,7 @@ public sealed class ClaimsContract(long autoLimitFen, long annualAutoLimitFen) :
         if (consent.Insurer != f.Insurer) { ctx.Decline($"refused: {f.Customer}'s consent covers {consent.Insurer}, not {f.Insurer}"); return; }
         if (f.AmountFen <= 0) { ctx.Decline("refused: a claim needs a positive amount"); return; }
         if (!EvidenceContract.Record(ctx, f.Record)) return;
+        if (f.SealedRecord is { } sealedRecord) ctx.Put(InsurancePrivacy.RecordKey(f.Claim), sealedRecord);
 
         var total = ctx.Get(AutoTotalKey(f.Customer)) is long t ? t : 0;
         var why = f.Category != VisitCategory.Outpatient ? $"{f.Category.ToString().ToLowerInvariant()} claims are reviewed"

@@ -130,9 +130,10 @@ public sealed class CommissionNode(InsuranceOptions o, ClaimLog log) : ClaimsIns
 /// The data exchange: files each recognised visit's claim with the claims contract (which checks consent and
 /// adjudicates), tells the customer of a refusal, anchors the stored visit records' Merkle root every
 /// <see cref="InsuranceOptions.AnchorInterval"/>, and then sends the insurer each record with its inclusion proof.
-/// <paramref name="chain"/> reads the ledger state (the exchange's own replica).
+/// <paramref name="chain"/> reads the ledger state (the exchange's own replica); <paramref name="privacy"/> (when on)
+/// seals each visit record for its collection beside the filing (<see cref="InsurancePrivacy"/>).
 /// </summary>
-public sealed class ExchangeNode(InsuranceOptions o, InsuranceBook book, ClaimLog log, Func<string, object?> chain, FinalityTracker client) : ClaimsInstitution(client, "exchange")
+public sealed class ExchangeNode(InsuranceOptions o, InsuranceBook book, ClaimLog log, Func<string, object?> chain, FinalityTracker client, InsurancePrivacy? privacy = null) : ClaimsInstitution(client, "exchange")
 {
     private sealed record AnchorTick;
     private sealed record AnchorCall;
@@ -160,7 +161,7 @@ public sealed class ExchangeNode(InsuranceOptions o, InsuranceBook book, ClaimLo
         var customer = book.Customers[v.Customer];
         var record = new EvidenceItem(v.ClaimId, v.RecordHash(book), "visit", $"{InsuranceBook.Hospital(v.Hospital)} {v.AtNs}");
         Submit(ctx, ClaimsContract.File(new ClaimFiling(v.ClaimId, InsuranceBook.CustomerName(v.Customer), InsuranceBook.Insurer(customer.Insurer),
-            InsuranceBook.Hospital(v.Hospital), v.Category, v.AmountFen, record)), 300, v.Index);
+            InsuranceBook.Hospital(v.Hospital), v.Category, v.AmountFen, record) { SealedRecord = privacy?.Seal(v, book) }), 300, v.Index);
     }
 
     protected override void Final(INodeContext ctx, object tag, Finality f)

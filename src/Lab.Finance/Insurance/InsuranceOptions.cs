@@ -65,6 +65,8 @@ public sealed record InsuranceOptions
     /// <summary>On chain: the data exchange anchors the stored visit records' Merkle root this often.</summary>
     public Duration AnchorInterval { get; init; } = Duration.FromMinutes(1);
     public int RecordBytes { get; init; } = 600;
+    /// <summary>On chain: seal each visit record for its collection and derive the who-can-read matrix (<see cref="InsurancePrivacy"/>).</summary>
+    public bool Privacy { get; init; } = true;
 
     /// <summary>Cost of one manual touch (data entry, review, chase, payment release), CNY.</summary>
     public double CostPerTouch { get; init; } = 30;

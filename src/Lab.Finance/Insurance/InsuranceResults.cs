@@ -115,6 +115,8 @@ public sealed record InsuranceResults
     public long AuditViolations { get; init; }
     public IReadOnlyList<string> AuditFindings { get; init; } = [];
     public bool? ReplicasAgree { get; init; }
+    /// <summary>On chain with privacy: cells of the who-can-read matrix that break <see cref="InsurancePrivacy.Expected"/>.</summary>
+    public IReadOnlyList<string> PrivacyBreaches { get; init; } = [];
 
     /// <summary>Claims on the timeline: evenly spaced over the book, the same ones in both processes.</summary>
     public const int TimelineItems = 30;

@@ -44,7 +44,7 @@ public static class InsuranceWorld
             if (onChain)
             {
                 yield return new NodeSpec(InsuranceBook.Commission, Region(o.AuthorityRegion), "health-commission", () => new CommissionNode(o, log));
-                yield return new NodeSpec(InsuranceBook.Exchange, Region(o.AuthorityRegion), "data-exchange", () => new ExchangeNode(o, book, log, observer.Read, client()!));
+                yield return new NodeSpec(InsuranceBook.Exchange, Region(o.AuthorityRegion), "data-exchange", () => new ExchangeNode(o, book, log, observer.Read, client()!, o.Privacy ? new InsurancePrivacy(new Privacy.Keyring(seed)) : null));   // its own keyring: nodes run in parallel
             }
             for (int k = 0; k < o.Insurers; k++)
                 yield return new NodeSpec(InsuranceBook.Insurer(k), Region(o.InsurerRegions[k % o.InsurerRegions.Count]), "insurer",
@@ -76,7 +76,14 @@ public static class InsuranceWorld
         InsuranceResults Derive(RunResult run)
         {
             chainWorld?.Complete(run);
-            return InsuranceResults.Derive(run, log, observer, o, book);
+            var results = InsuranceResults.Derive(run, log, observer, o, book);
+            if (!o.Privacy || chainWorld is null) return results;
+            // Who can read what (issue 14 §6), from the state of the most advanced replica.
+            var matrix = new InsurancePrivacy(new Privacy.Keyring(seed)).Derive(observer.Read, book, o.Insurers);
+            foreach (var (name, value) in matrix.Metrics(Confirmations.ConfirmationPrivacy.MetricPrefix)) run.Metrics.Scalars[name] = value;
+            var breaches = matrix.Differences(InsurancePrivacy.Expected);
+            run.Metrics.Scalars[Confirmations.ConfirmationMetrics.PrivacyBreaches] = breaches.Count;
+            return results with { PrivacyBreaches = breaches };
         }
         return new InsuranceWorldSpec(nodes, [observer, .. chainWorld?.Observers ?? []], o.SuggestedEnd, book, log, Derive, chainWorld);
     }
