@@ -121,4 +121,24 @@ public class AbsPrivacyTests
         var m = _privacy.Derive(_rt.State.Get, Book, Options.Investors);
         Assert.Equal(["regulator on borrower: expected hash only, ledger gives read", "investor on borrower: expected read, ledger gives hash only"], m.Differences(Wrong));
     }
+
+    [Fact]
+    public void A_small_on_chain_deal_keeps_the_rules_and_privacy_off_changes_no_figure()
+    {
+        var on = AbsWorldTests.Run(AbsWorldTests.Small(AbsReporting.OnChain), 5);
+        Assert.Empty(on.Results.PrivacyBreaches);
+        Assert.Equal(0, on.Run.Metrics.Scalars["privacy_rule_breaches"]);
+        Assert.Equal((int)ReadLevel.HashOnly, on.Run.Metrics.Scalars["can_read.investor.borrower"]);
+        Assert.Equal((int)ReadLevel.Nothing, on.Run.Metrics.Scalars["can_read.other-investor.unit-trade"]);
+        Assert.Equal((int)ReadLevel.Read, on.Run.Metrics.Scalars["can_read.counterparty.unit-trade"]);
+
+        // Off: nothing sealed, no matrix, every other figure and sample the same.
+        var off = AbsWorldTests.Run(AbsWorldTests.Small(AbsReporting.OnChain) with { Privacy = false }, 5);
+        Assert.False(off.Run.Metrics.Scalars.ContainsKey("can_read.investor.borrower"));
+        Assert.Equal(on.Run.Metrics.Scalars.Count - AbsPrivacy.Parties.Count * AbsPrivacy.Items.Count - 1, off.Run.Metrics.Scalars.Count);
+        foreach (var (k, v) in off.Run.Metrics.Scalars) Assert.Equal(v, on.Run.Metrics.Scalars[k]);
+        foreach (var (k, v) in off.Run.Metrics.Samples) Assert.Equal(v, on.Run.Metrics.Samples[k]);
+        Assert.Equal(off.Run.Metrics.Counters, on.Run.Metrics.Counters);
+        Assert.Equal(off.Run.Stats.FinalTime, on.Run.Stats.FinalTime);
+    }
 }
