@@ -73,6 +73,7 @@ public sealed class AbsModel : IModel
         Key.Time("scenario.on-chain.post-interval", "On chain: the servicer posts the loan events of each interval as one batch (assumption: 1h).", "1h", min: 1),
         Key.Size("scenario.on-chain.event-size", "Bytes per loan event in a batch (loan id, kind, amounts, time).", "64B", min: 8),
         Key.Time("scenario.on-chain.cpu-per-event", "Contract CPU per loan event on every replica (state lookup and checks).", "20us"),
+        PrivacyTables.Key("scenario.privacy.deal", "the borrower-level tape (originator, servicer, trustee, rating agency, regulator) and each unit trade's record (the two investors, trustee, regulator; AbsPrivacy)"),
     ];
 
     public IReadOnlyList<MetricInfo> Metrics { get; } =
@@ -83,7 +84,8 @@ public sealed class AbsModel : IModel
         new(Lab.Ledger.LedgerMetrics.ContractAccepted, "on chain: contract calls that succeeded"),
         new(Lab.Ledger.LedgerMetrics.ContractRejected, "on chain: contract calls the contract refused"),
         new(Lab.Ledger.LedgerMetrics.ContractUnauthorised, "on chain: contract calls by a caller without the right role"),
-        new(StandardMetrics.SafetyViolations, "on chain: conflicting commits, invalid transactions, conservation, cash-identity or waterfall violations, diverging replicas"),
+        new(StandardMetrics.SafetyViolations, "on chain: conflicting commits, invalid transactions, conservation, cash-identity or waterfall violations, diverging replicas or who-can-read breaches"),
+        .. PrivacyTables.Metrics(),
     ];
 
     /// <summary>"settlement": loan event → every party holds it; "exposure": the class A balance.</summary>
@@ -185,6 +187,7 @@ public sealed class AbsModel : IModel
             PostInterval = c.Time("scenario.on-chain.post-interval"),
             EventBytes = (int)c.Size("scenario.on-chain.event-size").Bytes,
             CpuPerEvent = c.Time("scenario.on-chain.cpu-per-event"),
+            Privacy = PrivacyTables.On(c, "scenario.privacy.deal"),
         };
     }
 
@@ -206,7 +209,14 @@ public sealed class AbsModel : IModel
         }
         if (results.WaterfallMismatches > 0) FinanceChain.Violation(run, $"{results.WaterfallMismatches} replica waterfall(s) differ from the reference computation", results.WaterfallMismatches);
         if (results.ReplicasAgree == false) FinanceChain.Violation(run, "replicas at the same height hold different deal states");
+        foreach (var b in results.PrivacyBreaches) FinanceChain.Violation(run, "who-can-read: " + b);
     }
+
+    /// <summary>The who-can-read table (issue 14 §6) of the first on-chain variant's first run.</summary>
+    public IReadOnlyList<Lab.Reports.ReportTable> Tables(IReadOnlyList<Lab.Reports.PointResult> points) =>
+        PrivacyTables.Table(points, AbsPrivacy.Parties, AbsPrivacy.Items, "on the deal chain",
+            "originator, servicer, trustee, rating agency, regulator: their own replicas; investor: the holder or seller of a unit trade (for loans and reports, investors in rotation), counterparty: its buyer, other-investor: an investor on neither side — investors read through the custodian's gateway, which serves only their own register entries. " +
+            "loan-status: the plain anonymised loan record; borrower: the borrower-level tape, sealed; pool-report: each period's waterfall; holding: the seller's units (plain token balance: replica holders read it, a gap the model keeps); unit-trade: the trade's record, sealed. Rules and reasons: AbsPrivacy.Rules.");
 
     /// <summary>The report's "follow one loan event" (<see cref="AbsJourneys"/>).</summary>
     public Lab.Reports.JourneySet? Follow(IReadOnlyList<PlannedPoint> planned, IReadOnlyList<Lab.Reports.PointResult> points) =>

@@ -146,7 +146,7 @@ public sealed class ServicerNode(AbsOptions options, AbsBook book, OfficeHours h
 /// <see cref="AbsBook.TrusteeS"/>), sends its payment report to every party, and keeps the unit register: a trade is
 /// registered in desk hours after the investor's notice (<see cref="AbsBook.RegistrarS"/>).
 /// </summary>
-public sealed class TrusteeNode(AbsOptions options, AbsBook book, OfficeHours hours, FinalityTracker? client) : INodeBehaviour, ITransactionSource
+public sealed class TrusteeNode(AbsOptions options, AbsBook book, OfficeHours hours, FinalityTracker? client, AbsPrivacy? privacy = null) : INodeBehaviour, ITransactionSource
 {
     private sealed record WaterfallDone(int Period);
     private sealed record Registered(int Trade);
@@ -186,7 +186,7 @@ public sealed class TrusteeNode(AbsOptions options, AbsBook book, OfficeHours ho
             var units = book.Allocation.SelectMany(kv => kv.Value.Select((u, i) => (kv.Key, AbsBook.Investor(i), u))).Where(x => x.u > 0).ToList();
             var sub = Waterfall.Closing(options.Terms, book.InitialPool).Sub / (options.UnitFaceCny * 100);
             if (sub > 0) units.Add(("Sub", AbsBook.Originator, sub));
-            var tx = client.Submit(ctx, 200 + book.Loans.Count * 48, DealContract.Issue(new IssueNotes(book.Loans, units)));
+            var tx = client.Submit(ctx, 200 + book.Loans.Count * 48, DealContract.Issue(privacy is null ? new IssueNotes(book.Loans, units) : privacy.WithTape(new IssueNotes(book.Loans, units))));
             _s.IssueTx = tx.Id;
         }
     }
@@ -236,7 +236,7 @@ public sealed class TrusteeNode(AbsOptions options, AbsBook book, OfficeHours ho
 /// its replica (measured there). An investor also sells units: on chain by a transfer on the register, traditionally
 /// by a notice to the registrar.
 /// </summary>
-public sealed class PartyNode(AbsOptions options, AbsBook book, int reader, OfficeHours hours, FinalityTracker? client) : INodeBehaviour, ITransactionSource
+public sealed class PartyNode(AbsOptions options, AbsBook book, int reader, OfficeHours hours, FinalityTracker? client, AbsPrivacy? privacy = null) : INodeBehaviour, ITransactionSource
 {
     private sealed record Reconciled(int Period);
     private sealed record NextTrade;
@@ -307,7 +307,7 @@ public sealed class PartyNode(AbsOptions options, AbsBook book, int reader, Offi
                     if (client is null) _link.Send(ctx, ctx.Directory.Find(AbsBook.Trustee), new TradeNotice(t.Index), 300);
                     else
                     {
-                        var tx = client.Submit(ctx, 300, DealContract.Transfer(new TransferUnits(t.Class, AbsBook.Investor(t.Buyer), t.Units)));
+                        var tx = client.Submit(ctx, 300, DealContract.Transfer(privacy?.WithRecord(t) ?? new TransferUnits(t.Class, AbsBook.Investor(t.Buyer), t.Units)));
                         _s.InFlight[tx.Id] = t.Index;
                         _s.Txs[tx.Id] = tx;
                     }

@@ -85,4 +85,6 @@ public sealed record AbsOptions
     public Duration PostInterval { get; init; } = Duration.FromHours(1);
     public int EventBytes { get; init; } = 64;
     public Duration CpuPerEvent { get; init; } = Duration.FromMicros(20);
+    /// <summary>On chain: seal the borrower-level tape and each unit trade's record for their collections and derive the who-can-read matrix (<see cref="AbsPrivacy"/>).</summary>
+    public bool Privacy { get; init; } = true;
 }

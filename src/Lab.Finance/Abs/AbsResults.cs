@@ -23,6 +23,8 @@ public sealed record AbsResults
     public long AuditViolations { get; init; }
     public IReadOnlyList<string> AuditFindings { get; init; } = [];
     public bool? ReplicasAgree { get; init; }
+    /// <summary>On chain with privacy: measured cells of the who-can-read matrix that break <see cref="AbsPrivacy.Expected"/>.</summary>
+    public IReadOnlyList<string> PrivacyBreaches { get; init; } = [];
     /// <summary>The followed loan events' steps (report: follow one loan event), event by event.</summary>
     public IReadOnlyList<(int Event, LoanEventStep Step)> Followed { get; init; } = [];
 

@@ -35,16 +35,18 @@ public static class AbsWorld
             return r;
         }
         var observer = new AbsObserver();
+        // A keyring per sealing party (parties run in parallel; a Keyring caches keys), only on chain with privacy on.
+        AbsPrivacy? Sealer() => options.Privacy && options.Reporting == AbsReporting.OnChain ? new AbsPrivacy(new Privacy.Keyring(seed)) : null;
         IEnumerable<NodeSpec> Institutions(Func<FinalityTracker?> client)
         {
             next = 0;
             yield return new NodeSpec(AbsBook.Servicer, Region(), "servicer", () => new ServicerNode(options, book, hours, client()));
-            yield return new NodeSpec(AbsBook.Trustee, Region(), "trustee", () => new TrusteeNode(options, book, hours, client()));
+            yield return new NodeSpec(AbsBook.Trustee, Region(), "trustee", () => new TrusteeNode(options, book, hours, client(), Sealer()));
             var readers = AbsBook.Readers(options.Investors);
             for (int r = 0; r < readers.Count; r++)
             {
                 var i = r;
-                yield return new NodeSpec(readers[r], Region(), readers[r].StartsWith("investor", StringComparison.Ordinal) ? "investor" : readers[r], () => new PartyNode(options, book, i, hours, client()));
+                yield return new NodeSpec(readers[r], Region(), readers[r].StartsWith("investor", StringComparison.Ordinal) ? "investor" : readers[r], () => new PartyNode(options, book, i, hours, client(), Sealer()));
             }
         }
 
@@ -74,7 +76,12 @@ public static class AbsWorld
         AbsResults Derive(RunResult run)
         {
             chainWorld?.Complete(run);
-            return AbsResults.Derive(run, observer, options, book);
+            var results = AbsResults.Derive(run, observer, options, book);
+            // Who can read what (issue 14 §6), from the state of the replica that got furthest.
+            if (!options.Privacy || chainWorld is null || observer.LatestRuntimes().OrderByDescending(r => r.Height).ThenBy(r => r.Node, StringComparer.Ordinal).FirstOrDefault() is not { } latest)
+                return results;
+            var matrix = new AbsPrivacy(new Privacy.Keyring(seed)).Derive(latest.State.Get, book, options.Investors);
+            return results with { PrivacyBreaches = AbsPrivacy.Write(run.Metrics, matrix) };
         }
         return new AbsWorldSpec(nodes, [observer, .. chainWorld?.Observers ?? []], SuggestedEnd(book), book, Derive, chainWorld);
     }

@@ -16,11 +16,21 @@ public sealed record ClosePeriod(int Period, int Events, long Cash);
 /// <summary>The trustee issues the notes at closing: the pool's loans and each investor's units per class; the subordinated class to the originator.</summary>
 public sealed record IssueNotes(IReadOnlyList<Loan> Loans, IReadOnlyList<(string Class, string Holder, long Units)> Units)
 {
+    /// <summary>Per loan (in <see cref="Loans"/>' order), its borrower-level line sealed for the borrower collection
+    /// (<see cref="AbsPrivacy"/>), stored beside the loan; null with <c>scenario.privacy.deal: off</c>. Internal, so not in
+    /// the text form the transaction's fingerprint hashes: like Fabric's transient data it travels beside the ordered call.</summary>
+    internal IReadOnlyList<Lab.Finance.Privacy.SealedPayload>? Borrowers { get; init; }
     public override string ToString() => $"IssueNotes {{ {Loans.Count} loans, {Units.Count} allocations }}";
 }
 
 /// <summary>An investor transfers units of a class to another investor.</summary>
-public sealed record TransferUnits(string Class, string To, long Units);
+public sealed record TransferUnits(string Class, string To, long Units)
+{
+    /// <summary>The trade's reference (the book's trade index) and its record sealed for the two investors, the trustee and
+    /// the regulator (<see cref="AbsPrivacy"/>); null with privacy off. Internal: not in the fingerprinted text form.</summary>
+    internal int Trade { get; init; } = -1;
+    internal Lab.Finance.Privacy.SealedPayload? Record { get; init; }
+}
 
 /// <summary>A loan as the ledger knows it.</summary>
 public sealed record LoanState(long Balance, int Missed, bool Defaulted);
@@ -87,6 +97,7 @@ public sealed class DealContract(DealTerms terms, Duration cpuPerEvent) : IContr
                 if (t.Units <= 0) { ctx.Decline("a transfer needs a positive number of units"); return; }
                 if (ctx.Balance(Asset(t.Class), ctx.Caller) < t.Units) { ctx.Decline($"{ctx.Caller} holds fewer than {t.Units} units of class {t.Class}"); return; }
                 ctx.Transfer(Asset(t.Class), ctx.Caller, t.To, t.Units);
+                if (t.Record is { } record && t.Trade >= 0 && ctx.Get(AbsPrivacy.TradeKey(t.Trade)) is null) ctx.Put(AbsPrivacy.TradeKey(t.Trade), record);
                 break;
             default:
                 ctx.Reject($"{ContractName} has no method '{method}' taking {arguments?.GetType().Name ?? "nothing"}");
@@ -104,6 +115,8 @@ public sealed class DealContract(DealTerms terms, Duration cpuPerEvent) : IContr
             ctx.Put(LoanKey(l.Index), new LoanState(l.Principal, 0, false));
             pool += l.Principal;
         }
+        if (n.Borrowers is { } sealedTape)
+            for (int i = 0; i < n.Loans.Count && i < sealedTape.Count; i++) ctx.Put(AbsPrivacy.BorrowerKey(n.Loans[i].Index), sealedTape[i]);
         foreach (var (cls, holder, units) in n.Units) ctx.Issue(Asset(cls), holder, units);
         var notes = Waterfall.Closing(terms, pool);
         ctx.Put(DealKey, new DealState(0, pool, pool, notes, 0, 0, notes.Reserve));

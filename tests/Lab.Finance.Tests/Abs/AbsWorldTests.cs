@@ -17,7 +17,7 @@ public class AbsWorldTests
         BaseLatency = [[Duration.FromMillis(0.5), Duration.FromMillis(15)], [Duration.FromMillis(15), Duration.FromMillis(0.5)]],
     };
 
-    private static AbsOptions Small(AbsReporting reporting) => new()
+    internal static AbsOptions Small(AbsReporting reporting) => new()
     {
         Reporting = reporting,
         Loans = 200,
@@ -29,7 +29,7 @@ public class AbsWorldTests
         ReconcileErrorRate = 0.3,
     };
 
-    private static (AbsWorldSpec World, AbsResults Results, RunResult Run) Run(AbsOptions o, ulong seed)
+    internal static (AbsWorldSpec World, AbsResults Results, RunResult Run) Run(AbsOptions o, ulong seed)
     {
         var net = Net();
         var chain = o.Reporting == AbsReporting.OnChain
