@@ -118,7 +118,7 @@ public sealed class FinalityTracker
                 OnReply(ctx, from, reply);
                 return true;
             case ClientReplies replies:
-                foreach (var r in replies.Replies) OnReply(ctx, from, r);
+                for (int i = 0; i < replies.Count; i++) OnReply(ctx, from, replies.At(i));
                 return true;
             default:
                 return false;
@@ -126,7 +126,10 @@ public sealed class FinalityTracker
     }
 
     /// <summary>Handles a replica's reply; true if it was about one of this tracker's transactions.</summary>
-    public bool OnReply(INodeContext ctx, NodeId from, ClientReply reply)
+    public bool OnReply(INodeContext ctx, NodeId from, ClientReply reply) =>
+        OnReply(ctx, from, (reply.Tx, reply.Height, reply.Committed, reply.LeaderHint, reply.Outcome, reply.Confirmations));
+
+    private bool OnReply(INodeContext ctx, NodeId from, (TxId Tx, long Height, bool Committed, NodeId? LeaderHint, TxOutcome? Outcome, int? Confirmations) reply)
     {
         var replica = _replicas.IdentityOf(from);
         // PBFT replies name the current primary: address the next request there.
@@ -237,7 +240,7 @@ public sealed class FinalityTracker
         _timer = ctx.SetTimer(Duration.FromNanos(Math.Max(0, head - ctx.Now.Nanos)), RetryDue.Instance);
     }
 
-    private void Finish(INodeContext ctx, Pending p, ClientReply reply)
+    private void Finish(INodeContext ctx, Pending p, (TxId Tx, long Height, bool Committed, NodeId? LeaderHint, TxOutcome? Outcome, int? Confirmations) reply)
     {
         _pending.Remove(p.Tx.Id);
         var outcome = reply.Outcome ?? TxOutcome.Ok;
