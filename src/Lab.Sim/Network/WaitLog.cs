@@ -22,10 +22,8 @@ public sealed class WaitLog
     public double Quantile(double p)
     {
         if (Count == 0) return 0;
-        var all = new double[Count]; // zeros first, then the sorted positive waits
         var positive = _waits.ToArray();
         Array.Sort(positive);
-        positive.CopyTo(all, _zeros);
-        return Metrics.Quantile.OfSorted(all, p);
+        return Metrics.Quantile.OfSortedAfterZeros(_zeros, positive, p); // zeros first, then the sorted positive waits
     }
 }
