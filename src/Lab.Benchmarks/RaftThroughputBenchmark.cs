@@ -17,12 +17,15 @@ namespace Lab.Benchmarks;
 /// 60 s of virtual time (600,000 transactions), default block and CPU settings. Reports wall time,
 /// virtual seconds per wall second (target ≥ 30), events/s and peak memory, next to a kernel
 /// baseline measured in the same process (RandomPing over 9 nodes for the same virtual time), so a
-/// busy shared machine shows up in both. Usage: <c>raft-throughput [seconds] [rate]</c>.
+/// busy shared machine shows up in both. Usage: <c>raft-throughput [seconds] [rate] [--alloc-profile]</c>
+/// (the last prints the measured run's allocations by type, sampled; timings are then not comparable).
 /// </summary>
 public static class RaftThroughputBenchmark
 {
     public static int Run(string[] args)
     {
+        var profile = args.Contains("--alloc-profile");
+        args = [.. args.Where(a => a != "--alloc-profile")];
         var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 60;
         var rate = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
         var network = new NetworkSpec
@@ -55,7 +58,10 @@ public static class RaftThroughputBenchmark
         var (ping, pingWall, _, pingCpu) = Measure(() => Ping(end));
         var alloc0 = GC.GetTotalAllocatedBytes();
         var gcs0 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        using var sampler = profile ? new AllocationSampler() : null;
+        sampler?.Start();
         var (raft, raftWall, peak, raftCpu) = Measure(() => Raft(end));
+        sampler?.Stop();
         var allocated = GC.GetTotalAllocatedBytes() - alloc0;
         var gcs = (GC.CollectionCount(0) - gcs0.Item1, GC.CollectionCount(1) - gcs0.Item2, GC.CollectionCount(2) - gcs0.Item3);
 
@@ -71,6 +77,7 @@ public static class RaftThroughputBenchmark
         Console.WriteLine($"baseline RandomPing (9 nodes × 20 tokens, same {seconds} s virtual, same process):");
         Console.WriteLine($"  wall {F(pingWall)} s, {ping.Stats.EventsProcessed:N0} events ({ping.Stats.EventsProcessed / pingWall:N0} events/s), virtual s / wall s {F(seconds / pingWall)}; per CPU-second {F(seconds / pingCpu)} (CPU {F(pingCpu)} s)");
         Console.WriteLine($"ratio raft/baseline events/s: wall {(raft.Stats.EventsProcessed / raftWall) / (ping.Stats.EventsProcessed / pingWall):N2}, CPU {(raft.Stats.EventsProcessed / raftCpu) / (ping.Stats.EventsProcessed / pingCpu):N2}");
+        sampler?.Print(20, (long)raft.Metrics.Counter(StandardMetrics.SubmittedTx), "tx");
         Console.WriteLine($"machine load average at the end: {LoadAverage()}");
         return (raft.Metrics.Scalars[StandardMetrics.SafetyViolations] + raft.Metrics.Scalars[StandardMetrics.ValidityViolations]) > 0 ? 3 : 0;
     }

@@ -19,7 +19,7 @@ public class TxIdMapTests
             {
                 0 => TxId.For(new NodeId(random.Next(4)), (1L << 39) + random.Next(1000)),
                 1 => new TxId(-1 - random.Next(100)),
-                _ => TxId.For(new NodeId(random.Next(8)), random.Next(5000)),
+                _ => TxId.For(new NodeId(random.Next(8)), random.Next(20_000)), // several 4,096-slot pages
             };
             var value = (long)random.Next(0, 1_000_000);
             if (random.Next(2) == 0)

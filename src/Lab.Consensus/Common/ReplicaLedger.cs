@@ -49,9 +49,9 @@ public sealed class ReplicaLedger
             var tx = block.Transactions[i];
             var outcome = i < outcomes.Count ? outcomes[i] : TxOutcome.Ok;
             if (!outcome.Accepted) _rejected[tx.Id] = outcome;
-            if (reply) Batch(tx.Id.Client).Add(new ClientReply(tx.Id, block.Height, true, ctx.Self, outcome));
+            if (reply) Batch(tx.Id.Client).Add(tx.Id, outcome);
         }
-        if (reply) SendBatches(ctx);
+        if (reply) SendBatches(ctx, block.Height);
         if (firstTime)
         {
             ctx.Metrics.Add(StandardMetrics.AppliedBlocks);
@@ -59,28 +59,51 @@ public sealed class ReplicaLedger
         }
     }
 
-    // Replies for one block, grouped by client in order of first appearance (deterministic).
-    private readonly List<(NodeId Client, List<ClientReply> Replies)> _batches = [];
+    // Replies for one block, grouped by client in order of first appearance (deterministic). The
+    // builders are reused from block to block; a message gets its own arrays.
+    private readonly List<ReplyBatch> _batches = [];
+    private int _batchCount;
     private readonly Dictionary<NodeId, int> _batchIndex = [];
 
-    private List<ClientReply> Batch(NodeId client)
+    private sealed class ReplyBatch
+    {
+        public NodeId Client;
+        public readonly List<TxId> Txs = [];
+        public readonly List<TxOutcome> Outcomes = [];
+        public bool AllOk = true;   // every outcome is TxOutcome.Ok itself: the message needs no outcome array
+
+        public void Add(TxId tx, TxOutcome outcome)
+        {
+            Txs.Add(tx);
+            Outcomes.Add(outcome);
+            AllOk &= ReferenceEquals(outcome, TxOutcome.Ok);
+        }
+    }
+
+    private ReplyBatch Batch(NodeId client)
     {
         if (!_batchIndex.TryGetValue(client, out var i))
         {
-            _batchIndex[client] = i = _batches.Count;
-            _batches.Add((client, []));
+            _batchIndex[client] = i = _batchCount++;
+            if (i == _batches.Count) _batches.Add(new ReplyBatch());
+            _batches[i].Client = client;
         }
-        return _batches[i].Replies;
+        return _batches[i];
     }
 
-    private void SendBatches(INodeContext ctx)
+    private void SendBatches(INodeContext ctx, long height)
     {
-        foreach (var (client, replies) in _batches)
+        for (int b = 0; b < _batchCount; b++)
         {
-            if (replies.Count == 1) ctx.Send(client, replies[0], _replyBytes);
-            else ctx.Send(client, new ClientReplies(replies), checked(_replyBytes * replies.Count));
+            var batch = _batches[b];
+            var count = batch.Txs.Count;
+            if (count == 1) ctx.Send(batch.Client, new ClientReply(batch.Txs[0], height, true, ctx.Self, batch.Outcomes[0]), _replyBytes);
+            else ctx.Send(batch.Client, new ClientReplies(height, ctx.Self, [.. batch.Txs], batch.AllOk ? null : [.. batch.Outcomes]), checked(_replyBytes * count));
+            batch.Txs.Clear();
+            batch.Outcomes.Clear();
+            batch.AllOk = true;
         }
-        _batches.Clear();
+        _batchCount = 0;
         _batchIndex.Clear();
     }
 

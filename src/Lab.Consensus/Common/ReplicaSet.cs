@@ -34,6 +34,9 @@ public sealed class ReplicaSet
     /// <summary>The nodes running identity <paramref name="replica"/> (two for a twin).</summary>
     public IReadOnlyList<NodeId> Instances(int replica) => _instances[replica];
 
+    /// <summary><see cref="Instances"/> as a span: for per-message loops (a foreach over the list boxes an enumerator).</summary>
+    public ReadOnlySpan<NodeId> InstancesSpan(int replica) => _instances[replica];
+
     /// <summary>The identity a node runs, or −1 for clients and strangers.</summary>
     public int IdentityOf(NodeId node) => _identityOf.TryGetValue(node, out var r) ? r : -1;
 

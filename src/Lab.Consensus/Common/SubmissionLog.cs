@@ -1,4 +1,5 @@
 using Lab.Ledger.Transactions;
+using Lab.Sim.Collections;
 using Lab.Sim.Nodes;
 
 namespace Lab.Consensus.Common;
@@ -10,7 +11,7 @@ namespace Lab.Consensus.Common;
 /// </summary>
 public sealed class SubmissionLog
 {
-    private readonly List<Transaction> _txs = [];
+    private readonly ChunkedList<Transaction> _txs = new();   // grows with the run: chunks, no copying
 
     public const string StorageKey = "lab.submissions";
 

@@ -33,6 +33,8 @@ public sealed class FinalityTracker
     private int _leader;
     private SubmissionLog? _log;
     private readonly List<(TxId Tx, SimTime SubmittedAt)> _abandoned = [];
+    // Records of finished transactions, reused for new ones (no object per transaction once warm).
+    private readonly Stack<Pending> _spare = new();
 
     public FinalityTracker(FinalityRule rule, ReplicaSet replicas, TransactionSigning signing)
     {
@@ -101,7 +103,8 @@ public sealed class FinalityTracker
 
     private void Track(INodeContext ctx, Transaction tx, SimTime submittedAt)
     {
-        var p = new Pending(tx, submittedAt) { Timeout = _rule.RetryTimeout };
+        var p = _spare.TryPop(out var spare) ? spare : new Pending();
+        p.Reset(tx, submittedAt, _rule.RetryTimeout);
         _pending[tx.Id] = p;
         Send(ctx, p, retry: false);
     }
@@ -115,7 +118,7 @@ public sealed class FinalityTracker
                 OnReply(ctx, from, reply);
                 return true;
             case ClientReplies replies:
-                foreach (var r in replies.Replies) OnReply(ctx, from, r);
+                for (int i = 0; i < replies.Count; i++) OnReply(ctx, from, replies.At(i));
                 return true;
             default:
                 return false;
@@ -123,7 +126,10 @@ public sealed class FinalityTracker
     }
 
     /// <summary>Handles a replica's reply; true if it was about one of this tracker's transactions.</summary>
-    public bool OnReply(INodeContext ctx, NodeId from, ClientReply reply)
+    public bool OnReply(INodeContext ctx, NodeId from, ClientReply reply) =>
+        OnReply(ctx, from, (reply.Tx, reply.Height, reply.Committed, reply.LeaderHint, reply.Outcome, reply.Confirmations));
+
+    private bool OnReply(INodeContext ctx, NodeId from, (TxId Tx, long Height, bool Committed, NodeId? LeaderHint, TxOutcome? Outcome, int? Confirmations) reply)
     {
         var replica = _replicas.IdentityOf(from);
         // PBFT replies name the current primary: address the next request there.
@@ -157,7 +163,8 @@ public sealed class FinalityTracker
         }
         // BFT: distinct replica identities agreeing on height and outcome.
         p.Votes ??= [];
-        if (p.Votes.Exists(v => v.Replica == replica)) return true;
+        // A loop, not Exists with a lambda: capturing `replica` would allocate a closure on every reply.
+        foreach (var v in p.Votes) if (v.Replica == replica) return true;
         var accepted = reply.Outcome?.Accepted ?? true;
         p.Votes.Add((replica, reply.Height, accepted));
         var matching = 0;
@@ -181,6 +188,7 @@ public sealed class FinalityTracker
             {
                 _pending.Remove(id);
                 _abandoned.Add((id, p.SubmittedAt));
+                _spare.Push(p);
                 ctx.Metrics.Add(StandardMetrics.AbandonedTx);
                 continue;
             }
@@ -202,10 +210,10 @@ public sealed class FinalityTracker
         if (toAll)
         {
             for (int r = 0; r < _replicas.Count; r++)
-                foreach (var node in _replicas.Instances(r)) ctx.Send(node, request, size);
+                foreach (var node in _replicas.InstancesSpan(r)) ctx.Send(node, request, size);
         }
         else
-            foreach (var node in _replicas.Instances(_leader)) ctx.Send(node, request, size);
+            foreach (var node in _replicas.InstancesSpan(_leader)) ctx.Send(node, request, size);
         Reschedule(ctx, p, ctx.Now + p.Timeout, timeout: true);
     }
 
@@ -232,30 +240,42 @@ public sealed class FinalityTracker
         _timer = ctx.SetTimer(Duration.FromNanos(Math.Max(0, head - ctx.Now.Nanos)), RetryDue.Instance);
     }
 
-    private void Finish(INodeContext ctx, Pending p, ClientReply reply)
+    private void Finish(INodeContext ctx, Pending p, (TxId Tx, long Height, bool Committed, NodeId? LeaderHint, TxOutcome? Outcome, int? Confirmations) reply)
     {
         _pending.Remove(p.Tx.Id);
         var outcome = reply.Outcome ?? TxOutcome.Ok;
-        var f = new Finality(p.Tx, reply.Height, outcome, p.SubmittedAt, ctx.Now, p.Attempts);
-        if (f.SubmittedAt >= MeasureFrom) ctx.Metrics.Sample(StandardMetrics.CommitLatency, f.Latency.TotalSeconds);
+        if (p.SubmittedAt >= MeasureFrom) ctx.Metrics.Sample(StandardMetrics.CommitLatency, (ctx.Now - p.SubmittedAt).TotalSeconds);
         ctx.Metrics.Add(StandardMetrics.CommittedTx);
         ctx.Metrics.Series(StandardMetrics.CommittedTx);
         if (!outcome.Accepted) ctx.Metrics.Add(StandardMetrics.RejectedTx);
-        Finalized?.Invoke(ctx, f);
+        // The record only for a listener (plain load has none: no object per transaction).
+        Finalized?.Invoke(ctx, new Finality(p.Tx, reply.Height, outcome, p.SubmittedAt, ctx.Now, p.Attempts));
+        _spare.Push(p);   // nothing refers to it any more: retry deadlines name the id, and _pending no longer has it
     }
 
     /// <summary>Bytes a request adds to the transaction (framing, client id).</summary>
     public const int RequestOverheadBytes = 32;
 
-    private sealed class Pending(Transaction tx, SimTime submittedAt)
+    private sealed class Pending
     {
-        public Transaction Tx { get; } = tx;
-        public SimTime SubmittedAt { get; } = submittedAt;
+        public Transaction Tx = null!;
+        public SimTime SubmittedAt;
         public SimTime Deadline;
         public Duration Timeout;
         public bool RetryIsTimeout;
         public int Attempts;
         public List<(int Replica, long Height, bool Accepted)>? Votes;
+
+        public void Reset(Transaction tx, SimTime submittedAt, Duration timeout)
+        {
+            Tx = tx;
+            SubmittedAt = submittedAt;
+            Deadline = default;
+            Timeout = timeout;
+            RetryIsTimeout = false;
+            Attempts = 0;
+            Votes?.Clear();
+        }
     }
 
     private sealed record RetryDue

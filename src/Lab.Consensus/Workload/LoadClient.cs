@@ -46,6 +46,10 @@ public sealed class LoadClient : ITransactionSource, IFinalityClient
         if (_tracker.OnTimer(ctx, state)) return;
         switch (state)
         {
+            case PlainArrival:
+                SubmitOne(ctx, null);
+                ScheduleNextArrival(ctx);
+                break;
             case Arrival a:
                 SubmitOne(ctx, a.SizeBytes);
                 ScheduleNextArrival(ctx);
@@ -61,7 +65,8 @@ public sealed class LoadClient : ITransactionSource, IFinalityClient
         // Arrivals are drawn from this node's own stream; one timer per arrival keeps the exact times.
         if (_arrivals!.Next(ctx.Random) is not { } next) return;
         if (_options.SubmitUntil is { } until && next.At > SimTime.Zero + until) return;
-        ctx.SetTimer(Duration.FromNanos(Math.Max(0, (next.At - ctx.Now).Nanos)), next);
+        // An arrival that carries no size needs no state of its own: one shared timer state, not a boxed Arrival each.
+        ctx.SetTimer(Duration.FromNanos(Math.Max(0, (next.At - ctx.Now).Nanos)), next.SizeBytes is null ? PlainArrival.Instance : next);
     }
 
     private void NextClosedLoop(INodeContext ctx)
@@ -75,6 +80,11 @@ public sealed class LoadClient : ITransactionSource, IFinalityClient
     {
         var bytes = size ?? Math.Max(1, (int)Math.Round(_options.TxSizeBytes.Sample(ctx.Random)));
         _tracker.Submit(ctx, bytes);
+    }
+
+    private sealed record PlainArrival
+    {
+        public static readonly PlainArrival Instance = new();
     }
 
     private sealed record ThinkOver

@@ -27,10 +27,14 @@ public readonly record struct TxId(long Value) : IComparable<TxId>
 /// </summary>
 public sealed record Transaction(TxId Id, string Submitter, object? Payload, int SizeBytes, SimTime SubmittedAt)
 {
-    private Hash _hash;
-    private bool _hashed;
-    private Hash _fingerprint;
+    // Caches, kept small (one of these per transaction, and runs have millions): the SHA-256 only when a real
+    // signature asked for it, in its own box; of the fingerprint only the content part (id and size are fields).
+    private HashBox? _hash;
+    private ulong _contentHigh, _contentLow;   // two longs, not a UInt128 (which is 16-byte aligned: padding)
     private bool _fingerprinted;
+
+    // A record, so that the record's generated equality still compares cached hashes by value.
+    private sealed record HashBox(Hash Value);
 
     // `with` must not carry the cached hash over to a changed copy.
     private Transaction(Transaction original)
@@ -57,17 +61,23 @@ public sealed record Transaction(TxId Id, string Submitter, object? Payload, int
     {
         get
         {
-            if (Volatile.Read(ref _fingerprinted)) return _fingerprint; // same publication rule as Hash
-            _fingerprint = ComputeFingerprint();
-            Volatile.Write(ref _fingerprinted, true);
-            return _fingerprint;
+            // Shared between nodes that may run in parallel: publish the value before the flag.
+            // Racing writers write the same bytes, so a reader that sees the flag sees the content.
+            if (!Volatile.Read(ref _fingerprinted))
+            {
+                var content = ComputeContent();
+                _contentHigh = unchecked((ulong)(content >> 64));
+                _contentLow = unchecked((ulong)content);
+                Volatile.Write(ref _fingerprinted, true);
+            }
+            return unchecked(new Hash((ulong)Id.Value, (ulong)SizeBytes, _contentHigh, _contentLow));
         }
     }
 
     /// <summary>The same transaction: the same object, or the same id, size, submitter and payload.</summary>
     public bool SameContent(Transaction other) => ReferenceEquals(this, other) || Fingerprint == other.Fingerprint;
 
-    private Hash ComputeFingerprint()
+    private UInt128 ComputeContent()
     {
         // UTF-16 code units of "submitter|payload", hashed once; on the stack when small.
         var payload = Payload?.ToString() ?? "";
@@ -79,7 +89,7 @@ public sealed record Transaction(TxId Id, string Submitter, object? Payload, int
         payload.AsSpan().CopyTo(text[(Submitter.Length + 1)..]);
         var content = XxHash128.HashToUInt128(MemoryMarshal.AsBytes(text));
         if (rented is not null) System.Buffers.ArrayPool<char>.Shared.Return(rented);
-        return unchecked(new Hash((ulong)Id.Value, (ulong)SizeBytes, (ulong)(content >> 64), (ulong)content));
+        return content;
     }
 
     /// <summary>SHA-256 over id, submitter and size (and the payload's text form): stable across runs. What a
@@ -88,12 +98,12 @@ public sealed record Transaction(TxId Id, string Submitter, object? Payload, int
     {
         get
         {
-            // Shared between nodes that may run in parallel: publish the value before the flag.
-            // Racing writers write the same bytes, so a reader that sees the flag sees the hash.
-            if (Volatile.Read(ref _hashed)) return _hash;
-            _hash = Compute();
-            Volatile.Write(ref _hashed, true);
-            return _hash;
+            // Shared between nodes that may run in parallel: the box is immutable, so a reader sees a whole hash;
+            // racing writers box the same value.
+            if (Volatile.Read(ref _hash) is { } box) return box.Value;
+            var hash = Compute();
+            Volatile.Write(ref _hash, new HashBox(hash));
+            return hash;
         }
     }
 

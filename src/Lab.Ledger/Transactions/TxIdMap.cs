@@ -5,14 +5,17 @@ namespace Lab.Ledger.Transactions;
 /// every transaction of a run: clients number their transactions 0, 1, 2, … so a slot per
 /// (client, sequence) in a per-client array replaces a hash-table entry per transaction (less memory,
 /// no rehashing, no cache miss per probe). Ids far from that pattern (a Byzantine leader's invented
-/// ones) go to an ordinary dictionary.
+/// ones) go to an ordinary dictionary. A client's slots are pages of 4,096 (the first grows from 256 up to
+/// that), so an index that grows with the run is never copied to a larger array.
 /// </summary>
 public sealed class TxIdMap
 {
     private const long DenseSequences = 1L << 26;
     private const int DenseClients = 1 << 20;
-    // Value + 1 per sequence number; 0 = absent.
-    private long[]?[] _slots = [];
+    private const int PageBits = 12;
+    private const int PageSize = 1 << PageBits;
+    // Per client, its pages; value + 1 per sequence number; 0 = absent.
+    private long[]?[]?[] _slots = [];
     private Dictionary<TxId, long>? _sparse;
 
     public int Count { get; private set; }
@@ -24,8 +27,12 @@ public sealed class TxIdMap
         value = 0;
         if (!Dense(id)) return _sparse?.TryGetValue(id, out value) ?? false;
         var client = id.Client.Value;
-        if (client >= _slots.Length || _slots[client] is not { } slots || id.Sequence >= slots.Length || slots[id.Sequence] == 0) return false;
-        value = slots[id.Sequence] - 1;
+        var seq = id.Sequence;
+        var page = (int)(seq >> PageBits);
+        var at = (int)(seq & (PageSize - 1));
+        if (client >= _slots.Length || _slots[client] is not { } pages || page >= pages.Length
+            || pages[page] is not { } slots || at >= slots.Length || slots[at] == 0) return false;
+        value = slots[at] - 1;
         return true;
     }
 
@@ -68,13 +75,22 @@ public sealed class TxIdMap
     {
         var client = id.Client.Value;
         if (client >= _slots.Length) Array.Resize(ref _slots, Math.Max(client + 1, 2 * _slots.Length));
-        var slots = _slots[client] ??= new long[256];
-        var seq = (int)id.Sequence;
-        if (seq >= slots.Length)
+        var pages = _slots[client] ??= new long[]?[1];
+        var seq = id.Sequence;
+        var page = (int)(seq >> PageBits);
+        var at = (int)(seq & (PageSize - 1));
+        if (page >= pages.Length)
         {
-            Array.Resize(ref slots, (int)Math.Min(DenseSequences, Math.Max(seq + 1L, 2L * slots.Length)));
-            _slots[client] = slots;
+            Array.Resize(ref pages, Math.Max(page + 1, 2 * pages.Length));
+            _slots[client] = pages;
         }
-        return ref slots[seq];
+        // Page 0 starts at 256 slots and doubles up to a full page; the others are full pages.
+        var slots = pages[page] ??= new long[page == 0 ? Math.Min(PageSize, Math.Max(256, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)at + 1))) : PageSize];
+        if (at >= slots.Length)
+        {
+            Array.Resize(ref slots, Math.Min(PageSize, Math.Max(at + 1, 2 * slots.Length)));
+            pages[page] = slots;
+        }
+        return ref slots[at];
     }
 }

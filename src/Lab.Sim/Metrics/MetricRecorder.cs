@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Lab.Sim.Collections;
 using Lab.Sim.Time;
 
 namespace Lab.Sim.Metrics;
@@ -14,7 +15,7 @@ public sealed class MetricRecorder
     private readonly Func<SimTime> _now;
     private readonly long _binNanos;
     internal readonly Dictionary<string, double> CounterValues = new(StringComparer.Ordinal);
-    internal readonly Dictionary<string, List<double>> SampleValues = new(StringComparer.Ordinal);
+    internal readonly Dictionary<string, ChunkedList<double>> SampleValues = new(StringComparer.Ordinal);
     internal readonly Dictionary<string, List<double>> SeriesBins = new(StringComparer.Ordinal);
     internal readonly List<Finding> Findings = [];
 
@@ -32,7 +33,7 @@ public sealed class MetricRecorder
 
     public void Sample(string name, double value)
     {
-        (CollectionsMarshal.GetValueRefOrAddDefault(SampleValues, name, out _) ??= []).Add(value);
+        (CollectionsMarshal.GetValueRefOrAddDefault(SampleValues, name, out _) ??= new()).Add(value);
     }
 
     /// <summary>Adds <paramref name="value"/> to the time bin that holds the current virtual time.</summary>

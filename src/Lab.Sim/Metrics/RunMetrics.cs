@@ -21,15 +21,22 @@ public sealed class RunMetrics
     public static RunMetrics Merge(Duration seriesBin, IEnumerable<MetricRecorder> recorders)
     {
         var m = new RunMetrics(seriesBin);
-        var samples = new SortedDictionary<string, List<double>>(StringComparer.Ordinal);
+        var all = recorders as IReadOnlyCollection<MetricRecorder> ?? [.. recorders];
+        // Samples: one array per name of exactly the total size, filled in node order (a run's samples
+        // can be millions; growing a list to hold them copied each about twice).
+        var sampleCounts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var r in all)
+            foreach (var (k, v) in r.SampleValues) sampleCounts[k] = checked(sampleCounts.GetValueOrDefault(k) + v.Count);
+        var filled = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (k, n) in sampleCounts) { m.Samples[k] = new double[n]; filled[k] = 0; }
         var series = new SortedDictionary<string, List<double>>(StringComparer.Ordinal);
-        foreach (var r in recorders)
+        foreach (var r in all)
         {
             foreach (var (k, v) in r.CounterValues) m.Counters[k] = m.Counters.GetValueOrDefault(k) + v;
             foreach (var (k, v) in r.SampleValues)
             {
-                if (!samples.TryGetValue(k, out var list)) samples[k] = list = [];
-                list.AddRange(v);
+                v.CopyTo(m.Samples[k], filled[k]);
+                filled[k] += v.Count;
             }
             foreach (var (k, v) in r.SeriesBins)
             {
@@ -39,7 +46,6 @@ public sealed class RunMetrics
             }
             m.Findings.AddRange(r.Findings);
         }
-        foreach (var (k, v) in samples) m.Samples[k] = [.. v];
         foreach (var (k, v) in series) m.Series[k] = [.. v];
         // Stable sort: equal times keep node order.
         var ordered = m.Findings.OrderBy(f => f.At.Nanos).ToList();

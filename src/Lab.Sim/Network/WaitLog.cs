@@ -1,3 +1,4 @@
+using Lab.Sim.Collections;
 using Lab.Sim.Metrics;
 
 namespace Lab.Sim.Network;
@@ -6,7 +7,7 @@ namespace Lab.Sim.Network;
 public sealed class WaitLog
 {
     private long _zeros;                      // most messages in most runs do not wait: no entry for them
-    private readonly List<double> _waits = []; // the others, seconds
+    private readonly ChunkedList<double> _waits = new(); // the others, seconds (one per message that waited)
 
     public void Add(long waitNanos)
     {
@@ -21,10 +22,8 @@ public sealed class WaitLog
     public double Quantile(double p)
     {
         if (Count == 0) return 0;
-        var all = new double[Count]; // zeros first, then the sorted positive waits
         var positive = _waits.ToArray();
         Array.Sort(positive);
-        positive.CopyTo(all, _zeros);
-        return Metrics.Quantile.OfSorted(all, p);
+        return Metrics.Quantile.OfSortedAfterZeros(_zeros, positive, p); // zeros first, then the sorted positive waits
     }
 }

@@ -4,6 +4,7 @@ using Lab.Consensus.Tests.Common;
 using Lab.Consensus.Workload;
 using Lab.Ledger.Crypto;
 using Lab.Ledger.State;
+using Lab.Ledger.Transactions;
 using Lab.Sim.Nodes;
 using Lab.Sim.Time;
 
@@ -53,6 +54,40 @@ public class FinalityTrackerTests
         Assert.False(f.Outcome.Accepted);
         Assert.Equal(2, f.Attempts);
         Assert.Equal(Replicas[2], tracker.BelievedLeader);
+    }
+
+    /// <summary>A block's replies as ids and outcomes (what a replica sends) finish the same transactions with the
+    /// same heights and outcomes as the same replies as objects, also over many rounds (finished records are reused).</summary>
+    [Fact]
+    public void Compact_block_replies_finish_transactions_as_reply_objects_do()
+    {
+        var rejected = new TxOutcome(false, "insufficient funds");
+        List<Finality> Run(bool compact)
+        {
+            var (tracker, ctx, final) = Start(FinalityRule.LeaderReply);
+            for (int round = 0; round < 50; round++)
+            {
+                var txs = Enumerable.Range(0, 3).Select(_ => tracker.Submit(ctx, 100).Id).ToArray();
+                var leader = ctx.Sent[^1].To;
+                ctx.Now += Duration.FromMillis(5);
+                TxOutcome[]? outcomes = round % 2 == 0 ? null : [TxOutcome.Ok, rejected, TxOutcome.Ok];
+                var replies = compact
+                    ? new ClientReplies(round + 1, leader, txs, outcomes)
+                    : new ClientReplies([.. txs.Select((t, i) => new ClientReply(t, round + 1, true, leader, outcomes?[i] ?? TxOutcome.Ok))]);
+                Assert.Equal(3, replies.Count);
+                tracker.OnMessage(ctx, leader, replies);
+            }
+            Assert.Equal(0, tracker.Outstanding);
+            return final;
+        }
+        var fromObjects = Run(compact: false);
+        var fromCompact = Run(compact: true);
+        Assert.Equal(150, fromCompact.Count);
+        Assert.Equal(fromObjects.Select(f => (f.Tx.Id, f.Height, f.Outcome, f.SubmittedAt, f.FinalAt, f.Attempts)),
+                     fromCompact.Select(f => (f.Tx.Id, f.Height, f.Outcome, f.SubmittedAt, f.FinalAt, f.Attempts)));
+        Assert.Equal(25, fromCompact.Count(f => !f.Outcome.Accepted));
+        var compactReplies = new ClientReplies(4, Replicas[1], [new TxId(1), new TxId(2)], null);
+        Assert.Equal([new ClientReply(new TxId(1), 4, true, Replicas[1], TxOutcome.Ok), new ClientReply(new TxId(2), 4, true, Replicas[1], TxOutcome.Ok)], compactReplies.Replies);
     }
 
     [Fact]
