@@ -411,6 +411,15 @@ public sealed class ExperimentLoader(ModelRegistry registry, InputLimits? limits
             foreach (var key in m.UnsupportedKeys)
                 if (c.Entry(key) is { Origin: not "default" } set && !SameSetting(set.Value, defaults.GetValueOrDefault(key)?.Value))
                     d.Error(c.MarkOf(key), key, $"{m.Name} does not use this key; remove it (or run a model that does)");
+        // The scenario models share one schema, so another kind's key (scenario.privacy.trades under insurance-claims) parses: refuse it here.
+        foreach (var (key, value) in c.Values)
+        {
+            if (!key.StartsWith("scenario.", StringComparison.Ordinal) || value.Origin is "default" || model.Keys.Any(k => k.Path == key)
+                || SameSetting(value.Value, defaults.GetValueOrDefault(key)?.Value)) continue;   // resolved.yaml repeats every default
+            var owners = registry.Models.Where(m => m.Keys.Any(k => k.Path == key)).Select(m => m.Name).ToList();
+            if (owners.Count > 0)
+                d.Error(c.MarkOf(key), key, $"scenario.kind {model.Name} does not use this key (it belongs to {string.Join(", ", owners)}); remove it");
+        }
 
         var byzantine = c.GetOr<List<ByzantineSpec>>("byzantine", []);
         var faulty = byzantine.SelectMany(b => b.Nodes).Distinct().Count();
