@@ -172,6 +172,7 @@ public sealed class BankConfirmationsModel : IModel
         static IEnumerable<double> All(Lab.Reports.PointResult p, string key) =>
             p.Replications.Select(r => r.Metrics.Scalars.TryGetValue(key, out var v) ? v : double.NaN).Where(double.IsFinite);
         var median = Lab.Sim.Metrics.Quantile.Name(ConfirmationMetrics.Turnaround, 0.5);
+        const string Evidence = ConfirmationEvidence.MetricPrefix;
         return
         [
             ConfirmationHeadline.Compose(new ConfirmationFigures
@@ -190,6 +191,10 @@ public sealed class BankConfirmationsModel : IModel
                 OnChainTampered = All(o, ConfirmationMetrics.Tampered).Sum(),
                 Privacy = Matrix(o),
                 PrivacyBreaches = All(o, ConfirmationMetrics.PrivacyBreaches).Sum(),
+                RepliesProved = All(o, Evidence + "_verified").Sum(),
+                RepliesChecked = All(o, Evidence + "_verified").Sum() + All(o, Evidence + "_failed").Sum() + All(o, Evidence + "_unanchored").Sum(),
+                AlteredChecked = All(o, Evidence + "_tampered_checked").Sum(),
+                AlteredCaught = All(o, Evidence + "_tampered_detected").Sum(),
             }),
         ];
     }

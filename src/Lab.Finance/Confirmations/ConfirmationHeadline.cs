@@ -19,6 +19,12 @@ public sealed record ConfirmationFigures
     public required double PaperForgedAccepted { get; init; }
     public required double OnChainTampered { get; init; }
     public required double OnChainTamperDetected { get; init; }
+    /// <summary>Totals over the replications of the after-the-run evidence check (<see cref="ConfirmationEvidence"/>):
+    /// filed replies checked against the anchored root alone, those found authentic, altered copies checked and caught.</summary>
+    public double RepliesProved { get; init; }
+    public double RepliesChecked { get; init; }
+    public double AlteredChecked { get; init; }
+    public double AlteredCaught { get; init; }
     /// <summary>The who-can-read matrix of the first on-chain run, party by party, cells in <see cref="ConfirmationPrivacy.Items"/> order.</summary>
     public required IReadOnlyList<(string Party, IReadOnlyList<string> Cells)> Privacy { get; init; }
     public required double PrivacyBreaches { get; init; }
@@ -34,10 +40,13 @@ public static class ConfirmationHeadline
         var forged = f.Tampered == 0
             ? "no reply was forged"
             : $"{N(f.PaperForgedAccepted)} of {N(f.Tampered)} forged replies were accepted as the bank's on paper, while the contract refused {N(f.OnChainTamperDetected)} of {N(f.OnChainTampered)} by their digest";
+        var evidence = f.RepliesChecked == 0 ? "" :
+            $"; afterwards the audit firms proved {N(f.RepliesProved)} of {N(f.RepliesChecked)} filed replies against the anchored Merkle root alone" +
+            (f.AlteredChecked == 0 ? "" : $" and caught {N(f.AlteredCaught)} of {N(f.AlteredChecked)} altered copies");
         var first =
             $"A bank confirmation took a median {SettlementHeadline.Human(f.PaperMedianS)} by {f.Paper} (90th percentile {SettlementHeadline.Human(f.PaperP90S)}) " +
             $"and {SettlementHeadline.Human(f.OnChainMedianS)} on {f.OnChain}, where the mean in office hours was {SettlementHeadline.Human(f.OnChainOfficeMeanS)} and the shortest {SettlementHeadline.Human(f.OnChainOfficeMinS)} " +
-            $"(CBA platform: 3 h 38 min and 1 h 15 min){reps}; {forged}.";
+            $"(CBA platform: 3 h 38 min and 1 h 15 min){reps}; {forged}{evidence}.";
         string Cell(string party, string item)
         {
             var row = f.Privacy.FirstOrDefault(r => r.Party == party);
