@@ -61,6 +61,17 @@ public class StatisticsTests
     }
 
     [Fact]
+    public void Trail_samples_of_followed_items_get_no_statistics()
+    {
+        var result = Results.Counters("unused", 0, 0);
+        result.Points[0].Replications[0].Metrics.Samples["journey_stage"] = [0, 1, 2, 0, 1];
+        result.Points[0].Replications[0].Metrics.Samples["commit_latency_s"] = [1, 2, 3];
+        var metrics = ExperimentSummary.Of(result).Points[0].Metrics;
+        Assert.False(metrics.ContainsKey("journey_stage"));   // step codes in order, not a distribution
+        Assert.True(metrics.ContainsKey("commit_latency_s"));
+    }
+
+    [Fact]
     public void Counters_are_summarised_across_replications()
     {
         var m = ExperimentSummary.Of(Results.Counters("commits", 10, 20, 30)).Points[0].Metrics["commits"];

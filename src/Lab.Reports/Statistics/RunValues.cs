@@ -24,6 +24,12 @@ public sealed class RunValues
     ];
 
     /// <summary>Finding kinds starting with this are safety violations (counted into <c>safety_violations</c>).</summary>
+    /// <summary>
+    /// Samples that carry followed items' trails step by step (the report's "follow one …" sections): codes, indices and
+    /// times in step order, not a distribution, so they stay in metrics/samples.csv and get no mean or percentiles.
+    /// </summary>
+    public const string TrailPrefix = "journey_";
+
     public const string SafetyFindingPrefix = KernelMetrics.SafetyFinding;
 
     public SortedDictionary<string, double> Values { get; } = new(StringComparer.Ordinal);
@@ -51,7 +57,7 @@ public sealed class RunValues
         foreach (var (name, samples) in m.Samples)
         {
             // A run that recorded no sample of this metric contributes nothing to it (n counts runs with samples).
-            if (samples.Length == 0) continue;
+            if (samples.Length == 0 || name.StartsWith(TrailPrefix, StringComparison.Ordinal)) continue;
             v.Values[name] = InOrderMean(samples);
             v.Samples[name] = samples;
         }
