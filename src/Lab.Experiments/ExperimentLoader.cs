@@ -24,6 +24,12 @@ public sealed class ExperimentLoader(ModelRegistry registry, InputLimits? limits
 
     public ExperimentSchema Schema { get; } = ExperimentSchema.For(registry);
 
+    // scenario.* key → the models that declare it, built once (the check runs for every sweep point).
+    private readonly Lazy<Dictionary<string, List<string>>> _scenarioKeyOwners = new(() => registry.Models
+        .SelectMany(m => m.Keys.Where(k => k.Path.StartsWith("scenario.", StringComparison.Ordinal)).Select(k => (k.Path, m.Name)))
+        .GroupBy(x => x.Path, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.Select(x => x.Name).Distinct().ToList(), StringComparer.Ordinal));
+
     /// <param name="displayPath">The file as the user named it (used in messages).</param>
     /// <param name="overrides"><c>key=value</c> pairs from <c>--set</c>; values are YAML (<c>[a, b]</c> works).</param>
     public Experiment? Load(string displayPath, IReadOnlyList<string> overrides, Diagnostics diagnostics)
@@ -414,11 +420,9 @@ public sealed class ExperimentLoader(ModelRegistry registry, InputLimits? limits
         // The scenario models share one schema, so another kind's key (scenario.privacy.trades under insurance-claims) parses: refuse it here.
         foreach (var (key, value) in c.Values)
         {
-            if (!key.StartsWith("scenario.", StringComparison.Ordinal) || value.Origin is "default" || model.Keys.Any(k => k.Path == key)
+            if (value.Origin is "default" || !_scenarioKeyOwners.Value.TryGetValue(key, out var owners) || owners.Contains(model.Name)
                 || SameSetting(value.Value, defaults.GetValueOrDefault(key)?.Value)) continue;   // resolved.yaml repeats every default
-            var owners = registry.Models.Where(m => m.Keys.Any(k => k.Path == key)).Select(m => m.Name).ToList();
-            if (owners.Count > 0)
-                d.Error(c.MarkOf(key), key, $"scenario.kind {model.Name} does not use this key (it belongs to {string.Join(", ", owners)}); remove it");
+            d.Error(c.MarkOf(key), key, $"scenario.kind {model.Name} does not use this key (it belongs to {string.Join(", ", owners)}); remove it");
         }
 
         var byzantine = c.GetOr<List<ByzantineSpec>>("byzantine", []);
