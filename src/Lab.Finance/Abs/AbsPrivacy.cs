@@ -169,23 +169,10 @@ public sealed class AbsPrivacy(Keyring keys)
     }
 
     /// <summary>Cells that break <see cref="Expected"/>, among the cells some attempt reached (ReadMatrix's words).</summary>
-    public static IReadOnlyList<string> Breaches(ReadMatrix m)
-    {
-        var unmeasured = Parties.SelectMany(p => Items.Where(i => !Measured(m, p, i)).Select(i => $"{p} on {i}: ")).ToList();
-        return [.. m.Differences(Expected).Where(d => !unmeasured.Any(u => d.StartsWith(u, StringComparison.Ordinal)))];
-    }
+    public static IReadOnlyList<string> Breaches(ReadMatrix m) => m.Differences(Expected, attemptedOnly: true);
 
-    public static bool Measured(ReadMatrix m, string party, string item) => m.Cell(party, item) is not null || m.Mixed(party, item);
+    public static bool Measured(ReadMatrix m, string party, string item) => m.Attempted(party, item);
 
     /// <summary>The measured cells as metrics (<c>can_read.&lt;party&gt;.&lt;item&gt;</c>) and the breaches' count.</summary>
-    public static IReadOnlyList<string> Write(Lab.Sim.Metrics.RunMetrics metrics, ReadMatrix m)
-    {
-        foreach (var p in Parties)
-            foreach (var i in Items)
-                if (Measured(m, p, i))
-                    metrics.Scalars[ReadMatrix.MetricName(Confirmations.ConfirmationPrivacy.MetricPrefix, p, i)] = m.Cell(p, i) is { } l ? (int)l : -1;
-        var breaches = Breaches(m);
-        metrics.Scalars[Confirmations.ConfirmationMetrics.PrivacyBreaches] = breaches.Count;
-        return breaches;
-    }
+    public static IReadOnlyList<string> Write(Lab.Sim.Metrics.RunMetrics metrics, ReadMatrix m) => m.Write(metrics, Expected, attemptedOnly: true);
 }

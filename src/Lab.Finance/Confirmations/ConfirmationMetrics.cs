@@ -19,7 +19,7 @@ public static class ConfirmationMetrics
     public const string Unopened = "replies_firm_could_not_open";
     public const string AuditViolations = "confirmation_audit_violations";
     public const string ReplicasAgree = "confirmation_replicas_agree";
-    public const string PrivacyBreaches = "privacy_rule_breaches";
+    public const string PrivacyBreaches = Lab.Finance.Privacy.ReadMatrix.BreachesMetric;
     public const string OnChain = "confirmation_on_chain";
     public const string JourneyRequest = "journey_request";
     public const string JourneyStage = "journey_stage";

@@ -20,7 +20,7 @@ public static class ConfirmationPrivacy
 
     public static readonly IReadOnlyList<string> Items = [.. Enum.GetValues<ConfirmationItem>().Select(ItemName)];
 
-    public const string MetricPrefix = "can_read";
+    public const string MetricPrefix = ReadMatrix.MetricPrefix;
 
     public static string ItemName(ConfirmationItem i) => i switch
     {

@@ -78,10 +78,7 @@ public static class CrossBorderWorld
             var matrix = new CrossBorderPrivacy(new Privacy.Keyring(seed)).Derive(latest.State.Get,
                 book.Payments.Select(p => new LedgerPayment(p.Index, banks[p.Sender].Name, banks[p.Receiver].Name, banks[p.Sender].Currency, banks[p.Receiver].Currency, p.AmountMinor, p.Originator, p.Beneficiary)),
                 [.. banks.Select(b => b.Name)], [.. banks.Select(b => b.Currency).Distinct()]);
-            foreach (var (name, value) in matrix.Metrics(Confirmations.ConfirmationPrivacy.MetricPrefix)) run.Metrics.Scalars[name] = value;
-            var breaches = matrix.Differences(CrossBorderPrivacy.Expected);
-            run.Metrics.Scalars[Confirmations.ConfirmationMetrics.PrivacyBreaches] = breaches.Count;
-            return results with { PrivacyBreaches = breaches };
+            return results with { PrivacyBreaches = matrix.Write(run.Metrics, CrossBorderPrivacy.Expected) };
         }
         return new CrossBorderWorldSpec(nodes, [observer, .. chainWorld?.Observers ?? []], book, log, Derive, chainWorld);
     }

@@ -80,10 +80,7 @@ public static class InsuranceWorld
             if (!o.Privacy || chainWorld is null) return results;
             // Who can read what (issue 14 §6), from the state of the most advanced replica.
             var matrix = new InsurancePrivacy(new Privacy.Keyring(seed)).Derive(observer.Read, book, o.Insurers);
-            foreach (var (name, value) in matrix.Metrics(Confirmations.ConfirmationPrivacy.MetricPrefix)) run.Metrics.Scalars[name] = value;
-            var breaches = matrix.Differences(InsurancePrivacy.Expected);
-            run.Metrics.Scalars[Confirmations.ConfirmationMetrics.PrivacyBreaches] = breaches.Count;
-            return results with { PrivacyBreaches = breaches };
+            return results with { PrivacyBreaches = matrix.Write(run.Metrics, InsurancePrivacy.Expected) };
         }
         return new InsuranceWorldSpec(nodes, [observer, .. chainWorld?.Observers ?? []], o.SuggestedEnd, book, log, Derive, chainWorld);
     }

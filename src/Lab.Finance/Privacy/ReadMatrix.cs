@@ -20,6 +20,10 @@ public enum ReadLevel
 /// </summary>
 public sealed class ReadMatrix
 {
+    /// <summary>The matrix's metrics, the same in every scenario: <c>can_read.&lt;party&gt;.&lt;item&gt;</c> and the count of cells that break the rules.</summary>
+    public const string MetricPrefix = "can_read";
+    public const string BreachesMetric = "privacy_rule_breaches";
+
     private readonly SortedDictionary<(string Party, string Item), SortedSet<ReadLevel>> _seen = [];
 
     public ReadMatrix(IReadOnlyList<string> parties, IReadOnlyList<string> items)
@@ -44,13 +48,18 @@ public sealed class ReadMatrix
 
     public bool Mixed(string party, string item) => _seen.TryGetValue((party, item), out var s) && s.Count > 1;
 
+    /// <summary>Whether some party of that class tried the item at all.</summary>
+    public bool Attempted(string party, string item) => _seen.ContainsKey((party, item));
+
     /// <summary>Cells that differ from <paramref name="expected"/>, in words (empty: the ledger keeps the rules).</summary>
-    public IReadOnlyList<string> Differences(Func<string, string, ReadLevel> expected)
+    /// <param name="attemptedOnly">Skip the cells no attempt reached (a run without such an item): they are not measured, not breaches.</param>
+    public IReadOnlyList<string> Differences(Func<string, string, ReadLevel> expected, bool attemptedOnly = false)
     {
         var wrong = new List<string>();
         foreach (var p in Parties)
             foreach (var i in Items)
             {
+                if (attemptedOnly && !Attempted(p, i)) continue;
                 var want = expected(p, i);
                 if (Cell(p, i) is { } got && got == want) continue;
                 var seen = _seen.TryGetValue((p, i), out var s) ? string.Join("/", s.Select(Word)) : "no attempt";
@@ -65,11 +74,24 @@ public sealed class ReadMatrix
     public static string MetricName(string prefix, string party, string item) => $"{prefix}.{party}.{item}";
 
     /// <summary>The cells as metrics; a mixed cell is −1.</summary>
-    public IEnumerable<(string Name, double Value)> Metrics(string prefix)
+    public IEnumerable<(string Name, double Value)> Metrics(string prefix, bool attemptedOnly = false)
     {
         foreach (var p in Parties)
             foreach (var i in Items)
-                yield return (MetricName(prefix, p, i), Cell(p, i) is { } l ? (int)l : -1);
+                if (!attemptedOnly || Attempted(p, i))
+                    yield return (MetricName(prefix, p, i), Cell(p, i) is { } l ? (int)l : -1);
+    }
+
+    /// <summary>
+    /// What every scenario reports of its matrix: the cells (<c>can_read.&lt;party&gt;.&lt;item&gt;</c>) and the count of
+    /// cells that break <paramref name="expected"/> (<see cref="BreachesMetric"/>) into the run's scalars; returns the breaches.
+    /// </summary>
+    public IReadOnlyList<string> Write(Lab.Sim.Metrics.RunMetrics metrics, Func<string, string, ReadLevel> expected, bool attemptedOnly = false)
+    {
+        foreach (var (name, value) in Metrics(MetricPrefix, attemptedOnly)) metrics.Scalars[name] = value;
+        var breaches = Differences(expected, attemptedOnly);
+        metrics.Scalars[BreachesMetric] = breaches.Count;
+        return breaches;
     }
 
     /// <summary>A cell's text from its metric value (a mixed cell, −1, is "mixed").</summary>

@@ -45,7 +45,7 @@ public sealed class SecuritiesPrivacy(MarketNames names, Keyring keys)
     /// <summary>status: the public settlement marker; trade: the sealed trade record; positions: the buyer's holding of the security (plain).</summary>
     public static readonly IReadOnlyList<string> Items = ["status", "trade", "positions"];
 
-    public const string MetricPrefix = "can_read";
+    public const string MetricPrefix = ReadMatrix.MetricPrefix;
 
     public MarketNames Names => names;
     public Keyring Keys => keys;
@@ -104,11 +104,5 @@ public sealed class SecuritiesPrivacy(MarketNames names, Keyring keys)
     }
 
     /// <summary>The matrix as metrics (<c>can_read.&lt;party&gt;.&lt;item&gt;</c>) and its breaches of <see cref="Expected"/>.</summary>
-    public static IReadOnlyList<string> Write(Lab.Sim.Kernel.RunResult run, ReadMatrix matrix)
-    {
-        foreach (var (name, value) in matrix.Metrics(MetricPrefix)) run.Metrics.Scalars[name] = value;
-        var breaches = matrix.Differences(Expected);
-        run.Metrics.Scalars[Confirmations.ConfirmationMetrics.PrivacyBreaches] = breaches.Count;
-        return breaches;
-    }
+    public static IReadOnlyList<string> Write(Lab.Sim.Kernel.RunResult run, ReadMatrix matrix) => matrix.Write(run.Metrics, Expected);
 }

@@ -93,10 +93,7 @@ public static class SupplyChainWorld
             if (!options.Privacy || chainWorld is null || observer.Runtimes.Where(r => r.Node is not null).OrderByDescending(r => r.Height).ThenBy(r => r.Node, StringComparer.Ordinal).FirstOrDefault() is not { } latest)
                 return results;
             var matrix = new SupplyChainPrivacy(new Privacy.Keyring(seed)).Derive(latest.State.Get, plan);
-            foreach (var (name, value) in matrix.Metrics(Confirmations.ConfirmationPrivacy.MetricPrefix)) run.Metrics.Scalars[name] = value;
-            var breaches = matrix.Differences(SupplyChainPrivacy.Expected);
-            run.Metrics.Scalars[Confirmations.ConfirmationMetrics.PrivacyBreaches] = breaches.Count;
-            return results with { PrivacyBreaches = breaches };
+            return results with { PrivacyBreaches = matrix.Write(run.Metrics, SupplyChainPrivacy.Expected) };
         }
         return new SupplyChainWorldSpec(nodes, [observer, .. chainWorld?.Observers ?? []], plan, Derive, chainWorld);
     }

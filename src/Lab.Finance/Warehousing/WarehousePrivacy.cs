@@ -40,8 +40,8 @@ public static class WarehousePrivacy
 
     public static readonly IReadOnlyList<string> Items = [.. Enum.GetValues<WarehouseItem>().Select(ItemName)];
 
-    public const string MetricPrefix = "can_read";
-    public const string PrivacyBreaches = "privacy_rule_breaches";
+    public const string MetricPrefix = ReadMatrix.MetricPrefix;
+    public const string PrivacyBreaches = ReadMatrix.BreachesMetric;
     public const string EvidencePrefix = "receipt_documents";
 
     public static string ItemName(WarehouseItem i) => i switch
@@ -157,8 +157,7 @@ public sealed record WarehousePrivacyResults(ReadMatrix Matrix, IReadOnlyList<st
 {
     public void Write(RunMetrics m)
     {
-        foreach (var (name, value) in Matrix.Metrics(WarehousePrivacy.MetricPrefix)) m.Scalars[name] = value;
-        m.Scalars[WarehousePrivacy.PrivacyBreaches] = Breaches.Count;
+        Matrix.Write(m, WarehousePrivacy.Expected);
         Evidence.Write(m, WarehousePrivacy.EvidencePrefix);
     }
 }
