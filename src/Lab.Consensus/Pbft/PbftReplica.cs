@@ -46,8 +46,9 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
     /// a hash lookup instead of a walk down the ordered log's tree (volatile, rebuilt from the log on start).</summary>
     private readonly Dictionary<long, Slot> _slots = [];
 
-    private sealed record BatchTimeout;
-    private sealed record ViewTimeout;
+    private sealed record BatchTimeout { public static readonly BatchTimeout Instance = new(); }
+    // Armed again after every executed batch: one shared state object (it carries nothing).
+    private sealed record ViewTimeout { public static readonly ViewTimeout Instance = new(); }
     private sealed record ResendViewChange(long View);
     private sealed record RetryStateTransfer;
     private TimerId _transferTimer = TimerId.None;
@@ -192,7 +193,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
             if (batch.Count == 0) return;
             if (!full && !force && _o.Block.BatchTimeout.Nanos > 0)
             {
-                if (_batchTimer == TimerId.None) _batchTimer = ctx.SetTimer(_o.Block.BatchTimeout, new BatchTimeout());
+                if (_batchTimer == TimerId.None) _batchTimer = ctx.SetTimer(_o.Block.BatchTimeout, BatchTimeout.Instance);
                 return;
             }
             force = false;
@@ -703,7 +704,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
     {
         if (_viewTimer != TimerId.None) return;
         var doublings = Math.Min(Math.Max(0, _s.ConsecutiveViewChanges), _o.MaxBackoffDoublings);
-        _viewTimer = ctx.SetTimer(_o.ViewChangeTimeout * (1L << doublings), new ViewTimeout());
+        _viewTimer = ctx.SetTimer(_o.ViewChangeTimeout * (1L << doublings), ViewTimeout.Instance);
     }
 
     private void CancelViewTimer(INodeContext ctx)
