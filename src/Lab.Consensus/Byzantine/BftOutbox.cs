@@ -34,8 +34,10 @@ public sealed class BftOutbox(BftCommittee committee, ByzantineRole role, Authen
     public void Multicast(INodeContext ctx, IBftMessage message, int sizeBytes)
     {
         Sign(ctx);
+        int sent = 0;
         for (int r = 0; r < committee.N; r++)
-            if (r != role.Replica) Deliver(ctx, r, message, sizeBytes);
+            if (r != role.Replica) sent += Deliver(ctx, r, message, sizeBytes);
+        Count(ctx, sent, sizeBytes);
     }
 
     /// <summary>Sends to one replica (nothing if it is this replica).</summary>
@@ -43,7 +45,7 @@ public sealed class BftOutbox(BftCommittee committee, ByzantineRole role, Authen
     {
         if (replica == role.Replica) return;
         if (sign) Sign(ctx);
-        Deliver(ctx, replica, message, sizeBytes);
+        Count(ctx, Deliver(ctx, replica, message, sizeBytes), sizeBytes);
     }
 
     /// <summary>Signs once (e.g. before sending per-recipient variants by <see cref="SendUnsigned"/>).</summary>
@@ -54,40 +56,52 @@ public sealed class BftOutbox(BftCommittee committee, ByzantineRole role, Authen
 
     public void SendUnsigned(INodeContext ctx, int replica, IBftMessage message, int sizeBytes)
     {
-        if (replica != role.Replica) Deliver(ctx, replica, message, sizeBytes);
+        if (replica != role.Replica) Count(ctx, Deliver(ctx, replica, message, sizeBytes), sizeBytes);
     }
 
-    private void Deliver(INodeContext ctx, int replica, IBftMessage message, int sizeBytes)
+    /// <summary>Puts the message on the wire to every node of <paramref name="replica"/>; returns how many copies it sent.</summary>
+    private int Deliver(INodeContext ctx, int replica, IBftMessage message, int sizeBytes)
     {
-        if (role.Is(ByzantineBehaviour.Silent)) return;
+        if (role.Is(ByzantineBehaviour.Silent)) return 0;
         var heldBack = role.Is(ByzantineBehaviour.Withhold)
             && message.Kind is BftMessageKind.Proposal or BftMessageKind.Vote
             && ctx.Random.Chance(role.Spec.WithholdProbability);
-        foreach (var node in committee.Instances(replica))
+        int sent = 0;
+        var nodes = committee.Instances(replica);
+        for (int i = 0; i < nodes.Count; i++) // by index: foreach over an IReadOnlyList allocates an enumerator per message
         {
+            var node = nodes[i];
             if (heldBack)
             {
                 if (role.Spec.WithholdDelay is { } delay) ctx.SetTimer(delay, new Delayed(node, message, sizeBytes));
                 continue;
             }
-            Put(ctx, node, message, sizeBytes);
+            ctx.Send(node, message, sizeBytes);
+            sent++;
             if (role.Is(ByzantineBehaviour.Forge) && message.Kind == BftMessageKind.Vote && forge is not null)
             {
                 // Claims to be the next replica; the signature cannot verify.
                 var claimed = (role.Replica + 1 + ctx.Random.Next(committee.N - 1)) % committee.N;
-                if (forge(message, claimed) is { } forged) Put(ctx, node, forged, sizeBytes);
+                if (forge(message, claimed) is { } forged) { ctx.Send(node, forged, sizeBytes); sent++; }
             }
         }
+        return sent;
     }
 
     /// <summary>Sends a withheld message when its delay is over (call from the protocol's OnTimer).</summary>
-    public void Release(INodeContext ctx, Delayed d) => Put(ctx, d.To, d.Message, d.SizeBytes);
-
-    private static void Put(INodeContext ctx, NodeId node, IBftMessage message, int sizeBytes)
+    public void Release(INodeContext ctx, Delayed d)
     {
-        ctx.Metrics.Add(StandardMetrics.ProtocolMessages);
-        ctx.Metrics.Add(StandardMetrics.ProtocolBytes, sizeBytes);
-        ctx.Send(node, message, sizeBytes);
+        ctx.Send(d.To, d.Message, d.SizeBytes);
+        Count(ctx, 1, d.SizeBytes);
+    }
+
+    /// <summary>Counts <c>protocol_messages</c>/<c>protocol_bytes</c> once per send call rather than per copy
+    /// (two metric lookups instead of 2(n−1) per multicast; the totals are the same whole numbers).</summary>
+    private static void Count(INodeContext ctx, int messages, int sizeBytes)
+    {
+        if (messages == 0) return;
+        ctx.Metrics.Add(StandardMetrics.ProtocolMessages, messages);
+        ctx.Metrics.Add(StandardMetrics.ProtocolBytes, (double)messages * sizeBytes);
     }
 
     /// <summary>

@@ -18,21 +18,30 @@ public sealed class HotStuffCertificates(BftCommittee committee, Authenticator a
     public void Trust(object certificate) => _verified.Add(certificate);
 
     /// <summary>Forgets verified certificates below <paramref name="view"/> (they are only re-verified if seen again).</summary>
-    public void ForgetBelow(long view) => _verified.RemoveWhere(c => c switch
+    public void ForgetBelow(long view)
     {
-        QuorumCert qc => qc.View < view,
-        TimeoutCert tc => tc.View < view,
+        _forgetBelow = view;
+        _verified.RemoveWhere(_isOld ??= IsOld); // one delegate for the replica, not a closure per view
+    }
+
+    private long _forgetBelow;
+    private Predicate<object>? _isOld;
+
+    private bool IsOld(object c) => c switch
+    {
+        QuorumCert qc => qc.View < _forgetBelow,
+        TimeoutCert tc => tc.View < _forgetBelow,
         _ => true,
-    });
+    };
 
     public bool Qc(INodeContext ctx, QuorumCert qc)
     {
         if (qc.IsGenesis || _verified.Contains(qc)) return true;
-        if (!Structure(qc.Votes.Count, i => qc.Votes[i].Signer)) return false;
+        if (!Structure(qc.Votes, static s => s.Signer)) return false;
         Charge(ctx);
         var statement = qc.Statement;
-        foreach (var sig in qc.Votes)
-            if (!auth.Verify(sig, statement, committee.N)) return false;
+        for (int i = 0; i < qc.Votes.Count; i++)
+            if (!auth.Verify(qc.Votes[i], statement, committee.N)) return false;
         _verified.Add(qc);
         return true;
     }
@@ -40,7 +49,7 @@ public sealed class HotStuffCertificates(BftCommittee committee, Authenticator a
     public bool Tc(INodeContext ctx, TimeoutCert tc)
     {
         if (_verified.Contains(tc)) return true;
-        if (!Structure(tc.Votes.Count, i => tc.Votes[i].Sig.Signer)) return false;
+        if (!Structure(tc.Votes, static v => v.Sig.Signer)) return false;
         if (tc.HighQc.View != tc.Votes.Max(v => v.HighQcView)) return false;
         Charge(ctx);
         foreach (var v in tc.Votes)
@@ -51,13 +60,13 @@ public sealed class HotStuffCertificates(BftCommittee committee, Authenticator a
     }
 
     /// <summary>At least a quorum of signers, in strictly ascending replica order (so distinct), all members.</summary>
-    private bool Structure(int count, Func<int, int> signer)
+    private bool Structure<T>(IReadOnlyList<T> votes, Func<T, int> signer)
     {
-        if (count < committee.Quorum) return false;
-        for (int i = 0; i < count; i++)
+        if (votes.Count < committee.Quorum) return false;
+        for (int i = 0; i < votes.Count; i++)
         {
-            var r = signer(i);
-            if (r < 0 || r >= committee.N || (i > 0 && r <= signer(i - 1))) return false;
+            var r = signer(votes[i]);
+            if (r < 0 || r >= committee.N || (i > 0 && r <= signer(votes[i - 1]))) return false;
         }
         return true;
     }

@@ -33,6 +33,7 @@ public sealed class HotStuffReplica : IBlockSource, ILeaderRole
     private TimerId _viewTimer = TimerId.None;
     private TimerId _batchTimer = TimerId.None;
     private readonly Dictionary<(long View, Hash Node), VoteSet> _votes = [];
+    private readonly List<(long View, Hash Node)> _stale = [];
     private readonly SortedDictionary<long, SortedDictionary<int, NewView>> _newViews = [];
     private readonly Dictionary<Hash, List<(int From, Proposal P)>> _awaiting = [];
     private TimeoutCert? _tc;
@@ -315,11 +316,14 @@ public sealed class HotStuffReplica : IBlockSource, ILeaderRole
     {
         if (sender != v.Replica) { Reject(ctx); return; }
         if (Leader(v.View + 1) != _me || v.View < _s.HighQc.View) return;
-        if (!_votes.TryGetValue((v.View, v.Node), out var voters)) _votes[(v.View, v.Node)] = voters = new VoteSet();
+        if (!_votes.TryGetValue((v.View, v.Node), out var voters)) _votes[(v.View, v.Node)] = voters = new VoteSet(N);
         if (!voters.Add(v.Replica, v) || voters.Count != Quorum) return;
         if (_o.Costs.Aggregate.Nanos > 0) ctx.ChargeCpu(_o.Costs.Aggregate);
         // The QC: the signers' votes, each verified on receipt (or this replica's own).
-        var qc = new QuorumCert(v.View, v.Node, v.Height, voters.Messages<Vote>().Select(x => x.Sig).ToList());
+        var sigs = new List<Signature>(voters.Count);
+        for (var r = voters.Next(0); r >= 0; r = voters.Next(r + 1))
+            if (voters.MessageOf<Vote>(r) is { } vote) sigs.Add(vote.Sig);
+        var qc = new QuorumCert(v.View, v.Node, v.Height, sigs);
         _certs.Trust(qc);
         if (!_s.Nodes.ContainsKey(qc.Node))
         {
@@ -387,8 +391,14 @@ public sealed class HotStuffReplica : IBlockSource, ILeaderRole
     {
         if (view <= _s.CurView) return;
         _s.CurView = view;
-        foreach (var k in _votes.Keys.Where(k => k.View < view - 2).ToList()) _votes.Remove(k);
-        foreach (var k in _newViews.Keys.TakeWhile(k => k < view - 1).ToList()) _newViews.Remove(k);
+        if (_votes.Count > 0)
+        {
+            // (A reused list: this runs on every replica in every view.)
+            foreach (var k in _votes.Keys) if (k.View < view - 2) _stale.Add(k);
+            foreach (var k in _stale) _votes.Remove(k);
+            _stale.Clear();
+        }
+        while (_newViews.Count > 0 && _newViews.First().Key < view - 1) _newViews.Remove(_newViews.First().Key);
         _certs.ForgetBelow(view - 8);
         CancelViewTimer(ctx);
         Pace(ctx);

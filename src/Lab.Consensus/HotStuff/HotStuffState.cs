@@ -28,5 +28,6 @@ public sealed class HotStuffState(BlockOptions block)
 
     /// <summary>Requests waiting to commit, in arrival order (removed on commit).</summary>
     public readonly Mempool Mempool = new(block);
-    public readonly Dictionary<TxId, long> CommittedTx = new();
+    /// <summary>Committed requests → their height (a dense per-client index: every replica holds one entry per request of the run).</summary>
+    public readonly TxIdMap CommittedTx = new();
 }

@@ -42,9 +42,13 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
     /// watermark window, and only from the primary of that view with a valid signature.
     /// </summary>
     private readonly SortedDictionary<(long View, long Seq), PrePrepare> _early = [];
+    /// <summary>The slots of <see cref="PbftState.Log"/> by sequence number: every protocol message looks its slot up,
+    /// a hash lookup instead of a walk down the ordered log's tree (volatile, rebuilt from the log on start).</summary>
+    private readonly Dictionary<long, Slot> _slots = [];
 
-    private sealed record BatchTimeout;
-    private sealed record ViewTimeout;
+    private sealed record BatchTimeout { public static readonly BatchTimeout Instance = new(); }
+    // Armed again after every executed batch: one shared state object (it carries nothing).
+    private sealed record ViewTimeout { public static readonly ViewTimeout Instance = new(); }
     private sealed record ResendViewChange(long View);
     private sealed record RetryStateTransfer;
     private TimerId _transferTimer = TimerId.None;
@@ -88,6 +92,8 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         Commits = CommitLog.Of(ctx);
         _s = ctx.Storage.GetOrAdd(PbftState.StorageKey, () => new PbftState(_o.Block));
         _app = _o.StateMachine();
+        _slots.Clear();
+        foreach (var (seq, slot) in _s.Log) _slots[seq] = slot;
         foreach (var b in _s.Executed) _app.Apply(b, ctx);
         if (_role.Is(ByzantineBehaviour.Silent)) return;
         if (!_s.ViewActive)
@@ -176,6 +182,8 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
     private void TryCutBatch(INodeContext ctx, bool force)
     {
         if (!IsPrimary || !_s.ViewActive || _role.Is(ByzantineBehaviour.Silent)) return;
+        // Waiting for the batch timer, no full block pending: nothing would be cut (saves building a candidate batch per request).
+        if (!force && _batchTimer != TimerId.None && _o.Block.BatchTimeout.Nanos > 0 && !_s.Waiting.HasFullBlock) return;
         while (true)
         {
             // Watermarks (§4.3): no sequence number beyond h + L until a checkpoint becomes stable.
@@ -185,7 +193,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
             if (batch.Count == 0) return;
             if (!full && !force && _o.Block.BatchTimeout.Nanos > 0)
             {
-                if (_batchTimer == TimerId.None) _batchTimer = ctx.SetTimer(_o.Block.BatchTimeout, new BatchTimeout());
+                if (_batchTimer == TimerId.None) _batchTimer = ctx.SetTimer(_o.Block.BatchTimeout, BatchTimeout.Instance);
                 return;
             }
             force = false;
@@ -249,8 +257,8 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
             SendVote(ctx, commit: true, pp.View, pp.Seq, pp.Batch);
             return;
         }
-        Slot.Votes(slot.Prepares, pp.View, pp.Digest).Add(_me, SendVote(ctx, commit: false, pp.View, pp.Seq, pp.Batch));
-        CheckPrepared(ctx, pp.Seq);
+        slot.Prepares.For(pp.View, pp.Digest).Add(_me, SendVote(ctx, commit: false, pp.View, pp.Seq, pp.Batch));
+        CheckPrepared(ctx, slot);
     }
 
     private void KeepEarly(PrePrepare pp)
@@ -277,20 +285,21 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         slot.View = pp.View;
         slot.Digest = pp.Digest;
         slot.Batch = pp.Batch;
-        foreach (var tx in pp.Batch.Transactions) _s.Assigned.Add(tx.Id);
+        // Only a primary batches, and a replica becomes primary only by installing a new view, which rebuilds the set:
+        // a backup's entries would never be read (one hash insert and remove per request saved on n − 1 replicas).
+        if (Primary(_s.View) != _me) return;
+        var txs = pp.Batch.Transactions;
+        for (int i = 0; i < txs.Count; i++) _s.Assigned.Add(txs[i].Id);
     }
 
     /// <summary>Multicasts this replica's prepare or commit for the batch; returns it (the one for batch A if it votes both ways).</summary>
     private IBftMessage SendVote(INodeContext ctx, bool commit, long view, long seq, Block batch)
     {
-        IBftMessage Make(Hash d) => commit
-            ? new Commit(view, seq, d, _me, _auth.Sign(Commit.For(view, seq, d)))
-            : new Prepare(view, seq, d, _me, _auth.Sign(Prepare.For(view, seq, d)));
         var size = commit ? Commit.SizeBytes : Prepare.SizeBytes;
-        var a = Make(batch.Hash);
+        var a = MakeVote(commit, view, seq, batch.Hash);
         if (_role.Behaviour is ByzantineBehaviour.DoubleVote or ByzantineBehaviour.Equivocate)
         {
-            var b = Make(Variant(batch, view).Hash);
+            var b = MakeVote(commit, view, seq, Variant(batch, view).Hash);
             _out.Sign(ctx);
             for (int r = 0; r < _committee.N; r++) _out.SendUnsigned(ctx, r, _role.VariantFor(r) == 0 ? a : b, size);
             return a;
@@ -299,29 +308,40 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         return a;
     }
 
+    private IBftMessage MakeVote(bool commit, long view, long seq, Hash d) => commit
+        ? new Commit(view, seq, d, _me, _auth.Sign(Commit.For(view, seq, d)))
+        : new Prepare(view, seq, d, _me, _auth.Sign(Prepare.For(view, seq, d)));
+
     private void OnPrepare(INodeContext ctx, int sender, Prepare p)
     {
         if (sender != p.Replica) { Reject(ctx); return; }
         if (p.View < _s.View || !InWindow(p.Seq) || p.Replica == Primary(p.View)) return;
-        Slot.Votes(GetSlot(p.Seq).Prepares, p.View, p.Digest).Add(p.Replica, p);
-        CheckPrepared(ctx, p.Seq);
+        var slot = GetSlot(p.Seq);
+        slot.Prepares.For(p.View, p.Digest).Add(p.Replica, p);
+        CheckPrepared(ctx, slot);
     }
 
     /// <summary>§4.2: prepared = the pre-prepare plus 2f matching prepares from different backups.</summary>
     private void CheckPrepared(INodeContext ctx, long seq)
     {
-        if (!_s.ViewActive || !_s.Log.TryGetValue(seq, out var slot) || slot.PrePrepare is not { } pp || slot.View != _s.View) return;
-        var prepares = Slot.Votes(slot.Prepares, slot.View, slot.Digest);
+        if (TryGetSlot(seq, out var slot)) CheckPrepared(ctx, slot);
+    }
+
+    /// <summary><see cref="CheckPrepared(INodeContext, long)"/> for a slot in the log (found once per message, not once per check).</summary>
+    private void CheckPrepared(INodeContext ctx, Slot slot)
+    {
+        if (!_s.ViewActive || slot.PrePrepare is not { } pp || slot.View != _s.View) return;
+        var prepares = slot.Prepares.For(slot.View, slot.Digest);
         if (prepares.Count < Quorum - 1) return;
         // The certificate: the pre-prepare and 2f of the signed prepares (in replica order).
-        if (slot.Prepared?.View != slot.View) slot.Prepared = new PreparedCertificate(pp, prepares.Messages<Prepare>().Take(Quorum - 1).ToList());
+        if (slot.PreparedBy?.View != slot.View) slot.SetPrepared(pp, prepares, Quorum - 1);
         if (slot.CommitSentView != slot.View)
         {
             slot.CommitSentView = slot.View;
-            Slot.Votes(slot.Commits, slot.View, slot.Digest).Add(_me);
-            SendVote(ctx, commit: true, slot.View, seq, pp.Batch);
+            slot.Commits.For(slot.View, slot.Digest).Add(_me);
+            SendVote(ctx, commit: true, slot.View, slot.Seq, pp.Batch);
         }
-        CheckCommitted(ctx, seq);
+        CheckCommitted(ctx, slot);
     }
 
     // ---- §4.2 commit → committed-local → execute ----
@@ -330,15 +350,16 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
     {
         if (sender != c.Replica) { Reject(ctx); return; }
         if (c.View < _s.View || !InWindow(c.Seq)) return;
-        Slot.Votes(GetSlot(c.Seq).Commits, c.View, c.Digest).Add(c.Replica);
-        CheckCommitted(ctx, c.Seq);
+        var slot = GetSlot(c.Seq);
+        slot.Commits.For(c.View, c.Digest).Add(c.Replica);
+        CheckCommitted(ctx, slot);
     }
 
     /// <summary>§4.2: committed-local = prepared plus 2f+1 matching commits (possibly its own).</summary>
-    private void CheckCommitted(INodeContext ctx, long seq)
+    private void CheckCommitted(INodeContext ctx, Slot slot)
     {
-        if (!_s.Log.TryGetValue(seq, out var slot) || slot.Committed || slot.Prepared is not { } p) return;
-        if (Slot.Votes(slot.Commits, p.View, p.Digest).Count < Quorum) return;
+        if (slot.Committed || slot.PreparedBy is not { } p) return;
+        if (slot.Commits.For(p.View, p.Digest).Count < Quorum) return;
         slot.Committed = true;
         slot.CommittedBatch = p.Batch;
         TryExecute(ctx);
@@ -347,7 +368,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
     /// <summary>Requests execute in sequence-number order, after every lower one (§4.2).</summary>
     private void TryExecute(INodeContext ctx)
     {
-        while (_s.Log.TryGetValue(_s.LastExecuted + 1, out var slot) && slot.Committed)
+        while (TryGetSlot(_s.LastExecuted + 1, out var slot) && slot.Committed)
             Execute(ctx, slot.CommittedBatch!);
     }
 
@@ -364,7 +385,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         for (int i = 0; i < batch.Transactions.Count; i++)
         {
             var tx = batch.Transactions[i];
-            _s.Assigned.Remove(tx.Id);
+            if (_s.Assigned.Count > 0) _s.Assigned.Remove(tx.Id);
             if (!_s.ExecutedTx.TryAdd(tx.Id, seq)) continue; // executed before: at most once
             _s.Waiting.Remove(tx.Id);
             Reply(ctx, tx, seq, i < outcomes.Count ? outcomes[i] : null);
@@ -421,7 +442,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
     private void AddCheckpointVote(INodeContext ctx, Checkpoint cp)
     {
         if (!_s.CheckpointVotes.TryGetValue(cp.Seq, out var byDigest)) _s.CheckpointVotes[cp.Seq] = byDigest = [];
-        if (!byDigest.TryGetValue(cp.State, out var voters)) byDigest[cp.State] = voters = new VoteSet();
+        if (!byDigest.TryGetValue(cp.State, out var voters)) byDigest[cp.State] = voters = new VoteSet(_committee.N);
         voters.Add(cp.Replica, cp);
         // 2f+1 matching checkpoint messages: the stable-checkpoint certificate.
         if (voters.Count >= Quorum && cp.Seq > _s.LowWatermark)
@@ -435,7 +456,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         var seq = stable.Seq;
         _s.Stable = stable;
         // Garbage collection: everything at or below the stable checkpoint goes.
-        foreach (var k in _s.Log.Keys.TakeWhile(k => k <= seq).ToList()) _s.Log.Remove(k);
+        RemoveSlotsUpTo(seq);
         foreach (var k in _s.CheckpointVotes.Keys.TakeWhile(k => k <= seq).ToList()) _s.CheckpointVotes.Remove(k);
         if (_s.LastExecuted < seq && source >= 0) AskForState(ctx, source);
         TryCutBatch(ctx, force: false);
@@ -514,7 +535,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         ctx.CancelTimer(_batchTimer);
         _batchTimer = TimerId.None;
         // P: a prepared certificate for every sequence number above the stable checkpoint; C: its proof.
-        var prepared = _s.Log.Values.Where(s => s.Prepared is not null).Select(s => s.Prepared!).Where(p => p.Seq > _s.LowWatermark).ToList();
+        var prepared = _s.Log.Values.Where(s => s.PreparedBy is { } p && p.Seq > _s.LowWatermark).Select(s => s.Prepared()!).ToList();
         if (_role.Is(ByzantineBehaviour.LieInNewView) && _role.Spec.Collude) prepared = []; // hides what prepared here
         if (_role.Is(ByzantineBehaviour.ForgeProof)) prepared = ForgeCertificate(newView, prepared);
         var vc = new ViewChange(newView, _s.Stable, prepared, _me, _auth.Sign(ViewChange.For(newView, _s.Stable, prepared)));
@@ -627,7 +648,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
             if (pp.Seq <= _s.LowWatermark) continue;
             var slot = GetSlot(pp.Seq);
             Accept(ctx, slot, pp);
-            if (!primary) Slot.Votes(slot.Prepares, view, pp.Digest).Add(_me, SendVote(ctx, commit: false, view, pp.Seq, pp.Batch));
+            if (!primary) slot.Prepares.For(view, pp.Digest).Add(_me, SendVote(ctx, commit: false, view, pp.Seq, pp.Batch));
         }
         var maxS = nv.Reissued.Count == 0 ? latest.Stable.Seq : nv.Reissued[^1].Seq;
         if (primary) _s.NextSeq = Math.Max(maxS, _s.LowWatermark) + 1;
@@ -683,7 +704,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
     {
         if (_viewTimer != TimerId.None) return;
         var doublings = Math.Min(Math.Max(0, _s.ConsecutiveViewChanges), _o.MaxBackoffDoublings);
-        _viewTimer = ctx.SetTimer(_o.ViewChangeTimeout * (1L << doublings), new ViewTimeout());
+        _viewTimer = ctx.SetTimer(_o.ViewChangeTimeout * (1L << doublings), ViewTimeout.Instance);
     }
 
     private void CancelViewTimer(INodeContext ctx)
@@ -699,8 +720,21 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
 
     private Slot GetSlot(long seq)
     {
-        if (!_s.Log.TryGetValue(seq, out var slot)) _s.Log[seq] = slot = new Slot(seq);
+        if (!_slots.TryGetValue(seq, out var slot)) _s.Log[seq] = _slots[seq] = slot = new Slot(seq, _committee.N);
         return slot;
+    }
+
+    /// <summary>The slot for <paramref name="seq"/> in the log, if there is one (by the hash index, not the ordered log).</summary>
+    private bool TryGetSlot(long seq, out Slot slot) => _slots.TryGetValue(seq, out slot!);
+
+    /// <summary>Removes the log's slots up to <paramref name="seq"/> (garbage collection below a stable checkpoint).</summary>
+    private void RemoveSlotsUpTo(long seq)
+    {
+        foreach (var k in _s.Log.Keys.TakeWhile(k => k <= seq).ToList())
+        {
+            _s.Log.Remove(k);
+            _slots.Remove(k);
+        }
     }
 
     private static void Reject(INodeContext ctx, string? reason = null)

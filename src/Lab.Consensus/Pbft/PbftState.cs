@@ -38,7 +38,8 @@ public sealed class PbftState(BlockOptions block)
     public readonly SortedDictionary<long, SortedDictionary<int, ViewChange>> ViewChanges = [];
     /// <summary>Executed batches, index = sequence number − 1 (for state transfer).</summary>
     public readonly List<Block> Executed = [];
-    public readonly Dictionary<TxId, long> ExecutedTx = new();
+    /// <summary>Executed requests → the sequence number that executed them (a dense per-client index: every replica holds one entry per request of the run).</summary>
+    public readonly TxIdMap ExecutedTx = new();
 
     /// <summary>Requests received and not executed yet, in arrival order (removed on execution).</summary>
     public readonly Mempool Waiting = new(block);
@@ -47,7 +48,7 @@ public sealed class PbftState(BlockOptions block)
 }
 
 /// <summary>Everything a replica knows about one sequence number.</summary>
-public sealed class Slot(long seq)
+public sealed class Slot(long seq, int replicas)
 {
     public long Seq { get; } = seq;
     /// <summary>View of the accepted pre-prepare (−1: none).</summary>
@@ -57,17 +58,70 @@ public sealed class Slot(long seq)
     /// <summary>The pre-prepare accepted for <see cref="View"/> (from the primary, or from a new-view's O).</summary>
     public PrePrepare? PrePrepare;
     /// <summary>Prepares by (view, digest), with the signed messages (a prepared certificate carries them).</summary>
-    public readonly Dictionary<(long View, Hash Digest), VoteSet> Prepares = [];
-    public readonly Dictionary<(long View, Hash Digest), VoteSet> Commits = [];
+    public readonly SlotVotes Prepares = new(replicas);
+    public readonly SlotVotes Commits = new(replicas);
     public long CommitSentView = -1;
-    /// <summary>The highest-view prepared certificate this replica holds (its entry in §4.4's set P).</summary>
-    public PreparedCertificate? Prepared;
     public bool Committed;
     public Block? CommittedBatch;
 
-    public static VoteSet Votes(Dictionary<(long, Hash), VoteSet> votes, long view, Hash digest)
+    // The highest-view prepared certificate this replica holds (its entry in §4.4's set P), kept as what it is made
+    // of: the pre-prepare and which prepares it takes. The certificate itself is only built when a view change
+    // sends it (most never are), so preparing a request allocates no list of 2f prepares.
+    private PrePrepare? _preparedBy;
+    private VoteSet? _prepareVotes;
+    private ulong[]? _taken;
+    private PreparedCertificate? _prepared;
+
+    /// <summary>The pre-prepare of the highest-view prepared certificate this replica holds, or null.</summary>
+    public PrePrepare? PreparedBy => _preparedBy;
+
+    /// <summary>Records the prepared certificate of <paramref name="pp"/>: the pre-prepare and the first
+    /// <paramref name="count"/> signed prepares in <paramref name="votes"/>, in replica order, as they are now.</summary>
+    public void SetPrepared(PrePrepare pp, VoteSet votes, int count)
     {
-        if (!votes.TryGetValue((view, digest), out var set)) votes[(view, digest)] = set = new VoteSet();
+        var taken = new ulong[Math.Max(1, (replicas + 63) >> 6)];
+        int n = 0;
+        for (var r = votes.Next(0); r >= 0 && n < count; r = votes.Next(r + 1))
+        {
+            if (votes.MessageOf<Prepare>(r) is null) continue;
+            if ((r >> 6) >= taken.Length) Array.Resize(ref taken, (r >> 6) + 1);
+            taken[r >> 6] |= 1UL << (r & 63);
+            n++;
+        }
+        _preparedBy = pp;
+        _prepareVotes = votes;
+        _taken = taken;
+        _prepared = null;
+    }
+
+    /// <summary>The highest-view prepared certificate this replica holds (its entry in §4.4's set P), or null.</summary>
+    public PreparedCertificate? Prepared()
+    {
+        if (_prepared is not null || _preparedBy is null) return _prepared;
+        var prepares = new List<Prepare>();
+        for (int w = 0; w < _taken!.Length; w++)
+            for (var b = _taken[w]; b != 0; b &= b - 1)
+                prepares.Add(_prepareVotes!.MessageOf<Prepare>((w << 6) + System.Numerics.BitOperations.TrailingZeroCount(b))!);
+        return _prepared = new PreparedCertificate(_preparedBy, prepares);
+    }
+}
+
+/// <summary>
+/// A slot's votes of one kind (prepares or commits) by (view, digest). Almost always one entry (the accepted
+/// pre-prepare's), a few across view changes or with a double-voting replica: a short list searched from the
+/// newest, instead of a dictionary keyed by (view, digest) looked up for every vote.
+/// </summary>
+public sealed class SlotVotes(int replicas)
+{
+    private readonly List<(long View, Hash Digest, VoteSet Votes)> _byValue = new(1);
+
+    /// <summary>The votes for (<paramref name="view"/>, <paramref name="digest"/>), created empty on first use.</summary>
+    public VoteSet For(long view, Hash digest)
+    {
+        for (int i = _byValue.Count - 1; i >= 0; i--)
+            if (_byValue[i].View == view && _byValue[i].Digest == digest) return _byValue[i].Votes;
+        var set = new VoteSet(replicas);
+        _byValue.Add((view, digest, set));
         return set;
     }
 }

@@ -1,0 +1,58 @@
+using Lab.Consensus.Byzantine;
+using Lab.Consensus.Pbft;
+using Lab.Ledger.Blocks;
+using Lab.Ledger.Crypto;
+using Lab.Ledger.Transactions;
+using Lab.Sim.Time;
+
+namespace Lab.Consensus.Tests.Pbft;
+
+/// <summary>
+/// A slot keeps its prepared certificate lazily (built when a view change sends it): the certificate must be
+/// the one the replica had when it prepared, not one made of the prepares that arrived since.
+/// </summary>
+public class PbftSlotTests
+{
+    private const int N = 7;
+    private static readonly Authenticator[] Key = Enumerable.Range(0, N).Select(r => new Authenticator(r, CommitteeKeys.Modelled)).ToArray();
+    private static readonly Block Batch = new(1, Hash.Zero, [new Transaction(new TxId(1), "c", null, 100, SimTime.Zero)], "n0");
+
+    private static Prepare PrepareOf(int replica) =>
+        new(0, 1, Batch.Hash, replica, Key[replica].Sign(Prepare.For(0, 1, Batch.Hash)));
+
+    [Fact]
+    public void Prepared_certificate_holds_the_prepares_it_had_when_it_prepared()
+    {
+        var pp = new PrePrepare(0, 1, Batch.Hash, Batch, Key[0].Sign(PrePrepare.For(0, 1, Batch.Hash)));
+        var slot = new Slot(1, N);
+        var votes = slot.Prepares.For(0, Batch.Hash);
+        var p3 = PrepareOf(3);
+        var p5 = PrepareOf(5);
+        var p6 = PrepareOf(6);
+        foreach (var p in new[] { p6, p3, p5 }) votes.Add(p.Replica, p);
+        slot.SetPrepared(pp, votes, count: 2);
+        // A prepare from a lower replica id arrives after the slot prepared.
+        votes.Add(1, PrepareOf(1));
+
+        var cert = slot.Prepared()!;
+        Assert.Same(pp, cert.PrePrepare);
+        Assert.Equal([p3, p5], cert.Prepares);
+        Assert.Same(cert, slot.Prepared());
+        Assert.Same(votes, slot.Prepares.For(0, Batch.Hash));
+        Assert.NotSame(votes, slot.Prepares.For(0, Hash.Combine(Batch.Hash, Batch.Hash)));
+    }
+
+    [Fact]
+    public void Vote_set_walks_voters_in_ascending_order_across_words()
+    {
+        var set = new VoteSet(130);
+        foreach (var r in new[] { 129, 0, 64, 63, 65 }) Assert.True(set.Add(r));
+        Assert.False(set.Add(64));
+        var voters = new List<int>();
+        for (var r = set.Next(0); r >= 0; r = set.Next(r + 1)) voters.Add(r);
+        Assert.Equal([0, 63, 64, 65, 129], voters);
+        Assert.Equal(voters, set.Voters());
+        Assert.Equal(5, set.Count);
+        Assert.Equal(-1, set.Next(130));
+    }
+}
