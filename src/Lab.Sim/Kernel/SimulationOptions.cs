@@ -14,6 +14,10 @@ public sealed record SimulationOptions
     public Duration SeriesBin { get; init; } = Duration.FromSeconds(1);
     /// <summary>Sequential (one thread, no actors) or Actors (each node an Akka.NET actor, windows in parallel).</summary>
     public ExecutionMode Mode { get; init; } = ExecutionMode.Sequential;
+    /// <summary>Actors only: a window runs on the worker actors when the window before it had at least
+    /// this many events; smaller ones run inline on the kernel's thread, where waking a thread would
+    /// cost more than it saves. 0: every window of two or more nodes runs on the workers.</summary>
+    public long ParallelMinEvents { get; init; } = 256;
 }
 
 public enum ExecutionMode
