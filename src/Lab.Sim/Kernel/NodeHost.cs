@@ -13,13 +13,11 @@ namespace Lab.Sim.Kernel;
 /// </summary>
 internal sealed class NodeHost : INodeContext
 {
-    private readonly PriorityQueue<Envelope, EventKey> _queue = new(EventKeyComparer.Instance);
+    private readonly EventQueue _queue = new();
     private readonly HashSet<long> _liveTimers = [];
-    private readonly Dictionary<int, LinkState> _links = [];
-    private readonly Stack<LinkState> _spareLinks = new();
-    private const int MinLinkPrune = 32;
-    private int _linkPruneAt = MinLinkPrune;
+    private readonly LinkTable _links;
     private readonly NetworkModel _network;
+    private readonly Mailroom _mail;
     // The NIC: null where the capacity is unlimited (and the collections until first needed), so an
     // idle node in a network without bandwidth limits costs no more than before.
     private readonly Uplink? _uplink;
@@ -34,9 +32,11 @@ internal sealed class NodeHost : INodeContext
     private long _sequence;
     private SimTime _windowFloor; // earliest arrival allowed for a cross-node message in this window
 
-    public NodeHost(NodeId id, NodeSpec spec, NodeDirectory directory, NetworkModel network, ulong rootSeed, Duration seriesBin)
+    public NodeHost(NodeId id, NodeSpec spec, NodeDirectory directory, NetworkModel network, Mailroom mail, ulong rootSeed, Duration seriesBin)
     {
         Self = id;
+        _mail = mail;
+        _links = new LinkTable(network.DelaysNonNegative);
         Spec = spec;
         Directory = directory;
         _network = network;
@@ -65,19 +65,6 @@ internal sealed class NodeHost : INodeContext
     /// <summary>Running hash of every event this node handled (time, source, sequence): equal
     /// hashes mean the same events in the same order.</summary>
     public ulong TraceHash = 14695981039346656037UL;
-
-    private long _claimedWindow;
-
-    /// <summary>Takes the right to run window <paramref name="window"/>; false if already taken.</summary>
-    public bool Claim(long window)
-    {
-        while (true)
-        {
-            var c = Volatile.Read(ref _claimedWindow);
-            if (c >= window) return false;
-            if (Interlocked.CompareExchange(ref _claimedWindow, window, c) == c) return true;
-        }
-    }
 
     /// <summary>When this node can next do something, or <see cref="SimTime.MaxValue"/> if never.</summary>
     public SimTime NextReady
@@ -177,13 +164,13 @@ internal sealed class NodeHost : INodeContext
         }
         MessagesSent++;
         BytesSent += sizeBytes;
-        var link = Link(to.Value);
+        ref var link = ref _links.Get(to.Value, _now);
         SimTime firstLeaves, lastLeaves, nicDone;
         if (_uplink is null && !_network.HasLinkCaps) firstLeaves = lastLeaves = nicDone = _now; // nothing to queue for
-        else lastLeaves = _network.Transmit(Self.Value, to.Value, sizeBytes, _now, _uplink, link, out firstLeaves, out nicDone);
+        else lastLeaves = _network.Transmit(Self.Value, to.Value, sizeBytes, _now, _uplink, ref link, out firstLeaves, out nicDone);
         // Sent, so the uplink was used, but a partition or cut link drops it in the network.
         if (_network.Conditions.Blocks(Self.Value, to.Value)) { MessagesDropped++; return; }
-        if (!_network.Propagate(Self.Value, to.Value, firstLeaves, lastLeaves, _netRandom, link, out var arrival, out var duplicate))
+        if (!_network.Propagate(Self.Value, to.Value, firstLeaves, lastLeaves, _netRandom, ref link, out var arrival, out var duplicate))
         { MessagesDropped++; return; }
         Post(to, message, sizeBytes, arrival, nicDone, viaDownlink: true);
         if (duplicate is { } d) Post(to, message, sizeBytes, d, nicDone, viaDownlink: true);
@@ -201,42 +188,12 @@ internal sealed class NodeHost : INodeContext
         MessagesSent++;
         BytesSent += sizeBytes;
         if (_network.Conditions.Blocks(Self.Value, to.Value)) { MessagesDropped++; return null; }
-        var link = Link(to.Value);
-        if (!_network.Propagate(Self.Value, to.Value, leaves, leaves, _netRandom, link, out var arrival, out var duplicate))
+        ref var link = ref _links.Get(to.Value, _now);
+        if (!_network.Propagate(Self.Value, to.Value, leaves, leaves, _netRandom, ref link, out var arrival, out var duplicate))
         { MessagesDropped++; return null; }
         Post(to, message, sizeBytes, arrival, leaves, viaDownlink: false);
         if (duplicate is { } d) Post(to, message, sizeBytes, d, leaves, viaDownlink: false);
         return arrival.LastBit;
-    }
-
-    private LinkState Link(int to)
-    {
-        if (_links.TryGetValue(to, out var link)) return link;
-        if (_links.Count >= _linkPruneAt) PruneLinks();
-        if (!_spareLinks.TryPop(out link)) link = new LinkState();
-        _links[to] = link;
-        return link;
-    }
-
-    /// <summary>
-    /// Forgets the links whose state can no longer change a send: every field at or before now.
-    /// A send from now on leaves at or after now and (where no draw can be negative) arrives no
-    /// earlier, so the cap's queue and the FIFO clamp of such a link are no-ops, exactly as for a
-    /// fresh one. Without this a node that talks to many peers (random traffic over thousands of
-    /// nodes) keeps one entry per peer it ever reached, and each lookup misses the cache.
-    /// Amortised: runs when the table has doubled since the last pruning.
-    /// </summary>
-    private void PruneLinks()
-    {
-        if (!_network.DelaysNonNegative) { _linkPruneAt = int.MaxValue; return; }
-        foreach (var (to, link) in _links)
-        {
-            if (link.CapFreeAt > _now || link.LastFirstBit > _now || link.LastLastBit > _now) continue;
-            _links.Remove(to);
-            link.CapFreeAt = link.LastFirstBit = link.LastLastBit = SimTime.Zero;
-            _spareLinks.Push(link);
-        }
-        _linkPruneAt = Math.Max(MinLinkPrune, 2 * _links.Count);
     }
 
     /// <summary>Hands a routed message to the kernel: to the receiver's downlink if it is limited, else straight to the receiver at its last bit.</summary>
@@ -250,7 +207,9 @@ internal sealed class NodeHost : INodeContext
         var outgoing = viaDownlink && _network.HasDownlinkLimit(to.Value)
             ? new Outgoing(to, new EventKey(arrival.FirstBit.Nanos, Self.Value, seq), Envelope.AtDownlink(message, sizeBytes, arrival.LastBit))
             : new Outgoing(to, new EventKey(arrival.LastBit.Nanos, Self.Value, seq), Envelope.Message(message, sizeBytes));
-        Outbox.Add(outgoing);
+        // One thread runs the window: post it to the kernel at once (no outbox to copy it from).
+        if (_mail.Direct) _mail.Post(outgoing);
+        else Outbox.Add(outgoing);
         if (leavesNic > _now)
         {
             _unsent ??= new();
@@ -287,11 +246,10 @@ internal sealed class NodeHost : INodeContext
         var neverSent = new List<(int To, long Sequence)>();
         if (State == NodeState.Down) return neverSent;
         State = NodeState.Down;
-        MessagesDropped += _queue.UnorderedItems.Count(i => i.Element.Kind != EnvelopeKind.Timer);
+        MessagesDropped += _queue.CountMessages();
         _queue.Clear();
         _liveTimers.Clear();
         _links.Clear();
-        _linkPruneAt = MinLinkPrune;
         _neverSent?.Clear();
         foreach (var (to, seq, leavesAt) in _unsent ?? [])
             if (leavesAt > at.Nanos) neverSent.Add((to, seq));

@@ -22,6 +22,7 @@ public sealed class Simulation : ISimulationView
     private readonly List<ScheduledFault> _faults;
     private readonly List<ISimulationObserver> _observers = [];
     private readonly PriorityQueue<int, long> _wakeups = new();
+    private readonly Mailroom _mail;
     private readonly long[] _registered;
     private readonly bool[] _inWindow;
     private readonly SimRandom _faultRandom;
@@ -42,9 +43,11 @@ public sealed class Simulation : ISimulationView
         Directory = new NodeDirectory(nodes);
         _network = new NetworkModel(network, nodes.Select(n => n.Region).ToList());
         _hosts = new NodeHost[nodes.Count];
+        _mail = new Mailroom(nodes.Count);
         for (int i = 0; i < nodes.Count; i++)
-            _hosts[i] = new NodeHost(new NodeId(i), nodes[i], Directory, _network, options.Seed, options.SeriesBin);
-        _registered = Enumerable.Repeat(long.MaxValue, nodes.Count).ToArray();
+            _hosts[i] = new NodeHost(new NodeId(i), nodes[i], Directory, _network, _mail, options.Seed, options.SeriesBin);
+        _mail.Attach(_hosts);
+        _registered = _mail.Registered;
         _inWindow = new bool[nodes.Count];
         _faultRandom = SimRandom.Stream(options.Seed, "faults");
         _faults = ExpandUndos(faults ?? []);
@@ -69,16 +72,17 @@ public sealed class Simulation : ISimulationView
     {
         if (_ran) throw new InvalidOperationException("a Simulation runs once; build a new one for another run");
         _ran = true;
-        using var executor = _options.Mode == ExecutionMode.Actors ? new ActorExecutor(_hosts) : null;
+        using var executor = _options.Mode == ExecutionMode.Actors ? new ActorExecutor(_options.ParallelMinEvents) : null;
         var active = new List<NodeHost>();
         var lookahead = _network.Lookahead;
         var minWindow = Duration.FromNanos(Math.Max(1, lookahead.Nanos));
-        long events = 0;
+        long events = 0, lastWindowEvents = 0;
         var reason = StopReason.EndTime;
 
         foreach (var h in _hosts) h.Start(SimTime.Zero);
         foreach (var h in _hosts) Merge(h);
-        foreach (var h in _hosts) Register(h.Self.Value);
+        foreach (var h in _hosts) _mail.Mark(h.Self.Value);
+        RegisterMarked();
         foreach (var o in _observers) o.OnStart(this);
 
         while (true)
@@ -112,12 +116,38 @@ public sealed class Simulation : ISimulationView
                 active.Add(_hosts[n]);
             }
 
-            foreach (var h in active) events -= h.EventsProcessed;
-            if (executor is not null && active.Count > 1) executor.RunWindow(active, next, windowEnd, lookahead);
-            else foreach (var h in active) h.RunWindow(next, windowEnd, lookahead);
-            foreach (var h in active) { events += h.EventsProcessed; _inWindow[h.Self.Value] = false; }
-            foreach (var h in active) Merge(h);
-            foreach (var h in active) Register(h.Self.Value);
+            long before = events;
+            if (executor is not null && executor.Worthwhile(active.Count, lastWindowEvents))
+            {
+                foreach (var h in active) events -= h.EventsProcessed;
+                executor.RunWindow(active, next, windowEnd, lookahead);
+                foreach (var h in active)
+                {
+                    events += h.EventsProcessed;
+                    _inWindow[h.Self.Value] = false;
+                    Merge(h);
+                    _mail.Mark(h.Self.Value);
+                }
+            }
+            else
+            {
+                // One pass per node: run it and count its events; its messages go straight to the mailroom.
+                _mail.Direct = true;
+                try
+                {
+                    foreach (var h in active)
+                    {
+                        var done = h.EventsProcessed;
+                        h.RunWindow(next, windowEnd, lookahead);
+                        events += h.EventsProcessed - done;
+                        _inWindow[h.Self.Value] = false;
+                        _mail.Mark(h.Self.Value);
+                    }
+                }
+                finally { _mail.Direct = false; }
+            }
+            lastWindowEvents = events - before;
+            RegisterMarked();
             _now = windowEnd;
             _windows++;
             if (Barrier()) { reason = StopReason.Predicate; break; }
@@ -144,7 +174,10 @@ public sealed class Simulation : ISimulationView
         return SimTime.MaxValue;
     }
 
-    private void Register(int node)
+    /// <summary>Delivers the messages sent since the last call and registers every node that ran or got one, once each.</summary>
+    private void RegisterMarked() => _mail.Deliver(this);
+
+    internal void Register(int node)
     {
         var t = _hosts[node].NextReady.Nanos;
         if (t == _registered[node]) return;
@@ -166,16 +199,12 @@ public sealed class Simulation : ISimulationView
             if (_registered[n] != long.MaxValue && !_inWindow[n]) _wakeups.Enqueue(n, _registered[n]);
     }
 
-    /// <summary>Hands a node's sent messages to their destinations (between windows, one thread).</summary>
+    /// <summary>Hands a node's sent messages to their destinations (between windows, one thread);
+    /// the destinations are registered by the next <see cref="RegisterMarked"/>.</summary>
     private void Merge(NodeHost from)
     {
         if (from.Outbox.Count == 0) return;
-        foreach (var m in from.Outbox)
-        {
-            var to = _hosts[m.To.Value];
-            to.Deliver(m);
-            if (m.Key.Time < _registered[m.To.Value]) Register(m.To.Value);
-        }
+        foreach (var m in from.Outbox) _mail.Post(m);
         from.Outbox.Clear();
     }
 
@@ -238,7 +267,8 @@ public sealed class Simulation : ISimulationView
                 var restarted = Targets(f, r.Nodes);
                 foreach (var n in restarted) _hosts[n.Value].Restart(_now, r.LoseDisk);
                 foreach (var n in restarted) Merge(_hosts[n.Value]);
-                foreach (var n in restarted) Register(n.Value);
+                foreach (var n in restarted) _mail.Mark(n.Value);
+                RegisterMarked();
                 text = $"restart {Names(restarted)}";
                 break;
             case Pause p:

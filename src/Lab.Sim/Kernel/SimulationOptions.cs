@@ -12,14 +12,18 @@ public sealed record SimulationOptions
     public long MaxEvents { get; init; } = long.MaxValue;
     /// <summary>Width of the time bins of metric series (e.g. throughput over time).</summary>
     public Duration SeriesBin { get; init; } = Duration.FromSeconds(1);
-    /// <summary>Sequential (one thread, no actors) or Actors (each node an Akka.NET actor, windows in parallel).</summary>
+    /// <summary>Sequential (one thread, no actors) or Actors (nodes hosted in batches by Akka.NET worker actors, windows in parallel).</summary>
     public ExecutionMode Mode { get; init; } = ExecutionMode.Sequential;
+    /// <summary>Actors only: a window runs on the worker actors when the window before it had at least
+    /// this many events; smaller ones run inline on the kernel's thread, where waking a thread would
+    /// cost more than it saves. 0: every window of two or more nodes runs on the workers.</summary>
+    public long ParallelMinEvents { get; init; } = 256;
 }
 
 public enum ExecutionMode
 {
     /// <summary>One thread drives every node: the reference executor.</summary>
     Sequential,
-    /// <summary>Each node is an Akka.NET actor; the nodes of a window run in parallel.</summary>
+    /// <summary>Nodes are hosted in batches by Akka.NET worker actors, one per spare core; the nodes of a large window run in parallel.</summary>
     Actors,
 }
