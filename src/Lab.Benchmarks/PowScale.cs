@@ -78,7 +78,22 @@ public static class PowScale
             $"reach90_p50={F(Quantile.Name(PowMetrics.BlockReach90, 0.5))}s reach90_p90={F(Quantile.Name(PowMetrics.BlockReach90, 0.9))}s " +
             $"arrival_p50={F(Quantile.Name(PowMetrics.BlockArrival, 0.5))}s arrival_p90={F(Quantile.Name(PowMetrics.BlockArrival, 0.9))}s " +
             $"interval={F(PowMetrics.MeanBlockInterval)}s tps={F(PowMetrics.ChainTps)} stop={result.Stats.StoppedBy}");
+        if (nodes == 6000) ReportReference(sw2.Elapsed.TotalSeconds);
         return 0;
+    }
+
+    /// <summary>SimBlock (Java, 5fc7f9f) on the same setup with compact blocks off, measured on the lab's 2-core
+    /// machine (issue 17): the peer this file is compared with. The target is at most half of both.</summary>
+    private const double SimBlockWallSeconds = 21.9, SimBlockPeakMb = 706;
+
+    private static void ReportReference(double wall)
+    {
+        using var p = Process.GetCurrentProcess();
+        p.Refresh();
+        var peakMb = p.PeakWorkingSet64 / 1048576.0;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"reference simblock-java nodes=6000 blocks=100 compact_blocks=off wall_s={SimBlockWallSeconds} peak_rss_mb={SimBlockPeakMb} " +
+            $"(this run in-process, without startup and results: wall {wall / SimBlockWallSeconds:0.00}x, peak {peakMb / SimBlockPeakMb:0.00}x; end to end: /usr/bin/time -v ./lab run scenarios/consensus/pow-bitcoin.yaml)"));
     }
 
     private static void Report(string what, int nodes, ExecutionMode mode, double wall, long events, long windows, string extra)

@@ -41,15 +41,21 @@ public sealed class CoreRelay(PowNode node) : BlockRelay(node)
     {
         var msg = new Announce(tip, headers);
         var size = msg.SizeBytes;
-        var peers = Setup.Peers.PeersOf(Me);
-        _peerBest ??= new PowBlock?[peers.Count];
-        for (int i = 0; i < peers.Count; i++)
+        var peers = Setup.Peers.Neighbours(Me);
+        _peerBest ??= new PowBlock?[peers.Length];
+        var sent = 0;
+        for (int i = 0; i < peers.Length; i++)
         {
             var p = peers[i];
             if (p == except || Knows(_peerBest[i], tip)) continue;
             _peerBest[i] = tip;
-            ProtocolTraffic.Send(ctx, new NodeId(p), msg, size);
+            ctx.Send(new NodeId(p), msg, size);
+            sent++;
         }
+        // Protocol traffic counted once for the fan-out (the same whole-number totals as ProtocolTraffic.Send per message).
+        if (sent == 0) return;
+        ctx.Metrics.Add(StandardMetrics.ProtocolMessages, sent);
+        ctx.Metrics.Add(StandardMetrics.ProtocolBytes, (long)sent * size);
     }
 
     public override bool OnMessage(INodeContext ctx, NodeId from, object message)

@@ -15,6 +15,8 @@ public sealed class PeerGraph
 
     public int Count => _peers.Length;
     public IReadOnlyList<int> PeersOf(int node) => _peers[node];
+    /// <summary><see cref="PeersOf"/> as a span, for per-block fan-outs (no enumerator, no interface calls).</summary>
+    public ReadOnlySpan<int> Neighbours(int node) => _peers[node];
     /// <summary>Position of <paramref name="peer"/> in <paramref name="node"/>'s sorted peer list, or −1.</summary>
     public int IndexOfPeer(int node, int peer) => Math.Max(-1, Array.BinarySearch(_peers[node], peer));
     public long Links => _peers.Sum(p => (long)p.Length) / 2;

@@ -27,7 +27,7 @@ public class PowNode : INodeBehaviour
     protected internal readonly int Me;
 
     private readonly BlockRelay _relay;
-    private readonly List<BlockArrival> _arrivals = [];
+    private readonly List<BlockArrival> _arrivals;
     private TimerId _mineTimer = TimerId.None;
     private double _timerRate;
     private long _sequence;
@@ -44,6 +44,8 @@ public class PowNode : INodeBehaviour
         O = setup.Options;
         Me = self;
         Tip = setup.Genesis;
+        // Sized up front for the target height and some stale blocks: growing thousands of lists by doubling cost more than the arrivals themselves.
+        _arrivals = new List<BlockArrival>(O.RecordArrivals ? Math.Min(O.TargetHeight + O.TargetHeight / 8 + 4, 1024) : 0);
         _relay = O.Relay == PowRelay.SimBlock ? new SimBlock.SimBlockRelay(this) : new CoreRelay(this);
     }
 
@@ -271,9 +273,10 @@ public class PowNode : INodeBehaviour
     /// <summary>Bytes of a reply to a client (as a Raft or BFT reply: id, height, status).</summary>
     private const int ReplyBytes = 100;
 
-    /// <summary>What clients handed this gateway since the last window; the run moves them into the pool.</summary>
-    internal List<Receipt> TakeReceipts()
+    /// <summary>What clients handed this gateway since the last window (null if nothing: this runs after every window); the run moves them into the pool.</summary>
+    internal List<Receipt>? TakeReceipts()
     {
+        if (_receipts.Count == 0) return null;
         var taken = _receipts;
         _receipts = [];
         return taken;

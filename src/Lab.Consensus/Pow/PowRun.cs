@@ -75,7 +75,7 @@ public sealed class PowRun : ProtocolRun
         // What gateways took from clients in this window becomes visible to miners after the relay delay.
         List<Receipt>? receipts = null;
         for (int g = 0; g < Setup.Gateways; g++)
-            if (view.StateOf(new NodeId(g)) == NodeState.Up && view.BehaviourOf(new NodeId(g)) is PowNode node && node.TakeReceipts() is { Count: > 0 } taken)
+            if (view.StateOf(new NodeId(g)) == NodeState.Up && view.BehaviourOf(new NodeId(g)) is PowNode node && node.TakeReceipts() is { } taken)
                 (receipts ??= []).AddRange(taken);
         if (receipts is not null) Setup.Pool.Admit(receipts, view.Now);
         Measure(view);

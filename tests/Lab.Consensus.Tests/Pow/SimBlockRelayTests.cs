@@ -2,6 +2,7 @@ using Lab.Consensus.Common;
 using Lab.Consensus.Pow;
 using Lab.Consensus.Pow.SimBlock;
 using Lab.Consensus.Workload;
+using Lab.Sim.Metrics;
 using Lab.Sim.Network;
 using Lab.Sim.Nodes;
 using Lab.Sim.Testing;
@@ -96,6 +97,37 @@ public class SimBlockRelayTests
         Assert.Equal([new NodeId(1), new NodeId(2)], ctx.Sent.Where(s => s.Message is Inv).Select(s => s.To).Order());
         node.OnMessage(ctx, new NodeId(2), new SimBlockTransfer(a));
         Assert.Equal([c], node.Arrivals.Select(x => x.Block));
+    }
+
+    [Fact]
+    public void An_inv_for_a_block_on_the_nodes_chain_is_not_requested()
+    {
+        var (node, ctx, setup) = Single();
+        var a = Child(setup.Genesis, miner: 1, id: 1);
+        var c = Child(a, miner: 1, id: 2);
+        node.OnMessage(ctx, new NodeId(1), new SimBlockTransfer(a));
+        node.OnMessage(ctx, new NodeId(1), new SimBlockTransfer(c));
+        ctx.Sent.Clear();
+        node.OnMessage(ctx, new NodeId(2), new Inv(c));             // the tip
+        node.OnMessage(ctx, new NodeId(2), new Inv(a));             // its parent
+        node.OnMessage(ctx, new NodeId(2), new Inv(setup.Genesis)); // genesis
+        Assert.Empty(ctx.Sent);
+        // A block off the chain with less work is still fetched (SimBlock counts it as an orphan).
+        node.OnMessage(ctx, new NodeId(2), new Inv(Child(setup.Genesis, miner: 2, id: 3)));
+        Assert.IsType<BlockRequest>(Assert.Single(ctx.Sent).Message);
+    }
+
+    [Fact]
+    public void Every_inv_of_a_fan_out_counts_as_protocol_traffic()
+    {
+        var (node, ctx, setup) = Single();
+        node.OnMessage(ctx, new NodeId(1), new SimBlockTransfer(Child(setup.Genesis, miner: 1, id: 1)));
+        node.OnMessage(ctx, new NodeId(1), new Inv(Child(setup.Genesis, miner: 2, id: 2)));
+        // Two invs (to n1 and n2) and one request.
+        Assert.Equal(3, ctx.Sent.Count);
+        var m = RunMetrics.Merge(Duration.FromSeconds(1), [ctx.Metrics]);
+        Assert.Equal(3, m.Counter(StandardMetrics.ProtocolMessages));
+        Assert.Equal(2 * Inv.SizeBytes + BlockRequest.SizeBytes, m.Counter(StandardMetrics.ProtocolBytes));
     }
 
     private static (PowNode Node, ManualNodeContext Ctx, PowSetup Setup) Single()

@@ -48,9 +48,13 @@ public sealed class SimBlockRelay(PowNode node) : BlockRelay(node)
     /// <summary><c>Node.sendInv</c>: an inv to every neighbour.</summary>
     public override void Announce(INodeContext ctx, PowBlock tip, int headers, int except)
     {
+        var peers = Setup.Peers.Neighbours(Me);
+        if (peers.IsEmpty) return;
         var inv = new Inv(tip);
-        foreach (var p in Setup.Peers.PeersOf(Me))
-            Send(ctx, new NodeId(p), inv, Inv.SizeBytes, Rules.ControlMessageDelay);
+        // Counted once for the whole fan-out (the same whole-number totals as one count per message).
+        CountSent(ctx, peers.Length, (long)peers.Length * Inv.SizeBytes);
+        foreach (var p in peers)
+            ctx.SendUncharged(new NodeId(p), inv, Inv.SizeBytes, Rules.ControlMessageDelay);
     }
 
     public override bool OnMessage(INodeContext ctx, NodeId from, object message)
@@ -78,13 +82,12 @@ public sealed class SimBlockRelay(PowNode node) : BlockRelay(node)
 
     private void OnInv(INodeContext ctx, NodeId from, PowBlock block)
     {
-        if (_orphans.Contains(block) || _downloading.Contains(block)) return;
+        // Most invs name a block already on this node's chain: that test is cheap and needs no set lookup, so it goes first.
         var tip = Node.Tip;
-        if (block.ChainWork > tip.ChainWork || !OnSameChain(block, tip))
-        {
-            Send(ctx, from, new BlockRequest(block), BlockRequest.SizeBytes, Rules.ControlMessageDelay);
-            _downloading.Add(block);
-        }
+        if (block.ChainWork <= tip.ChainWork && OnSameChain(block, tip)) return;
+        if (_orphans.Contains(block) || _downloading.Contains(block)) return;
+        Send(ctx, from, new BlockRequest(block), BlockRequest.SizeBytes, Rules.ControlMessageDelay);
+        _downloading.Add(block);
     }
 
     private void Enqueue(INodeContext ctx, NodeId requester, PowBlock block, bool missing)
@@ -178,9 +181,15 @@ public sealed class SimBlockRelay(PowNode node) : BlockRelay(node)
     /// <summary>Sends as SimBlock times it (the kernel charges no bandwidth) and counts it as protocol traffic.</summary>
     private static SimTime? Send(INodeContext ctx, NodeId to, object message, int sizeBytes, Duration delay)
     {
-        ctx.Metrics.Add(StandardMetrics.ProtocolMessages);
-        ctx.Metrics.Add(StandardMetrics.ProtocolBytes, sizeBytes);
+        CountSent(ctx, 1, sizeBytes);
         return ctx.SendUncharged(to, message, sizeBytes, delay);
+    }
+
+    /// <summary>Counts <paramref name="messages"/> sent messages of <paramref name="bytes"/> in all as protocol traffic (also those the network then drops).</summary>
+    private static void CountSent(INodeContext ctx, int messages, long bytes)
+    {
+        ctx.Metrics.Add(StandardMetrics.ProtocolMessages, messages);
+        ctx.Metrics.Add(StandardMetrics.ProtocolBytes, bytes);
     }
 
     private sealed class UploadDone { public static readonly UploadDone Instance = new(); }
