@@ -22,22 +22,39 @@ public static class ReportWriter
     public static ReportOutcome Write(ExperimentResult result, string folder, IReadOnlyList<KeyValuePair<string, string>> provenance)
     {
         var summary = ExperimentSummary.Of(result);
-        File.WriteAllBytes(Path.Combine(folder, "summary.json"), SummaryJson.Serialize(summary));
+        // The tables and the charts are independent (both only read the result): the runs are over and the cores idle,
+        // so summary.json and metrics/ are written on another thread while the charts are drawn here.
+        var tables = Task.Run(() => WriteTables(result, summary, folder));
+        ChartSet charts;
+        try
+        {
+            charts = ChartCatalog.Build(result, summary);
+            var chartFolder = Directory.CreateDirectory(Path.Combine(folder, "charts")).FullName;
+            foreach (var c in charts.Charts)
+            {
+                File.WriteAllBytes(Path.Combine(chartFolder, c.Name + ".png"), c.Png);
+                File.WriteAllText(Path.Combine(chartFolder, c.Name + ".svg"), c.Svg, new UTF8Encoding(false));
+            }
+            File.WriteAllText(Path.Combine(folder, "report.html"), HtmlReport.Render(result, summary, charts, provenance), new UTF8Encoding(false));
+        }
+        catch
+        {
+            // Nothing may still be writing into the folder when the caller cleans it up.
+            try { tables.Wait(); }
+            catch (AggregateException) { }
+            throw;
+        }
+        tables.GetAwaiter().GetResult();
+        return new ReportOutcome(summary, charts.Charts.Select(c => c.Name).ToList(), charts.Skipped);
+    }
 
+    /// <summary><c>summary.json</c> and <c>metrics/</c>: the files that depend only on the result.</summary>
+    private static void WriteTables(ExperimentResult result, ExperimentSummary summary, string folder)
+    {
+        File.WriteAllBytes(Path.Combine(folder, "summary.json"), SummaryJson.Serialize(summary));
         var metrics = Directory.CreateDirectory(Path.Combine(folder, "metrics")).FullName;
         foreach (var (name, bytes) in MetricsCsv.Files(result, summary).Concat(MetricsParquet.Files(result, summary)))
             File.WriteAllBytes(Path.Combine(metrics, name), bytes);
-
-        var charts = ChartCatalog.Build(result, summary);
-        var chartFolder = Directory.CreateDirectory(Path.Combine(folder, "charts")).FullName;
-        foreach (var c in charts.Charts)
-        {
-            File.WriteAllBytes(Path.Combine(chartFolder, c.Name + ".png"), c.Png);
-            File.WriteAllText(Path.Combine(chartFolder, c.Name + ".svg"), c.Svg, new UTF8Encoding(false));
-        }
-
-        File.WriteAllText(Path.Combine(folder, "report.html"), HtmlReport.Render(result, summary, charts, provenance), new UTF8Encoding(false));
-        return new ReportOutcome(summary, charts.Charts.Select(c => c.Name).ToList(), charts.Skipped);
     }
 }
 

@@ -25,6 +25,15 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
+    public void A_table_that_cannot_be_written_fails_the_report_with_its_own_io_error()
+    {
+        // metrics/ is written beside the charts on another thread: its failure must still reach the caller as the
+        // IOException the results folder turns into "cannot write the results", not wrapped in an AggregateException.
+        File.WriteAllText(Path.Combine(_folder, "metrics"), "a file where the metrics folder goes");
+        Assert.ThrowsAny<IOException>(() => ReportWriter.WriteAll(Results.Settlement(50), _folder, Provenance));
+    }
+
+    [Fact]
     public void The_report_holds_the_story_tables_charts_findings_yaml_and_provenance()
     {
         var outcome = ReportWriter.Write(Results.Settlement(50), _folder, Provenance);

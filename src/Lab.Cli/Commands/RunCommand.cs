@@ -102,15 +102,20 @@ public static class RunCommand
         }
         if (outcome.Error is ExperimentStoppedException stopped) return Stopped(app, folder, stopped, quiet);
 
-        // The folder is finished before anything more is printed: if the terminal has gone (SIGHUP), the results are safe.
         var result = outcome.Result!;
+        // The headline is known as soon as the runs are assembled: say it now, not after the charts and the report are
+        // drawn (seconds). If the terminal has gone (SIGHUP), the results are still written below.
+        if (!quiet)
+        {
+            try { Headline.Print(app.Output, result); }
+            catch (IOException) { }
+        }
         string path;
         try { path = folder.Complete(result, app.Report, DateTimeOffset.UtcNow); }
         catch (ResultFolderException e)
         {
             return app.Fail($"{e.Message}; the runs are kept: resume with 'lab run --resume {folder.Path}' once that is fixed", ExitCode.RunFailed);
         }
-        if (!quiet) Headline.Print(app.Output, result);
         if (!quiet) app.Output.MarkupLine($"[green]done[/] in {(DateTimeOffset.UtcNow - started).TotalSeconds:0.0}s; results:");
         app.Output.Profile.Out.Writer.WriteLine(path);
         return ExitCode.Ok;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Lab.Ledger.Transactions;
 using Lab.Sim.Time;
 
@@ -13,8 +14,10 @@ namespace Lab.Ledger.Contracts;
 public sealed class ContractContext
 {
     private readonly ContractRuntime _runtime;
-    internal readonly Dictionary<string, object?> Writes = new(StringComparer.Ordinal);
-    internal readonly List<string> WriteOrder = [];
+    /// <summary>The call's writes in the order their keys were first written, each key once with its last value.</summary>
+    internal readonly List<KeyValuePair<string, object?>> Writes = [];
+    // Key → its position in Writes: one hash lookup per read or write of the call's own state.
+    private readonly Dictionary<string, int> _written = new(StringComparer.Ordinal);
     internal readonly List<(string Name, object? Data)> Events = [];
     internal Duration Cpu;
 
@@ -28,7 +31,7 @@ public sealed class ContractContext
     internal void Begin(string caller, long height, TxId tx, string contract)
     {
         Caller = caller; Height = height; Tx = tx; Contract = contract;
-        Writes.Clear(); WriteOrder.Clear(); Events.Clear(); Cpu = Duration.Zero; Declined = null;
+        Writes.Clear(); _written.Clear(); Events.Clear(); Cpu = Duration.Zero; Declined = null;
     }
 
     // ---- identity and roles ----
@@ -45,14 +48,19 @@ public sealed class ContractContext
 
     // ---- state ----
 
-    public object? Get(string key) => Writes.TryGetValue(key, out var v) ? v : _runtime.State.Get(key);
+    public object? Get(string key) => _written.TryGetValue(key, out var i) ? Writes[i].Value : _runtime.State.Get(key);
 
     public T? Get<T>(string key) => Get(key) is T t ? t : default;
 
     public void Put(string key, object? value)
     {
-        if (!Writes.ContainsKey(key)) WriteOrder.Add(key);
-        Writes[key] = value;
+        ref var i = ref CollectionsMarshal.GetValueRefOrAddDefault(_written, key, out var existed);
+        if (existed) Writes[i] = new(key, value);
+        else
+        {
+            i = Writes.Count;
+            Writes.Add(new(key, value));
+        }
     }
 
     // ---- tokens ----

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Lab.Ledger.Blocks;
@@ -48,6 +49,7 @@ public sealed class ContractRuntime : IStateMachine
         Members = members;
         foreach (var c in contracts) _contracts.Add(c.Name, c);
         _issuers = new SortedDictionary<string, string>(assetIssuers.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal);
+        _assets = new HashSet<string>(_issuers.Keys, StringComparer.Ordinal);
         _options = options ?? new ContractRuntimeOptions();
         _call = new ContractContext(this);
     }
@@ -65,7 +67,10 @@ public sealed class ContractRuntime : IStateMachine
     /// <summary>Name of the node that applies blocks to this runtime (set by the first block; null before).</summary>
     public string? Node { get; private set; }
 
-    public bool IsAsset(string asset) => _issuers.ContainsKey(asset);
+    public bool IsAsset(string asset) => _assets.Contains(asset);
+
+    // The assets by hash, for the check in every transfer (the sorted map compares whole names).
+    private readonly HashSet<string> _assets;
     public string? IssuerOf(string asset) => _issuers.GetValueOrDefault(asset);
 
     internal static string BalanceKey(string asset, string holder) => string.Concat("balance/", asset, "/", holder);
@@ -80,9 +85,20 @@ public sealed class ContractRuntime : IStateMachine
         {
             key = BalanceKey(asset, holder);
             byHolder[holder] = key;
+            if (!asset.Contains('/')) _assetOfKey[key] = asset; // else parsing stops at its first slash, as before
         }
         return key;
     }
+    // Balance key → its asset, for the keys made by CachedBalanceKey (the others are parsed): Commit needs the asset of every balance it writes.
+    private readonly Dictionary<string, string> _assetOfKey = new(StringComparer.Ordinal);
+
+    private string AssetOfBalanceKey(string key)
+    {
+        if (_assetOfKey.TryGetValue(key, out var asset)) return asset;
+        var slash = key.IndexOf('/', BalancePrefix.Length);
+        return key[BalancePrefix.Length..slash];
+    }
+
     internal static string SupplyKey(string asset) => "supply/" + asset;
     private const string BalancePrefix = "balance/";
 
@@ -187,22 +203,21 @@ public sealed class ContractRuntime : IStateMachine
 
     private void Commit(long height, TxId tx, SortedSet<string> touched)
     {
-        foreach (var key in _call.WriteOrder)
+        foreach (var (key, value) in _call.Writes)
         {
-            var value = _call.Writes[key];
+            var replaced = State.Write(key, value, height);
             if (key.StartsWith(BalancePrefix, StringComparison.Ordinal))
             {
                 // Track the running sum of balances per asset from the writes themselves, independently
                 // of how a contract computed them: this is what the conservation check compares.
-                var slash = key.IndexOf('/', BalancePrefix.Length);
-                var asset = key[BalancePrefix.Length..slash];
-                var before = State.Get(key) is long b ? b : 0;
+                var asset = AssetOfBalanceKey(key);
+                var before = replaced is long b ? b : 0;
                 var after = value is long a ? a : 0;
-                _balanceTotals[asset] = _balanceTotals.GetValueOrDefault(asset) + (after - before);
+                ref var total = ref CollectionsMarshal.GetValueRefOrAddDefault(_balanceTotals, asset, out _);
+                total += after - before;
                 touched.Add(asset);
             }
             else if (key.StartsWith("supply/", StringComparison.Ordinal)) touched.Add(key["supply/".Length..]);
-            State.Write(key, value, height);
         }
         if (_options.KeepEvents)
             foreach (var (name, data) in _call.Events)

@@ -11,16 +11,18 @@ public sealed class Membership
     public const string Member = "member";
 
     private readonly SortedDictionary<string, SortedSet<string>> _roles = new(StringComparer.Ordinal);
+    // The same sets by hash: every contract call asks two or three times (sorted lookups compare whole names).
+    private readonly Dictionary<string, SortedSet<string>> _lookup = new(StringComparer.Ordinal);
 
     public Membership Add(string identity, params string[] roles)
     {
-        if (!_roles.TryGetValue(identity, out var set)) _roles[identity] = set = new SortedSet<string>(StringComparer.Ordinal);
+        if (!_roles.TryGetValue(identity, out var set)) _roles[identity] = _lookup[identity] = set = new SortedSet<string>(StringComparer.Ordinal);
         set.Add(Member);
         foreach (var r in roles) set.Add(r);
         return this;
     }
 
-    public bool IsMember(string identity) => _roles.ContainsKey(identity);
-    public bool Has(string identity, string role) => _roles.TryGetValue(identity, out var set) && set.Contains(role);
+    public bool IsMember(string identity) => _lookup.ContainsKey(identity);
+    public bool Has(string identity, string role) => _lookup.TryGetValue(identity, out var set) && set.Contains(role);
     public IEnumerable<string> Identities => _roles.Keys;
 }

@@ -19,7 +19,13 @@ public sealed record ExperimentSummary(string Experiment, ulong Seed, IReadOnlyL
         result.Points.Any(p => p.Replications.Any(r =>
             r.Metrics.Findings.Any(f => f.Kind.StartsWith(RunValues.SafetyFindingPrefix, StringComparison.Ordinal))));
 
-    public static ExperimentSummary Of(ExperimentResult result)
+    /// <summary>Summaries already made, by result instance: results are immutable, and <c>lab run</c> prints the headline
+    /// table and writes the report from the same result (its pooled percentiles sort every sample of every run).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ExperimentResult, ExperimentSummary> Made = new();
+
+    public static ExperimentSummary Of(ExperimentResult result) => Made.GetValue(result, Make);
+
+    private static ExperimentSummary Make(ExperimentResult result)
     {
         var countSafety = CountsSafety(result);
         var points = new List<PointSummary>(result.Points.Count);

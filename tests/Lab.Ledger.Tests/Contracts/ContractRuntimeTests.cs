@@ -141,6 +141,38 @@ public class ContractRuntimeTests
         Assert.Throws<InvalidOperationException>(() => rt.Apply(new Block(2, Hash.Zero, [], "x"), new ManualNodeContext(nodes: 1)));
     }
 
+    [Fact]
+    public void A_call_reads_its_own_writes_and_commits_each_key_once_with_its_last_value()
+    {
+        var rt = Runtime(new Rewriter());
+        var outcomes = rt.Apply(BlockOf(rt, Tx("agent", new ContractCall("rewriter", "go", null))), new ManualNodeContext(nodes: 1));
+        Assert.True(outcomes[0].Accepted, outcomes[0].Reason);
+        Assert.Equal(11L, rt.State.Get("note/x"));
+        Assert.Equal(2L, rt.State.Get("note/y"));
+        Assert.Equal(1, rt.State.VersionOf("note/x"));
+        // Two transfers of alice's cash in one call: one committed write each, the balances and the conservation check agree.
+        Assert.Equal(700, rt.Balance("CNY", "alice"));
+        Assert.Equal(800, rt.Balance("CNY", "bob"));
+        Assert.Equal(2, rt.State.VersionOf("balance/CNY/alice"));
+        Assert.Equal(0, rt.ConservationViolations);
+        var keys = rt.State.Ordered().Select(kv => kv.Key).ToList();
+        Assert.Equal(keys.Order(StringComparer.Ordinal), keys);
+    }
+
+    /// <summary>Writes a key, another, then the first again from what it reads back; moves cash twice.</summary>
+    private sealed class Rewriter : IContract
+    {
+        public string Name => "rewriter";
+        public void Execute(ContractContext ctx, string method, object? arguments)
+        {
+            ctx.Put("note/x", 1L);
+            ctx.Put("note/y", 2L);
+            ctx.Put("note/x", ctx.Get<long>("note/x") + 10);
+            ctx.Transfer("CNY", "alice", "bob", 100);
+            ctx.Transfer("CNY", "alice", "bob", 200);
+        }
+    }
+
     /// <summary>Delivery then payment in one call, like the DvP contract, with an optional crash between the legs.</summary>
     private sealed class TwoLegs : IContract
     {
