@@ -54,16 +54,16 @@ public class TinyProtocolTests
 
         public void OnMessage(INodeContext ctx, NodeId from, object message)
         {
-            switch (message)
+            switch (ClientRequest.TxOf(message) ?? message)   // a client's request is its transaction
             {
-                case ClientRequest r when !leader:
-                    ctx.Send(from, new ClientReply(r.Tx.Id, 0, false, replicas[0]), chain.ReplyBytes);
+                case Transaction tx when !leader:
+                    ctx.Send(from, new ClientReply(tx.Id, 0, false, replicas[0]), chain.ReplyBytes);
                     break;
-                case ClientRequest r when _heights.TryGetValue(r.Tx.Id, out var h):
-                    _ledger.ReplyCommitted(ctx, r.Tx.Id, h);
+                case Transaction tx when _heights.TryGetValue(tx.Id, out var h):
+                    _ledger.ReplyCommitted(ctx, tx.Id, h);
                     break;
-                case ClientRequest r:
-                    var block = new Block(_blocks!.Count + 1, _blocks.Count == 0 ? Block.Genesis.Hash : _blocks[^1].Hash, [r.Tx], "n0");
+                case Transaction tx:
+                    var block = new Block(_blocks!.Count + 1, _blocks.Count == 0 ? Block.Genesis.Hash : _blocks[^1].Hash, [tx], "n0");
                     _blocks.Add(block);
                     foreach (var peer in replicas.Where(p => p != ctx.Self)) ProtocolTraffic.Send(ctx, peer, new TinyBlock(block), block.SizeBytes);
                     Apply(ctx, block, reply: true);

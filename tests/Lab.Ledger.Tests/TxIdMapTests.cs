@@ -41,4 +41,18 @@ public class TxIdMapTests
         Assert.False(map.ContainsKey(TxId.For(new NodeId(3), 4_999_999)));
         Assert.False(map.ContainsKey(TxId.For(new NodeId(100), 0)));
     }
+
+    /// <summary>Values are log indexes and heights, kept in 4 bytes: one that does not fit is refused, not cut short.</summary>
+    [Fact]
+    public void Refuses_a_value_that_does_not_fit_in_a_slot()
+    {
+        var map = new TxIdMap();
+        var id = TxId.For(new NodeId(1), 5);
+        map.Set(id, int.MaxValue - 1);
+        Assert.True(map.TryGetValue(id, out var got));
+        Assert.Equal(int.MaxValue - 1, got);
+        Assert.Throws<ArgumentOutOfRangeException>(() => map.Set(id, int.MaxValue));
+        Assert.Throws<ArgumentOutOfRangeException>(() => map.TryAdd(TxId.For(new NodeId(2), 0), 1L << 40));
+        Assert.Throws<ArgumentOutOfRangeException>(() => map.Set(id, -1));
+    }
 }

@@ -19,7 +19,7 @@ namespace Lab.Consensus.Common;
 /// </summary>
 public sealed class LedgerValidityChecker : ISimulationObserver
 {
-    private readonly TxIdMap _committed = new(); // id → the height it was first delivered at
+    private readonly TxIdSet _committed = new(); // every id delivered on the first-committed chain (a bit each)
     // The first-committed chain, height h at index h - 1 (heights are dense from 1): every one of its
     // blocks is inspected exactly once, in order, so only fork blocks need a set of their own.
     private readonly List<Hash> _canonical = [];
@@ -119,13 +119,14 @@ public sealed class LedgerValidityChecker : ISimulationObserver
                 $"height {commit.Height}: {view.Directory.Name(node)} committed {commit.Block.Short} but no longer holds it"));
             return;
         }
-        foreach (var tx in block.Transactions)
-            CheckTransaction(view, tx, commit.Height, node, commit.At, duplicates && replica.Delivered(tx, commit.Height));
+        var txs = block.Transactions;
+        for (int i = 0; i < txs.Count; i++)   // a loop, not foreach: the list's enumerator would be boxed per block
+            CheckTransaction(view, txs[i], commit.Height, node, commit.At, duplicates && replica.Delivered(txs[i], commit.Height));
     }
 
     private void CheckTransaction(ISimulationView view, Transaction tx, long height, NodeId node, SimTime at, bool duplicates)
     {
-        if (duplicates && !_committed.TryAdd(tx.Id, height))
+        if (duplicates && !_committed.Add(tx.Id))
         {
             _violations.Add(new SafetyViolation(height, node, default, node, tx.Fingerprint, at,
                 $"height {height}: {tx.Id} committed a second time (seen by {view.Directory.Name(node)} at {at})"));

@@ -51,7 +51,7 @@ public sealed class ReplicaLedger
             if (!outcome.Accepted) _rejected[tx.Id] = outcome;
             if (reply) Batch(tx.Id.Client).Add(tx.Id, outcome);
         }
-        if (reply) SendBatches(ctx, block.Height);
+        if (reply) SendBatches(ctx, block);
         if (firstTime)
         {
             ctx.Metrics.Add(StandardMetrics.AppliedBlocks);
@@ -60,7 +60,8 @@ public sealed class ReplicaLedger
     }
 
     // Replies for one block, grouped by client in order of first appearance (deterministic). The
-    // builders are reused from block to block; a message gets its own arrays.
+    // builders are reused from block to block; a message shares the block's transaction list and gets an
+    // outcome array only when some outcome is not plain Ok (no array per transaction otherwise).
     private readonly List<ReplyBatch> _batches = [];
     private int _batchCount;
     private readonly Dictionary<NodeId, int> _batchIndex = [];
@@ -68,13 +69,14 @@ public sealed class ReplicaLedger
     private sealed class ReplyBatch
     {
         public NodeId Client;
-        public readonly List<TxId> Txs = [];
+        public TxId First;
+        public int Count;
         public readonly List<TxOutcome> Outcomes = [];
         public bool AllOk = true;   // every outcome is TxOutcome.Ok itself: the message needs no outcome array
 
         public void Add(TxId tx, TxOutcome outcome)
         {
-            Txs.Add(tx);
+            if (Count++ == 0) First = tx;
             Outcomes.Add(outcome);
             AllOk &= ReferenceEquals(outcome, TxOutcome.Ok);
         }
@@ -91,15 +93,15 @@ public sealed class ReplicaLedger
         return _batches[i];
     }
 
-    private void SendBatches(INodeContext ctx, long height)
+    private void SendBatches(INodeContext ctx, Block block)
     {
         for (int b = 0; b < _batchCount; b++)
         {
             var batch = _batches[b];
-            var count = batch.Txs.Count;
-            if (count == 1) ctx.Send(batch.Client, new ClientReply(batch.Txs[0], height, true, ctx.Self, batch.Outcomes[0]), _replyBytes);
-            else ctx.Send(batch.Client, new ClientReplies(height, ctx.Self, [.. batch.Txs], batch.AllOk ? null : [.. batch.Outcomes]), checked(_replyBytes * count));
-            batch.Txs.Clear();
+            var count = batch.Count;
+            if (count == 1) ctx.Send(batch.Client, new ClientReply(batch.First, block.Height, true, ctx.Self, batch.Outcomes[0]), _replyBytes);
+            else ctx.Send(batch.Client, new ClientReplies(block.Height, ctx.Self, block.Transactions, batch.Client, count, batch.AllOk ? null : [.. batch.Outcomes]), checked(_replyBytes * count));
+            batch.Count = 0;
             batch.Outcomes.Clear();
             batch.AllOk = true;
         }

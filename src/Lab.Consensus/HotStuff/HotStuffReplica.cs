@@ -116,7 +116,7 @@ public sealed class HotStuffReplica : IBlockSource, ILeaderRole
     public void OnMessage(INodeContext ctx, NodeId from, object message)
     {
         if (_role.Is(ByzantineBehaviour.Silent)) return;
-        if (message is ClientRequest request) { OnRequest(ctx, request.Tx); return; }
+        if (ClientRequest.TxOf(message) is { } request) { OnRequest(ctx, request); return; }
         if (message is ReplicaLiveness lease) { OnLiveness(ctx, from, lease); return; }
         if (message is not IBftMessage m || !_out.Authentic(ctx, from, m)) return;
         var sender = m.Sig.Signer;

@@ -239,10 +239,10 @@ public class PowNode : INodeBehaviour
 
     /// <summary>A client's transaction (or its retry): into the pool at the next window's end; answered at
     /// once if it is already final here (the first reply was lost or the client restarted).</summary>
-    private void OnClientRequest(INodeContext ctx, NodeId from, ClientRequest request)
+    private void OnClientRequest(INodeContext ctx, NodeId from, Transaction tx)
     {
         var pool = Setup.Pool;
-        if (pool.IndexOf(request.Tx.Id) is { } index)
+        if (pool.IndexOf(tx.Id) is { } index)
         {
             var final = Tip.AncestorAt(_confirmedHeight);
             if (index < final.TxEnd)
@@ -253,7 +253,7 @@ public class PowNode : INodeBehaviour
             }
             return;
         }
-        _receipts.Add(new Receipt(request.Tx, Me, ctx.Now));
+        _receipts.Add(new Receipt(tx, Me, ctx.Now));
     }
 
     /// <summary>Block <paramref name="b"/> just became k deep here: reply for the transactions this gateway took in.</summary>
@@ -336,7 +336,7 @@ public class PowNode : INodeBehaviour
     public void OnMessage(INodeContext ctx, NodeId from, object message)
     {
         if (_relay.OnMessage(ctx, from, message)) return;
-        if (message is ClientRequest request) { OnClientRequest(ctx, from, request); return; }
+        if (ClientRequest.TxOf(message) is { } request) { OnClientRequest(ctx, from, request); return; }
         if (message is PaymentNotice p)
         {
             _payment = p;

@@ -23,7 +23,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
 {
     private readonly RaftOptions _o;
     private readonly ChainOptions _chain;
-    private readonly IReadOnlyList<NodeId> _servers;   // every replica, self included, in node order
+    private readonly NodeId[] _servers;   // every replica, self included, in node order (an array: foreach over it allocates nothing)
     private readonly ReplicaLedger _ledger;
     private readonly BlockCutter _cutter;
     private NodeSigning _signing = null!;
@@ -57,7 +57,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
     {
         _o = options;
         _chain = chain;
-        _servers = servers;
+        _servers = [.. servers];
         _ledger = new ReplicaLedger(chain.StateMachine(), chain.ReplyBytes);
         _cutter = new BlockCutter(chain.Block);
     }
@@ -79,7 +79,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
     int ILeaderRole.Quorum => Majority;
     public Block? BlockAt(long height) => _d is not null && height >= 1 && height <= _d.LastIndex ? _d.EntryAt(height).Block : null;
 
-    private int Majority => _servers.Count / 2 + 1;
+    private int Majority => _servers.Length / 2 + 1;
 
     // ---------------------------------------------------------------- start
 
@@ -97,14 +97,14 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         _announcedRestart = false;
         if (_o.Quiesce)
         {
-            _liveUntil = new SimTime[_servers.Count];   // nobody known live until its heartbeat arrives
+            _liveUntil = new SimTime[_servers.Length];   // nobody known live until its heartbeat arrives
             HeartbeatLiveness(ctx);
         }
     }
 
     public void OnMessage(INodeContext ctx, NodeId from, object message)
     {
-        if (message is ClientRequest request)
+        if (ClientRequest.TxOf(message) is { } request)
         {
             if (_gate.AdmitSubmission(ctx, from)) OnClientRequest(ctx, request);
             return;
@@ -278,7 +278,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         StopElectionTimer(ctx);
         ctx.Metrics.Add(StandardMetrics.LeaderElections);
         ctx.Metrics.Note("leader", $"{_name} leads term {_d.CurrentTerm}");
-        var n = _servers.Count;
+        var n = _servers.Length;
         // Figure 2: nextIndex = leader's last index + 1, matchIndex = 0.
         _nextIndex = Enumerable.Repeat(_d.LastIndex + 1, n).ToArray();
         _matchIndex = new long[n];
@@ -305,9 +305,8 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
 
     // ---------------------------------------------------------------- client requests and blocks
 
-    private void OnClientRequest(INodeContext ctx, ClientRequest request)
+    private void OnClientRequest(INodeContext ctx, Transaction tx)
     {
-        var tx = request.Tx;
         if (Role != RaftRole.Leader)
         {
             // §8: a follower redirects the client to the leader it knows of (or says it knows none).
@@ -371,7 +370,9 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
 
     private void SendAppendEntries(INodeContext ctx, NodeId follower, long from, int count)
     {
-        var entries = count == 0 ? [] : _d.Log.GetRange((int)from - 1, count);
+        // An array of its own (the log may change while the message is in flight), not a List around one.
+        var entries = count == 0 ? NoEntries : new LogEntry[count];
+        if (count > 0) _d.Log.CopyTo((int)from - 1, entries, 0, count);
         var size = AppendEntries.HeaderBytes;
         foreach (var e in entries) size += e.Block.SizeBytes;
         var prev = from - 1;
@@ -383,11 +384,14 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         if (mayQuiesce && _o.Quiesce && CanQuiesce(ctx)) { Quiesce(ctx); return; }
         ctx.SetTimer(_o.Heartbeat, new HeartbeatTick(_heartbeatEpoch));
         // Check quorum (thesis §6.2): without acks from a majority for a whole election timeout, step down.
-        if (_o.CheckQuorum && _servers.Count > 1)
+        if (_o.CheckQuorum && _servers.Length > 1)
         {
             _lastAck[IndexOf(ctx.Self)] = ctx.Now;
-            var acks = _lastAck.OrderByDescending(t => t.Nanos).ToArray();
-            if (ctx.Now - acks[Majority - 1] > _o.ElectionTimeoutMax) { StepDown(ctx, _d.CurrentTerm); return; }
+            // The Majority-th most recent ack (ascending order: index n - Majority).
+            Span<long> acks = stackalloc long[_lastAck.Length];
+            for (int i = 0; i < acks.Length; i++) acks[i] = _lastAck[i].Nanos;
+            acks.Sort();
+            if (ctx.Now - new SimTime(acks[_servers.Length - Majority]) > _o.ElectionTimeoutMax) { StepDown(ctx, _d.CurrentTerm); return; }
         }
         foreach (var s in _servers)
         {
@@ -480,8 +484,9 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
     {
         var hashCost = _chain.Signing.Costs.Hash(block.SizeBytes);
         if (hashCost.Nanos > 0) ctx.ChargeCpu(hashCost);
-        foreach (var tx in block.Transactions)
-            if (!_signing.Verify(ctx, tx)) ctx.Metrics.Add(StandardMetrics.InvalidSignatures);
+        var txs = block.Transactions;
+        for (int i = 0; i < txs.Count; i++)   // a loop, not foreach: the list's enumerator would be boxed per block
+            if (!_signing.Verify(ctx, txs[i])) ctx.Metrics.Add(StandardMetrics.InvalidSignatures);
     }
 
     private void OnAppendEntriesReply(INodeContext ctx, NodeId from, AppendEntriesReply r)
@@ -522,7 +527,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
         Span<long> sorted = stackalloc long[_matchIndex.Length];
         _matchIndex.CopyTo(sorted);
         sorted.Sort();
-        var n = sorted[_servers.Count - Majority];
+        var n = sorted[_servers.Length - Majority];
         // §5.4.2: only entries from the leader's current term are committed by counting replicas;
         // earlier ones are committed indirectly with them.
         if (n > _commitIndex && _d.TermAt(n) == _d.CurrentTerm)
@@ -552,7 +557,7 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
     private bool CanQuiesce(INodeContext ctx)
     {
         if (_commitIndex != _d.LastIndex || _ledger.AppliedHeight != _commitIndex || _cutter.Pool.Count > 0) return false;
-        for (int f = 0; f < _servers.Count; f++)
+        for (int f = 0; f < _servers.Length; f++)
         {
             if (_servers[f] == ctx.Self) continue;
             var caughtUp = _matchIndex[f] == _d.LastIndex && _inFlight[f] == 0;
@@ -653,9 +658,11 @@ public sealed class RaftReplica : IBlockSource, ILeaderRole
 
     private int IndexOf(NodeId node)
     {
-        for (int i = 0; i < _servers.Count; i++) if (_servers[i] == node) return i;
+        for (int i = 0; i < _servers.Length; i++) if (_servers[i] == node) return i;
         throw new ArgumentException($"{node} is not a Raft server");
     }
+
+    private static readonly LogEntry[] NoEntries = [];   // a heartbeat's entries: shared, nothing appends to a message's list
 
     private sealed record ElectionTick
     {

@@ -62,8 +62,8 @@ public sealed class SoloOrderer : IBlockSource, ILeaderRole
     {
         switch (message)
         {
-            case ClientRequest request when _gate.AdmitSubmission(ctx, from):
-                OnClientRequest(ctx, request.Tx);
+            case Transaction or ClientRequest when _gate.AdmitSubmission(ctx, from):
+                OnClientRequest(ctx, ClientRequest.TxOf(message)!);
                 break;
             case SyncRequest sync when _gate.AdmitMember(ctx, from):
                 for (long h = sync.FromHeight; h <= _blocks!.Height && h < sync.FromHeight + _o.SyncBatch; h++)

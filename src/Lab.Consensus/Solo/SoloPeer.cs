@@ -2,6 +2,7 @@ using Lab.Consensus.Common;
 using Lab.Ledger.Blocks;
 using Lab.Ledger.Crypto;
 using Lab.Ledger.Identity;
+using Lab.Ledger.Transactions;
 using Lab.Sim.Nodes;
 
 namespace Lab.Consensus.Solo;
@@ -36,9 +37,12 @@ public sealed class SoloPeer(ChainOptions chain, NodeId orderer) : IBlockSource
     {
         switch (message)
         {
-            case ClientRequest request:
-                ctx.Send(request.Tx.Id.Client, new ClientReply(request.Tx.Id, 0, false, orderer), chain.ReplyBytes);
+            case Transaction or ClientRequest:
+            {
+                var tx = ClientRequest.TxOf(message)!;
+                ctx.Send(tx.Id.Client, new ClientReply(tx.Id, 0, false, orderer), chain.ReplyBytes);
                 break;
+            }
             case DeliverBlock deliver when from == orderer && _gate.AdmitProtocol(ctx, from):
                 OnBlock(ctx, deliver.Block);
                 break;

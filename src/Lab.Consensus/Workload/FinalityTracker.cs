@@ -118,7 +118,7 @@ public sealed class FinalityTracker
                 OnReply(ctx, from, reply);
                 return true;
             case ClientReplies replies:
-                for (int i = 0; i < replies.Count; i++) OnReply(ctx, from, replies.At(i));
+                foreach (var reply in replies) OnReply(ctx, from, reply);
                 return true;
             default:
                 return false;
@@ -204,7 +204,7 @@ public sealed class FinalityTracker
     private void Send(INodeContext ctx, Pending p, bool retry)
     {
         p.Attempts++;
-        var request = new ClientRequest(p.Tx);
+        var request = p.Tx;   // the request is the transaction itself (ClientRequest.TxOf): no envelope per send
         var size = p.Tx.SizeBytes + RequestOverheadBytes;
         var toAll = _rule.Target == TargetSelection.All || (retry && _rule.Target == TargetSelection.Primary);
         if (toAll)

@@ -20,7 +20,7 @@ public sealed record MetricInfo(string Name, string Description);
 /// <c>FaultTolerance</c> (the loader's n ≥ 2f+1 / 3f+1 check reads it), its Byzantine behaviours, its
 /// fault-target words ("leader", "primary"), its client <c>FinalityRule</c> (the leader's reply, f+1
 /// matching replies, k confirmations) and a factory for its replicas. Replicas implement <c>IBlockSource</c>
-/// (and <c>ILeaderRole</c> if they have a leader), answer <c>ClientRequest</c> with <c>ClientReply</c>,
+/// (and <c>ILeaderRole</c> if they have a leader), answer client requests (<c>ClientRequest.TxOf(message)</c>) with <c>ClientReply</c>,
 /// and send replica-to-replica messages through <c>ProtocolTraffic</c>.</item>
 /// <item>In <c>src/Lab.Experiments/Models/</c>, subclass <see cref="ChainModel"/> (see <see cref="RaftModel"/>):
 /// a description, the protocol's own keys under <c>chain.&lt;name&gt;.*</c> built with <see cref="Key"/>,

@@ -27,16 +27,17 @@ public readonly record struct TxId(long Value) : IComparable<TxId>
 /// </summary>
 public sealed record Transaction(TxId Id, string Submitter, object? Payload, int SizeBytes, SimTime SubmittedAt)
 {
-    // Caches, kept small (one of these per transaction, and runs have millions): the SHA-256 only when a real
-    // signature asked for it, in its own box; of the fingerprint only the content part (id and size are fields).
-    private HashBox? _hash;
-    private ulong _contentHigh, _contentLow;   // two longs, not a UInt128 (which is 16-byte aligned: padding)
-    private bool _fingerprinted;
+    // Everything most transactions never need, behind one reference (runs have millions of transactions: 64 bytes
+    // each, not 88): a real signature, its SHA-256 once asked for, and a payload's content hash once computed
+    // (without a payload the content hash is cheap and not kept). Each box is immutable: a cache is added by
+    // publishing a new one, so nodes running in parallel read whole boxes; racing writers may drop each other's
+    // cache (it is computed again), never the signature, which every box of a transaction carries.
+    private Extras? _extras;
 
-    // A record, so that the record's generated equality still compares cached hashes by value.
-    private sealed record HashBox(Hash Value);
+    // A record, so that the record's generated equality compares the boxes by value.
+    private sealed record Extras(byte[]? Signature, Hash? Sha256, UInt128? Content);
 
-    // `with` must not carry the cached hash over to a changed copy.
+    // `with` must not carry the cached hashes over to a changed copy.
     private Transaction(Transaction original)
     {
         Id = original.Id;
@@ -49,7 +50,11 @@ public sealed record Transaction(TxId Id, string Submitter, object? Payload, int
 
     /// <summary>ECDSA P-256 signature over <see cref="Hash"/> by <see cref="Submitter"/> (IEEE P1363, 64 bytes);
     /// null when signatures are modelled. Not part of the hash.</summary>
-    public byte[]? Signature { get; init; }
+    public byte[]? Signature
+    {
+        get => _extras?.Signature;
+        init => _extras = value is null ? null : new Extras(value, null, null);   // set only while constructing: no caches yet
+    }
 
     /// <summary>
     /// Content identity for blocks and checkers: the id, the size, and a 128-bit XxHash of the submitter and the
@@ -61,16 +66,16 @@ public sealed record Transaction(TxId Id, string Submitter, object? Payload, int
     {
         get
         {
-            // Shared between nodes that may run in parallel: publish the value before the flag.
-            // Racing writers write the same bytes, so a reader that sees the flag sees the content.
-            if (!Volatile.Read(ref _fingerprinted))
+            UInt128 content;
+            if (Payload is null) content = ComputeContent();   // the submitter's name only: hashed on the stack, cheaper than a cache
+            else if (Volatile.Read(ref _extras) is { Content: { } cached }) content = cached;
+            else
             {
-                var content = ComputeContent();
-                _contentHigh = unchecked((ulong)(content >> 64));
-                _contentLow = unchecked((ulong)content);
-                Volatile.Write(ref _fingerprinted, true);
+                content = ComputeContent();
+                var e = Volatile.Read(ref _extras);
+                Volatile.Write(ref _extras, e is null ? new Extras(null, null, content) : e with { Content = content });
             }
-            return unchecked(new Hash((ulong)Id.Value, (ulong)SizeBytes, _contentHigh, _contentLow));
+            return unchecked(new Hash((ulong)Id.Value, (ulong)SizeBytes, (ulong)(content >> 64), (ulong)content));
         }
     }
 
@@ -98,11 +103,10 @@ public sealed record Transaction(TxId Id, string Submitter, object? Payload, int
     {
         get
         {
-            // Shared between nodes that may run in parallel: the box is immutable, so a reader sees a whole hash;
-            // racing writers box the same value.
-            if (Volatile.Read(ref _hash) is { } box) return box.Value;
+            if (Volatile.Read(ref _extras) is { Sha256: { } cached }) return cached;
             var hash = Compute();
-            Volatile.Write(ref _hash, new HashBox(hash));
+            var e = Volatile.Read(ref _extras);
+            Volatile.Write(ref _extras, e is null ? new Extras(null, hash, null) : e with { Sha256 = hash });
             return hash;
         }
     }

@@ -6,7 +6,8 @@ namespace Lab.Ledger.Transactions;
 /// (client, sequence) in a per-client array replaces a hash-table entry per transaction (less memory,
 /// no rehashing, no cache miss per probe). Ids far from that pattern (a Byzantine leader's invented
 /// ones) go to an ordinary dictionary. A client's slots are pages of 4,096 (the first grows from 256 up to
-/// that), so an index that grows with the run is never copied to a larger array.
+/// that), so an index that grows with the run is never copied to a larger array. Values are log indexes and
+/// heights: below 2³¹ − 1, so a slot is an int (4 bytes a transaction, not 8).
 /// </summary>
 public sealed class TxIdMap
 {
@@ -15,7 +16,7 @@ public sealed class TxIdMap
     private const int PageBits = 12;
     private const int PageSize = 1 << PageBits;
     // Per client, its pages; value + 1 per sequence number; 0 = absent.
-    private long[]?[]?[] _slots = [];
+    private int[]?[]?[] _slots = [];
     private Dictionary<TxId, long>? _sparse;
 
     public int Count { get; private set; }
@@ -38,10 +39,10 @@ public sealed class TxIdMap
 
     public bool ContainsKey(TxId id) => TryGetValue(id, out _);
 
-    /// <summary>Sets the value for <paramref name="id"/> (<paramref name="value"/> ≥ 0).</summary>
+    /// <summary>Sets the value for <paramref name="id"/> (0 ≤ <paramref name="value"/> &lt; 2³¹ − 1).</summary>
     public void Set(TxId id, long value)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(value);
+        CheckValue(value);
         if (!Dense(id))
         {
             _sparse ??= [];
@@ -51,13 +52,13 @@ public sealed class TxIdMap
         }
         ref var slot = ref Slot(id);
         if (slot == 0) Count++;
-        slot = value + 1;
+        slot = (int)value + 1;
     }
 
     /// <summary>Adds <paramref name="id"/> with <paramref name="value"/>; false (and no change) if it is there already.</summary>
     public bool TryAdd(TxId id, long value)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(value);
+        CheckValue(value);
         if (!Dense(id))
         {
             if (!(_sparse ??= []).TryAdd(id, value)) return false;
@@ -66,16 +67,22 @@ public sealed class TxIdMap
         }
         ref var slot = ref Slot(id);
         if (slot != 0) return false;
-        slot = value + 1;
+        slot = (int)value + 1;
         Count++;
         return true;
     }
 
-    private ref long Slot(TxId id)
+    private static void CheckValue(long value)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(value);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(value, int.MaxValue);
+    }
+
+    private ref int Slot(TxId id)
     {
         var client = id.Client.Value;
         if (client >= _slots.Length) Array.Resize(ref _slots, Math.Max(client + 1, 2 * _slots.Length));
-        var pages = _slots[client] ??= new long[]?[1];
+        var pages = _slots[client] ??= new int[]?[1];
         var seq = id.Sequence;
         var page = (int)(seq >> PageBits);
         var at = (int)(seq & (PageSize - 1));
@@ -85,7 +92,7 @@ public sealed class TxIdMap
             _slots[client] = pages;
         }
         // Page 0 starts at 256 slots and doubles up to a full page; the others are full pages.
-        var slots = pages[page] ??= new long[page == 0 ? Math.Min(PageSize, Math.Max(256, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)at + 1))) : PageSize];
+        var slots = pages[page] ??= new int[page == 0 ? Math.Min(PageSize, Math.Max(256, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)at + 1))) : PageSize];
         if (at >= slots.Length)
         {
             Array.Resize(ref slots, Math.Min(PageSize, Math.Max(at + 1, 2 * slots.Length)));

@@ -32,7 +32,7 @@ internal sealed class LeaderLocalReads(RaftReplica inner) : IBlockSource, ILeade
 
     public void OnMessage(INodeContext ctx, NodeId from, object message)
     {
-        if (message is ClientRequest { Tx: { Payload: KvGet get } tx } && inner.IsActingLeader)
+        if (ClientRequest.TxOf(message) is { Payload: KvGet get } tx && inner.IsActingLeader)
         {
             var value = ((KvStore)inner.Ledger.State).Read(get.Key);
             ctx.Send(tx.Id.Client, new ClientReply(tx.Id, inner.CommitIndex, true, ctx.Self, new TxOutcome(true, value)), 100);

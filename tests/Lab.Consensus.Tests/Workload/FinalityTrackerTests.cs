@@ -28,7 +28,7 @@ public class FinalityTrackerTests
     {
         var (tracker, ctx, final) = Start(FinalityRule.AllReplicas(f: 1));
         var tx = tracker.Submit(ctx, 100);
-        Assert.Equal(4, ctx.Sent.Count(s => s.Message is ClientRequest)); // sent to all replicas
+        Assert.Equal(4, ctx.Sent.Count(s => ClientRequest.TxOf(s.Message) == tx)); // sent to all replicas
         ctx.Now += Duration.FromMillis(10);
         tracker.OnMessage(ctx, Replicas[0], new ClientReply(tx.Id, 7, true));
         tracker.OnMessage(ctx, Replicas[0], new ClientReply(tx.Id, 7, true));      // same replica again

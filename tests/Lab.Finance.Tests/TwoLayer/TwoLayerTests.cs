@@ -70,20 +70,20 @@ public class TwoLayerTests
         Fire(anchorer, ctx, At(30), fired);                                             // nothing new: no anchor
         Fire(anchorer, ctx, At(40), fired);
 
-        var requests = ctx.Sent.Select(s => s.Message).OfType<Lab.Consensus.Common.ClientRequest>().ToList();
+        var requests = ctx.Sent.Select(s => Lab.Consensus.Common.ClientRequest.TxOf(s.Message)).OfType<Transaction>().ToList();
         Assert.Equal(2, requests.Count);
         Assert.Equal(2, log.Submitted);
-        Assert.All(requests, r => Assert.Equal(Anchorer.AnchorBytes, r.Tx.SizeBytes));
-        var first = (EvidenceBatch)((ContractCall)requests[0].Tx.Payload!).Arguments!;
+        Assert.All(requests, r => Assert.Equal(Anchorer.AnchorBytes, r.SizeBytes));
+        var first = (EvidenceBatch)((ContractCall)requests[0].Payload!).Arguments!;
         var item = Assert.Single(first.Items);
         Assert.Equal("east/1-2", item.Id);
         Assert.Equal(MerkleTree.Root(AnchorLeaves.Of([b1, b2])), item.Hash);
         Assert.Equal(5, AnchorLeaves.Of([b1, b2]).Count);                               // two headers, three transactions
-        Assert.Equal("east/3-3", ((EvidenceBatch)((ContractCall)requests[1].Tx.Payload!).Arguments!).Items[0].Id);
+        Assert.Equal("east/3-3", ((EvidenceBatch)((ContractCall)requests[1].Payload!).Arguments!).Items[0].Id);
 
         // The regulator chain answers: the first anchor is final at 10.5 s.
         ctx.Now = At(10.5);
-        anchorer.OnMessage(ctx, new NodeId(0), new ClientReply(requests[0].Tx.Id, 7, true));
+        anchorer.OnMessage(ctx, new NodeId(0), new ClientReply(requests[0].Id, 7, true));
         var record = Assert.Single(log.Anchors);
         // Submitted after hashing its five leaves (1 µs each).
         Assert.Equal((1L, 2L, At(10) + Duration.FromMicros(5), At(10.5)), (record.From, record.To, record.SubmittedAt, record.FinalAt));
