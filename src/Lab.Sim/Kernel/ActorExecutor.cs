@@ -107,8 +107,8 @@ internal sealed class WindowSlices(List<NodeHost> nodes, int slice, SimTime star
 
     public void Wait()
     {
+        // Not disposed: the thread that set it may still be inside Set(); with no wait handle taken it holds nothing to free.
         _done.Wait();
-        _done.Dispose();
         if (_error is { } e) throw new InvalidOperationException("a node failed during a parallel window: " + e.Message, e);
     }
 }
