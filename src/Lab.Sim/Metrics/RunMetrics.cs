@@ -32,7 +32,7 @@ public sealed class RunMetrics
         var series = new SortedDictionary<string, List<double>>(StringComparer.Ordinal);
         foreach (var r in all)
         {
-            foreach (var (k, v) in r.CounterValues) m.Counters[k] = m.Counters.GetValueOrDefault(k) + v;
+            foreach (var (k, v) in r.CounterValues) m.Counters[k] = m.Counters.GetValueOrDefault(k) + v.Value;
             foreach (var (k, v) in r.SampleValues)
             {
                 v.CopyTo(m.Samples[k], filled[k]);
