@@ -44,9 +44,10 @@ public class PowNode : INodeBehaviour
         O = setup.Options;
         Me = self;
         Tip = setup.Genesis;
+        // The relay first: allocated right after this node, it shares its cache lines (every message goes through both).
+        _relay = O.Relay == PowRelay.SimBlock ? new SimBlock.SimBlockRelay(this) : new CoreRelay(this);
         // Sized up front for the target height and some stale blocks: growing thousands of lists by doubling cost more than the arrivals themselves.
         _arrivals = new List<BlockArrival>(O.RecordArrivals ? Math.Min(O.TargetHeight + O.TargetHeight / 8 + 4, 1024) : 0);
-        _relay = O.Relay == PowRelay.SimBlock ? new SimBlock.SimBlockRelay(this) : new CoreRelay(this);
     }
 
     /// <summary>This node's best chain.</summary>

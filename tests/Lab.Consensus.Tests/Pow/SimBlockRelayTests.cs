@@ -118,6 +118,38 @@ public class SimBlockRelayTests
     }
 
     [Fact]
+    public void Several_blocks_in_flight_are_each_requested_once_until_they_arrive()
+    {
+        var (node, ctx, setup) = Single();
+        var a = Child(setup.Genesis, miner: 1, id: 1);
+        var b = Child(setup.Genesis, miner: 2, id: 2);
+        var c = Child(a, miner: 1, id: 3);
+        int Requests() => ctx.Sent.Count(s => s.Message is BlockRequest);
+        node.OnMessage(ctx, new NodeId(1), new Inv(a));
+        node.OnMessage(ctx, new NodeId(2), new Inv(b));
+        node.OnMessage(ctx, new NodeId(1), new Inv(c));
+        Assert.Equal(3, Requests());
+        // The other peer announces the same three: all are in flight, none is requested again.
+        foreach (var x in new[] { a, b, c }) node.OnMessage(ctx, new NodeId(2), new Inv(x));
+        Assert.Equal(3, Requests());
+        // a arrives first; b and c are still in flight.
+        node.OnMessage(ctx, new NodeId(1), new SimBlockTransfer(a));
+        node.OnMessage(ctx, new NodeId(2), new Inv(b));
+        node.OnMessage(ctx, new NodeId(2), new Inv(c));
+        Assert.Equal(3, Requests());
+        // b arrives (an orphan: a came first), then c (adopted); none of them is fetched again.
+        node.OnMessage(ctx, new NodeId(2), new SimBlockTransfer(b));
+        node.OnMessage(ctx, new NodeId(1), new SimBlockTransfer(c));
+        Assert.Same(c, node.Tip);
+        foreach (var x in new[] { a, b, c }) node.OnMessage(ctx, new NodeId(2), new Inv(x));
+        Assert.Equal(3, Requests());
+        Assert.Equal([a, b, c], node.Arrivals.Select(x => x.Block));
+        // A new block is requested as usual.
+        node.OnMessage(ctx, new NodeId(2), new Inv(Child(c, miner: 2, id: 4)));
+        Assert.Equal(4, Requests());
+    }
+
+    [Fact]
     public void Every_inv_of_a_fan_out_counts_as_protocol_traffic()
     {
         var (node, ctx, setup) = Single();

@@ -35,8 +35,10 @@ namespace Lab.Consensus.Pow.SimBlock;
 /// </summary>
 public sealed class SimBlockRelay(PowNode node) : BlockRelay(node)
 {
-    private readonly HashSet<PowBlock> _orphans = [];
-    private readonly HashSet<PowBlock> _downloading = [];
+    // Null until this node sees its first orphan: most nodes of a run never do, and an inv then skips the set.
+    private HashSet<PowBlock>? _orphans;
+    // Checked for most invs (while a block downloads its other neighbours announce it too); usually one entry.
+    private InFlight _downloading;
     private readonly Queue<(NodeId Requester, PowBlock Block, bool Missing)> _uploads = new();
     private bool _sending;
 
@@ -85,7 +87,7 @@ public sealed class SimBlockRelay(PowNode node) : BlockRelay(node)
         // Most invs name a block already on this node's chain: that test is cheap and needs no set lookup, so it goes first.
         var tip = Node.Tip;
         if (block.ChainWork <= tip.ChainWork && OnSameChain(block, tip)) return;
-        if (_orphans.Contains(block) || _downloading.Contains(block)) return;
+        if (_downloading.Contains(block) || IsOrphan(block)) return;
         Send(ctx, from, new BlockRequest(block), BlockRequest.SizeBytes, Rules.ControlMessageDelay);
         _downloading.Add(block);
     }
@@ -155,7 +157,7 @@ public sealed class SimBlockRelay(PowNode node) : BlockRelay(node)
             if (!OnSameChain(tip, block)) AddOrphans(tip, block);
             Node.Connect(ctx, block, from.Value);
         }
-        else if (!_orphans.Contains(block) && !OnSameChain(block, tip))
+        else if (!IsOrphan(block) && !OnSameChain(block, tip))
         {
             AddOrphans(block, tip);
             Node.RecordArrival(ctx, block);
@@ -165,15 +167,18 @@ public sealed class SimBlockRelay(PowNode node) : BlockRelay(node)
     /// <summary><c>Node.addOrphans</c>: marks the blocks of <paramref name="orphan"/>'s branch down to the fork with <paramref name="valid"/>'s as orphans and <paramref name="valid"/>'s as not.</summary>
     private void AddOrphans(PowBlock orphan, PowBlock valid)
     {
+        var orphans = _orphans ??= [];
         while (!ReferenceEquals(orphan, valid))
         {
-            _orphans.Add(orphan);
-            _orphans.Remove(valid);
+            orphans.Add(orphan);
+            orphans.Remove(valid);
             if (orphan.Height > valid.Height) orphan = orphan.Parent!;
             else if (orphan.Height == valid.Height) { orphan = orphan.Parent!; valid = valid.Parent!; }
             else valid = valid.Parent!;
         }
     }
+
+    private bool IsOrphan(PowBlock block) => _orphans is { } o && o.Contains(block);
 
     /// <summary><c>Block.isOnSameChainAs</c>: one block descends from the other.</summary>
     private static bool OnSameChain(PowBlock a, PowBlock b) => a.Descends(b) || b.Descends(a);
@@ -193,4 +198,41 @@ public sealed class SimBlockRelay(PowNode node) : BlockRelay(node)
     }
 
     private sealed class UploadDone { public static readonly UploadDone Instance = new(); }
+
+    /// <summary>
+    /// The blocks this node requested and has not received yet (SimBlock's <c>downloadingBlocks</c>), a
+    /// set by block id as <see cref="PowBlock.Equals"/> defines it. Held in the relay itself: one or two
+    /// blocks are in flight at a time, and a field compare costs less than hashing into arrays elsewhere in memory.
+    /// </summary>
+    private struct InFlight
+    {
+        private PowBlock? _first;
+        private List<PowBlock>? _more;
+
+        public readonly bool Contains(PowBlock block)
+        {
+            if (_first is { } f && f.Id == block.Id) return true;
+            if (_more is null) return false;
+            foreach (var b in _more)
+                if (b.Id == block.Id) return true;
+            return false;
+        }
+
+        /// <summary>Adds a block not in the set (the caller checked).</summary>
+        public void Add(PowBlock block)
+        {
+            if (_first is null) _first = block;
+            else (_more ??= []).Add(block);
+        }
+
+        public void Remove(PowBlock block)
+        {
+            if (_first is { } f && f.Id == block.Id)
+            {
+                _first = null;
+                if (_more is { Count: > 0 } more) { _first = more[^1]; more.RemoveAt(more.Count - 1); }
+            }
+            else _more?.Remove(block);
+        }
+    }
 }
