@@ -56,8 +56,9 @@ public sealed class DvpContract(MarketNames names, Lab.Sim.Time.Duration? cpuPer
         {
             case ("settle", DvpInstruction t):
                 ctx.Charge(_cpuPerTrade);
-                if (Check(ctx, t) is { } reason) { ctx.Decline(reason); return; }
-                Move(ctx, t);
+                var key = TradeKey(t.TradeIndex);   // once per call: Check reads it, Move writes it
+                if (Check(ctx, t, key) is { } reason) { ctx.Decline(reason); return; }
+                Move(ctx, t, key);
                 ctx.Emit("settled", t.TradeIndex);
                 break;
             case ("settle-batch", DvpBatch b):
@@ -77,9 +78,9 @@ public sealed class DvpContract(MarketNames names, Lab.Sim.Time.Duration? cpuPer
 
     private static string TradeKey(int index) => "trade/" + index.ToString(CultureInfo.InvariantCulture);
 
-    private string? Check(ContractContext ctx, DvpInstruction t)
+    private string? Check(ContractContext ctx, DvpInstruction t, string tradeKey)
     {
-        if (ctx.Get(TradeKey(t.TradeIndex)) is not null) return $"trade {t.TradeIndex} already settled";
+        if (ctx.Get(tradeKey) is not null) return $"trade {t.TradeIndex} already settled";
         var buyer = names.Member(t.Buyer);
         var seller = names.Member(t.Seller);
         var cash = ctx.Balance(names.Currency, buyer);
@@ -89,11 +90,11 @@ public sealed class DvpContract(MarketNames names, Lab.Sim.Time.Duration? cpuPer
         return null;
     }
 
-    private void Move(ContractContext ctx, DvpInstruction t)
+    private void Move(ContractContext ctx, DvpInstruction t, string tradeKey)
     {
         ctx.Transfer(names.Security(t.Security), names.Member(t.Seller), names.Member(t.Buyer), t.Quantity);  // delivery leg
         ctx.Transfer(names.Currency, names.Member(t.Buyer), names.Member(t.Seller), t.Value);                   // payment leg
-        ctx.Put(TradeKey(t.TradeIndex), ctx.Height);
+        ctx.Put(tradeKey, ctx.Height);
         if (t.Record is { } r) ctx.Put(SecuritiesPrivacy.RecordKey(t.TradeIndex), r);
     }
 

@@ -75,10 +75,13 @@ public sealed class ContractContext
         if (amount < 0) Reject($"negative transfer of {asset}");
         if (amount == 0 || from == to) return;
         if (!_runtime.IsAsset(asset)) Reject($"unknown asset {asset}");
-        var have = Balance(asset, from);
+        // Each account's key once: every DvP leg comes here, on every replica.
+        var fromKey = _runtime.CachedBalanceKey(asset, from);
+        var have = Get(fromKey) is long b ? b : 0;
         if (have < amount) Reject($"insufficient {asset}: {from} holds {have}, needs {amount}");
-        Put(_runtime.CachedBalanceKey(asset, from), have - amount);
-        Put(_runtime.CachedBalanceKey(asset, to), Balance(asset, to) + amount);
+        Put(fromKey, have - amount);
+        var toKey = _runtime.CachedBalanceKey(asset, to);
+        Put(toKey, (Get(toKey) is long t ? t : 0) + amount);
     }
 
     /// <summary>Creates units: only the asset's issuer may (the one exception to conservation).</summary>
@@ -101,7 +104,7 @@ public sealed class ContractContext
         Put(_runtime.CachedBalanceKey(asset, Caller), have - amount);
     }
 
-    public long Supply(string asset) => Get(ContractRuntime.SupplyKey(asset)) is long s ? s : 0;
+    public long Supply(string asset) => Get(_runtime.CachedSupplyKey(asset)) is long s ? s : 0;
 
     private void RequireIssuer(string asset)
     {

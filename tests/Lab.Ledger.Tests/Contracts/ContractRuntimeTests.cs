@@ -99,6 +99,35 @@ public class ContractRuntimeTests
     }
 
     [Fact]
+    public void Runtimes_at_one_height_agree_exactly_when_their_digests_are_equal()
+    {
+        var a = Runtime(); var b = Runtime(); var c = Runtime(); var ahead = Runtime();
+        var pay = Tx("alice", TokenContract.TransferCall("CNY", "alice", "bob", 300));
+        foreach (var rt in new[] { a, b, ahead }) rt.Apply(BlockOf(rt, pay), new ManualNodeContext(nodes: 1));
+        // Same amount, other direction: the same keys and versions, other values.
+        c.Apply(BlockOf(c, Tx("bob", TokenContract.TransferCall("CNY", "bob", "alice", 300))), new ManualNodeContext(nodes: 1));
+        ahead.Apply(BlockOf(ahead, Tx("bob", TokenContract.TransferCall("CNY", "bob", "alice", 1))), new ManualNodeContext(nodes: 1));
+
+        Assert.Equal(a.Digest(), b.Digest());
+        Assert.True(ContractRuntime.SameStateAtEachHeight([a, b, ahead]));   // a runtime at another height is not compared
+        Assert.NotEqual(a.Digest(), c.Digest());
+        Assert.False(ContractRuntime.SameStateAtEachHeight([a, b, c]));
+        Assert.False(ContractRuntime.SameStateAtEachHeight([c, a]));
+        // The same balances reached by other writes (higher versions) differ too, as in the digest.
+        var back = Runtime(); var idle = Runtime();
+        back.Apply(BlockOf(back, Tx("alice", TokenContract.TransferCall("CNY", "alice", "bob", 100))), new ManualNodeContext(nodes: 1));
+        back.Apply(BlockOf(back, Tx("bob", TokenContract.TransferCall("CNY", "bob", "alice", 100))), new ManualNodeContext(nodes: 1));
+        idle.Apply(BlockOf(idle, Tx("alice", TokenContract.TransferCall("CNY", "alice", "bob", 0))), new ManualNodeContext(nodes: 1));
+        idle.Apply(BlockOf(idle, Tx("alice", TokenContract.TransferCall("CNY", "alice", "bob", 0))), new ManualNodeContext(nodes: 1));
+        Assert.Equal((1000, 1000), (back.Balance("CNY", "alice"), idle.Balance("CNY", "alice")));
+        Assert.NotEqual(back.Digest(), idle.Digest());
+        Assert.False(ContractRuntime.SameStateAtEachHeight([back, idle]));
+        var extra = Runtime();
+        extra.Apply(BlockOf(extra, Tx("alice", TokenContract.TransferCall("CNY", "alice", "carol", 300))), new ManualNodeContext(nodes: 1));
+        Assert.Equal(a.Digest() == extra.Digest(), a.State.SameAs(extra.State));
+    }
+
+    [Fact]
     public void Conservation_is_checked_after_every_block_and_a_contract_that_mints_is_caught()
     {
         var rt = Runtime(new Minter());
