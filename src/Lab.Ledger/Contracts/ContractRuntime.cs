@@ -80,31 +80,25 @@ public sealed class ContractRuntime : IStateMachine
 
     internal static string BalanceKey(string asset, string holder) => string.Concat("balance/", asset, "/", holder);
 
-    private readonly Dictionary<string, Dictionary<string, string>> _balanceKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, Account>> _accounts = new(StringComparer.Ordinal);
 
-    /// <summary>The state key of a balance, built once per (asset, holder): calls touch the same accounts again and again.</summary>
-    internal string CachedBalanceKey(string asset, string holder)
+    /// <summary>The account of a balance named by strings, built once per (asset, holder): calls touch the same accounts again and again.</summary>
+    internal Account CachedAccount(string asset, string holder)
     {
-        if (!_balanceKeys.TryGetValue(asset, out var byHolder)) _balanceKeys[asset] = byHolder = new(StringComparer.Ordinal);
-        if (!byHolder.TryGetValue(holder, out var key))
-        {
-            key = BalanceKey(asset, holder);
-            byHolder[holder] = key;
-            if (!asset.Contains('/')) _assetOfKey[key] = asset; // else parsing stops at its first slash, as before
-        }
-        return key;
+        if (!_accounts.TryGetValue(asset, out var byHolder)) _accounts[asset] = byHolder = new(StringComparer.Ordinal);
+        if (!byHolder.TryGetValue(holder, out var account)) byHolder[holder] = account = new Account(asset, holder);
+        return account;
     }
-    // Balance key → its asset, for the keys made by CachedBalanceKey (the others are parsed): Commit needs the asset of every balance it writes.
-    private readonly Dictionary<string, string> _assetOfKey = new(StringComparer.Ordinal);
 
-    private string AssetOfBalanceKey(string key)
+    // The asset of a balance key written by name (Put), up to its first slash; balances written through an Account carry it.
+    private static string AssetOfBalanceKey(string key)
     {
-        if (_assetOfKey.TryGetValue(key, out var asset)) return asset;
         var slash = key.IndexOf('/', BalancePrefix.Length);
         return key[BalancePrefix.Length..slash];
     }
 
-    internal static string SupplyKey(string asset) => "supply/" + asset;
+    internal static string SupplyKey(string asset) => SupplyPrefix + asset;
+    internal const string SupplyPrefix = "supply/";
 
     private readonly Dictionary<string, string> _supplyKeys = new(StringComparer.Ordinal);
 
@@ -219,14 +213,14 @@ public sealed class ContractRuntime : IStateMachine
 
     private void Commit(long height, TxId tx, SortedSet<string> touched)
     {
-        foreach (var (key, value) in _call.Writes)
+        foreach (var (key, value, account) in _call.Writes)
         {
             var replaced = State.Write(key, value, height);
-            if (key.StartsWith(BalancePrefix, StringComparison.Ordinal))
+            if (account is not null || key.StartsWith(BalancePrefix, StringComparison.Ordinal))
             {
                 // Track the running sum of balances per asset from the writes themselves, independently
                 // of how a contract computed them: this is what the conservation check compares.
-                var asset = AssetOfBalanceKey(key);
+                var asset = account?.TotalOf ?? AssetOfBalanceKey(key);
                 var before = replaced is long b ? b : 0;
                 var after = value is long a ? a : 0;
                 ref var total = ref CollectionsMarshal.GetValueRefOrAddDefault(_balanceTotals, asset, out _);

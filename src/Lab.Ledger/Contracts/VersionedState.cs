@@ -10,13 +10,14 @@ namespace Lab.Ledger.Contracts;
 public sealed class VersionedState
 {
     private readonly Dictionary<string, VersionedValue> _values = new(StringComparer.Ordinal);
-    // Balances apart: a few hundred accounts read and written by nearly every call, which stay in the CPU's cache in a
-    // table of their own rather than among one key per settled trade (50,000 in the teaching demo). Which table holds a
-    // key is decided by its name alone, so the state is the same set of keys either way.
+    // Balances and supplies apart: a few hundred keys read and written by nearly every call and block, which stay in the
+    // CPU's cache in a table of their own rather than among one key per settled trade (50,000 in the teaching demo).
+    // Which table holds a key is decided by its name alone, so the state is the same set of keys either way.
     private readonly Dictionary<string, VersionedValue> _balances = new(StringComparer.Ordinal);
 
     private Dictionary<string, VersionedValue> TableOf(string key) =>
-        key.StartsWith(ContractRuntime.BalancePrefix, StringComparison.Ordinal) ? _balances : _values;
+        key.StartsWith(ContractRuntime.BalancePrefix, StringComparison.Ordinal) || key.StartsWith(ContractRuntime.SupplyPrefix, StringComparison.Ordinal)
+            ? _balances : _values;
 
     public int Count => _values.Count + _balances.Count;
 

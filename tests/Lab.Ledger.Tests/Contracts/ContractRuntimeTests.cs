@@ -216,6 +216,39 @@ public class ContractRuntimeTests
         }
     }
 
+    /// <summary>The two legs through accounts named once (as the DvP contract does), or one leg between two assets.</summary>
+    private sealed class AccountLegs : IContract
+    {
+        private readonly Account _bobShares = new("SEC001", "bob"), _aliceShares = new("SEC001", "alice");
+        private readonly Account _aliceCash = new("CNY", "alice"), _bobCash = new("CNY", "bob");
+        public string Name => "account-legs";
+        public void Execute(ContractContext ctx, string method, object? arguments)
+        {
+            if (method == "mixed") { ctx.Transfer(_bobShares, _aliceCash, 1); return; }
+            ctx.Transfer(_bobShares, _aliceShares, 10);
+            ctx.Transfer(_aliceCash, _bobCash, (long)arguments!);
+        }
+    }
+
+    [Fact]
+    public void Transfers_between_accounts_write_the_same_state_as_transfers_by_name()
+    {
+        var byName = Runtime(new TwoLegs());
+        var byAccount = Runtime(new AccountLegs());
+        byName.Apply(BlockOf(byName, Tx("agent", new ContractCall("two-legs", "settle", 100L))), new ManualNodeContext(nodes: 1));
+        var ctx = new ManualNodeContext(nodes: 1);
+        var outcomes = byAccount.Apply(BlockOf(byAccount,
+            Tx("agent", new ContractCall("account-legs", "settle", 100L)),
+            Tx("agent", new ContractCall("account-legs", "settle", 5_000L)),     // alice cannot pay: neither leg moves
+            Tx("agent", new ContractCall("account-legs", "mixed"))), ctx);       // shares into a cash account: refused
+        Assert.Equal([true, false, false], outcomes.Select(o => o.Accepted));
+        Assert.StartsWith("insufficient CNY", outcomes[1].Reason);
+        Assert.Contains("SEC001 to CNY", outcomes[2].Reason);
+        Assert.Equal(byName.Digest(), byAccount.Digest());
+        Assert.Equal(0, byAccount.ConservationViolations);
+        Assert.Equal([("CNY", 1500L, 1500L), ("SEC001", 10L, 10L)], byAccount.Audit());
+    }
+
     private sealed class ReplicaCrashed : Exception;
 
     /// <summary>A buggy contract that credits a balance directly, creating money.</summary>
