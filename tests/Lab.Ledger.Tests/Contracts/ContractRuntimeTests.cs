@@ -238,11 +238,11 @@ public class ContractRuntimeTests
         byName.Apply(BlockOf(byName, Tx("agent", new ContractCall("two-legs", "settle", 100L))), new ManualNodeContext(nodes: 1));
         var ctx = new ManualNodeContext(nodes: 1);
         var outcomes = byAccount.Apply(BlockOf(byAccount,
+            Tx("agent", new ContractCall("account-legs", "settle", 5_000L)),     // the delivery leg moves, alice cannot pay: neither stays
             Tx("agent", new ContractCall("account-legs", "settle", 100L)),
-            Tx("agent", new ContractCall("account-legs", "settle", 5_000L)),     // alice cannot pay: neither leg moves
             Tx("agent", new ContractCall("account-legs", "mixed"))), ctx);       // shares into a cash account: refused
-        Assert.Equal([true, false, false], outcomes.Select(o => o.Accepted));
-        Assert.StartsWith("insufficient CNY", outcomes[1].Reason);
+        Assert.Equal([false, true, false], outcomes.Select(o => o.Accepted));
+        Assert.StartsWith("insufficient CNY: alice holds 1000, needs 5000", outcomes[0].Reason);
         Assert.Contains("SEC001 to CNY", outcomes[2].Reason);
         Assert.Equal(byName.Digest(), byAccount.Digest());
         Assert.Equal(0, byAccount.ConservationViolations);
