@@ -13,12 +13,15 @@ public sealed class PlainProgress(IAnsiConsole output, int total, int already = 
     private readonly int _already = already;
     private int _done = already;
 
-    public void Started(RunSpec run) { }
+    private RunEta? _eta;   // the time left from what finished runs took (runs start costliest first)
+    public void Planned(IReadOnlyList<RunSpec> order, int slots) => _eta = new RunEta(order, slots);
+    public void Started(RunSpec run) => _eta?.Started(run);
     private int _lastTenth;
 
     /// <summary>A single run can be long: report its virtual time every 10%.</summary>
     public void Advanced(RunSpec run, double fraction)
     {
+        _eta?.Advanced(run, fraction);
         if (total != 1) return;
         lock (_lock)
         {
@@ -35,8 +38,9 @@ public sealed class PlainProgress(IAnsiConsole output, int total, int already = 
         lock (_lock)
         {
             _done++;
+            _eta?.Finished(run);
             var elapsed = _clock.Elapsed;
-            var eta = TimeSpan.FromSeconds(elapsed.TotalSeconds / (_done - _already) * (total - _done));
+            var eta = _eta?.Remaining() ?? TimeSpan.FromSeconds(elapsed.TotalSeconds / (_done - _already) * (total - _done));
             output.Profile.Out.Writer.WriteLine($"[{_done}/{total}] {run.Label} done, elapsed {elapsed:hh\\:mm\\:ss}, eta {eta:hh\\:mm\\:ss}");
         }
     }

@@ -12,6 +12,17 @@ namespace Lab.Consensus.Common;
 public sealed class CommitLog
 {
     private readonly List<CommittedBlock> _blocks = [];
+    private readonly List<(CommittedBlock Before, CommittedBlock After)> _rewrites = [];
+
+    // Bumped by every change to any commit log (a new log, a commit, a rewrite), in any run of the process: an observer
+    // that saw the same value at its last barrier knows no log changed since and skips the per-replica scan. Shared across
+    // runs on other threads, so it may move without a change here (a scan that finds nothing), never stay put across one.
+    private static long s_changes;
+
+    /// <summary>A number that changes whenever any commit log changes (never goes back); see <see cref="SafetyChecker"/>.</summary>
+    public static long Changes => Interlocked.Read(ref s_changes);
+
+    public CommitLog() => Interlocked.Increment(ref s_changes);
 
     public const string StorageKey = "lab.commit-log";
 
@@ -22,16 +33,17 @@ public sealed class CommitLog
     public IReadOnlyList<CommittedBlock> Blocks => _blocks;
 
     /// <summary>Heights re-committed with a different block after a restart (a safety violation).</summary>
-    public List<(CommittedBlock Before, CommittedBlock After)> Rewrites { get; } = [];
+    public IReadOnlyList<(CommittedBlock Before, CommittedBlock After)> Rewrites => _rewrites;
 
     /// <summary>Records a commit. Heights must arrive in order; a height already known must match.</summary>
     public void Commit(long height, Hash block, int transactions, SimTime at)
     {
         var entry = new CommittedBlock(height, block, transactions, at);
+        Interlocked.Increment(ref s_changes);
         if (height <= _blocks.Count)
         {
             var before = _blocks[(int)height - 1];
-            if (before.Block != block) Rewrites.Add((before, entry));
+            if (before.Block != block) _rewrites.Add((before, entry));
             return;
         }
         if (height != _blocks.Count + 1)

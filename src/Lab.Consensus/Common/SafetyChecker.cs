@@ -31,8 +31,20 @@ public sealed class SafetyChecker : ISimulationObserver
     /// <summary>The highest height any honest replica has committed (the run's decisions so far).</summary>
     public long HighestHeight { get; private set; }
 
-    public void OnBarrier(ISimulationView view)
+    private long _seenChanges = -1, _seenNodes = -1;
+
+    public void OnBarrier(ISimulationView view) => Check(view, final: false);
+
+    public void OnEnd(ISimulationView view) => Check(view, final: true);
+
+    private void Check(ISimulationView view, bool final)
     {
+        // Most windows commit nothing: if no commit log changed and no behaviour was replaced since the last look, the
+        // scan below would find nothing new (IsByzantine is fixed per behaviour instance).
+        var changes = CommitLog.Changes;
+        if (!final && changes == _seenChanges && view.NodesVersion == _seenNodes) return;
+        _seenChanges = changes;
+        _seenNodes = view.NodesVersion;
         if (_log.Length != view.Directory.Count)
         {
             _log = new CommitLog?[view.Directory.Count];
@@ -73,7 +85,6 @@ public sealed class SafetyChecker : ISimulationObserver
         }
     }
 
-    public void OnEnd(ISimulationView view) => OnBarrier(view);
 }
 
 /// <summary>

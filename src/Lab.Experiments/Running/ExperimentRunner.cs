@@ -24,8 +24,8 @@ public sealed class ExperimentRunner(ModelRegistry registry)
     public ExperimentResult Run(Experiment experiment, int parallel, IRunProgress? progress = null, CancellationToken cancel = default, IRunJournal? journal = null) =>
         Run(experiment, new LocalRunExecutor(this, parallel), progress, cancel, journal);
 
-    /// <summary>Runs what is not finished yet on <paramref name="executor"/> (this process's threads or a cluster's workers);
-    /// the result is assembled in plan order, whatever order the runs finish in.</summary>
+    /// <summary>Runs what is not finished yet on <paramref name="executor"/> (this process's threads or a cluster's workers),
+    /// the longest expected first (<see cref="RunOrder"/>); the result is assembled in plan order, whatever order the runs start and finish in.</summary>
     public ExperimentResult Run(Experiment experiment, IRunExecutor executor, IRunProgress? progress = null, CancellationToken cancel = default, IRunJournal? journal = null)
     {
         var runs = experiment.Runs;
@@ -53,6 +53,8 @@ public sealed class ExperimentRunner(ModelRegistry registry)
             if (UnexpectedViolation(experiment, job.Spec, rep) is { } violation) throw violation;
         }
 
+        todo = RunOrder.LongestFirst(todo);
+        progress?.Planned([.. todo.Select(j => j.Spec)], executor.Slots);
         Exception? failure = null;
         try { executor.Execute(todo, Finished, progress, cancel); }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested) { }

@@ -10,6 +10,9 @@ public sealed record RunJob(Experiment Experiment, int Run, RunSpec Spec);
 /// </summary>
 public interface IRunExecutor
 {
+    /// <summary>How many runs execute at once, for progress estimates (0: unknown).</summary>
+    int Slots => 0;
+
     /// <summary>
     /// Runs every job and calls <paramref name="finished"/> once per job as it ends (from any thread, in any
     /// order). Returns when all have finished. If a run throws (as a <see cref="RunFailedException"/>) or

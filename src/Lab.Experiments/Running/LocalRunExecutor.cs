@@ -10,6 +10,8 @@ namespace Lab.Experiments.Running;
 /// </summary>
 public sealed class LocalRunExecutor(ExperimentRunner runner, int parallel) : IRunExecutor
 {
+    public int Slots => parallel;
+
     public void Execute(IReadOnlyList<RunJob> jobs, Action<RunJob, ReplicationResult> finished, IRunProgress? progress, CancellationToken cancel)
     {
         // Measured on 2 cores: two runs at once, each with actors, took twice as long as each sequential.

@@ -49,7 +49,7 @@ public sealed class AbsObserver : ISimulationObserver
     internal (long Violations, IReadOnlyList<string> Findings, bool Agree) ChainAudit()
     {
         var violations = Ledgers.Sum(l => l.AuditViolations + l.Runtime.ConservationViolations);
-        var agree = LatestRuntimes().GroupBy(r => r.Height).All(g => g.Select(r => r.Digest()).Distinct().Count() == 1);
+        var agree = ContractRuntime.SameStateAtEachHeight(LatestRuntimes());
         return (violations, [.. Ledgers.SelectMany(l => l.Findings).Take(10)], agree);
     }
 

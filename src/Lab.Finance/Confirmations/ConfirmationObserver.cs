@@ -31,7 +31,7 @@ public sealed class ConfirmationObserver : ISimulationObserver
         var violations = Ledgers.Sum(l => l.AuditViolations + l.Runtime.ConservationViolations);
         var latest = new SortedDictionary<string, ContractRuntime>(StringComparer.Ordinal);
         foreach (var l in Ledgers) if (l.Runtime.Node is { } n) latest[n] = l.Runtime;
-        var agree = latest.Values.GroupBy(r => r.Height).All(g => g.Select(r => r.Digest()).Distinct().Count() == 1);
+        var agree = ContractRuntime.SameStateAtEachHeight(latest.Values);
         return (violations, [.. Ledgers.SelectMany(l => l.Findings).Take(10)], agree);
     }
 }

@@ -105,7 +105,7 @@ public sealed class CrossBorderObserver : ISimulationObserver
         var violations = Runtimes.Sum(r => r.ConservationViolations);
         var latest = new SortedDictionary<string, ContractRuntime>(StringComparer.Ordinal);
         foreach (var r in Runtimes) if (r.Node is { } n) latest[n] = r;
-        var agree = latest.Values.GroupBy(r => r.Height).All(g => g.Select(r => r.Digest()).Distinct().Count() == 1);
+        var agree = ContractRuntime.SameStateAtEachHeight(latest.Values);
         return (violations, agree);
     }
 

@@ -56,8 +56,9 @@ public sealed class DvpContract(MarketNames names, Lab.Sim.Time.Duration? cpuPer
         {
             case ("settle", DvpInstruction t):
                 ctx.Charge(_cpuPerTrade);
-                if (Check(ctx, t) is { } reason) { ctx.Decline(reason); return; }
-                Move(ctx, t);
+                var key = TradeKey(t.TradeIndex);   // once per call: Check reads it, Move writes it
+                if (Check(ctx, t, key) is { } reason) { ctx.Decline(reason); return; }
+                Move(ctx, t, key);
                 ctx.Emit("settled", t.TradeIndex);
                 break;
             case ("settle-batch", DvpBatch b):
@@ -77,23 +78,27 @@ public sealed class DvpContract(MarketNames names, Lab.Sim.Time.Duration? cpuPer
 
     private static string TradeKey(int index) => "trade/" + index.ToString(CultureInfo.InvariantCulture);
 
-    private string? Check(ContractContext ctx, DvpInstruction t)
+    // Members' cash and share accounts by index, named once (the same on every replica; a race builds two equal ones).
+    private readonly Account?[] _cash = new Account?[names.Members];
+    private readonly Account?[] _shares = new Account?[names.Members * names.Securities];
+    private Account Cash(int member) => _cash[member] ??= new Account(names.Currency, names.Member(member));
+    private Account Shares(int member, int security) => _shares[security * names.Members + member] ??= new Account(names.Security(security), names.Member(member));
+
+    private string? Check(ContractContext ctx, DvpInstruction t, string tradeKey)
     {
-        if (ctx.Get(TradeKey(t.TradeIndex)) is not null) return $"trade {t.TradeIndex} already settled";
-        var buyer = names.Member(t.Buyer);
-        var seller = names.Member(t.Seller);
-        var cash = ctx.Balance(names.Currency, buyer);
-        if (cash < t.Value) return $"cash: {buyer} holds {cash} {names.Currency} minor units, needs {t.Value}";
-        var shares = ctx.Balance(names.Security(t.Security), seller);
-        if (shares < t.Quantity) return $"holdings: {seller} holds {shares} {names.Security(t.Security)}, needs {t.Quantity}";
+        if (ctx.Get(tradeKey) is not null) return $"trade {t.TradeIndex} already settled";
+        var cash = ctx.Balance(Cash(t.Buyer));
+        if (cash < t.Value) return $"cash: {names.Member(t.Buyer)} holds {cash} {names.Currency} minor units, needs {t.Value}";
+        var shares = ctx.Balance(Shares(t.Seller, t.Security));
+        if (shares < t.Quantity) return $"holdings: {names.Member(t.Seller)} holds {shares} {names.Security(t.Security)}, needs {t.Quantity}";
         return null;
     }
 
-    private void Move(ContractContext ctx, DvpInstruction t)
+    private void Move(ContractContext ctx, DvpInstruction t, string tradeKey)
     {
-        ctx.Transfer(names.Security(t.Security), names.Member(t.Seller), names.Member(t.Buyer), t.Quantity);  // delivery leg
-        ctx.Transfer(names.Currency, names.Member(t.Buyer), names.Member(t.Seller), t.Value);                   // payment leg
-        ctx.Put(TradeKey(t.TradeIndex), ctx.Height);
+        ctx.Transfer(Shares(t.Seller, t.Security), Shares(t.Buyer, t.Security), t.Quantity);  // delivery leg
+        ctx.Transfer(Cash(t.Buyer), Cash(t.Seller), t.Value);                                 // payment leg
+        ctx.Put(tradeKey, ctx.Height);
         if (t.Record is { } r) ctx.Put(SecuritiesPrivacy.RecordKey(t.TradeIndex), r);
     }
 

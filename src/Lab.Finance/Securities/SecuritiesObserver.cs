@@ -50,11 +50,13 @@ public sealed class SecuritiesObserver : ISimulationObserver
     /// (same height ⇒ same state digest).</summary>
     internal (long Violations, bool Agree) ChainAudit()
     {
-        var violations = Runtimes.Sum(r => r.ConservationViolations);
+        long violations = 0;
         var latest = new SortedDictionary<string, ContractRuntime>(StringComparer.Ordinal);
-        foreach (var r in Runtimes) if (r.Node is { } n) latest[n] = r;
-        var byHeight = latest.Values.GroupBy(r => r.Height);
-        var agree = byHeight.All(g => g.Select(r => r.Digest()).Distinct().Count() == 1);
-        return (violations, agree);
+        foreach (var r in Runtimes)
+        {
+            violations += r.ConservationViolations;
+            if (r.Node is { } n) latest[n] = r;
+        }
+        return (violations, ContractRuntime.SameStateAtEachHeight(latest.Values));
     }
 }

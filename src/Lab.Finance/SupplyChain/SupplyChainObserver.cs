@@ -35,7 +35,7 @@ public sealed class SupplyChainObserver(SupplyChainPlan plan) : ISimulationObser
     {
         var latest = new SortedDictionary<string, ContractRuntime>(StringComparer.Ordinal);
         foreach (var r in Runtimes) if (r.Node is { } n) latest[n] = r;
-        var agree = latest.Values.GroupBy(r => r.Height).All(g => g.Select(r => r.Digest()).Distinct().Count() == 1);
+        var agree = ContractRuntime.SameStateAtEachHeight(latest.Values);
         return (Runtimes.Sum(r => r.ConservationViolations), agree, latest.Values.FirstOrDefault()?.UnauthorisedCalls ?? 0);
     }
 }

@@ -15,7 +15,7 @@ public sealed class ContractContext
 {
     private readonly ContractRuntime _runtime;
     /// <summary>The call's writes in the order their keys were first written, each key once with its last value.</summary>
-    internal readonly List<KeyValuePair<string, object?>> Writes = [];
+    internal readonly List<(string Key, object? Value, Account? Account)> Writes = [];
     // Key → its position in Writes: one hash lookup per read or write of the call's own state.
     private readonly Dictionary<string, int> _written = new(StringComparer.Ordinal);
     internal readonly List<(string Name, object? Data)> Events = [];
@@ -50,23 +50,33 @@ public sealed class ContractContext
 
     public object? Get(string key) => _written.TryGetValue(key, out var i) ? Writes[i].Value : _runtime.State.Get(key);
 
+    private long Get(Account account) => Get(account.Key) is long b ? b : 0;
+
     public T? Get<T>(string key) => Get(key) is T t ? t : default;
 
-    public void Put(string key, object? value)
+    public void Put(string key, object? value) => Put(key, value, null);
+
+    // A balance written through its account carries it, so the commit knows its asset without reading the key.
+    private void Put(string key, object? value, Account? account)
     {
         ref var i = ref CollectionsMarshal.GetValueRefOrAddDefault(_written, key, out var existed);
-        if (existed) Writes[i] = new(key, value);
+        if (existed) Writes[i] = (key, value, account ?? Writes[i].Account);
         else
         {
             i = Writes.Count;
-            Writes.Add(new(key, value));
+            Writes.Add((key, value, account));
         }
     }
+
+    private void Put(Account account, long value) => Put(account.Key, value, account);
 
     // ---- tokens ----
 
     /// <summary>Units of <paramref name="asset"/> held by <paramref name="holder"/> (shares, or cash in minor units).</summary>
-    public long Balance(string asset, string holder) => Get(_runtime.CachedBalanceKey(asset, holder)) is long b ? b : 0;
+    public long Balance(string asset, string holder) => Get(_runtime.CachedAccount(asset, holder));
+
+    /// <summary>Units held in <paramref name="account"/> (the same as by asset and holder, without building its key).</summary>
+    public long Balance(Account account) => Get(account);
 
     /// <summary>Moves units between holders; rejects if the sender holds too few. Authorisation is the
     /// calling contract's job (a token contract lets only the owner transfer, a DvP only its agent).</summary>
@@ -74,11 +84,21 @@ public sealed class ContractContext
     {
         if (amount < 0) Reject($"negative transfer of {asset}");
         if (amount == 0 || from == to) return;
+        Transfer(_runtime.CachedAccount(asset, from), _runtime.CachedAccount(asset, to), amount);
+    }
+
+    /// <summary><see cref="Transfer(string, string, string, long)"/> between two accounts of one asset (every DvP leg, on every replica: keys built once).</summary>
+    public void Transfer(Account from, Account to, long amount)
+    {
+        var asset = from.Asset;
+        if (to.Asset != asset) Reject($"transfer from {asset} to {to.Asset}");
+        if (amount < 0) Reject($"negative transfer of {asset}");
+        if (amount == 0 || from.Holder == to.Holder) return;
         if (!_runtime.IsAsset(asset)) Reject($"unknown asset {asset}");
-        var have = Balance(asset, from);
-        if (have < amount) Reject($"insufficient {asset}: {from} holds {have}, needs {amount}");
-        Put(_runtime.CachedBalanceKey(asset, from), have - amount);
-        Put(_runtime.CachedBalanceKey(asset, to), Balance(asset, to) + amount);
+        var have = Get(from);
+        if (have < amount) Reject($"insufficient {asset}: {from.Holder} holds {have}, needs {amount}");
+        Put(from, have - amount);
+        Put(to, Get(to) + amount);
     }
 
     /// <summary>Creates units: only the asset's issuer may (the one exception to conservation).</summary>
@@ -87,7 +107,8 @@ public sealed class ContractContext
         RequireIssuer(asset);
         if (amount <= 0) Reject("issue amount must be positive");
         Put(ContractRuntime.SupplyKey(asset), checked(Supply(asset) + amount));
-        Put(_runtime.CachedBalanceKey(asset, to), checked(Balance(asset, to) + amount));
+        var account = _runtime.CachedAccount(asset, to);
+        Put(account, checked(Get(account) + amount));
     }
 
     /// <summary>Destroys units held by the issuer itself (cash withdrawn, shares cancelled).</summary>
@@ -98,10 +119,10 @@ public sealed class ContractContext
         var have = Balance(asset, Caller);
         if (have < amount) Reject($"insufficient {asset} to redeem: {Caller} holds {have}");
         Put(ContractRuntime.SupplyKey(asset), Supply(asset) - amount);
-        Put(_runtime.CachedBalanceKey(asset, Caller), have - amount);
+        Put(_runtime.CachedAccount(asset, Caller), have - amount);
     }
 
-    public long Supply(string asset) => Get(ContractRuntime.SupplyKey(asset)) is long s ? s : 0;
+    public long Supply(string asset) => Get(_runtime.CachedSupplyKey(asset)) is long s ? s : 0;
 
     private void RequireIssuer(string asset)
     {

@@ -36,18 +36,23 @@ public sealed record ContractRuntimeOptions
 public sealed class ContractRuntime : IStateMachine
 {
     private readonly SortedDictionary<string, IContract> _contracts = new(StringComparer.Ordinal);
+    // The same contracts by hash, for the lookup in every call (the sorted map compares whole names).
+    private readonly Dictionary<string, IContract> _contractsByName = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, string> _issuers;
     private readonly Dictionary<string, long> _balanceTotals = new(StringComparer.Ordinal);
     private readonly Dictionary<TxId, TxOutcome> _executed = [];
     private readonly List<ContractEvent> _events = [];
     private readonly ContractRuntimeOptions _options;
     private readonly ContractContext _call;
+    // Assets whose balances or supply a block changed, reused from block to block (a block touches a few).
+    private readonly SortedSet<string> _touched = new(StringComparer.Ordinal);
     private long _height;
 
     public ContractRuntime(Membership members, IEnumerable<IContract> contracts, IReadOnlyDictionary<string, string> assetIssuers, ContractRuntimeOptions? options = null)
     {
         Members = members;
         foreach (var c in contracts) _contracts.Add(c.Name, c);
+        foreach (var (name, c) in _contracts) _contractsByName.Add(name, c);
         _issuers = new SortedDictionary<string, string>(assetIssuers.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal);
         _assets = new HashSet<string>(_issuers.Keys, StringComparer.Ordinal);
         _options = options ?? new ContractRuntimeOptions();
@@ -75,35 +80,39 @@ public sealed class ContractRuntime : IStateMachine
 
     internal static string BalanceKey(string asset, string holder) => string.Concat("balance/", asset, "/", holder);
 
-    private readonly Dictionary<string, Dictionary<string, string>> _balanceKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, Account>> _accounts = new(StringComparer.Ordinal);
 
-    /// <summary>The state key of a balance, built once per (asset, holder): calls touch the same accounts again and again.</summary>
-    internal string CachedBalanceKey(string asset, string holder)
+    /// <summary>The account of a balance named by strings, built once per (asset, holder): calls touch the same accounts again and again.</summary>
+    internal Account CachedAccount(string asset, string holder)
     {
-        if (!_balanceKeys.TryGetValue(asset, out var byHolder)) _balanceKeys[asset] = byHolder = new(StringComparer.Ordinal);
-        if (!byHolder.TryGetValue(holder, out var key))
-        {
-            key = BalanceKey(asset, holder);
-            byHolder[holder] = key;
-            if (!asset.Contains('/')) _assetOfKey[key] = asset; // else parsing stops at its first slash, as before
-        }
-        return key;
+        if (!_accounts.TryGetValue(asset, out var byHolder)) _accounts[asset] = byHolder = new(StringComparer.Ordinal);
+        if (!byHolder.TryGetValue(holder, out var account)) byHolder[holder] = account = new Account(asset, holder);
+        return account;
     }
-    // Balance key → its asset, for the keys made by CachedBalanceKey (the others are parsed): Commit needs the asset of every balance it writes.
-    private readonly Dictionary<string, string> _assetOfKey = new(StringComparer.Ordinal);
 
-    private string AssetOfBalanceKey(string key)
+    // The asset of a balance key written by name (Put), up to its first slash; balances written through an Account carry it.
+    private static string AssetOfBalanceKey(string key)
     {
-        if (_assetOfKey.TryGetValue(key, out var asset)) return asset;
         var slash = key.IndexOf('/', BalancePrefix.Length);
         return key[BalancePrefix.Length..slash];
     }
 
-    internal static string SupplyKey(string asset) => "supply/" + asset;
-    private const string BalancePrefix = "balance/";
+    internal static string SupplyKey(string asset) => SupplyPrefix + asset;
+    internal const string SupplyPrefix = "supply/";
+
+    private readonly Dictionary<string, string> _supplyKeys = new(StringComparer.Ordinal);
+
+    /// <summary>The state key of an asset's supply, built once per asset (the conservation check reads it after every block).</summary>
+    internal string CachedSupplyKey(string asset)
+    {
+        ref var key = ref CollectionsMarshal.GetValueRefOrAddDefault(_supplyKeys, asset, out var existed);
+        if (!existed) key = SupplyKey(asset);
+        return key!;
+    }
+    internal const string BalancePrefix = "balance/";
 
     public long Balance(string asset, string holder) => State.Get(BalanceKey(asset, holder)) is long b ? b : 0;
-    public long Supply(string asset) => State.Get(SupplyKey(asset)) is long s ? s : 0;
+    public long Supply(string asset) => State.Get(CachedSupplyKey(asset)) is long s ? s : 0;
 
     /// <summary>Outcome of a transaction already executed here, if any.</summary>
     public TxOutcome? OutcomeOf(TxId tx) => _executed.GetValueOrDefault(tx);
@@ -115,7 +124,8 @@ public sealed class ContractRuntime : IStateMachine
         Node ??= ctx.Directory.Name(ctx.Self);
         var record = _options.MetricsNode is { } m && ctx.Directory.Name(ctx.Self) == m;
         var outcomes = new TxOutcome[block.Transactions.Count];
-        var touched = new SortedSet<string>(StringComparer.Ordinal);
+        var touched = _touched;
+        touched.Clear();
         var cpu = Duration.Zero;
         for (int i = 0; i < outcomes.Length; i++)
         {
@@ -162,7 +172,7 @@ public sealed class ContractRuntime : IStateMachine
         if (tx.Payload is not ContractCall call) { Rejected++; return new TxOutcome(false, "not a contract call"); }
         if (!Members.IsMember(tx.Submitter)) return Unauthorised($"unauthorised: {tx.Submitter} is not a consortium member");
         if (Members.Has(tx.Submitter, Membership.Regulator)) return Unauthorised($"unauthorised: {tx.Submitter} is a regulator (read-only)");
-        if (!_contracts.TryGetValue(call.Contract, out var contract)) { Rejected++; return new TxOutcome(false, $"no contract '{call.Contract}'"); }
+        if (!_contractsByName.TryGetValue(call.Contract, out var contract)) { Rejected++; return new TxOutcome(false, $"no contract '{call.Contract}'"); }
 
         _call.Begin(tx.Submitter, height, tx.Id, call.Contract);
         try
@@ -203,14 +213,14 @@ public sealed class ContractRuntime : IStateMachine
 
     private void Commit(long height, TxId tx, SortedSet<string> touched)
     {
-        foreach (var (key, value) in _call.Writes)
+        foreach (var (key, value, account) in _call.Writes)
         {
             var replaced = State.Write(key, value, height);
-            if (key.StartsWith(BalancePrefix, StringComparison.Ordinal))
+            if (account is not null || key.StartsWith(BalancePrefix, StringComparison.Ordinal))
             {
                 // Track the running sum of balances per asset from the writes themselves, independently
                 // of how a contract computed them: this is what the conservation check compares.
-                var asset = AssetOfBalanceKey(key);
+                var asset = account?.TotalOf ?? AssetOfBalanceKey(key);
                 var before = replaced is long b ? b : 0;
                 var after = value is long a ? a : 0;
                 ref var total = ref CollectionsMarshal.GetValueRefOrAddDefault(_balanceTotals, asset, out _);
@@ -251,6 +261,19 @@ public sealed class ContractRuntime : IStateMachine
             sums[asset] = sums.GetValueOrDefault(asset) + (v.Value is long b ? b : 0);
         }
         return sums.Select(kv => (kv.Key, kv.Value, Supply(kv.Key))).ToList();
+    }
+
+    /// <summary>Whether every two runtimes at the same height hold the same state (what equal <see cref="Digest"/>s mean),
+    /// compared directly: each runtime against the first one at its height (sameness is transitive).</summary>
+    public static bool SameStateAtEachHeight(IEnumerable<ContractRuntime> runtimes)
+    {
+        var firstAt = new Dictionary<long, ContractRuntime>();
+        foreach (var r in runtimes)
+        {
+            if (!firstAt.TryGetValue(r.Height, out var first)) firstAt[r.Height] = r;
+            else if (!first.State.SameAs(r.State)) return false;
+        }
+        return true;
     }
 
     /// <summary>SHA-256 over the ordered state: replicas that applied the same blocks have the same digest.</summary>

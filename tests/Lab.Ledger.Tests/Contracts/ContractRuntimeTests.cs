@@ -99,6 +99,35 @@ public class ContractRuntimeTests
     }
 
     [Fact]
+    public void Runtimes_at_one_height_agree_exactly_when_their_digests_are_equal()
+    {
+        var a = Runtime(); var b = Runtime(); var c = Runtime(); var ahead = Runtime();
+        var pay = Tx("alice", TokenContract.TransferCall("CNY", "alice", "bob", 300));
+        foreach (var rt in new[] { a, b, ahead }) rt.Apply(BlockOf(rt, pay), new ManualNodeContext(nodes: 1));
+        // Same amount, other direction: the same keys and versions, other values.
+        c.Apply(BlockOf(c, Tx("bob", TokenContract.TransferCall("CNY", "bob", "alice", 300))), new ManualNodeContext(nodes: 1));
+        ahead.Apply(BlockOf(ahead, Tx("bob", TokenContract.TransferCall("CNY", "bob", "alice", 1))), new ManualNodeContext(nodes: 1));
+
+        Assert.Equal(a.Digest(), b.Digest());
+        Assert.True(ContractRuntime.SameStateAtEachHeight([a, b, ahead]));   // a runtime at another height is not compared
+        Assert.NotEqual(a.Digest(), c.Digest());
+        Assert.False(ContractRuntime.SameStateAtEachHeight([a, b, c]));
+        Assert.False(ContractRuntime.SameStateAtEachHeight([c, a]));
+        // The same balances reached by other writes (higher versions) differ too, as in the digest.
+        var back = Runtime(); var idle = Runtime();
+        back.Apply(BlockOf(back, Tx("alice", TokenContract.TransferCall("CNY", "alice", "bob", 100))), new ManualNodeContext(nodes: 1));
+        back.Apply(BlockOf(back, Tx("bob", TokenContract.TransferCall("CNY", "bob", "alice", 100))), new ManualNodeContext(nodes: 1));
+        idle.Apply(BlockOf(idle, Tx("alice", TokenContract.TransferCall("CNY", "alice", "bob", 0))), new ManualNodeContext(nodes: 1));
+        idle.Apply(BlockOf(idle, Tx("alice", TokenContract.TransferCall("CNY", "alice", "bob", 0))), new ManualNodeContext(nodes: 1));
+        Assert.Equal((1000, 1000), (back.Balance("CNY", "alice"), idle.Balance("CNY", "alice")));
+        Assert.NotEqual(back.Digest(), idle.Digest());
+        Assert.False(ContractRuntime.SameStateAtEachHeight([back, idle]));
+        var extra = Runtime();
+        extra.Apply(BlockOf(extra, Tx("alice", TokenContract.TransferCall("CNY", "alice", "carol", 300))), new ManualNodeContext(nodes: 1));
+        Assert.Equal(a.Digest() == extra.Digest(), a.State.SameAs(extra.State));
+    }
+
+    [Fact]
     public void Conservation_is_checked_after_every_block_and_a_contract_that_mints_is_caught()
     {
         var rt = Runtime(new Minter());
@@ -185,6 +214,39 @@ public class ContractRuntimeTests
             if (CrashBetweenLegs) throw new ReplicaCrashed();
             ctx.Transfer("CNY", "alice", "bob", (long)arguments!);
         }
+    }
+
+    /// <summary>The two legs through accounts named once (as the DvP contract does), or one leg between two assets.</summary>
+    private sealed class AccountLegs : IContract
+    {
+        private readonly Account _bobShares = new("SEC001", "bob"), _aliceShares = new("SEC001", "alice");
+        private readonly Account _aliceCash = new("CNY", "alice"), _bobCash = new("CNY", "bob");
+        public string Name => "account-legs";
+        public void Execute(ContractContext ctx, string method, object? arguments)
+        {
+            if (method == "mixed") { ctx.Transfer(_bobShares, _aliceCash, 1); return; }
+            ctx.Transfer(_bobShares, _aliceShares, 10);
+            ctx.Transfer(_aliceCash, _bobCash, (long)arguments!);
+        }
+    }
+
+    [Fact]
+    public void Transfers_between_accounts_write_the_same_state_as_transfers_by_name()
+    {
+        var byName = Runtime(new TwoLegs());
+        var byAccount = Runtime(new AccountLegs());
+        byName.Apply(BlockOf(byName, Tx("agent", new ContractCall("two-legs", "settle", 100L))), new ManualNodeContext(nodes: 1));
+        var ctx = new ManualNodeContext(nodes: 1);
+        var outcomes = byAccount.Apply(BlockOf(byAccount,
+            Tx("agent", new ContractCall("account-legs", "settle", 5_000L)),     // the delivery leg moves, alice cannot pay: neither stays
+            Tx("agent", new ContractCall("account-legs", "settle", 100L)),
+            Tx("agent", new ContractCall("account-legs", "mixed"))), ctx);       // shares into a cash account: refused
+        Assert.Equal([false, true, false], outcomes.Select(o => o.Accepted));
+        Assert.StartsWith("insufficient CNY: alice holds 1000, needs 5000", outcomes[0].Reason);
+        Assert.Contains("SEC001 to CNY", outcomes[2].Reason);
+        Assert.Equal(byName.Digest(), byAccount.Digest());
+        Assert.Equal(0, byAccount.ConservationViolations);
+        Assert.Equal([("CNY", 1500L, 1500L), ("SEC001", 10L, 10L)], byAccount.Audit());
     }
 
     private sealed class ReplicaCrashed : Exception;
