@@ -51,7 +51,10 @@ public sealed class Simulation : ISimulationView
         _inWindow = new bool[nodes.Count];
         _faultRandom = SimRandom.Stream(options.Seed, "faults");
         _faults = ExpandUndos(faults ?? []);
+        _registerAt = RegisterAt;
     }
+
+    private readonly Action<int, long> _registerAt;
 
     public NodeDirectory Directory { get; }
     public SimTime Now => _now;
@@ -72,7 +75,7 @@ public sealed class Simulation : ISimulationView
     {
         if (_ran) throw new InvalidOperationException("a Simulation runs once; build a new one for another run");
         _ran = true;
-        using var executor = _options.Mode == ExecutionMode.Actors ? new ActorExecutor(_options.ParallelMinEvents) : null;
+        using var executor = _options.Mode == ExecutionMode.Actors ? new ActorExecutor(_hosts, _options.ParallelMinEvents) : null;
         var active = new List<NodeHost>();
         var lookahead = _network.Lookahead;
         var minWindow = Duration.FromNanos(Math.Max(1, lookahead.Nanos));
@@ -119,15 +122,8 @@ public sealed class Simulation : ISimulationView
             long before = events;
             if (executor is not null && executor.Worthwhile(active.Count, lastWindowEvents))
             {
-                foreach (var h in active) events -= h.EventsProcessed;
-                executor.RunWindow(active, next, windowEnd, lookahead);
-                foreach (var h in active)
-                {
-                    events += h.EventsProcessed;
-                    _inWindow[h.Self.Value] = false;
-                    Merge(h);
-                    _mail.Mark(h.Self.Value);
-                }
+                foreach (var h in active) _inWindow[h.Self.Value] = false;
+                events += executor.RunWindow(active, next, windowEnd, lookahead, _registerAt);
             }
             else
             {
@@ -177,9 +173,11 @@ public sealed class Simulation : ISimulationView
     /// <summary>Delivers the messages sent since the last call and registers every node that ran or got one, once each.</summary>
     private void RegisterMarked() => _mail.Deliver(this);
 
-    internal void Register(int node)
+    internal void Register(int node) => RegisterAt(node, _hosts[node].NextReady.Nanos);
+
+    /// <summary>Registers <paramref name="node"/> in the wake-up queue at <paramref name="t"/>, its <see cref="NodeHost.NextReady"/>.</summary>
+    private void RegisterAt(int node, long t)
     {
-        var t = _hosts[node].NextReady.Nanos;
         if (t == _registered[node]) return;
         _registered[node] = t;
         if (t != long.MaxValue) _wakeups.Enqueue(node, t);
