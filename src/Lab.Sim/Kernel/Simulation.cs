@@ -75,7 +75,7 @@ public sealed class Simulation : ISimulationView
     {
         if (_ran) throw new InvalidOperationException("a Simulation runs once; build a new one for another run");
         _ran = true;
-        using var executor = _options.Mode == ExecutionMode.Actors ? new ActorExecutor(_hosts, _options.ParallelMinEvents) : null;
+        using var executor = _options.Mode == ExecutionMode.Actors ? new ActorExecutor(_hosts, _options.ParallelMinEvents, _options.Threads) : null;
         var active = new List<NodeHost>();
         var lookahead = _network.Lookahead;
         var minWindow = Duration.FromNanos(Math.Max(1, lookahead.Nanos));
@@ -129,6 +129,7 @@ public sealed class Simulation : ISimulationView
             {
                 // One pass per node: run it and count its events; its messages go straight to the mailroom.
                 _mail.Direct = true;
+                _mail.Immediate = lookahead.Nanos > 0; // then nothing sent now can arrive before windowEnd
                 try
                 {
                     foreach (var h in active)
@@ -140,7 +141,7 @@ public sealed class Simulation : ISimulationView
                         _mail.Mark(h.Self.Value);
                     }
                 }
-                finally { _mail.Direct = false; }
+                finally { _mail.Direct = _mail.Immediate = false; }
             }
             lastWindowEvents = events - before;
             RegisterMarked();
