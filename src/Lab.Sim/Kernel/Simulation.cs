@@ -55,6 +55,7 @@ public sealed class Simulation : ISimulationView
     }
 
     private readonly Action<int, long> _registerAt;
+    private const int ImmediateMaxNodes = 512;
 
     public NodeDirectory Directory { get; }
     public SimTime Now => _now;
@@ -129,7 +130,10 @@ public sealed class Simulation : ISimulationView
             {
                 // One pass per node: run it and count its events; its messages go straight to the mailroom.
                 _mail.Direct = true;
-                _mail.Immediate = lookahead.Nanos > 0; // then nothing sent now can arrive before windowEnd
+                // Straight into the destination's queue when nothing sent now can arrive before windowEnd (a
+                // positive lookahead) and the nodes are few enough to stay in cache: measured on RandomPing,
+                // 64 nodes ~12% less CPU per event than grouping by destination; 6,000 nodes ~35% more.
+                _mail.Immediate = lookahead.Nanos > 0 && _hosts.Length <= ImmediateMaxNodes;
                 try
                 {
                     foreach (var h in active)
