@@ -11,7 +11,7 @@ namespace Lab.Sim.Tests;
 
 public class DeterminismTests
 {
-    internal static Simulation Gossip64(ExecutionMode mode, ulong seed = 11, double seconds = 5, long parallelMinEvents = 256)
+    internal static Simulation Gossip64(ExecutionMode mode, ulong seed = 11, double seconds = 5, long parallelMinEvents = 256, int? threads = null)
     {
         var nodes = Enumerable.Range(0, 64)
             .Select(i => new NodeSpec($"n{i}", i % 3, "node", () => new RandomGossip(new GossipOptions { RumoursPerSecond = 5, Fanout = 3, CpuPerMessage = Duration.FromMicros(50) })))
@@ -29,7 +29,7 @@ public class DeterminismTests
             Upload = [Bandwidth.Mbps(100), Bandwidth.Mbps(50), Bandwidth.Mbps(20)],
             Download = [Bandwidth.Mbps(100), Bandwidth.Mbps(50), Bandwidth.Mbps(20)],
         };
-        return new Simulation(new SimulationOptions { Seed = seed, EndTime = new SimTime(0) + Duration.FromSeconds(seconds), Mode = mode, ParallelMinEvents = parallelMinEvents }, net, nodes);
+        return new Simulation(new SimulationOptions { Seed = seed, EndTime = new SimTime(0) + Duration.FromSeconds(seconds), Mode = mode, ParallelMinEvents = parallelMinEvents, Threads = threads }, net, nodes);
     }
 
     internal static string Fingerprint(RunResult r)

@@ -1,4 +1,5 @@
 using Lab.Sim.Distributions;
+using Lab.Sim.Faults;
 using Lab.Sim.Kernel;
 using Lab.Sim.Network;
 using Lab.Sim.Nodes;
@@ -10,10 +11,38 @@ namespace Lab.Sim.Tests;
 /// <summary>The kernel's per-window machinery (mailroom, batched actor windows, link tables) changes no result.</summary>
 public class KernelScaleTests
 {
-    private static Simulation Ping(int nodes, ExecutionMode mode, long parallelMinEvents = 256, bool fifo = true) =>
-        new(new SimulationOptions { Seed = 3, MaxEvents = 60_000, Mode = mode, ParallelMinEvents = parallelMinEvents },
+    private static Simulation Ping(int nodes, ExecutionMode mode, long parallelMinEvents = 256, bool fifo = true, int? threads = null,
+                                   IEnumerable<ScheduledFault>? faults = null) =>
+        new(new SimulationOptions { Seed = 3, MaxEvents = 60_000, Mode = mode, ParallelMinEvents = parallelMinEvents, Threads = threads },
             new NetworkSpec { BaseLatency = [[Duration.FromMillis(1)]], Jitter = new Uniform(0, 0.002), Fifo = fifo },
-            Enumerable.Range(0, nodes).Select(i => new NodeSpec($"n{i}", 0, "node", () => new RandomPing(4, Duration.FromMicros(3)))).ToList());
+            Enumerable.Range(0, nodes).Select(i => new NodeSpec($"n{i}", 0, "node", () => new RandomPing(4, Duration.FromMicros(3)))).ToList(),
+            faults);
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void Several_workers_delivering_by_destination_range_give_the_same_run(int threads)
+    {
+        // More threads than this machine may have cores: every window on the workers, each delivering its own
+        // destination ranges, with crashes (messages to a down node dropped at delivery) and a restart.
+        ScheduledFault[] Faults() =>
+        [
+            new(SimTime.Zero + Duration.FromMillis(5), new Crash(NodeSelector.Named("n3", "n40", "n99"))),
+            new(SimTime.Zero + Duration.FromMillis(9), new Restart(NodeSelector.Named("n40"))),
+        ];
+        var reference = DeterminismTests.Fingerprint(Ping(200, ExecutionMode.Sequential, faults: Faults()).Run());
+        Assert.Equal(reference, DeterminismTests.Fingerprint(Ping(200, ExecutionMode.Actors, parallelMinEvents: 0, threads: threads, faults: Faults()).Run()));
+        Assert.Equal(reference, DeterminismTests.Fingerprint(Ping(200, ExecutionMode.Actors, parallelMinEvents: 0, threads: threads, faults: Faults()).Run()));
+        // The faults change the run, so the comparison above can fail.
+        Assert.NotEqual(reference, DeterminismTests.Fingerprint(Ping(200, ExecutionMode.Sequential).Run()));
+    }
+
+    [Fact]
+    public void Gossip_with_bandwidth_gives_the_same_run_on_three_threads()
+    {
+        var seq = DeterminismTests.Fingerprint(DeterminismTests.Gossip64(ExecutionMode.Sequential, seconds: 2).Run());
+        Assert.Equal(seq, DeterminismTests.Fingerprint(DeterminismTests.Gossip64(ExecutionMode.Actors, seconds: 2, parallelMinEvents: 0, threads: 3).Run()));
+    }
 
     [Theory]
     [InlineData(64)]

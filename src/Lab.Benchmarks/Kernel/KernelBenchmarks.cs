@@ -37,10 +37,11 @@ public class KernelBenchmarks
         Enumerable.Range(0, nodes).Select(i => new NodeSpec($"n{i}", 0, "node", () => new RandomPing(tokens, Duration.Zero))).ToList();
 
     // 1–3 ms one-way: lookahead 1 ms, so each window holds many events across many nodes.
-    internal static readonly NetworkSpec Net = new() { BaseLatency = [[Duration.FromMillis(1)]], Jitter = new Uniform(0, 0.002) };
+    internal static readonly Duration NetBase = Duration.FromMillis(1);
+    internal static readonly NetworkSpec Net = new() { BaseLatency = [[NetBase]], Jitter = new Uniform(0, 0.002) };
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Events)]
-    public long BareLoop() => new BareLoop(Specs(), Duration.FromMillis(2), 1).Run(Events);
+    public long BareLoop() => new BareLoop(Specs(), NetBase, 1, Net.Jitter).Run(Events);
 
     [Benchmark(OperationsPerInvoke = Events)]
     public long KernelSequential() => Run(ExecutionMode.Sequential);

@@ -38,7 +38,7 @@ public class KernelScaleBenchmarks
     private Simulation? _sim;
 
     [IterationSetup(Target = nameof(BareLoop))]
-    public void SetupBare() => _bare = new BareLoop(KernelBenchmarks.Specs(Nodes, 8), Duration.FromMillis(2), 1);
+    public void SetupBare() => _bare = new BareLoop(KernelBenchmarks.Specs(Nodes, 8), KernelBenchmarks.NetBase, 1, KernelBenchmarks.Net.Jitter);
 
     [IterationSetup(Target = nameof(KernelSequential))]
     public void SetupSequential() => _sim = Build(ExecutionMode.Sequential);

@@ -25,7 +25,19 @@ internal sealed class Mailroom(int nodes)
     /// with no outbox of their own. (With several threads each node keeps an outbox, posted after the window.)</summary>
     public bool Direct;
 
+    /// <summary>True while one thread runs a window whose every message arrives at or after its end (a positive
+    /// lookahead): a message then goes straight into its destination's queue, which cannot run it in this window.</summary>
+    public bool Immediate;
+
     public void Attach(NodeHost[] hosts) => _hosts = hosts;
+
+    /// <summary>Puts a message straight into its destination's queue (see <see cref="Immediate"/>); the destination is registered at the next <see cref="Deliver"/>.</summary>
+    public void DeliverNow(in Outgoing m)
+    {
+        var to = m.To.Value;
+        _hosts[to].Deliver(m);
+        Mark(to);
+    }
 
     public void Post(in Outgoing m)
     {

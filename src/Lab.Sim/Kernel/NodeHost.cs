@@ -60,6 +60,8 @@ internal sealed class NodeHost : INodeContext
     public SimTime Now => _now;
 
     public readonly List<Outgoing> Outbox = [];
+    /// <summary>Set while a worker of the actor executor runs this node: its run slice's messages, by destination range.</summary>
+    public Outbound? Sink;
     public long EventsProcessed, MessagesSent, BytesSent, MessagesDelivered, MessagesDropped;
     public Duration BusyTime;
     /// <summary>Running hash of every event this node handled (time, source, sequence): equal
@@ -208,7 +210,9 @@ internal sealed class NodeHost : INodeContext
             ? new Outgoing(to, new EventKey(arrival.FirstBit.Nanos, Self.Value, seq), Envelope.AtDownlink(message, sizeBytes, arrival.LastBit))
             : new Outgoing(to, new EventKey(arrival.LastBit.Nanos, Self.Value, seq), Envelope.Message(message, sizeBytes));
         // One thread runs the window: post it to the kernel at once (no outbox to copy it from).
-        if (_mail.Direct) _mail.Post(outgoing);
+        if (_mail.Immediate) _mail.DeliverNow(outgoing);
+        else if (_mail.Direct) _mail.Post(outgoing);
+        else if (Sink is { } sink) sink.Add(outgoing);
         else Outbox.Add(outgoing);
         if (leavesNic > _now)
         {

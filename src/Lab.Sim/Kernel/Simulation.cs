@@ -51,7 +51,11 @@ public sealed class Simulation : ISimulationView
         _inWindow = new bool[nodes.Count];
         _faultRandom = SimRandom.Stream(options.Seed, "faults");
         _faults = ExpandUndos(faults ?? []);
+        _registerAt = RegisterAt;
     }
+
+    private readonly Action<int, long> _registerAt;
+    private const int ImmediateMaxNodes = 512;
 
     public NodeDirectory Directory { get; }
     public SimTime Now => _now;
@@ -72,7 +76,7 @@ public sealed class Simulation : ISimulationView
     {
         if (_ran) throw new InvalidOperationException("a Simulation runs once; build a new one for another run");
         _ran = true;
-        using var executor = _options.Mode == ExecutionMode.Actors ? new ActorExecutor(_options.ParallelMinEvents) : null;
+        using var executor = _options.Mode == ExecutionMode.Actors ? new ActorExecutor(_hosts, _options.ParallelMinEvents, _options.Threads) : null;
         var active = new List<NodeHost>();
         var lookahead = _network.Lookahead;
         var minWindow = Duration.FromNanos(Math.Max(1, lookahead.Nanos));
@@ -119,20 +123,17 @@ public sealed class Simulation : ISimulationView
             long before = events;
             if (executor is not null && executor.Worthwhile(active.Count, lastWindowEvents))
             {
-                foreach (var h in active) events -= h.EventsProcessed;
-                executor.RunWindow(active, next, windowEnd, lookahead);
-                foreach (var h in active)
-                {
-                    events += h.EventsProcessed;
-                    _inWindow[h.Self.Value] = false;
-                    Merge(h);
-                    _mail.Mark(h.Self.Value);
-                }
+                foreach (var h in active) _inWindow[h.Self.Value] = false;
+                events += executor.RunWindow(active, next, windowEnd, lookahead, _registerAt);
             }
             else
             {
                 // One pass per node: run it and count its events; its messages go straight to the mailroom.
                 _mail.Direct = true;
+                // Straight into the destination's queue when nothing sent now can arrive before windowEnd (a
+                // positive lookahead) and the nodes are few enough to stay in cache: measured on RandomPing,
+                // 64 nodes ~12% less CPU per event than grouping by destination; 6,000 nodes ~35% more.
+                _mail.Immediate = lookahead.Nanos > 0 && _hosts.Length <= ImmediateMaxNodes;
                 try
                 {
                     foreach (var h in active)
@@ -144,7 +145,7 @@ public sealed class Simulation : ISimulationView
                         _mail.Mark(h.Self.Value);
                     }
                 }
-                finally { _mail.Direct = false; }
+                finally { _mail.Direct = _mail.Immediate = false; }
             }
             lastWindowEvents = events - before;
             RegisterMarked();
@@ -177,9 +178,11 @@ public sealed class Simulation : ISimulationView
     /// <summary>Delivers the messages sent since the last call and registers every node that ran or got one, once each.</summary>
     private void RegisterMarked() => _mail.Deliver(this);
 
-    internal void Register(int node)
+    internal void Register(int node) => RegisterAt(node, _hosts[node].NextReady.Nanos);
+
+    /// <summary>Registers <paramref name="node"/> in the wake-up queue at <paramref name="t"/>, its <see cref="NodeHost.NextReady"/>.</summary>
+    private void RegisterAt(int node, long t)
     {
-        var t = _hosts[node].NextReady.Nanos;
         if (t == _registered[node]) return;
         _registered[node] = t;
         if (t != long.MaxValue) _wakeups.Enqueue(node, t);

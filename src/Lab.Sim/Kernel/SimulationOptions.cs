@@ -18,6 +18,9 @@ public sealed record SimulationOptions
     /// this many events; smaller ones run inline on the kernel's thread, where waking a thread would
     /// cost more than it saves. 0: every window of two or more nodes runs on the workers.</summary>
     public long ParallelMinEvents { get; init; } = 256;
+    /// <summary>Actors only: how many threads run a parallel window (the kernel's own and one worker
+    /// actor per other); null: one per core. Results never depend on it.</summary>
+    public int? Threads { get; init; }
 }
 
 public enum ExecutionMode
