@@ -116,4 +116,55 @@ public class MempoolTests
         Assert.Equal(new long[] { 0 }.Concat(Enumerable.Range(4990, 10).Select(i => (long)i)), pool.InArrivalOrder().Select(t => t.Id.Value));
         Assert.Equal(11 * 100, pool.Bytes);
     }
+
+    [Fact]
+    public void Random_adds_removals_and_selections_match_a_plain_list_across_compactions()
+    {
+        // Removals mostly in arrival order (the front is dropped) with some out of order (gaps closed and
+        // positions renumbered), and ids added again after removal: the pool must stay a list in arrival order.
+        var options = new BlockOptions { MaxTransactions = 7 };
+        var pool = new Mempool(options);
+        var reference = new List<Transaction>();
+        var proposed = new HashSet<TxId>();
+        var random = new Random(17);
+        var pending = new HashSet<TxId>();
+        int next = 0;
+        for (int step = 0; step < 24_000; step++)
+        {
+            // Phases of 4,000 steps: removals only at the front, then mixed; the pool hovers around 300.
+            var inOrder = step / 4000 % 2 == 0;
+            var op = random.Next(100);
+            if (op < (reference.Count < 300 ? 60 : 40) || reference.Count == 0)
+            {
+                var id = random.Next(10) == 0 && next > 0 ? random.Next(next) : next++;
+                var tx = Tx(id, 10 + id % 7);
+                var isNew = pending.Add(tx.Id);
+                Assert.Equal(isNew, pool.Add(tx));
+                if (isNew) reference.Add(tx);
+            }
+            else if (op < 95)
+            {
+                var at = inOrder || random.Next(10) < 8 ? 0 : random.Next(reference.Count);
+                Assert.True(pool.Remove(reference[at].Id));
+                pending.Remove(reference[at].Id);
+                proposed.Remove(reference[at].Id);
+                reference.RemoveAt(at);
+            }
+            else if (op < 99)
+            {
+                var batch = pool.NextUnproposed(t => proposed.Contains(t.Id), out _);
+                Assert.Equal(reference.Where(t => !proposed.Contains(t.Id)).Take(options.MaxTransactions).Select(t => t.Id), batch.Select(t => t.Id));
+                foreach (var t in batch) proposed.Add(t.Id);
+            }
+            else
+            {
+                proposed.Clear();
+                pool.ForgetProposed();
+            }
+            Assert.Equal(reference.Count, pool.Count);
+        }
+        Assert.Equal(reference.Select(t => t.Id), pool.InArrivalOrder().Select(t => t.Id));
+        Assert.Equal(reference.Sum(t => (long)t.SizeBytes), pool.Bytes);
+        Assert.False(pool.Remove(new TxId(next + 1)));
+    }
 }

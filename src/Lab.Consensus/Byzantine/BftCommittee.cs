@@ -42,6 +42,9 @@ public sealed class BftCommittee
     /// <summary>The nodes running replica <paramref name="replica"/> (two for a twin).</summary>
     public IReadOnlyList<NodeId> Instances(int replica) => _instances[replica];
 
+    /// <summary><see cref="Instances"/> as a span (no interface call per recipient on the send path).</summary>
+    public ReadOnlySpan<NodeId> InstancesSpan(int replica) => _instances[replica];
+
     /// <summary>The replica id a node runs, or −1 for clients and strangers.</summary>
     public int ReplicaOf(NodeId node) =>
         (uint)node.Value < (uint)_replicaOfNode.Length ? _replicaOfNode[node.Value]

@@ -30,13 +30,22 @@ public sealed class BftOutbox(BftCommittee committee, ByzantineRole role, Authen
 
     public BftCommittee Committee => committee;
 
+    // Honest senders (and double voters and equivocators, whose variants the protocols pick) put every message on
+    // the wire as it is: no per-recipient check of the message-level behaviours.
+    private readonly bool _plain = role.Behaviour is not (ByzantineBehaviour.Silent or ByzantineBehaviour.Withhold or ByzantineBehaviour.Forge);
+
     /// <summary>Sends to every replica except this one (its own copy is handled locally by the protocol).</summary>
     public void Multicast(INodeContext ctx, IBftMessage message, int sizeBytes)
     {
         Sign(ctx);
         int sent = 0;
         for (int r = 0; r < committee.N; r++)
-            if (r != role.Replica) sent += Deliver(ctx, r, message, sizeBytes);
+        {
+            if (r == role.Replica) continue;
+            if (!_plain) { sent += Deliver(ctx, r, message, sizeBytes); continue; }
+            foreach (var node in committee.InstancesSpan(r)) ctx.Send(node, message, sizeBytes);
+            sent += committee.InstancesSpan(r).Length;
+        }
         Count(ctx, sent, sizeBytes);
     }
 
@@ -67,8 +76,8 @@ public sealed class BftOutbox(BftCommittee committee, ByzantineRole role, Authen
             && message.Kind is BftMessageKind.Proposal or BftMessageKind.Vote
             && ctx.Random.Chance(role.Spec.WithholdProbability);
         int sent = 0;
-        var nodes = committee.Instances(replica);
-        for (int i = 0; i < nodes.Count; i++) // by index: foreach over an IReadOnlyList allocates an enumerator per message
+        var nodes = committee.InstancesSpan(replica);
+        for (int i = 0; i < nodes.Length; i++)
         {
             var node = nodes[i];
             if (heldBack)

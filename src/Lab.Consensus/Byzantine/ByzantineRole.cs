@@ -13,6 +13,8 @@ public sealed class ByzantineRole
     {
         Replica = replica;
         Spec = all.FirstOrDefault(s => s.Replica == replica) ?? new ByzantineSpec(replica, ByzantineBehaviour.Honest);
+        Behaviour = Spec.Behaviour;
+        IsByzantine = Behaviour != ByzantineBehaviour.Honest;
         var colluders = _colluders = Spec.Collude ? all.Where(s => s.Collude).Select(s => s.Replica).ToHashSet() : [replica];
         // Honest replicas in id order, alternately A and B; colluders (and self) always see A.
         _variant = new int[committee.N];
@@ -28,9 +30,10 @@ public sealed class ByzantineRole
 
     public int Replica { get; }
     public ByzantineSpec Spec { get; }
-    public ByzantineBehaviour Behaviour => Spec.Behaviour;
+    // Fields, not computed: asked on every message sent and by the safety checkers on every barrier.
+    public ByzantineBehaviour Behaviour { get; }
     /// <summary>Twins run honest code; everything else except Honest is Byzantine.</summary>
-    public bool IsByzantine => Behaviour != ByzantineBehaviour.Honest;
+    public bool IsByzantine { get; }
     public bool Is(ByzantineBehaviour b) => Behaviour == b;
 
     /// <summary>True for this replica and, if it colludes, for every other colluder.</summary>

@@ -55,13 +55,15 @@ public sealed class HotStuffReplica : IBlockSource, ILeaderRole
         _o = options;
         _committee = committee;
         _role = role;
+        IsByzantine = role.IsByzantine;
         _auth = new Authenticator(replica, options.Keys);
         _out = new BftOutbox(committee, role, options.Costs, _auth, Forge);
         _certs = new HotStuffCertificates(committee, _auth, options.Costs);
     }
 
     public CommitLog? Commits { get; private set; }
-    public bool IsByzantine => _role.IsByzantine;
+    /// <summary>A field (read by the chain's safety checkers for every replica on every barrier).</summary>
+    public bool IsByzantine { get; }
     public long CurrentView => _s.CurView;
     public QuorumCert HighQc => _s.HighQc;
     public long CommittedHeight => _s.Exec.Height;

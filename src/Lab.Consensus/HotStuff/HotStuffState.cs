@@ -1,3 +1,4 @@
+using Lab.Consensus.Byzantine;
 using Lab.Ledger.Batching;
 using Lab.Ledger.Crypto;
 using Lab.Ledger.Transactions;
@@ -28,6 +29,6 @@ public sealed class HotStuffState(BlockOptions block)
 
     /// <summary>Requests waiting to commit, in arrival order (removed on commit).</summary>
     public readonly Mempool Mempool = new(block);
-    /// <summary>Committed requests → their height (a dense per-client index: every replica holds one entry per request of the run).</summary>
-    public readonly TxIdMap CommittedTx = new();
+    /// <summary>Committed requests → their height (a dense per-client index with a newest-per-client filter: every replica holds one entry per request of the run and checks every request against it).</summary>
+    public readonly CommittedRequests CommittedTx = new();
 }

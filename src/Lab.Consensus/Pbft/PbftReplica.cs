@@ -60,13 +60,15 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         _o = options;
         _committee = committee;
         _role = role;
+        IsByzantine = role.IsByzantine;
         _auth = new Authenticator(replica, options.Keys);
         _out = new BftOutbox(committee, role, options.Costs, _auth, Forge);
         _certs = new PbftCertificates(committee, _auth, options.Costs, options.WatermarkWindow);
     }
 
     public CommitLog? Commits { get; private set; }
-    public bool IsByzantine => _role.IsByzantine;
+    /// <summary>A field (read by the chain's safety checkers for every replica on every barrier).</summary>
+    public bool IsByzantine { get; }
     public int Replica => _me;
     public long View => _s.View;
     public bool ViewActive => _s.ViewActive;

@@ -38,8 +38,8 @@ public sealed class PbftState(BlockOptions block)
     public readonly SortedDictionary<long, SortedDictionary<int, ViewChange>> ViewChanges = [];
     /// <summary>Executed batches, index = sequence number − 1 (for state transfer).</summary>
     public readonly List<Block> Executed = [];
-    /// <summary>Executed requests → the sequence number that executed them (a dense per-client index: every replica holds one entry per request of the run).</summary>
-    public readonly TxIdMap ExecutedTx = new();
+    /// <summary>Executed requests → the sequence number that executed them (a dense per-client index with a newest-per-client filter: every replica holds one entry per request of the run).</summary>
+    public readonly CommittedRequests ExecutedTx = new();
 
     /// <summary>Requests received and not executed yet, in arrival order (removed on execution).</summary>
     public readonly Mempool Waiting = new(block);
@@ -109,19 +109,37 @@ public sealed class Slot(long seq, int replicas)
 /// <summary>
 /// A slot's votes of one kind (prepares or commits) by (view, digest). Almost always one entry (the accepted
 /// pre-prepare's), a few across view changes or with a double-voting replica: a short list searched from the
-/// newest, instead of a dictionary keyed by (view, digest) looked up for every vote.
+/// newest, instead of a dictionary keyed by (view, digest) looked up for every vote. Past a few entries (a
+/// Byzantine replica signing many digests for one sequence number) they are indexed by a dictionary too, so a
+/// flood of digests costs a hash lookup per vote, not a walk of every digest seen.
 /// </summary>
 public sealed class SlotVotes(int replicas)
 {
+    private const int ListedValues = 4;
     private readonly List<(long View, Hash Digest, VoteSet Votes)> _byValue = new(1);
+    private Dictionary<(long View, Hash Digest), VoteSet>? _index;
 
     /// <summary>The votes for (<paramref name="view"/>, <paramref name="digest"/>), created empty on first use.</summary>
     public VoteSet For(long view, Hash digest)
     {
+        if (_index is not null)
+        {
+            if (!_index.TryGetValue((view, digest), out var found)) _index[(view, digest)] = found = new VoteSet(replicas);
+            return found;
+        }
         for (int i = _byValue.Count - 1; i >= 0; i--)
             if (_byValue[i].View == view && _byValue[i].Digest == digest) return _byValue[i].Votes;
         var set = new VoteSet(replicas);
         _byValue.Add((view, digest, set));
+        if (_byValue.Count > ListedValues)
+        {
+            _index = new Dictionary<(long, Hash), VoteSet>(2 * ListedValues);
+            foreach (var (v, d, votes) in _byValue) _index[(v, d)] = votes;
+            _byValue.Clear();
+        }
         return set;
     }
+
+    /// <summary>How many distinct (view, digest) values have votes here.</summary>
+    public int Values => _index?.Count ?? _byValue.Count;
 }

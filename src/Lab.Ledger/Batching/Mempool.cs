@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Lab.Ledger.Transactions;
 
 namespace Lab.Ledger.Batching;
@@ -14,8 +15,8 @@ namespace Lab.Ledger.Batching;
 /// until it commits (a new leader must be able to propose it), remove it with <see cref="Remove"/>
 /// when it does, and skip the ones already in an uncommitted proposal.</item>
 /// </list>
-/// Removal is lazy: the arrival queue keeps a removed entry until it is compacted away, so removing
-/// from the middle costs O(1) and enumeration skips the dead entries.
+/// Removal is lazy: the arrival queue keeps a removed entry (as a null) until it is compacted away, so
+/// removing from the middle costs O(1) and enumeration skips the dead entries without a lookup each.
 /// <para><see cref="NextUnproposed"/> is <see cref="NextBlock"/> for a caller whose "already proposed"
 /// only grows until it says otherwise (<see cref="ForgetProposed"/>): the pool remembers how far the
 /// front of the queue is all proposed and starts there, so a saturated primary with many batches in
@@ -23,17 +24,16 @@ namespace Lab.Ledger.Batching;
 /// </summary>
 public sealed class Mempool(BlockOptions options)
 {
-    private readonly List<Entry> _queue = [];
-    // Id → arrival number of its live entry (an entry whose number differs is dead: removed, maybe
-    // re-added since) and its size.
-    private readonly Dictionary<TxId, (long Arrival, int Size)> _live = new();
+    // Arrival order; null = a removed entry (every replica of a BFT chain adds and removes every transaction,
+    // so liveness is read from the queue itself, not looked up in the map).
+    private readonly List<Transaction?> _queue = [];
+    // Id → position of its live entry (_queue index + _base: positions survive dropping the dead front) and its size.
+    private readonly Dictionary<TxId, (long Position, int Size)> _live = new();
+    private long _base;
     private int _head;
     private int _dead;
-    private long _arrivals;
     // Every live entry in [_head, _proposedPrefix) was proposed when NextUnproposed last looked.
     private int _proposedPrefix;
-
-    private readonly record struct Entry(long Arrival, Transaction Tx);
 
     public BlockOptions Options => options;
     public int Count => _live.Count;
@@ -48,9 +48,8 @@ public sealed class Mempool(BlockOptions options)
     /// <summary>Adds a transaction at the back; false if one with the same id is already pending.</summary>
     public bool Add(Transaction tx)
     {
-        var arrival = ++_arrivals;
-        if (!_live.TryAdd(tx.Id, (arrival, tx.SizeBytes))) return false;
-        _queue.Add(new Entry(arrival, tx));
+        if (!_live.TryAdd(tx.Id, (_base + _queue.Count, tx.SizeBytes))) return false;
+        _queue.Add(tx);
         Bytes += tx.SizeBytes;
         return true;
     }
@@ -59,6 +58,7 @@ public sealed class Mempool(BlockOptions options)
     public bool Remove(TxId id)
     {
         if (!_live.Remove(id, out var live)) return false;
+        _queue[(int)(live.Position - _base)] = null;
         _dead++; // its entry stays in the queue until the head passes it or a compaction
         Bytes -= live.Size;
         SkipDeadHead();
@@ -69,7 +69,7 @@ public sealed class Mempool(BlockOptions options)
     public IEnumerable<Transaction> InArrivalOrder()
     {
         for (int i = _head; i < _queue.Count; i++)
-            if (IsLive(_queue[i])) yield return _queue[i].Tx;
+            if (_queue[i] is { } tx) yield return tx;
     }
 
     /// <summary>Takes the next block's transactions from the front (at least one if any are pending).</summary>
@@ -109,6 +109,7 @@ public sealed class Mempool(BlockOptions options)
     {
         _queue.Clear();
         _live.Clear();
+        _base = 0;
         _head = 0;
         _dead = 0;
         _proposedPrefix = 0;
@@ -125,36 +126,51 @@ public sealed class Mempool(BlockOptions options)
         prefix = i;
         for (; i < _queue.Count; i++)
         {
-            var e = _queue[i];
-            if (!IsLive(e) || (skip is not null && skip(e.Tx)))
+            var tx = _queue[i];
+            if (tx is null || (skip is not null && skip(tx)))
             {
                 if (batch.Count == 0) prefix = i + 1;
                 continue;
             }
-            if (batch.Count > 0 && bytes + e.Tx.SizeBytes > options.MaxBytes) { overflow = true; break; }
-            bytes += e.Tx.SizeBytes;
-            batch.Add(e.Tx);
+            if (batch.Count > 0 && bytes + tx.SizeBytes > options.MaxBytes) { overflow = true; break; }
+            bytes += tx.SizeBytes;
+            batch.Add(tx);
             if (batch.Count == options.MaxTransactions) break;
         }
         full = overflow || batch.Count == options.MaxTransactions || bytes >= options.MaxBytes;
         return batch;
     }
 
-    private bool IsLive(Entry e) => _live.TryGetValue(e.Tx.Id, out var live) && live.Arrival == e.Arrival;
-
     // _dead counts the dead entries at or after the head; everything before the head is dead.
     private void SkipDeadHead()
     {
-        while (_head < _queue.Count && !IsLive(_queue[_head])) { _head++; _dead--; }
+        while (_head < _queue.Count && _queue[_head] is null) { _head++; _dead--; }
         // Compact when most of the queue is dead (the head can be held by one old pending transaction).
         var garbage = _head + _dead;
-        if (garbage > 1024 && garbage > _queue.Count / 2)
+        if (garbage <= 1024 || garbage <= _queue.Count / 2) return;
+        if (_dead == 0)
         {
-            _queue.RemoveAll(e => !IsLive(e));
-            _head = 0;
-            _dead = 0;
-            _proposedPrefix = 0; // indices moved
-
+            // Only the front is dead (removals in arrival order): drop it; positions stay valid through _base.
+            _queue.RemoveRange(0, _head);
+            _base += _head;
+            _proposedPrefix = Math.Max(0, _proposedPrefix - _head);
         }
+        else
+        {
+            // Dead entries in the middle too: close the gaps and renumber the live entries.
+            _base += _queue.Count;
+            int w = 0;
+            for (int i = _head; i < _queue.Count; i++)
+            {
+                if (_queue[i] is not { } tx) continue;
+                _queue[w] = tx;
+                CollectionsMarshal.GetValueRefOrNullRef(_live, tx.Id).Position = _base + w;
+                w++;
+            }
+            _queue.RemoveRange(w, _queue.Count - w);
+            _proposedPrefix = 0; // indices moved
+        }
+        _head = 0;
+        _dead = 0;
     }
 }

@@ -55,4 +55,31 @@ public class PbftSlotTests
         Assert.Equal(5, set.Count);
         Assert.Equal(-1, set.Next(130));
     }
+
+    [Fact]
+    public void A_flood_of_digests_keeps_every_digests_votes_apart_and_found_again()
+    {
+        // A Byzantine replica can sign any number of digests for one sequence number: past a few the slot indexes
+        // them by a dictionary; the votes gathered before and after that must stay with their own (view, digest).
+        var votes = new SlotVotes(N);
+        var digests = new List<Hash> { Batch.Hash };
+        for (int i = 1; i < 200; i++) digests.Add(Hash.Combine(digests[^1], Batch.Hash));
+        var sets = new List<VoteSet>();
+        for (int i = 0; i < digests.Count; i++)
+        {
+            var set = votes.For(i % 3, digests[i]);
+            set.Add(i % N);
+            sets.Add(set);
+        }
+        Assert.Equal(200, votes.Values);
+        for (int i = 0; i < digests.Count; i++)
+        {
+            Assert.Same(sets[i], votes.For(i % 3, digests[i]));
+            Assert.Equal([i % N], sets[i].Voters());
+        }
+        Assert.Equal(200, votes.Values);
+        Assert.Empty(votes.For(5, Batch.Hash).Voters()); // same digest, another view: another set
+        Assert.Equal(201, votes.Values);
+    }
 }
+
