@@ -30,7 +30,8 @@ public partial class RobustnessProperties
         File.WriteAllText(file, text);
         var d = new Diagnostics();
         var e = new ExperimentLoader(TestModels.Registry).Load(file, [], d);
-        var lines = text.Split('\n').Length;
+        // YAML breaks lines at CR, LF and CR LF (an editor does too): "[a\r\r" has its error on line 3.
+        var lines = text.Split(["\r\n", "\r", "\n"], StringSplitOptions.None).Length;
         return e is not null
             ? !d.HasErrors
             : d.HasErrors && d.Errors.All(x => x.Mark.Line >= 0 && x.Mark.Line <= lines + 1 && x.Message.Length > 0);
@@ -48,6 +49,11 @@ public partial class RobustnessProperties
         }
         return LoadsOrExplains(new string([.. chars]));
     }
+
+    [Theory]
+    [InlineData("[a\r\r")]      // FsCheck found it: the error is on line 3 by YAML's line breaks, the file has one '\n' line
+    [InlineData("[a\r\n\r\n")]
+    public void Errors_are_located_by_yaml_line_breaks(string text) => Assert.True(LoadsOrExplains(text));
 
     [Property(MaxTest = 200)]
     public bool Arbitrary_text_never_crashes_validation(NonNull<string> text) => LoadsOrExplains(text.Get);
