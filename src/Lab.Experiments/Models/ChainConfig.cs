@@ -23,9 +23,9 @@ public static class ChainConfig
     public static IReadOnlyList<SchemaKey> Keys { get; } =
     [
         Key.Choice("chain.signatures", "`modelled`: signatures cost CPU time only; `real`: ECDSA P-256 signed by clients and verified by replicas.", ["modelled", "real"], "modelled"),
-        Key.Time("chain.cpu.verify", "CPU time of one signature verification (default: this machine's measured ECDSA P-256 cost).", Duration.FromNanos(CryptoCosts.ThisMachine.Verify.Nanos).ToString()),
-        Key.Time("chain.cpu.sign", "CPU time of one signature (default: this machine's measured ECDSA P-256 cost).", Duration.FromNanos(CryptoCosts.ThisMachine.Sign.Nanos).ToString()),
-        Key.Time("chain.cpu.hash-per-kb", "CPU time to hash one kilobyte with SHA-256 (default: measured on this machine).", Duration.FromNanos(CryptoCosts.ThisMachine.HashPerKb.Nanos).ToString()),
+        Key.Time("chain.cpu.verify", "CPU time of one signature verification (default: this machine's measured ECDSA P-256 cost).", Duration.FromNanos(CryptoCosts.ThisMachine.Verify.Nanos).ToString(), max: Key.MaxCpuPerOperation),
+        Key.Time("chain.cpu.sign", "CPU time of one signature (default: this machine's measured ECDSA P-256 cost).", Duration.FromNanos(CryptoCosts.ThisMachine.Sign.Nanos).ToString(), max: Key.MaxCpuPerOperation),
+        Key.Time("chain.cpu.hash-per-kb", "CPU time to hash one kilobyte with SHA-256 (default: measured on this machine).", Duration.FromNanos(CryptoCosts.ThisMachine.HashPerKb.Nanos).ToString(), max: Key.MaxCpuPerOperation),
         Key.Rate("workload.rate", "Total offered load; overrides the rate written in arrivals (handy to sweep: `workload.rate: [1000/s, 5000/s]`)."),
         Key.Int("workload.outstanding", "Closed loop: each client keeps this many transactions in flight (absent: open loop, see arrivals).", null, min: 1, max: 1_000_000),
         Key.Time("workload.think-time", "Closed loop: pause between a transaction's finality and the client's next one.", "0s"),

@@ -25,8 +25,8 @@ public sealed class HotStuffModel() : ChainModel(new HotStuffProtocol(new HotStu
         Key.Bool("chain.hotstuff.quiesce", "A leader with nothing uncommitted proposes no empty nodes (it sends its highest QC once, committing the tail) and replicas with nothing uncommitted pause the view timer while the view's leader holds a liveness lease: CometBFT's create_empty_blocks = false, with CockroachDB-style node liveness so a crashed idle leader is replaced. Any request wakes it. For long runs with little traffic. Off: the paper's pacemaker.", false),
         Key.Time("chain.hotstuff.liveness-heartbeat", "With quiesce: interval of each replica's liveness heartbeat (CockroachDB: 4.5 s).", "4.5s", min: 1e-6),
         Key.Time("chain.hotstuff.liveness-expiry", "With quiesce: how long a liveness lease lasts after its heartbeat (CockroachDB: 9 s); an idle view whose leader crashed times out this long plus a view timeout after its last heartbeat.", "9s", min: 1e-6),
-        Key.Time("chain.cpu.aggregate", "CPU time to aggregate votes into one quorum certificate.", "100us"),
-        Key.Time("chain.cpu.verify-aggregate", "CPU time to verify one aggregated quorum certificate.", "140us"),
+        Key.Time("chain.cpu.aggregate", "CPU time to aggregate votes into one quorum certificate.", "100us", max: Key.MaxCpuPerOperation),
+        Key.Time("chain.cpu.verify-aggregate", "CPU time to verify one aggregated quorum certificate.", "140us", max: Key.MaxCpuPerOperation),
     ];
 
     public override ChainProtocol Protocol(RunContext context)

@@ -12,6 +12,12 @@ public static class Key
     public static SchemaKey Number(string path, string description, string? @default = null, double? min = null, double? max = null) =>
         new(path, KeyType.Number, description) { Default = @default, Min = min, Max = max };
     public static SchemaKey Bool(string path, string description, bool @default) => new(path, KeyType.Boolean, description) { Default = @default ? "true" : "false" };
+    /// <summary>
+    /// Upper bound of one cryptographic operation's CPU cost (chain.cpu.*), in seconds. Real ones cost micro- to
+    /// milliseconds; the bound keeps costs multiplied by message sizes and certificate counts within virtual time.
+    /// </summary>
+    public const double MaxCpuPerOperation = 1;
+
     /// <param name="min">In seconds.</param>
     public static SchemaKey Time(string path, string description, string? @default = null, double? min = 0, double? max = null) =>
         new(path, KeyType.Time, description) { Default = @default, Min = min, Max = max };
