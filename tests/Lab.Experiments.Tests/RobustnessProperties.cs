@@ -17,6 +17,9 @@ namespace Lab.Experiments.Tests;
 /// Whatever the file holds, validation ends in an experiment or in located errors: never an exception,
 /// never an "internal error", never minutes of work; and a file it accepts runs without failing.
 /// </summary>
+// One fixed seed (the run that found the overflow of chain.cpu.hash-per-kb: 3650d), so that CI gives the same verdict
+// every time. To look for new inputs, run these with another seed or without Replay; what they find goes into BadInput/.
+[Properties(Replay = "(17951840900326766790,11049404055202545749)")]
 public partial class RobustnessProperties
 {
     private static readonly string Demo = File.ReadAllText(Path.Combine(TestModels.RepositoryRoot(), "scenarios", "demo", "gossip.yaml"));
