@@ -59,7 +59,7 @@ public static class Help
 
     public static void Run(IAnsiConsole c)
     {
-        c.MarkupLine("[bold]lab run[/] FILE [[--set key=value]]... [[--seed N]] [[--out DIR]] [[--parallel N]] [[--limit NAME=N]]... [[--quiet]]");
+        c.MarkupLine("[bold]lab run[/] FILE [[--set key=value]]... [[--seed N]] [[--out DIR]] [[--parallel N [[--in-process]]]] [[--limit NAME=N]]... [[--quiet]]");
         c.MarkupLine("[bold]lab run --resume[/] DIR [[--parallel N]] [[--quiet]]");
         c.WriteLine();
         c.WriteLine("Validates FILE, makes DIR/<experiment>/<run-id>-incomplete/ (DIR defaults to ./results) before");
@@ -73,7 +73,8 @@ public static class Help
         t.AddRow("--set key=value", "override any key (repeatable); values are YAML: --set outputs.charts=[[a,b]]");
         t.AddRow("--seed N", "root seed (same as --set seed=N)");
         t.AddRow("--out DIR", "write under DIR instead of ./results");
-        t.AddRow("--parallel N", $"runs at once (default: the number of cores, here {Environment.ProcessorCount}); results are identical for any N");
+        t.AddRow("--parallel N", $"runs at once (default: the number of cores, here {Environment.ProcessorCount}); results are identical for any N;\n2 or more at once run in child processes (one heap each: they do not pause for each other's garbage collections)");
+        t.AddRow("--in-process", "keep parallel runs on threads of this one process instead");
         t.AddRow("--resume DIR", "finish the interrupted or crashed results folder DIR (no FILE, --set, --seed or --out)");
         t.AddRow("--limit NAME=N", "raise a limit on what is read (see below)");
         t.AddRow("--quiet", "no progress, only errors and the results folder");

@@ -13,15 +13,15 @@ namespace Lab.Cluster;
 /// configuration hash, runs it as <c>lab run</c> would and encodes the <see cref="RunRecord"/>.
 /// Thread-safe: a worker runs one job per core at once.
 /// </summary>
-public sealed class WorkerRuns(ModelRegistry registry)
+public sealed class WorkerRuns(ModelRegistry registry, InputLimits? limits = null)
 {
-    private readonly ExperimentLoader _loader = new(registry);
+    private readonly ExperimentLoader _loader = new(registry, limits);
     private readonly ExperimentRunner _runner = new(registry);
     private readonly Dictionary<string, (Experiment? Experiment, IReadOnlyList<RunSpec> Runs, string Problem)> _loaded = [];
     private readonly Lock _lock = new();
 
     /// <summary>Runs the job; returns <see cref="Done"/> with the record or <see cref="Failed"/> with the reason.</summary>
-    public IClusterMessage Execute(JobOffer job, CancellationToken cancel)
+    public IClusterMessage Execute(JobOffer job, CancellationToken cancel, IRunProgress? progress = null)
     {
         var (experiment, runs, problem) = Load(job);
         if (experiment is null) return new Failed(job.Id, problem);
@@ -32,7 +32,7 @@ public sealed class WorkerRuns(ModelRegistry registry)
         var spec = runs[job.Run];
         try
         {
-            var rep = _runner.RunOne(experiment, spec, ExecutionMode.Sequential, null, cancel);
+            var rep = _runner.RunOne(experiment, spec, ExecutionMode.Sequential, progress, cancel);
             return new Done(job.Id, new RunRecord(hash, spec.Point.Index, rep).Encode());
         }
         catch (OperationCanceledException) { throw; }

@@ -17,7 +17,7 @@ public static class RunCommand
 {
     public static int Execute(CliApp app, string[] args, CancellationToken cancel)
     {
-        var o = Options.Parse(args, new HashSet<string>(["--set", "--seed", "--out", "--parallel", "--resume", "--limit", .. ClusterOptions.Coordinator]), new HashSet<string> { "--quiet", "-q", "--help", "-h" });
+        var o = Options.Parse(args, new HashSet<string>(["--set", "--seed", "--out", "--parallel", "--resume", "--limit", .. ClusterOptions.Coordinator]), new HashSet<string> { "--quiet", "-q", "--help", "-h", "--in-process" });
         if (o.Has("--help") || o.Has("-h")) { Help.Run(app.Output); return ExitCode.Ok; }
         var parallel = o.Int("--parallel", 1, 1024) ?? Environment.ProcessorCount;
         var quiet = o.Has("--quiet") || o.Has("-q");
@@ -75,6 +75,7 @@ public static class RunCommand
                                   (already > 0 ? $", {already} already finished" : "") + $", seed {experiment.Seed}, " + (cluster is null ? $"{Math.Min(parallel, Math.Max(1, runs - already))} at a time" : "on the cluster's workers"));
         ExperimentResultOrError outcome;
         var runner = new ExperimentRunner(app.Registry);
+        var local = new MachineExecutor(runner, app.Registry, parallel, o.Has("--in-process"), o.All("--limit"));
         if (cluster is not null)
         {
             // The same runner, journal and assembly as a local run; only where the runs execute differs.
@@ -89,8 +90,8 @@ public static class RunCommand
             using (executor)
                 outcome = Capture(() => runner.Run(experiment, executor, quiet ? null : new ClusterProgress(app.Output, runs, already, executor), cancel, folder));
         }
-        else if (!quiet && app.Interactive) outcome = LiveProgress.Run(app.Output, runs, already, p => runner.Run(experiment, parallel, p, cancel, folder));
-        else outcome = Capture(() => runner.Run(experiment, parallel, quiet ? null : new PlainProgress(app.Output, runs, already), cancel, folder));
+        else if (!quiet && app.Interactive) outcome = LiveProgress.Run(app.Output, runs, already, p => runner.Run(experiment, local, p, cancel, folder));
+        else outcome = Capture(() => runner.Run(experiment, local, quiet ? null : new PlainProgress(app.Output, runs, already), cancel, folder));
 
         if (outcome.Error is ResultFolderException or ExperimentStoppedException { Reason: ResultFolderException })
         {

@@ -11,8 +11,9 @@ public static class WorkerCommand
 {
     public static int Execute(CliApp app, string[] args, CancellationToken cancel)
     {
-        var o = Options.Parse(args, new HashSet<string> { "--join", "--cores", "--host", "--port", "--secret-file", "--cluster-config" }, new HashSet<string> { "--help", "-h" });
+        var o = Options.Parse(args, new HashSet<string> { "--join", "--cores", "--host", "--port", "--secret-file", "--cluster-config", "--limit" }, new HashSet<string> { "--help", "-h", "--stdio" });
         if (o.Has("--help") || o.Has("-h")) { Usage(app.Output); return ExitCode.Ok; }
+        if (o.Has("--stdio")) return Child(app, o, cancel);
         if (o.Positionals.Count > 0) throw new UsageException($"worker takes no file (got '{o.Positionals[0]}'): the coordinator names the runs");
         var join = o.Last("--join") ?? throw new UsageException("worker needs --join HOST:PORT (the coordinator's --cluster-listen port, or a seed worker's)");
         if (ClusterSettings.ParseEndpoint(join) is null) throw new UsageException($"--join: expected HOST:PORT, got '{join}'");
@@ -32,6 +33,20 @@ public static class WorkerCommand
         catch (ClusterUnavailableException e) { return app.Fail(e.Message, ExitCode.Invalid); }
         if (refused is not null) return app.Fail("refused by the coordinator: " + refused, ExitCode.Invalid);
         return ExitCode.Cancelled;
+    }
+
+    /// <summary><c>lab worker --stdio</c>: a child of <c>lab run</c> (<see cref="ProcessRunExecutor"/>); not for people.</summary>
+    private static int Child(CliApp app, Options o, CancellationToken cancel)
+    {
+        if (o.Positionals.Count > 0 || o.Has("--join")) throw new UsageException("worker --stdio takes its runs on standard input from lab run; give it no file and no --join");
+        var limits = LimitOptions.Parse(o);
+        var output = Console.OpenStandardOutput();
+        // Standard output carries the frames: anything else printed by mistake goes to standard error instead.
+        Console.SetOut(Console.Error);
+        ParentWatch.ExitWhenOrphaned();
+        // Not cancelled by its own signals (Ctrl-C reaches the whole process group): the parent decides, and kills it.
+        PipeWorker.Serve(app.Registry, limits, Console.OpenStandardInput(), output, CancellationToken.None);
+        return ExitCode.Ok;
     }
 
     public static void Usage(IAnsiConsole c)

@@ -1,0 +1,35 @@
+using Lab.Cluster;
+using Lab.Experiments.Models;
+using Lab.Experiments.Running;
+using Lab.Reports;
+
+namespace Lab.Cli.Commands;
+
+/// <summary>
+/// Where <c>lab run</c> executes its runs on this machine. Two or more runs at once go to child worker processes
+/// (<see cref="ProcessRunExecutor"/>: one heap each, so they do not stop for each other's garbage collections);
+/// a single run, <c>--parallel 1</c> or <c>--in-process</c> stays in this process (<see cref="LocalRunExecutor"/>,
+/// whose lone run may use the spare cores through the actor executor). So do runs of models a child would not know:
+/// a child builds only the built-in <see cref="ModelRegistry.Default"/>.
+/// </summary>
+public sealed class MachineExecutor(ExperimentRunner runner, ModelRegistry registry, int parallel, bool inProcess, IEnumerable<string> limits) : IRunExecutor
+{
+    public int Slots => parallel;
+
+    public void Execute(IReadOnlyList<RunJob> jobs, Action<RunJob, ReplicationResult> finished, IRunProgress? progress, CancellationToken cancel) =>
+        For(jobs.Count).Execute(jobs, finished, progress, cancel);
+
+    /// <summary>The executor a batch of <paramref name="jobs"/> runs on.</summary>
+    public IRunExecutor For(int jobs) =>
+        inProcess || parallel < 2 || jobs < 2 || !ReferenceEquals(registry, ModelRegistry.Default)
+            ? new LocalRunExecutor(runner, parallel)
+            : new ProcessRunExecutor(ChildCommand(limits), parallel);
+
+    /// <summary><c>dotnet lab.dll worker --stdio</c> of this very build, with the parent's input limits.</summary>
+    public static IReadOnlyList<string> ChildCommand(IEnumerable<string> limits)
+    {
+        var host = Environment.ProcessPath;
+        var dotnet = host is not null && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+        return [dotnet, typeof(CliApp).Assembly.Location, "worker", "--stdio", .. limits.SelectMany(l => new[] { "--limit", l })];
+    }
+}
