@@ -101,4 +101,39 @@ public class KernelScaleTests
         for (int to = 0; to < 500; to++) Assert.Equal(SimTime.Zero + Duration.FromNanos(to + 1), table.Get(to, later).CapFreeAt);
         Assert.Equal(500, table.Count);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_link_table_deleting_finished_links_on_the_way_agrees_with_a_plain_map(int seed)
+    {
+        // Random sends to 300 peers while time advances: every lookup must give the link's last state, or a fresh
+        // one once that state is all in the past (forgetting it then changes nothing); never another link's.
+        var rng = new Random(seed);
+        var table = new LinkTable(canForget: true);
+        var model = new Dictionary<int, LinkState>();
+        var now = SimTime.Zero;
+        int maxLive = 0;
+        for (int step = 0; step < 50_000; step++)
+        {
+            if (rng.Next(4) == 0) now += Duration.FromMicros(rng.Next(1, 200));
+            var to = rng.Next(300);
+            ref var state = ref table.Get(to, now);
+            if (model.TryGetValue(to, out var expected))
+            {
+                bool finished = expected.CapFreeAt <= now && expected.LastFirstBit <= now && expected.LastLastBit <= now;
+                if (!(finished && state.Equals(default(LinkState))))
+                    Assert.Equal(expected, state);
+            }
+            else Assert.Equal(default, state);
+            // A message in flight on this link for up to 3 ms.
+            var first = now + Duration.FromMicros(rng.Next(0, 1500));
+            state.LastFirstBit = first;
+            state.LastLastBit = first + Duration.FromMicros(rng.Next(0, 1500));
+            if (rng.Next(8) == 0) state.CapFreeAt = now + Duration.FromMicros(rng.Next(0, 3000));
+            model[to] = state;
+            maxLive = Math.Max(maxLive, model.Values.Count(s => s.CapFreeAt > now || s.LastFirstBit > now || s.LastLastBit > now));
+            if (step % 1000 == 999) Assert.True(table.Count <= 3 * maxLive + 8, $"{table.Count} links kept, at most {maxLive} live");
+        }
+    }
 }

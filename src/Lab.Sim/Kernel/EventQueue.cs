@@ -5,9 +5,10 @@ namespace Lab.Sim.Kernel;
 /// pairs in one array. Written for the kernel's hot path (every event passes through it twice):
 /// the key comparison is inlined instead of going through an <see cref="IComparer{T}"/>, and an
 /// idle node's queue holds no array until its first event. Keys are unique (source, sequence), so
-/// the order never depends on insertion order.
+/// the order never depends on insertion order. A struct kept inside its node's host (a mutable
+/// field, never copied): with thousands of nodes each object on the way to the array is a cache miss.
 /// </summary>
-internal sealed class EventQueue
+internal struct EventQueue
 {
     private struct Entry
     {
@@ -15,15 +16,15 @@ internal sealed class EventQueue
         public Envelope Envelope;
     }
 
-    private Entry[] _items = [];
+    private Entry[]? _items; // null until the first event
     private int _count;
 
-    public int Count => _count;
+    public readonly int Count => _count;
 
-    public bool TryPeek(out Envelope envelope, out EventKey key)
+    public readonly bool TryPeek(out Envelope envelope, out EventKey key)
     {
         if (_count == 0) { envelope = default; key = default; return false; }
-        ref var top = ref _items[0];
+        ref var top = ref _items![0];
         envelope = top.Envelope;
         key = top.Key;
         return true;
@@ -31,7 +32,7 @@ internal sealed class EventQueue
 
     public void Enqueue(in Envelope envelope, in EventKey key)
     {
-        if (_count == _items.Length) Array.Resize(ref _items, Math.Max(4, 2 * _items.Length));
+        if (_items is null || _count == _items.Length) Array.Resize(ref _items, Math.Max(4, 2 * _count));
         var items = _items;
         int i = _count++;
         // Sift up: move parents down until the new key's place is found.
@@ -49,7 +50,7 @@ internal sealed class EventQueue
     /// <summary>Removes the smallest event (the queue must not be empty).</summary>
     public void Dequeue()
     {
-        var items = _items;
+        var items = _items!;
         int n = --_count;
         if (n == 0) { items[0] = default; return; }
         var last = items[n];
@@ -69,16 +70,16 @@ internal sealed class EventQueue
     }
 
     /// <summary>How many queued events are not timers (messages, at the node or at its downlink).</summary>
-    public int CountMessages()
+    public readonly int CountMessages()
     {
         int c = 0;
-        for (int i = 0; i < _count; i++) if (_items[i].Envelope.Kind != EnvelopeKind.Timer) c++;
+        for (int i = 0; i < _count; i++) if (_items![i].Envelope.Kind != EnvelopeKind.Timer) c++;
         return c;
     }
 
     public void Clear()
     {
-        Array.Clear(_items, 0, _count);
+        if (_items is not null) Array.Clear(_items, 0, _count);
         _count = 0;
     }
 

@@ -13,7 +13,7 @@ namespace Lab.Sim.Kernel;
 /// </summary>
 internal sealed class NodeHost : INodeContext
 {
-    private readonly EventQueue _queue = new();
+    private EventQueue _queue; // a struct in place: one object fewer to reach per event
     private readonly HashSet<long> _liveTimers = [];
     private readonly LinkTable _links;
     private readonly NetworkModel _network;

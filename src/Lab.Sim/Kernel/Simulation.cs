@@ -49,12 +49,15 @@ public sealed class Simulation : ISimulationView
         _mail.Attach(_hosts);
         _registered = _mail.Registered;
         _inWindow = new bool[nodes.Count];
+        _activeBits = new ulong[(nodes.Count + 63) / 64];
         _faultRandom = SimRandom.Stream(options.Seed, "faults");
         _faults = ExpandUndos(faults ?? []);
         _registerAt = RegisterAt;
     }
 
     private readonly Action<int, long> _registerAt;
+    private readonly List<int> _activeIds = [];
+    private readonly ulong[] _activeBits;
     private const int ImmediateMaxNodes = 512;
 
     public NodeDirectory Directory { get; }
@@ -111,14 +114,21 @@ public sealed class Simulation : ISimulationView
 
             var windowEnd = SimTime.Min(SimTime.Min(next + minWindow, fault), _options.EndTime);
             active.Clear();
+            _activeIds.Clear();
             while (_wakeups.TryPeek(out var n, out var t) && t < windowEnd.Nanos)
             {
                 _wakeups.Dequeue();
                 if (t != _registered[n] || _inWindow[n]) continue;
                 _inWindow[n] = true;
                 _registered[n] = long.MaxValue;
-                active.Add(_hosts[n]);
+                _activeIds.Add(n);
             }
+            // A dense window runs its nodes in index order: their hosts, queues and tables were allocated in that
+            // order, so walking them (and their destinations, mostly the same nodes) in it is kinder to the caches
+            // and the TLB than the wake-up queue's time order. The order never changes a result: a node's window reads
+            // only its own queue, whose order is its events' unique keys (the actor executor runs them in any order).
+            if (_activeIds.Count * 64 >= _hosts.Length && _activeIds.Count > 1) SortDense(_activeIds);
+            foreach (var n in _activeIds) active.Add(_hosts[n]);
 
             long before = events;
             if (executor is not null && executor.Worthwhile(active.Count, lastWindowEvents))
@@ -132,7 +142,11 @@ public sealed class Simulation : ISimulationView
                 _mail.Direct = true;
                 // Straight into the destination's queue when nothing sent now can arrive before windowEnd (a
                 // positive lookahead) and the nodes are few enough to stay in cache: measured on RandomPing,
-                // 64 nodes ~12% less CPU per event than grouping by destination; 6,000 nodes ~35% more.
+                // 64 nodes ~12% less CPU per event than grouping by destination; 6,000 nodes ~35% more (and ~60%
+                // more once dense windows run in index order). Why: with ~4 messages per destination per window,
+                // grouping reaches a destination's host, queue and heap array once for all of them, in index order,
+                // where putting each straight in reaches them at four random moments, evicted again in between
+                // (6,000 nodes' state is far beyond the 2 MB L2). Only the copy is saved, which pays in cache alone.
                 _mail.Immediate = lookahead.Nanos > 0 && _hosts.Length <= ImmediateMaxNodes;
                 try
                 {
@@ -173,6 +187,30 @@ public sealed class Simulation : ISimulationView
             _wakeups.Dequeue();
         }
         return SimTime.MaxValue;
+    }
+
+    /// <summary>Sorts node indices through a bitmap of the nodes: one word per 64 nodes, no more than one per
+    /// index when at least one node in 64 is in the list.</summary>
+    private void SortDense(List<int> ids)
+    {
+        int lo = int.MaxValue, hi = -1;
+        foreach (var n in ids)
+        {
+            _activeBits[n >> 6] |= 1UL << n;
+            lo = Math.Min(lo, n >> 6);
+            hi = Math.Max(hi, n >> 6);
+        }
+        ids.Clear();
+        for (int w = lo; w <= hi; w++)
+        {
+            var bits = _activeBits[w];
+            _activeBits[w] = 0;
+            while (bits != 0)
+            {
+                ids.Add((w << 6) | System.Numerics.BitOperations.TrailingZeroCount(bits));
+                bits &= bits - 1;
+            }
+        }
     }
 
     /// <summary>Delivers the messages sent since the last call and registers every node that ran or got one, once each.</summary>
