@@ -106,7 +106,7 @@ public sealed class ContractRuntime : IStateMachine
     internal string CachedSupplyKey(string asset)
     {
         ref var key = ref CollectionsMarshal.GetValueRefOrAddDefault(_supplyKeys, asset, out var existed);
-        if (!existed) key = SupplyKey(asset);
+        if (!existed) key = string.Intern(SupplyKey(asset));   // one object per key, as for Account.Key
         return key!;
     }
     internal const string BalancePrefix = "balance/";

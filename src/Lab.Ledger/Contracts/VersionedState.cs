@@ -25,6 +25,9 @@ public sealed class VersionedState
 
     public object? Get(string key) => TableOf(key).TryGetValue(key, out var v) ? v.Value : null;
 
+    /// <summary><see cref="Get"/> of a key known to be a balance (<see cref="Account.Key"/>): straight to the balances' table.</summary>
+    internal object? GetBalance(string key) => _balances.TryGetValue(key, out var v) ? v.Value : null;
+
     public long VersionOf(string key) => TableOf(key).TryGetValue(key, out var v) ? v.Version : 0;
 
     /// <summary>Writes <paramref name="value"/> as the key's next version; returns the value it replaces (null if none).</summary>
