@@ -112,7 +112,7 @@ public sealed class ContractRuntime : IStateMachine
     internal const string BalancePrefix = "balance/";
 
     public long Balance(string asset, string holder) => State.Get(BalanceKey(asset, holder)) is long b ? b : 0;
-    public long Supply(string asset) => State.Get(CachedSupplyKey(asset)) is long s ? s : 0;
+    public long Supply(string asset) => State.GetBalance(CachedSupplyKey(asset)) is long s ? s : 0;
 
     /// <summary>Outcome of a transaction already executed here, if any.</summary>
     public TxOutcome? OutcomeOf(TxId tx) => _executed.GetValueOrDefault(tx);

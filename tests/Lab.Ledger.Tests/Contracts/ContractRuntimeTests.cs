@@ -252,6 +252,43 @@ public class ContractRuntimeTests
     private sealed class ReplicaCrashed : Exception;
 
     /// <summary>A buggy contract that credits a balance directly, creating money.</summary>
+    [Fact]
+    public void The_same_keys_written_in_another_order_are_the_same_state_and_one_other_key_is_not()
+    {
+        // Many keys, so that the tables' walks differ in order and not only at the ends; one call writes them in the order given.
+        var keys = Enumerable.Range(0, 40).Select(i => $"note/{i}").ToArray();
+        ContractRuntime With(string[] order)
+        {
+            var rt = Runtime(new KeyWriter());
+            rt.Apply(BlockOf(rt, Tx("alice", new ContractCall("keys", "put", order))), new ManualNodeContext(nodes: 1));
+            return rt;
+        }
+        var forward = With(keys);
+        var backward = With([.. keys.Reverse()]);
+        var other = With([.. keys[..^1], "note/x"]);
+        Assert.Equal(forward.Digest(), backward.Digest());
+        Assert.True(forward.State.SameAs(backward.State));
+        Assert.True(ContractRuntime.SameStateAtEachHeight([forward, backward, With(keys)]));
+        Assert.NotEqual(forward.Digest(), other.Digest());
+        Assert.False(forward.State.SameAs(other.State));
+        Assert.False(backward.State.SameAs(other.State));
+        // A call writes each key once, with its last value, however many times it puts it (past the few a scan finds).
+        var twice = With([.. keys, .. keys]);
+        Assert.Equal(1, twice.State.VersionOf("note/0"));
+        Assert.True(twice.State.SameAs(forward.State));
+        var small = With(["note/a", "note/b", "note/a"]);
+        Assert.Equal(1, small.State.VersionOf("note/a"));
+    }
+
+    private sealed class KeyWriter : IContract
+    {
+        public string Name => "keys";
+        public void Execute(ContractContext ctx, string method, object? arguments)
+        {
+            foreach (var key in (string[])arguments!) ctx.Put(key, 1L);
+        }
+    }
+
     private sealed class Minter : IContract
     {
         public string Name => "minter";
