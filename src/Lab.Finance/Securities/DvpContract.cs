@@ -85,7 +85,7 @@ public sealed class DvpContract(MarketNames names, Lab.Sim.Time.Duration? cpuPer
         }
     }
 
-    private static string TradeKey(int index) => "trade/" + index.ToString(CultureInfo.InvariantCulture);
+    private static string TradeKey(int index) => string.Create(CultureInfo.InvariantCulture, $"trade/{index}");   // one string, no intermediate
 
     // Members' cash and share accounts by index, named once (the same on every replica; a race builds two equal ones).
     private readonly Account?[] _cash = new Account?[names.Members];
@@ -107,7 +107,7 @@ public sealed class DvpContract(MarketNames names, Lab.Sim.Time.Duration? cpuPer
     {
         ctx.Transfer(Shares(t.Seller, t.Security), Shares(t.Buyer, t.Security), t.Quantity);  // delivery leg
         ctx.Transfer(Cash(t.Buyer), Cash(t.Seller), t.Value);                                 // payment leg
-        ctx.Put(tradeKey, ctx.Height);
+        ctx.Put(tradeKey, ctx.HeightValue);
         if (t.Record is { } r) ctx.Put(SecuritiesPrivacy.RecordKey(t.TradeIndex), r);
     }
 
@@ -134,7 +134,7 @@ public sealed class DvpContract(MarketNames names, Lab.Sim.Time.Duration? cpuPer
         foreach (var ((m, s), q) in shares) if (q > 0) ctx.Transfer(names.Security(s), MarketNames.Escrow, names.Member(m), q);
         foreach (var t in fresh)
         {
-            ctx.Put(TradeKey(t.TradeIndex), ctx.Height);
+            ctx.Put(TradeKey(t.TradeIndex), ctx.HeightValue);
             if (t.Record is { } r) ctx.Put(SecuritiesPrivacy.RecordKey(t.TradeIndex), r);
         }
         ctx.Emit("settled-batch", fresh.Count);

@@ -30,6 +30,11 @@ public sealed class ContractContext
     public TxId Tx { get; private set; }
     public string Contract { get; private set; } = "";
 
+    /// <summary><see cref="Height"/> as a stored value, one object per block: contracts that record the height under many keys
+    /// (a DvP, per settled trade) share it rather than keep one boxed number per key.</summary>
+    public object HeightValue => _heightValue is { } h && (long)h == Height ? h : _heightValue = Height;
+    private object? _heightValue;
+
     internal void Begin(string caller, long height, TxId tx, string contract)
     {
         Caller = caller; Height = height; Tx = tx; Contract = contract;
