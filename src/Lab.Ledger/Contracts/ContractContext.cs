@@ -39,6 +39,8 @@ public sealed class ContractContext
     {
         Caller = caller; Height = height; Tx = tx; Contract = contract;
         Writes.Clear(); if (_written.Count > 0) _written.Clear(); Events.Clear(); Cpu = Duration.Zero; Declined = null;
+        Array.Clear(_balanceReads, 0, _balanceReadCount);
+        _balanceReadCount = 0;
     }
 
     // ---- identity and roles ----
@@ -58,7 +60,21 @@ public sealed class ContractContext
     public object? Get(string key) => IndexOfWrite(key) is var i and >= 0 ? Writes[i].Value : _runtime.State.Get(key);
 
     private long Get(Account account) =>
-        (IndexOfWrite(account.Key) is var i and >= 0 ? Writes[i].Value : _runtime.State.GetBalance(account.Key)) is long b ? b : 0;
+        (IndexOfWrite(account.Key) is var i and >= 0 ? Writes[i].Value : ReadBalance(account.Key)) is long b ? b : 0;
+
+    // The committed balances this call has read: a contract that checks a balance and then moves it (a DvP: both legs) reads
+    // each twice, and the state does not change during a call (its writes wait in Writes until it completes).
+    private readonly (string Key, object? Value)[] _balanceReads = new (string, object?)[4];
+    private int _balanceReadCount;
+
+    private object? ReadBalance(string key)
+    {
+        for (int r = 0; r < _balanceReadCount; r++)
+            if (ReferenceEquals(_balanceReads[r].Key, key)) return _balanceReads[r].Value;
+        var value = _runtime.State.GetBalance(key);
+        if (_balanceReadCount < _balanceReads.Length) _balanceReads[_balanceReadCount++] = (key, value);
+        return value;
+    }
 
     // Position of the key in Writes, or -1.
     private int IndexOfWrite(string key)

@@ -280,6 +280,19 @@ public class ContractRuntimeTests
         Assert.Equal(1, small.State.VersionOf("note/a"));
     }
 
+    [Fact]
+    public void A_call_reads_the_balances_the_calls_before_it_in_the_block_left()
+    {
+        // alice holds 1000: the first 600 goes, the second finds 400 (a call's remembered reads end with the call).
+        var rt = Runtime();
+        var outcomes = rt.Apply(BlockOf(rt,
+            Tx("alice", TokenContract.TransferCall("CNY", "alice", "bob", 600)),
+            Tx("alice", TokenContract.TransferCall("CNY", "alice", "bob", 600)),
+            Tx("bob", TokenContract.TransferCall("CNY", "bob", "alice", 1100))), new ManualNodeContext(nodes: 1));
+        Assert.Equal([true, false, true], outcomes.Select(o => o.Accepted));
+        Assert.Equal((1500, 0), (rt.Balance("CNY", "alice"), rt.Balance("CNY", "bob")));
+    }
+
     private sealed class KeyWriter : IContract
     {
         public string Name => "keys";
