@@ -4,7 +4,7 @@ using Lab.Ledger.Contracts;
 namespace Lab.Finance.Securities;
 
 /// <summary>One trade as the DvP contract settles it (indices into <see cref="MarketNames"/>).</summary>
-public sealed record DvpInstruction(int TradeIndex, int Buyer, int Seller, int Security, long Quantity, long PriceMinor)
+public sealed record DvpInstruction(int TradeIndex, int Buyer, int Seller, int Security, long Quantity, long PriceMinor) : ISpanFormattable
 {
     public long Value => checked(Quantity * PriceMinor);
     /// <summary>The trade record sealed for its private collection (<see cref="SecuritiesPrivacy"/>), stored by the contract;
@@ -12,6 +12,15 @@ public sealed record DvpInstruction(int TradeIndex, int Buyer, int Seller, int S
     /// Fabric's transient data it travels beside the ordered instruction.</summary>
     internal Lab.Finance.Privacy.SealedPayload? Record { get; init; }
     public static DvpInstruction Of(Trade t) => new(t.Index, t.Buyer, t.Seller, t.Security, t.Quantity, t.PriceMinor);
+
+    /// <summary>The record's own text (<see cref="ToString()"/>, which the transaction's fingerprint hashes) written without a
+    /// StringBuilder: every on-chain trade's fingerprint formats it once. A test holds the two texts equal.</summary>
+    public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
+        destination.TryWrite(CultureInfo.InvariantCulture,
+            $"DvpInstruction {{ TradeIndex = {TradeIndex}, Buyer = {Buyer}, Seller = {Seller}, Security = {Security}, Quantity = {Quantity}, PriceMinor = {PriceMinor}, Value = {Value} }}",
+            out charsWritten);
+
+    public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
 }
 
 /// <summary>A netting window's trades, settled as one multilateral net batch (BIS model 3 on chain): all or nothing.</summary>
@@ -76,7 +85,7 @@ public sealed class DvpContract(MarketNames names, Lab.Sim.Time.Duration? cpuPer
         }
     }
 
-    private static string TradeKey(int index) => "trade/" + index.ToString(CultureInfo.InvariantCulture);
+    private static string TradeKey(int index) => string.Create(CultureInfo.InvariantCulture, $"trade/{index}");   // one string, no intermediate
 
     // Members' cash and share accounts by index, named once (the same on every replica; a race builds two equal ones).
     private readonly Account?[] _cash = new Account?[names.Members];
@@ -98,7 +107,7 @@ public sealed class DvpContract(MarketNames names, Lab.Sim.Time.Duration? cpuPer
     {
         ctx.Transfer(Shares(t.Seller, t.Security), Shares(t.Buyer, t.Security), t.Quantity);  // delivery leg
         ctx.Transfer(Cash(t.Buyer), Cash(t.Seller), t.Value);                                 // payment leg
-        ctx.Put(tradeKey, ctx.Height);
+        ctx.Put(tradeKey, ctx.HeightValue);
         if (t.Record is { } r) ctx.Put(SecuritiesPrivacy.RecordKey(t.TradeIndex), r);
     }
 
@@ -125,7 +134,7 @@ public sealed class DvpContract(MarketNames names, Lab.Sim.Time.Duration? cpuPer
         foreach (var ((m, s), q) in shares) if (q > 0) ctx.Transfer(names.Security(s), MarketNames.Escrow, names.Member(m), q);
         foreach (var t in fresh)
         {
-            ctx.Put(TradeKey(t.TradeIndex), ctx.Height);
+            ctx.Put(TradeKey(t.TradeIndex), ctx.HeightValue);
             if (t.Record is { } r) ctx.Put(SecuritiesPrivacy.RecordKey(t.TradeIndex), r);
         }
         ctx.Emit("settled-batch", fresh.Count);

@@ -12,9 +12,11 @@ public sealed class Account
     {
         Asset = asset;
         Holder = holder;
-        Key = ContractRuntime.BalanceKey(asset, holder);
+        // One string object per key in the process, shared by every replica's accounts: the state's table then stores the object
+        // a lookup brings, and finding a balance compares references instead of characters (a few thousand keys at most).
+        Key = string.Intern(ContractRuntime.BalanceKey(asset, holder));
         // The asset the conservation totals count this key under: read back from the key up to its first slash, as for keys written by name.
-        TotalOf = Key[ContractRuntime.BalancePrefix.Length..Key.IndexOf('/', ContractRuntime.BalancePrefix.Length)];
+        TotalOf = string.Intern(Key[ContractRuntime.BalancePrefix.Length..Key.IndexOf('/', ContractRuntime.BalancePrefix.Length)]);
     }
 
     public string Asset { get; }

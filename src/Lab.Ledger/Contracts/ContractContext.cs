@@ -16,8 +16,10 @@ public sealed class ContractContext
     private readonly ContractRuntime _runtime;
     /// <summary>The call's writes in the order their keys were first written, each key once with its last value.</summary>
     internal readonly List<(string Key, object? Value, Account? Account)> Writes = [];
-    // Key → its position in Writes: one hash lookup per read or write of the call's own state.
+    // Key → its position in Writes, built only once a call writes more than a few keys: most calls (a DvP: 5 keys)
+    // find their own writes faster by a scan, which compares the same key objects by reference, than by hashing every key.
     private readonly Dictionary<string, int> _written = new(StringComparer.Ordinal);
+    private const int ScanLimit = 8;
     internal readonly List<(string Name, object? Data)> Events = [];
     internal Duration Cpu;
 
@@ -28,10 +30,17 @@ public sealed class ContractContext
     public TxId Tx { get; private set; }
     public string Contract { get; private set; } = "";
 
+    /// <summary><see cref="Height"/> as a stored value, one object per block: contracts that record the height under many keys
+    /// (a DvP, per settled trade) share it rather than keep one boxed number per key.</summary>
+    public object HeightValue => _heightValue is { } h && (long)h == Height ? h : _heightValue = Height;
+    private object? _heightValue;
+
     internal void Begin(string caller, long height, TxId tx, string contract)
     {
         Caller = caller; Height = height; Tx = tx; Contract = contract;
-        Writes.Clear(); _written.Clear(); Events.Clear(); Cpu = Duration.Zero; Declined = null;
+        Writes.Clear(); if (_written.Count > 0) _written.Clear(); Events.Clear(); Cpu = Duration.Zero; Declined = null;
+        Array.Clear(_balanceReads, 0, _balanceReadCount);
+        _balanceReadCount = 0;
     }
 
     // ---- identity and roles ----
@@ -48,9 +57,36 @@ public sealed class ContractContext
 
     // ---- state ----
 
-    public object? Get(string key) => _written.TryGetValue(key, out var i) ? Writes[i].Value : _runtime.State.Get(key);
+    public object? Get(string key) => IndexOfWrite(key) is var i and >= 0 ? Writes[i].Value : _runtime.State.Get(key);
 
-    private long Get(Account account) => Get(account.Key) is long b ? b : 0;
+    private long Get(Account account) =>
+        (IndexOfWrite(account.Key) is var i and >= 0 ? Writes[i].Value : ReadBalance(account.Key)) is long b ? b : 0;
+
+    // The committed balances this call has read: a contract that checks a balance and then moves it (a DvP: both legs) reads
+    // each twice, and the state does not change during a call (its writes wait in Writes until it completes).
+    private readonly (string Key, object? Value)[] _balanceReads = new (string, object?)[4];
+    private int _balanceReadCount;
+
+    private object? ReadBalance(string key)
+    {
+        for (int r = 0; r < _balanceReadCount; r++)
+            if (ReferenceEquals(_balanceReads[r].Key, key)) return _balanceReads[r].Value;
+        var value = _runtime.State.GetBalance(key);
+        if (_balanceReadCount < _balanceReads.Length) _balanceReads[_balanceReadCount++] = (key, value);
+        return value;
+    }
+
+    // Position of the key in Writes, or -1.
+    private int IndexOfWrite(string key)
+    {
+        if (Writes.Count > ScanLimit) return _written.TryGetValue(key, out var at) ? at : -1;
+        var writes = CollectionsMarshal.AsSpan(Writes);
+        for (int i = 0; i < writes.Length; i++)
+            if (ReferenceEquals(writes[i].Key, key)) return i;
+        for (int i = 0; i < writes.Length; i++)
+            if (string.Equals(writes[i].Key, key, StringComparison.Ordinal)) return i;
+        return -1;
+    }
 
     public T? Get<T>(string key) => Get(key) is T t ? t : default;
 
@@ -59,13 +95,16 @@ public sealed class ContractContext
     // A balance written through its account carries it, so the commit knows its asset without reading the key.
     private void Put(string key, object? value, Account? account)
     {
-        ref var i = ref CollectionsMarshal.GetValueRefOrAddDefault(_written, key, out var existed);
-        if (existed) Writes[i] = (key, value, account ?? Writes[i].Account);
-        else
+        var i = IndexOfWrite(key);
+        if (i >= 0)
         {
-            i = Writes.Count;
-            Writes.Add((key, value, account));
+            Writes[i] = (Writes[i].Key, value, account ?? Writes[i].Account);
+            return;
         }
+        Writes.Add((key, value, account));
+        if (Writes.Count == ScanLimit + 1)   // from here on the index answers: fill it with the writes so far
+            for (int w = 0; w < Writes.Count; w++) _written.Add(Writes[w].Key, w);
+        else if (Writes.Count > ScanLimit + 1) _written.Add(key, Writes.Count - 1);
     }
 
     private void Put(Account account, long value) => Put(account.Key, value, account);
@@ -106,7 +145,7 @@ public sealed class ContractContext
     {
         RequireIssuer(asset);
         if (amount <= 0) Reject("issue amount must be positive");
-        Put(ContractRuntime.SupplyKey(asset), checked(Supply(asset) + amount));
+        Put(_runtime.CachedSupplyKey(asset), checked(Supply(asset) + amount));
         var account = _runtime.CachedAccount(asset, to);
         Put(account, checked(Get(account) + amount));
     }
@@ -118,7 +157,7 @@ public sealed class ContractContext
         if (amount <= 0) Reject("redeem amount must be positive");
         var have = Balance(asset, Caller);
         if (have < amount) Reject($"insufficient {asset} to redeem: {Caller} holds {have}");
-        Put(ContractRuntime.SupplyKey(asset), Supply(asset) - amount);
+        Put(_runtime.CachedSupplyKey(asset), Supply(asset) - amount);
         Put(_runtime.CachedAccount(asset, Caller), have - amount);
     }
 

@@ -106,13 +106,13 @@ public sealed class ContractRuntime : IStateMachine
     internal string CachedSupplyKey(string asset)
     {
         ref var key = ref CollectionsMarshal.GetValueRefOrAddDefault(_supplyKeys, asset, out var existed);
-        if (!existed) key = SupplyKey(asset);
+        if (!existed) key = string.Intern(SupplyKey(asset));   // one object per key, as for Account.Key
         return key!;
     }
     internal const string BalancePrefix = "balance/";
 
     public long Balance(string asset, string holder) => State.Get(BalanceKey(asset, holder)) is long b ? b : 0;
-    public long Supply(string asset) => State.Get(CachedSupplyKey(asset)) is long s ? s : 0;
+    public long Supply(string asset) => State.GetBalance(CachedSupplyKey(asset)) is long s ? s : 0;
 
     /// <summary>Outcome of a transaction already executed here, if any.</summary>
     public TxOutcome? OutcomeOf(TxId tx) => _executed.GetValueOrDefault(tx);
@@ -130,9 +130,13 @@ public sealed class ContractRuntime : IStateMachine
         for (int i = 0; i < outcomes.Length; i++)
         {
             var tx = block.Transactions[i];
-            if (_executed.TryGetValue(tx.Id, out var first)) { outcomes[i] = first; continue; }
-            var outcome = Execute(tx, block.Height, touched, ref cpu);
-            _executed[tx.Id] = outcome;
+            // One hash lookup per transaction for both the duplicate check and the record of its outcome (Execute leaves _executed alone).
+            ref var executed = ref CollectionsMarshal.GetValueRefOrAddDefault(_executed, tx.Id, out var seen);
+            if (seen) { outcomes[i] = executed!; continue; }
+            TxOutcome outcome;
+            try { outcome = Execute(tx, block.Height, touched, ref cpu); }
+            catch { _executed.Remove(tx.Id); throw; }   // no half-recorded transaction if a contract fails outright
+            executed = outcome;
             outcomes[i] = outcome;
             if (record)
             {

@@ -25,6 +25,9 @@ public sealed class VersionedState
 
     public object? Get(string key) => TableOf(key).TryGetValue(key, out var v) ? v.Value : null;
 
+    /// <summary><see cref="Get"/> of a key known to be a balance (<see cref="Account.Key"/>) or a supply: straight to their table.</summary>
+    internal object? GetBalance(string key) => _balances.TryGetValue(key, out var v) ? v.Value : null;
+
     public long VersionOf(string key) => TableOf(key).TryGetValue(key, out var v) ? v.Version : 0;
 
     /// <summary>Writes <paramref name="value"/> as the key's next version; returns the value it replaces (null if none).</summary>
@@ -51,9 +54,25 @@ public sealed class VersionedState
     private static bool Same(Dictionary<string, VersionedValue> mine, Dictionary<string, VersionedValue> theirs)
     {
         if (mine.Count != theirs.Count) return false;
+        // Replicas that applied the same blocks inserted the same keys in the same order, so both tables list them alike:
+        // walked side by side, equal pairs all the way prove the same state without a lookup per key. Any difference
+        // (another order of the same keys is possible) leaves the answer to the lookups below.
+        if (SameInStep(mine, theirs)) return true;
         foreach (var (key, v) in mine) // the answer is one boolean: the order of the walk cannot matter
             if (!theirs.TryGetValue(key, out var o) || o.Version != v.Version || !SameText(v.Value, o.Value)) return false;
         return true;
+    }
+
+    private static bool SameInStep(Dictionary<string, VersionedValue> mine, Dictionary<string, VersionedValue> theirs)
+    {
+        using var other = theirs.GetEnumerator();
+        foreach (var (key, v) in mine)
+        {
+            if (!other.MoveNext()) return false;
+            var (otherKey, o) = other.Current;
+            if (!string.Equals(key, otherKey, StringComparison.Ordinal) || o.Version != v.Version || !SameText(v.Value, o.Value)) return false;
+        }
+        return true;   // as many pairs on both sides (the counts are equal), each key once: the same keys, versions and values
     }
 
     // The digest writes a value as its text: two values count as the same when their texts are (numbers and strings without formatting them).

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text;
+using Lab.Ledger.Contracts;
 using Lab.Ledger.Crypto;
 using Lab.Sim.Nodes;
 using Lab.Sim.Time;
@@ -84,6 +85,15 @@ public sealed record Transaction(TxId Id, string Submitter, object? Payload, int
 
     private UInt128 ComputeContent()
     {
+        // A contract call writes its text straight onto the stack (a DvP's fingerprint: no string, no StringBuilder).
+        if (Payload is ContractCall call && Submitter.Length < 64)
+        {
+            Span<char> buffer = stackalloc char[512];
+            Submitter.AsSpan().CopyTo(buffer);
+            buffer[Submitter.Length] = '|';
+            if (call.TryFormat(buffer[(Submitter.Length + 1)..], out var written, default, null))
+                return XxHash128.HashToUInt128(MemoryMarshal.AsBytes(buffer[..(Submitter.Length + 1 + written)]));
+        }
         // UTF-16 code units of "submitter|payload", hashed once; on the stack when small.
         var payload = Payload?.ToString() ?? "";
         var chars = Submitter.Length + 1 + payload.Length;

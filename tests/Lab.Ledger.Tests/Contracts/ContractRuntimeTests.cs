@@ -252,6 +252,56 @@ public class ContractRuntimeTests
     private sealed class ReplicaCrashed : Exception;
 
     /// <summary>A buggy contract that credits a balance directly, creating money.</summary>
+    [Fact]
+    public void The_same_keys_written_in_another_order_are_the_same_state_and_one_other_key_is_not()
+    {
+        // Many keys, so that the tables' walks differ in order and not only at the ends; one call writes them in the order given.
+        var keys = Enumerable.Range(0, 40).Select(i => $"note/{i}").ToArray();
+        ContractRuntime With(string[] order)
+        {
+            var rt = Runtime(new KeyWriter());
+            rt.Apply(BlockOf(rt, Tx("alice", new ContractCall("keys", "put", order))), new ManualNodeContext(nodes: 1));
+            return rt;
+        }
+        var forward = With(keys);
+        var backward = With([.. keys.Reverse()]);
+        var other = With([.. keys[..^1], "note/x"]);
+        Assert.Equal(forward.Digest(), backward.Digest());
+        Assert.True(forward.State.SameAs(backward.State));
+        Assert.True(ContractRuntime.SameStateAtEachHeight([forward, backward, With(keys)]));
+        Assert.NotEqual(forward.Digest(), other.Digest());
+        Assert.False(forward.State.SameAs(other.State));
+        Assert.False(backward.State.SameAs(other.State));
+        // A call writes each key once, with its last value, however many times it puts it (past the few a scan finds).
+        var twice = With([.. keys, .. keys]);
+        Assert.Equal(1, twice.State.VersionOf("note/0"));
+        Assert.True(twice.State.SameAs(forward.State));
+        var small = With(["note/a", "note/b", "note/a"]);
+        Assert.Equal(1, small.State.VersionOf("note/a"));
+    }
+
+    [Fact]
+    public void A_call_reads_the_balances_the_calls_before_it_in_the_block_left()
+    {
+        // alice holds 1000: the first 600 goes, the second finds 400 (a call's remembered reads end with the call).
+        var rt = Runtime();
+        var outcomes = rt.Apply(BlockOf(rt,
+            Tx("alice", TokenContract.TransferCall("CNY", "alice", "bob", 600)),
+            Tx("alice", TokenContract.TransferCall("CNY", "alice", "bob", 600)),
+            Tx("bob", TokenContract.TransferCall("CNY", "bob", "alice", 1100))), new ManualNodeContext(nodes: 1));
+        Assert.Equal([true, false, true], outcomes.Select(o => o.Accepted));
+        Assert.Equal((1500, 0), (rt.Balance("CNY", "alice"), rt.Balance("CNY", "bob")));
+    }
+
+    private sealed class KeyWriter : IContract
+    {
+        public string Name => "keys";
+        public void Execute(ContractContext ctx, string method, object? arguments)
+        {
+            foreach (var key in (string[])arguments!) ctx.Put(key, 1L);
+        }
+    }
+
     private sealed class Minter : IContract
     {
         public string Name => "minter";
