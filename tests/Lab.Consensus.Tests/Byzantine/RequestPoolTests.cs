@@ -1,0 +1,132 @@
+using Lab.Consensus.Byzantine;
+using Lab.Ledger.Batching;
+using Lab.Ledger.Transactions;
+using Lab.Sim.Nodes;
+using Lab.Sim.Randomness;
+using Lab.Sim.Time;
+
+namespace Lab.Consensus.Tests.Byzantine;
+
+public class RequestPoolTests
+{
+    private static Transaction Tx(int client, long seq, int size = 100) =>
+        new(TxId.For(new NodeId(client), seq), "c", null, size, SimTime.Zero);
+
+    /// <summary>The pool must pick exactly the blocks the ledger's Mempool picks (results of ready files depend on it),
+    /// under random adds (in order, retried, out of order, far ahead, non-client ids), removals and proposals.</summary>
+    [Theory]
+    [InlineData(1UL)]
+    [InlineData(2UL)]
+    [InlineData(3UL)]
+    public void Selects_the_same_blocks_as_the_mempool_under_random_operations(ulong seed)
+    {
+        var options = new BlockOptions { MaxTransactions = 7, MaxBytes = 2_000 };
+        var pool = new RequestPool(options);
+        var reference = new Mempool(options);
+        var rng = new SimRandom(seed);
+        var next = new long[5];
+        var added = new List<Transaction>();
+        var proposed = new HashSet<TxId>();
+        bool Proposed(Transaction tx) => proposed.Contains(tx.Id);
+        for (int step = 0; step < 20_000; step++)
+        {
+            var op = rng.Next(100);
+            if (op < 45)
+            {
+                var client = rng.Next(next.Length);
+                var seq = rng.Next(20) switch
+                {
+                    0 => Math.Max(0, next[client] - 1 - rng.Next(200)),            // a retry or a late one
+                    1 => next[client] + 1_000 + rng.Next(ClientWindows.MaxWindow), // far ahead
+                    2 => (1L << 39) + rng.Next(1_000),                             // a Byzantine leader's invented id
+                    _ => next[client]++,
+                };
+                var tx = Tx(client, seq, 50 + rng.Next(300));
+                added.Add(tx);
+                Assert.Equal(reference.Add(tx), pool.Add(tx));
+            }
+            else if (op < 85 && added.Count > 0)
+            {
+                var id = added[rng.Next(added.Count)].Id;
+                Assert.Equal(reference.Remove(id), pool.Remove(id));
+                proposed.Remove(id);
+            }
+            else if (op < 95)
+            {
+                var expected = reference.NextUnproposed(Proposed, out var expectedFull);
+                var actual = pool.NextUnproposed(Proposed, out var full);
+                Assert.Equal(expected.Select(t => t.Id), actual.Select(t => t.Id));
+                Assert.Equal(expectedFull, full);
+                foreach (var tx in actual) proposed.Add(tx.Id);
+            }
+            else if (op < 97)
+            {
+                proposed.Clear();
+                reference.ForgetProposed();
+                pool.ForgetProposed();
+            }
+            else
+            {
+                var expected = reference.NextBlock(null, out var expectedFull);
+                var actual = pool.NextBlock(null, out var full);
+                Assert.Equal(expected.Select(t => t.Id), actual.Select(t => t.Id));
+                Assert.Equal(expectedFull, full);
+            }
+            Assert.Equal(reference.Count, pool.Count);
+            Assert.Equal(reference.Bytes, pool.Bytes);
+            Assert.Equal(reference.HasFullBlock, pool.HasFullBlock);
+        }
+        Assert.Equal(reference.InArrivalOrder().Select(t => t.Id), pool.InArrivalOrder().Select(t => t.Id));
+        foreach (var tx in added) Assert.Equal(reference.Contains(tx.Id), pool.Contains(tx.Id));
+    }
+
+    [Fact]
+    public void A_client_window_follows_its_oldest_pending_request_and_grows_when_the_client_runs_ahead()
+    {
+        var index = new ClientWindows();
+        var c = new NodeId(3);
+        for (long s = 0; s < 500; s++) Assert.True(index.TryAdd(TxId.For(c, s), 10 * s));
+        Assert.False(index.TryAdd(TxId.For(c, 7), 1), "already there");
+        for (long s = 0; s < 499; s++) Assert.True(index.Remove(TxId.For(c, s), out var v) && v == 10 * s);
+        Assert.True(index.TryAdd(TxId.For(c, 3), 42), "behind the window: kept aside, still found");
+        Assert.True(index.TryGetValue(TxId.For(c, 3), out var back) && back == 42);
+        Assert.True(index.TryGetValue(TxId.For(c, 499), out var last) && last == 4_990);
+        index.Set(TxId.For(c, 499), 5);
+        Assert.True(index.TryGetValue(TxId.For(c, 499), out last) && last == 5);
+        Assert.Equal(2, index.Count);
+        Assert.False(index.Remove(TxId.For(c, 500), out _));
+        Assert.Throws<KeyNotFoundException>(() => index.Set(TxId.For(c, 600), 1));
+    }
+}
+
+public class CommittedRequestsTests
+{
+    /// <summary>The index answers exactly as a dictionary would, for ids in order, out of order, on later pages,
+    /// behind the newest, and far outside the clients' numbering.</summary>
+    [Fact]
+    public void Answers_like_a_dictionary()
+    {
+        var index = new CommittedRequests();
+        var reference = new Dictionary<TxId, long>();
+        var rng = new SimRandom(7);
+        var next = new long[6];
+        for (int step = 0; step < 50_000; step++)
+        {
+            var client = rng.Next(next.Length) * 3;
+            var seq = rng.Next(10) switch
+            {
+                0 => rng.Next(20_000),                       // anywhere, often behind or on another page
+                1 => (1L << 30) + rng.Next(100),             // beyond the dense numbering
+                _ => next[client / 3]++,
+            };
+            var id = TxId.For(new NodeId(client), seq);
+            var value = rng.Next(1_000_000);
+            Assert.Equal(reference.TryAdd(id, value), index.TryAdd(id, value));
+            var probe = TxId.For(new NodeId(rng.Next(20)), rng.Next(25_000));
+            Assert.Equal(reference.TryGetValue(probe, out var expected), index.TryGetValue(probe, out var actual));
+            Assert.Equal(expected, actual);
+        }
+        foreach (var (id, value) in reference) Assert.True(index.TryGetValue(id, out var v) && v == value);
+        Assert.Equal(reference.Count, index.Count);
+    }
+}
