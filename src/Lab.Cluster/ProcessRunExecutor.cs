@@ -40,16 +40,17 @@ public sealed class ProcessRunExecutor(IReadOnlyList<string> command, int proces
                     var k = Interlocked.Increment(ref next);
                     if (k >= jobs.Count) return;
                     var job = jobs[k];
+                    ReplicationResult rep;
                     try
                     {
                         child ??= Child.Start(command, stop.Token);
-                        var rep = child.Run(new JobOffer(k, job.Experiment.File, job.Experiment.Overrides, hashes[job.Experiment], job.Run), job.Spec, progress);
-                        finished(job, rep);
+                        rep = child.Run(new JobOffer(k, job.Experiment.File, job.Experiment.Overrides, hashes[job.Experiment], job.Run), job.Spec, progress);
                     }
                     catch (Exception e) when (e is not RunFailedException && !stop.IsCancellationRequested && Child.Broken(e))
                     {
                         throw new RunFailedException(job.Spec, e);
                     }
+                    finished(job, rep);
                 }
             }
             catch (Exception) when (stop.IsCancellationRequested) { }
