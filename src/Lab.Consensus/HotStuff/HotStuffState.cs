@@ -28,7 +28,7 @@ public sealed class HotStuffState(BlockOptions block)
     public long TimedOutView;
 
     /// <summary>Requests waiting to commit, in arrival order (removed on commit).</summary>
-    public readonly RequestPool Mempool = new(block);
+    public readonly Mempool Mempool = new(block);
     /// <summary>Committed requests → their height (a dense per-client index with a newest-per-client filter: every replica holds one entry per request of the run and checks every request against it).</summary>
     public readonly CommittedRequests CommittedTx = new();
 }

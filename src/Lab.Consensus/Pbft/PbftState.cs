@@ -42,7 +42,7 @@ public sealed class PbftState(BlockOptions block)
     public readonly CommittedRequests ExecutedTx = new();
 
     /// <summary>Requests received and not executed yet, in arrival order (removed on execution).</summary>
-    public readonly RequestPool Waiting = new(block);
+    public readonly Mempool Waiting = new(block);
     /// <summary>Requests in a batch that has a sequence number in the current view (not to be batched again).</summary>
     public readonly HashSet<TxId> Assigned = new();
 }

@@ -1,28 +1,28 @@
-using Lab.Consensus.Byzantine;
 using Lab.Ledger.Batching;
 using Lab.Ledger.Transactions;
 using Lab.Sim.Nodes;
 using Lab.Sim.Randomness;
 using Lab.Sim.Time;
 
-namespace Lab.Consensus.Tests.Byzantine;
+namespace Lab.Ledger.Tests.Batching;
 
-public class RequestPoolTests
+/// <summary>The mempool against a plain list (the blocks every protocol proposes depend on it), and its index by client.</summary>
+public class MempoolIndexTests
 {
     private static Transaction Tx(int client, long seq, int size = 100) =>
         new(TxId.For(new NodeId(client), seq), "c", null, size, SimTime.Zero);
 
-    /// <summary>The pool must pick exactly the blocks the ledger's Mempool picks (results of ready files depend on it),
-    /// under random adds (in order, retried, out of order, far ahead, non-client ids), removals and proposals.</summary>
+    /// <summary>The pool picks exactly the blocks a plain list in arrival order picks, under random adds (in order, retried,
+    /// out of order, far ahead of the client's window, non-client ids), removals, proposals and compactions.</summary>
     [Theory]
     [InlineData(1UL)]
     [InlineData(2UL)]
     [InlineData(3UL)]
-    public void Selects_the_same_blocks_as_the_mempool_under_random_operations(ulong seed)
+    public void Selects_the_same_blocks_as_a_plain_list_under_random_operations(ulong seed)
     {
         var options = new BlockOptions { MaxTransactions = 7, MaxBytes = 2_000 };
-        var pool = new RequestPool(options);
-        var reference = new Mempool(options);
+        var pool = new Mempool(options);
+        var reference = new PlainPool(options);
         var rng = new SimRandom(seed);
         var next = new long[5];
         var added = new List<Transaction>();
@@ -53,7 +53,7 @@ public class RequestPoolTests
             }
             else if (op < 95)
             {
-                var expected = reference.NextUnproposed(Proposed, out var expectedFull);
+                var expected = reference.NextBlock(Proposed, out var expectedFull);
                 var actual = pool.NextUnproposed(Proposed, out var full);
                 Assert.Equal(expected.Select(t => t.Id), actual.Select(t => t.Id));
                 Assert.Equal(expectedFull, full);
@@ -62,7 +62,6 @@ public class RequestPoolTests
             else if (op < 97)
             {
                 proposed.Clear();
-                reference.ForgetProposed();
                 pool.ForgetProposed();
             }
             else
@@ -97,36 +96,42 @@ public class RequestPoolTests
         Assert.False(index.Remove(TxId.For(c, 500), out _));
         Assert.Throws<KeyNotFoundException>(() => index.Set(TxId.For(c, 600), 1));
     }
-}
 
-public class CommittedRequestsTests
-{
-    /// <summary>The index answers exactly as a dictionary would, for ids in order, out of order, on later pages,
-    /// behind the newest, and far outside the clients' numbering.</summary>
-    [Fact]
-    public void Answers_like_a_dictionary()
+    /// <summary>The rules of <see cref="Mempool"/> as plainly as they can be written: a list in arrival order.</summary>
+    private sealed class PlainPool(BlockOptions o)
     {
-        var index = new CommittedRequests();
-        var reference = new Dictionary<TxId, long>();
-        var rng = new SimRandom(7);
-        var next = new long[6];
-        for (int step = 0; step < 50_000; step++)
+        private readonly List<Transaction> _pending = [];
+        public int Count => _pending.Count;
+        public long Bytes => _pending.Sum(t => (long)t.SizeBytes);
+        public bool HasFullBlock => Count >= o.MaxTransactions || Bytes >= o.MaxBytes;
+        public bool Contains(TxId id) => _pending.Exists(t => t.Id == id);
+        public IEnumerable<Transaction> InArrivalOrder() => _pending;
+
+        public bool Add(Transaction tx)
         {
-            var client = rng.Next(next.Length) * 3;
-            var seq = rng.Next(10) switch
-            {
-                0 => rng.Next(20_000),                       // anywhere, often behind or on another page
-                1 => (1L << 30) + rng.Next(100),             // beyond the dense numbering
-                _ => next[client / 3]++,
-            };
-            var id = TxId.For(new NodeId(client), seq);
-            var value = rng.Next(1_000_000);
-            Assert.Equal(reference.TryAdd(id, value), index.TryAdd(id, value));
-            var probe = TxId.For(new NodeId(rng.Next(20)), rng.Next(25_000));
-            Assert.Equal(reference.TryGetValue(probe, out var expected), index.TryGetValue(probe, out var actual));
-            Assert.Equal(expected, actual);
+            if (Contains(tx.Id)) return false;
+            _pending.Add(tx);
+            return true;
         }
-        foreach (var (id, value) in reference) Assert.True(index.TryGetValue(id, out var v) && v == value);
-        Assert.Equal(reference.Count, index.Count);
+
+        public bool Remove(TxId id) => _pending.RemoveAll(t => t.Id == id) > 0;
+
+        // Up to MaxTransactions and MaxBytes (a lone larger one still goes), skipping the proposed ones.
+        public List<Transaction> NextBlock(Func<Transaction, bool>? skip, out bool full)
+        {
+            var batch = new List<Transaction>();
+            long bytes = 0;
+            var overflow = false;
+            foreach (var tx in _pending)
+            {
+                if (skip is not null && skip(tx)) continue;
+                if (batch.Count > 0 && bytes + tx.SizeBytes > o.MaxBytes) { overflow = true; break; }
+                bytes += tx.SizeBytes;
+                batch.Add(tx);
+                if (batch.Count == o.MaxTransactions) break;
+            }
+            full = overflow || batch.Count == o.MaxTransactions || bytes >= o.MaxBytes;
+            return batch;
+        }
     }
 }
