@@ -59,6 +59,7 @@ public static class WorkerCommand
         c.WriteLine("The shared secret comes from LAB_CLUSTER_SECRET or --secret-file (never a command-line value). It binds to");
         c.WriteLine("127.0.0.1 unless --host names the address the other machines reach it at. Runs until Ctrl-C/SIGTERM,");
         c.WriteLine("serving one coordinator after another; a refused worker exits with 2.");
+        c.WriteLine("(lab worker --stdio is how lab run starts its child processes for parallel runs; it is not for direct use.)");
         c.WriteLine();
         c.WriteLine("Example (one machine, two workers of one core each):");
         c.WriteLine("  export LAB_CLUSTER_SECRET=$(cat ~/.lab-secret)");
