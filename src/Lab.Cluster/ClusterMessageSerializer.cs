@@ -20,7 +20,14 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
 
     public override int Identifier => Id;
 
-    public override string Manifest(object o) => o switch
+    public override string Manifest(object o) => ManifestOf(o);
+
+    public override byte[] ToBinary(object obj) => Encode(obj);
+
+    public override object FromBinary(byte[] bytes, string manifest) => Decode(bytes, manifest);
+
+    /// <summary>The message's type letter (also a child process's frame kind, <see cref="PipeFrames"/>).</summary>
+    public static string ManifestOf(object o) => o switch
     {
         Hello => "H",
         Challenge => "C",
@@ -34,7 +41,7 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
         _ => throw new ArgumentException($"{o.GetType()} is not a cluster message"),
     };
 
-    public override byte[] ToBinary(object obj)
+    public static byte[] Encode(object obj)
     {
         using var buffer = new MemoryStream();
         using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
@@ -67,7 +74,8 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
         return buffer.ToArray();
     }
 
-    public override object FromBinary(byte[] bytes, string manifest)
+    /// <exception cref="SerializationException">Not a message of that type, or damaged.</exception>
+    public static object Decode(byte[] bytes, string manifest)
     {
         using var r = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
         object result = manifest switch

@@ -71,14 +71,10 @@ public sealed class ClusterRunExecutor : IRunExecutor, IDisposable
                         progress?.Started(job.Spec);
                         break;
                     case CoordinatorEvent.Finished f when Job(f.Id) is { } job:
-                        RunRecord record;
-                        try { record = RunRecord.Decode(f.Record); }
-                        catch (InvalidDataException x) { throw new RunFailedException(job.Spec, new InvalidDataException("the worker's record: " + x.Message, x)); }
-                        if (record.ConfigHash != Hash(job.Experiment) || record.Point != job.Spec.Point.Index || record.Replication != job.Spec.Replication)
-                            throw new RunFailedException(job.Spec, new InvalidDataException("a worker returned the record of another run"));
+                        var result = WorkerRuns.Accept(f.Record, Hash(job.Experiment), job.Spec);
                         done[(int)(f.Id & 0xffffffff)] = true;
                         left--;
-                        finished(job, record.Result);
+                        finished(job, result);
                         break;
                     case CoordinatorEvent.JobFailed x when Job(x.Id) is { } job:
                         throw new RunFailedException(job.Spec, new ClusterRunException(x.Error));

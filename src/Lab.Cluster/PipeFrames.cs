@@ -1,17 +1,20 @@
+using System.Runtime.Serialization;
 using System.Text;
 
 namespace Lab.Cluster;
 
 /// <summary>
 /// The frames a <c>lab run</c> and its child worker processes (<c>lab worker --stdio</c>) exchange over the child's
-/// standard input and output: a kind letter, then the fields in <see cref="BinaryWriter"/>'s form. Parent → child:
-/// <c>J</c> (a <see cref="JobOffer"/>). Child → parent: <c>S</c> (run started), <c>A</c> (share of its virtual time
-/// done), <c>D</c> (a <see cref="Done"/> with the run's record) or <c>F</c> (a <see cref="Failed"/>).
+/// standard input and output: a kind letter, the payload's length, the payload. Parent → child: <c>K</c> (a
+/// <see cref="Work"/>). Child → parent: <c>S</c> (run started), <c>A</c> (share of its virtual time done), <c>D</c> (a
+/// <see cref="Done"/> with the run's record) or <c>F</c> (a <see cref="Failed"/>). Work, Done and Failed are the cluster's
+/// own messages in the cluster's own encoding (<see cref="ClusterMessageSerializer"/>).
 /// </summary>
 public static class PipeFrames
 {
-    /// <summary>Longest record or list a frame may carry (as <see cref="ClusterMessageSerializer"/>).</summary>
+    /// <summary>Longest payload a frame may carry (a run record can be large; far beyond this is damage).</summary>
     private const int MaxLength = 256 << 20;
+    private const string Kinds = "SAKDF";
 
     public sealed record Started(long Id);
     public sealed record Advanced(long Id, double Fraction);
@@ -21,20 +24,16 @@ public static class PipeFrames
 
     public static void Write(BinaryWriter w, object frame)
     {
-        switch (frame)
+        var (kind, payload) = frame switch
         {
-            case JobOffer j:
-                w.Write('J'); w.Write(j.Id); w.Write(j.File);
-                w.Write(j.Overrides.Count);
-                foreach (var o in j.Overrides) w.Write(o);
-                w.Write(j.ConfigHash); w.Write(j.Run);
-                break;
-            case Started s: w.Write('S'); w.Write(s.Id); break;
-            case Advanced a: w.Write('A'); w.Write(a.Id); w.Write(a.Fraction); break;
-            case Done d: w.Write('D'); w.Write(d.Id); w.Write(d.Record.Length); w.Write(d.Record); break;
-            case Failed f: w.Write('F'); w.Write(f.Id); w.Write(f.Error); break;
-            default: throw new ArgumentException($"{frame.GetType()} is not a pipe frame");
-        }
+            Started s => ('S', Fields(b => b.Write(s.Id))),
+            Advanced a => ('A', Fields(b => { b.Write(a.Id); b.Write(a.Fraction); })),
+            Work or Done or Failed => (ClusterMessageSerializer.ManifestOf(frame)[0], ClusterMessageSerializer.Encode(frame)),
+            _ => throw new ArgumentException($"{frame.GetType()} is not a pipe frame"),
+        };
+        w.Write((byte)kind);
+        w.Write(payload.Length);
+        w.Write(payload);
         w.Flush();
     }
 
@@ -46,42 +45,31 @@ public static class PipeFrames
         try { kind = r.BaseStream.ReadByte(); }
         catch (IOException) { return null; }
         if (kind < 0) return null;
+        if (Kinds.IndexOf((char)kind) < 0) throw new InvalidDataException($"unknown frame kind {kind}");
         try
         {
+            var n = r.ReadInt32();
+            if (n < 0 || n > MaxLength) throw new InvalidDataException($"a length of {n} does not fit a frame");
+            var payload = r.ReadBytes(n);
+            if (payload.Length != n) throw Truncated();
+            using var p = new BinaryReader(new MemoryStream(payload));
             return (char)kind switch
             {
-                'J' => ReadJob(r),
-                'S' => new Started(r.ReadInt64()),
-                'A' => new Advanced(r.ReadInt64(), r.ReadDouble()),
-                'D' => new Done(r.ReadInt64(), ReadBytes(r)),
-                'F' => new Failed(r.ReadInt64(), r.ReadString()),
-                _ => throw new InvalidDataException($"unknown frame kind {kind}"),
+                'S' => new Started(p.ReadInt64()),
+                'A' => new Advanced(p.ReadInt64(), p.ReadDouble()),
+                _ => ClusterMessageSerializer.Decode(payload, ((char)kind).ToString()),
             };
         }
-        catch (EndOfStreamException) { throw new InvalidDataException("a frame is truncated (the other process ended mid-frame)"); }
+        catch (EndOfStreamException) { throw Truncated(); }
+        catch (SerializationException e) { throw new InvalidDataException(e.Message, e); }
     }
 
-    private static JobOffer ReadJob(BinaryReader r)
-    {
-        var id = r.ReadInt64();
-        var file = r.ReadString();
-        var overrides = new string[Count(r)];
-        for (int k = 0; k < overrides.Length; k++) overrides[k] = r.ReadString();
-        return new JobOffer(id, file, overrides, r.ReadString(), r.ReadInt32());
-    }
+    private static InvalidDataException Truncated() => new("a frame is truncated (the other process ended mid-frame)");
 
-    private static byte[] ReadBytes(BinaryReader r)
+    private static byte[] Fields(Action<BinaryWriter> write)
     {
-        var n = Count(r);
-        var b = r.ReadBytes(n);
-        if (b.Length != n) throw new InvalidDataException("a frame is truncated (the other process ended mid-frame)");
-        return b;
-    }
-
-    private static int Count(BinaryReader r)
-    {
-        var n = r.ReadInt32();
-        if (n < 0 || n > MaxLength) throw new InvalidDataException($"a length of {n} does not fit a frame");
-        return n;
+        using var m = new MemoryStream();
+        using (var b = new BinaryWriter(m)) write(b);
+        return m.ToArray();
     }
 }

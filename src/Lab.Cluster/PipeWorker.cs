@@ -20,8 +20,8 @@ public static class PipeWorker
         using var w = PipeFrames.Writer(output);
         while (!cancel.IsCancellationRequested && PipeFrames.Read(r) is { } frame)
         {
-            if (frame is not JobOffer job) throw new InvalidDataException($"expected a job, got {frame.GetType().Name}");
-            PipeFrames.Write(w, runs.Execute(job, cancel, new Progress(w, job.Id)));
+            if (frame is not Work work) throw new InvalidDataException($"expected work, got {frame.GetType().Name}");
+            foreach (var job in work.Jobs) PipeFrames.Write(w, runs.Execute(job, cancel, new Progress(w, job.Id)));
         }
     }
 

@@ -120,7 +120,7 @@ public sealed class ProcessRunExecutor(IReadOnlyList<string> command, int proces
         /// <summary>Runs one job; its progress is reported on the calling thread as the child tells it.</summary>
         public ReplicationResult Run(JobOffer offer, Lab.Experiments.RunSpec spec, IRunProgress? progress)
         {
-            try { PipeFrames.Write(_in, offer); }
+            try { PipeFrames.Write(_in, new Work([offer])); }
             catch (IOException e) { throw Died("took no job", e); }
             while (true)
             {
@@ -130,13 +130,7 @@ public sealed class ProcessRunExecutor(IReadOnlyList<string> command, int proces
                     case PipeFrames.Started s when s.Id == offer.Id: progress?.Started(spec); break;
                     case PipeFrames.Advanced a when a.Id == offer.Id: progress?.Advanced(spec, a.Fraction); break;
                     case Failed f when f.Id == offer.Id: throw new RunFailedException(spec, new ClusterRunException(f.Error));
-                    case Done d when d.Id == offer.Id:
-                        RunRecord record;
-                        try { record = RunRecord.Decode(d.Record); }
-                        catch (InvalidDataException x) { throw new RunFailedException(spec, new InvalidDataException("the worker process's record: " + x.Message, x)); }
-                        if (record.ConfigHash != offer.ConfigHash || record.Point != spec.Point.Index || record.Replication != spec.Replication)
-                            throw new RunFailedException(spec, new InvalidDataException("a worker process returned the record of another run"));
-                        return record.Result;
+                    case Done d when d.Id == offer.Id: return WorkerRuns.Accept(d.Record, offer.ConfigHash, spec);
                     case var other: throw new InvalidDataException($"a worker process answered job {offer.Id} with {other.GetType().Name}");
                 }
             }

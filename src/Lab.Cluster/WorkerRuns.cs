@@ -42,6 +42,19 @@ public sealed class WorkerRuns(ModelRegistry registry, InputLimits? limits = nul
         }
     }
 
+    /// <summary>The coordinator's side of <see cref="Execute"/>: the run a worker's record holds, once it is checked to be
+    /// the run asked for (<paramref name="configHash"/>, point and replication).</summary>
+    /// <exception cref="RunFailedException">The record is damaged or belongs to another run.</exception>
+    public static Lab.Reports.ReplicationResult Accept(byte[] bytes, string configHash, RunSpec spec)
+    {
+        RunRecord record;
+        try { record = RunRecord.Decode(bytes); }
+        catch (InvalidDataException x) { throw new RunFailedException(spec, new InvalidDataException("the worker's record: " + x.Message, x)); }
+        if (record.ConfigHash != configHash || record.Point != spec.Point.Index || record.Replication != spec.Replication)
+            throw new RunFailedException(spec, new InvalidDataException("a worker returned the record of another run"));
+        return record.Result;
+    }
+
     private (Experiment?, IReadOnlyList<RunSpec>, string) Load(JobOffer job)
     {
         var key = job.File + "\n" + string.Join("\n", job.Overrides);

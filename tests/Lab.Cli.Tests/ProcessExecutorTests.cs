@@ -136,7 +136,7 @@ public sealed class ProcessExecutorTests : IDisposable
         var stream = new MemoryStream();
         using (var w = PipeFrames.Writer(stream))
         {
-            PipeFrames.Write(w, new JobOffer(3, "a.yaml", ["seed=4", "duration=2s"], "hash", 7));
+            PipeFrames.Write(w, new Work([new JobOffer(3, "a.yaml", ["seed=4", "duration=2s"], "hash", 7)]));
             PipeFrames.Write(w, new PipeFrames.Started(3));
             PipeFrames.Write(w, new PipeFrames.Advanced(3, 0.25));
             PipeFrames.Write(w, new Done(3, [1, 2, 3]));
@@ -144,7 +144,7 @@ public sealed class ProcessExecutorTests : IDisposable
         }
         var bytes = stream.ToArray();
         using var r = PipeFrames.Reader(new MemoryStream(bytes));
-        var job = Assert.IsType<JobOffer>(PipeFrames.Read(r));
+        var job = Assert.Single(Assert.IsType<Work>(PipeFrames.Read(r)).Jobs);
         Assert.Equal((3L, "a.yaml", "seed=4|duration=2s", "hash", 7), (job.Id, job.File, string.Join("|", job.Overrides), job.ConfigHash, job.Run));
         Assert.Equal(new PipeFrames.Started(3), PipeFrames.Read(r));
         Assert.Equal(new PipeFrames.Advanced(3, 0.25), PipeFrames.Read(r));
