@@ -13,6 +13,9 @@ namespace Lab.Cli.Tests;
 /// this process; a child that dies, talks nonsense or resolves the experiment differently fails its run with the
 /// reason; cancelling ends the children at once.
 /// </summary>
+// Not alongside the cluster tests: their killed-worker test reads the failure detector's timing, which a burst of child
+// processes next to it can upset.
+[Collection("cluster processes")]
 public sealed class ProcessExecutorTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("lab-children").FullName;
