@@ -9,7 +9,8 @@ namespace Lab.Cluster;
 /// <c>lab worker --stdio</c>: a child process of <c>lab run</c> (<see cref="ProcessRunExecutor"/>). It reads jobs from
 /// standard input and runs them one at a time, as a cluster worker does (<see cref="WorkerRuns"/>: the same loading,
 /// configuration-hash check and record), writing progress and each run's record to standard output
-/// (<see cref="PipeFrames"/>). It ends when its input ends.
+/// (<see cref="PipeFrames"/>). A child started ahead of its first job is told the experiment first and loads it while
+/// waiting. It ends when its input ends.
 /// </summary>
 public static class PipeWorker
 {
@@ -20,8 +21,14 @@ public static class PipeWorker
         using var w = PipeFrames.Writer(output);
         while (!cancel.IsCancellationRequested && PipeFrames.Read(r) is { } frame)
         {
-            if (frame is not Work work) throw new InvalidDataException($"expected work, got {frame.GetType().Name}");
-            foreach (var job in work.Jobs) PipeFrames.Write(w, runs.Execute(job, cancel, new Progress(w, job.Id)));
+            switch (frame)
+            {
+                case PipeFrames.Prepare p: runs.Preload(p.File, p.Overrides); break;
+                case Work work:
+                    foreach (var job in work.Jobs) PipeFrames.Write(w, runs.Execute(job, cancel, new Progress(w, job.Id)));
+                    break;
+                default: throw new InvalidDataException($"expected work, got {frame.GetType().Name}");
+            }
         }
     }
 

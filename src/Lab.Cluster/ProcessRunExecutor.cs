@@ -11,10 +11,11 @@ namespace Lab.Cluster;
 /// and every collection stops all of them — measured on 2 cores, two runs side by side each took ~28% longer than
 /// alone, while two processes ran as fast as one. A child loads the experiment from its file, checks the
 /// configuration hash and returns the run's <see cref="RunRecord"/>, exactly as a cluster worker does, so the
-/// results are the same bytes as on threads. Children start lazily (at most one per run) and end with the batch.
+/// results are the same bytes as on threads. Children start lazily (at most one per run), or come from
+/// <paramref name="warm"/> already started, and end with the batch.
 /// </summary>
 /// <param name="command">The child's command line: program, then arguments (the caller's <c>lab worker --stdio</c>).</param>
-public sealed class ProcessRunExecutor(IReadOnlyList<string> command, int processes) : IRunExecutor
+public sealed class ProcessRunExecutor(IReadOnlyList<string> command, int processes, WarmChildren? warm = null) : IRunExecutor
 {
     /// <summary>Lines of a child's standard error kept for the message when it dies.</summary>
     private const int ErrorLines = 20;
@@ -43,8 +44,8 @@ public sealed class ProcessRunExecutor(IReadOnlyList<string> command, int proces
                     ReplicationResult rep;
                     try
                     {
-                        child ??= Child.Start(command, stop.Token);
-                        rep = child.Run(new JobOffer(k, job.Experiment.File, job.Experiment.Overrides, hashes[job.Experiment], job.Run), job.Spec, progress);
+                        child ??= warm?.Take() ?? Child.Start(command);
+                        rep = child.Run(new JobOffer(k, job.Experiment.File, job.Experiment.Overrides, hashes[job.Experiment], job.Run), job.Spec, progress, stop.Token);
                     }
                     catch (Exception e) when (e is not RunFailedException && !stop.IsCancellationRequested && Child.Broken(e))
                     {
@@ -70,15 +71,14 @@ public sealed class ProcessRunExecutor(IReadOnlyList<string> command, int proces
     }
 
     /// <summary>One child process and the pipes to it.</summary>
-    private sealed class Child : IDisposable
+    internal sealed class Child : IDisposable
     {
         private readonly Process _process;
         private readonly BinaryWriter _in;
         private readonly BinaryReader _out;
         private readonly Queue<string> _errors = new();
-        private readonly CancellationTokenRegistration _kill;
 
-        private Child(Process process, CancellationToken stop)
+        private Child(Process process)
         {
             _process = process;
             _in = PipeFrames.Writer(process.StandardInput.BaseStream);
@@ -93,11 +93,9 @@ public sealed class ProcessRunExecutor(IReadOnlyList<string> command, int proces
                 }
             };
             process.BeginErrorReadLine();
-            // Stopping (Ctrl-C, another run failed) ends the child at once; its run is not needed any more.
-            _kill = stop.Register(Kill);
         }
 
-        public static Child Start(IReadOnlyList<string> command, CancellationToken stop)
+        public static Child Start(IReadOnlyList<string> command)
         {
             var psi = new ProcessStartInfo(command[0])
             {
@@ -114,12 +112,22 @@ public sealed class ProcessRunExecutor(IReadOnlyList<string> command, int proces
             {
                 throw new ChildProcessException($"cannot start a worker process ({string.Join(' ', command)}): {e.Message}", e);
             }
-            return new Child(p, stop);
+            return new Child(p);
+        }
+
+        /// <summary>Tells the child the experiment its jobs will name, to load while it waits for the first.</summary>
+        /// <returns>False if the child is already gone (a job would fail with the reason).</returns>
+        public bool Prepare(string file, IReadOnlyList<string> overrides)
+        {
+            try { PipeFrames.Write(_in, new PipeFrames.Prepare(file, overrides)); return true; }
+            catch (IOException) { return false; }
         }
 
         /// <summary>Runs one job; its progress is reported on the calling thread as the child tells it.</summary>
-        public ReplicationResult Run(JobOffer offer, Lab.Experiments.RunSpec spec, IRunProgress? progress)
+        public ReplicationResult Run(JobOffer offer, Lab.Experiments.RunSpec spec, IRunProgress? progress, CancellationToken stop)
         {
+            // Stopping (Ctrl-C, another run failed) ends the child at once; its run is not needed any more.
+            using var kill = stop.Register(Kill);
             try { PipeFrames.Write(_in, new Work([offer])); }
             catch (IOException e) { throw Died("took no job", e); }
             while (true)
@@ -157,9 +165,15 @@ public sealed class ProcessRunExecutor(IReadOnlyList<string> command, int proces
             catch (System.ComponentModel.Win32Exception) { }
         }
 
+        /// <summary>Ends a child that never got a job: there is nothing of it to wait for.</summary>
+        public void Abandon()
+        {
+            Kill();
+            _process.Dispose();
+        }
+
         public void Dispose()
         {
-            _kill.Dispose();
             // No more jobs: closing its input ends the child; one that does not end soon is killed.
             try { _in.Dispose(); _process.StandardInput.Close(); }
             catch (IOException) { }

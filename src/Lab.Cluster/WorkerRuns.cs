@@ -15,7 +15,7 @@ namespace Lab.Cluster;
 /// </summary>
 public sealed class WorkerRuns(ModelRegistry registry, InputLimits? limits = null)
 {
-    private readonly ExperimentLoader _loader = new(registry, limits);
+    private readonly ExperimentLoader _loader = new(registry, limits) { DryBuild = false };
     private readonly ExperimentRunner _runner = new(registry);
     private readonly Dictionary<string, (Experiment? Experiment, IReadOnlyList<RunSpec> Runs, string Problem)> _loaded = [];
     private readonly Lock _lock = new();
@@ -55,18 +55,24 @@ public sealed class WorkerRuns(ModelRegistry registry, InputLimits? limits = nul
         return record.Result;
     }
 
-    private (Experiment?, IReadOnlyList<RunSpec>, string) Load(JobOffer job)
+    /// <summary>Loads (and keeps) the experiment that jobs to come will name, so that the first of them starts at once.
+    /// A problem is kept too, and told when a job names it.</summary>
+    public void Preload(string file, IReadOnlyList<string> overrides) => Load(file, overrides);
+
+    private (Experiment?, IReadOnlyList<RunSpec>, string) Load(JobOffer job) => Load(job.File, job.Overrides);
+
+    private (Experiment?, IReadOnlyList<RunSpec>, string) Load(string file, IReadOnlyList<string> overrides)
     {
-        var key = job.File + "\n" + string.Join("\n", job.Overrides);
+        var key = file + "\n" + string.Join("\n", overrides);
         lock (_lock)
         {
             if (_loaded.TryGetValue(key, out var cached)) return cached;
             var d = new Diagnostics();
             Experiment? e = null;
-            try { e = _loader.Load(job.File, job.Overrides, d); }
-            catch (Exception x) when (x is IOException or UnauthorizedAccessException) { d.Error(new Lab.Experiments.Yaml.SourceMark(job.File, 1, 1), "", x.Message); }
+            try { e = _loader.Load(file, overrides, d); }
+            catch (Exception x) when (x is IOException or UnauthorizedAccessException) { d.Error(new Lab.Experiments.Yaml.SourceMark(file, 1, 1), "", x.Message); }
             var loaded = e is null
-                ? ((Experiment?)null, (IReadOnlyList<RunSpec>)[], $"{job.File} does not load on this worker (working folder {Environment.CurrentDirectory}): {string.Join("; ", d.Sorted().Take(3))}")
+                ? ((Experiment?)null, (IReadOnlyList<RunSpec>)[], $"{file} does not load on this worker (working folder {Environment.CurrentDirectory}): {string.Join("; ", d.Sorted().Take(3))}")
                 : (e, e.Runs, "");
             return _loaded[key] = loaded;
         }

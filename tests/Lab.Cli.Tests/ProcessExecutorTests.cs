@@ -88,6 +88,41 @@ public sealed class ProcessExecutorTests : IDisposable
     }
 
     [Fact]
+    public void Children_started_ahead_load_the_experiment_and_take_the_jobs()
+    {
+        var file = Sweep("[2, 3]");
+        var e = Load(file, "seed=5");
+        using var warm = new WarmChildren(MachineExecutor.ChildCommand([]));
+        warm.Start(2, file, ["seed=5"]);
+        var runner = new ExperimentRunner(ModelRegistry.Default);
+        // No child can be started from this command: the runs can only have gone to the two started ahead.
+        var ahead = runner.Run(e, new ProcessRunExecutor(["/nonexistent/lab-host"], 2, warm));
+        Assert.Equal(Summary(runner.Run(e, new LocalRunExecutor(runner, 1))), Summary(ahead));
+    }
+
+    [Fact]
+    public void Children_started_ahead_and_never_used_are_killed()
+    {
+        var pids = Path.Combine(_dir, "pids");
+        var warm = new WarmChildren(["sh", "-c", $"echo $$ >> {pids}; exec cat > /dev/null"]);
+        warm.Start(2, "never-read.yaml", []);
+        var started = DateTime.UtcNow;
+        while (!(File.Exists(pids) && File.ReadAllLines(pids).Length == 2) && DateTime.UtcNow - started < TimeSpan.FromSeconds(30)) Thread.Sleep(20);
+        var alive = File.ReadAllLines(pids).Select(int.Parse).ToList();
+        Assert.Equal(2, alive.Count);
+        warm.Dispose();
+        foreach (var pid in alive)
+        {
+            while (Running(pid) && DateTime.UtcNow - started < TimeSpan.FromSeconds(30)) Thread.Sleep(20);
+            Assert.False(Running(pid), $"child {pid} still runs");
+        }
+
+        // A zombie (killed, not yet reaped) no longer runs.
+        static bool Running(int pid) =>
+            File.Exists($"/proc/{pid}/stat") && File.ReadAllText($"/proc/{pid}/stat").Split(')')[^1].Trim()[0] is not 'Z' and not 'X';
+    }
+
+    [Fact]
     public void A_child_that_dies_fails_its_run_with_its_exit_code_and_last_words()
     {
         var x = Assert.IsType<RunFailedException>(RunOn(["sh", "-c", "echo 'Out of memory.' >&2; exit 134"]));
@@ -139,6 +174,7 @@ public sealed class ProcessExecutorTests : IDisposable
         var stream = new MemoryStream();
         using (var w = PipeFrames.Writer(stream))
         {
+            PipeFrames.Write(w, new PipeFrames.Prepare("a.yaml", ["seed=4", "duration=2s"]));
             PipeFrames.Write(w, new Work([new JobOffer(3, "a.yaml", ["seed=4", "duration=2s"], "hash", 7)]));
             PipeFrames.Write(w, new PipeFrames.Started(3));
             PipeFrames.Write(w, new PipeFrames.Advanced(3, 0.25));
@@ -147,6 +183,8 @@ public sealed class ProcessExecutorTests : IDisposable
         }
         var bytes = stream.ToArray();
         using var r = PipeFrames.Reader(new MemoryStream(bytes));
+        var prepare = Assert.IsType<PipeFrames.Prepare>(PipeFrames.Read(r));
+        Assert.Equal(("a.yaml", "seed=4|duration=2s"), (prepare.File, string.Join("|", prepare.Overrides)));
         var job = Assert.Single(Assert.IsType<Work>(PipeFrames.Read(r)).Jobs);
         Assert.Equal((3L, "a.yaml", "seed=4|duration=2s", "hash", 7), (job.Id, job.File, string.Join("|", job.Overrides), job.ConfigHash, job.Run));
         Assert.Equal(new PipeFrames.Started(3), PipeFrames.Read(r));
@@ -155,7 +193,7 @@ public sealed class ProcessExecutorTests : IDisposable
         Assert.Equal("boom", Assert.IsType<Failed>(PipeFrames.Read(r)).Error);
         Assert.Null(PipeFrames.Read(r));
         using var cut = PipeFrames.Reader(new MemoryStream(bytes[..(bytes.Length - 3)]));
-        for (int i = 0; i < 4; i++) PipeFrames.Read(cut);
+        for (int i = 0; i < 5; i++) PipeFrames.Read(cut);
         Assert.Throws<InvalidDataException>(() => PipeFrames.Read(cut));
     }
 

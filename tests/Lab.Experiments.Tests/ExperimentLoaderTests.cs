@@ -100,6 +100,27 @@ public class ExperimentLoaderTests
     }
 
     [Fact]
+    public void The_dry_build_checks_node_names_and_a_worker_that_skips_it_plans_the_same_points()
+    {
+        var dir = Directory.CreateTempSubdirectory("lab-exp").FullName;
+        var file = Path.Combine(dir, "e.yaml");
+        // Only the dry build knows the node names: n9 is not one of 4 replicas.
+        File.WriteAllText(file, "name: t\nchain: { protocol: test-bft, nodes: 4 }\nbyzantine:\n  - { nodes: [n9], behaviour: equivocate }\nreplications: 3\nvariants:\n  a: { duration: 10s }\n  b: { duration: 20s }\n");
+        var checkedInFull = new Diagnostics();
+        var counted = new List<long>();
+        Assert.Null(new ExperimentLoader(TestModels.Registry) { Counted = counted.Add }.Load(file, [], checkedInFull));
+        Assert.Contains(checkedInFull.Sorted(), e => e.ToString().Contains("no node named 'n9'", StringComparison.Ordinal));
+        Assert.Equal([6L], counted);   // told before the points were checked
+
+        var worker = new Diagnostics();
+        var e = new ExperimentLoader(TestModels.Registry) { DryBuild = false }.Load(file, [], worker);
+        Directory.Delete(dir, true);
+        Assert.True(e is not null, string.Join("\n", worker.Sorted()));
+        Assert.Equal(6, e!.Runs.Count);
+        Assert.Equal(["a", "b"], e.Points.Select(p => p.Variant));
+    }
+
+    [Fact]
     public void Expecting_a_violation_lifts_the_bft_tolerance_rule()
     {
         var e = Load("name: t\nchain: { protocol: test-bft, nodes: 4 }\nbyzantine:\n  - { nodes: [n0, n1], behaviour: equivocate }\nexpect: { safety: violated }\n");

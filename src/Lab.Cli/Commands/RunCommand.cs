@@ -52,8 +52,12 @@ public static class RunCommand
             }
         }
 
+        var runner = new ExperimentRunner(app.Registry);
+        using var local = new MachineExecutor(runner, app.Registry, parallel, o.Has("--in-process"), o.All("--limit"));
         var d = new Diagnostics(limits.Errors);
-        var experiment = ValidateCommand.Load(new ExperimentLoader(app.Registry, limits), file, sets, d);
+        // A new run's child processes start as soon as the number of runs is known, and load the experiment while it is checked here.
+        var loader = new ExperimentLoader(app.Registry, limits) { Counted = resume is null && cluster is null ? n => local.WarmUp(n, file, sets) : null };
+        var experiment = ValidateCommand.Load(loader, file, sets, d);
         if (experiment is null) { ValidateCommand.PrintErrors(app.Errors, d); return ExitCode.Invalid; }
 
         var started = DateTimeOffset.UtcNow;
@@ -74,8 +78,6 @@ public static class RunCommand
             app.Output.MarkupLine($"[bold]{Markup.Escape(experiment.Name)}[/]: {experiment.Points.Count} point(s) × {experiment.Replications} replication(s) = {runs} run(s)" +
                                   (already > 0 ? $", {already} already finished" : "") + $", seed {experiment.Seed}, " + (cluster is null ? $"{Math.Min(parallel, Math.Max(1, runs - already))} at a time" : "on the cluster's workers"));
         ExperimentResultOrError outcome;
-        var runner = new ExperimentRunner(app.Registry);
-        var local = new MachineExecutor(runner, app.Registry, parallel, o.Has("--in-process"), o.All("--limit"));
         if (cluster is not null)
         {
             // The same runner, journal and assembly as a local run; only where the runs execute differs.
