@@ -44,6 +44,39 @@ public class RunnerTests
         Assert.True(one.Points[0].Replications[0].Metrics.Samples["rumour_latency_s"].Length > 100);
     }
 
+    /// <summary>Three gossip points of one run each.</summary>
+    private static Experiment ThreePoints()
+    {
+        var dir = Directory.CreateTempSubdirectory("lab-rehearse").FullName;
+        var file = Path.Combine(dir, "three.yaml");
+        File.WriteAllText(file, "name: three\nduration: 3s\nnetwork: { latency: uniform(5ms, 15ms) }\nchain: { protocol: gossip, nodes: 20 }\n" +
+                                "workload: { arrivals: poisson(rate: 100/s) }\nreplications: 1\nsweep:\n  chain.gossip.fanout: [2, 3, 4]\n");
+        var d = new Diagnostics();
+        try { return new ExperimentLoader(ModelRegistry.Default).Load(file, [], d) ?? throw new InvalidOperationException(string.Join("\n", d.Sorted())); }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Once_a_core_is_idle_the_finished_points_are_handed_out_for_a_rehearsal_that_changes_nothing()
+    {
+        var e = ThreePoints();
+        var runner = new ExperimentRunner(ModelRegistry.Default);
+        var plain = runner.Run(e, new LocalRunExecutor(runner, 2));
+        var rehearsals = new List<int>();
+        using var rehearsed = new ManualResetEventSlim();
+        var watched = runner.Run(e, new LocalRunExecutor(runner, 2), rehearse: partial =>
+        {
+            ReportWriter.Rehearse(partial);   // the whole report of those points, drawn in memory
+            lock (rehearsals) rehearsals.Add(partial.Points.Count);
+            rehearsed.Set();
+            throw new InvalidOperationException("a rehearsal that fails is ignored");
+        });
+        // Three runs on two slots: when the second ends, one run is left and a core is idle; two points are finished.
+        Assert.True(rehearsed.Wait(TimeSpan.FromSeconds(60)), "no rehearsal");
+        Assert.Equal([2], rehearsals);
+        Assert.Equal(Fingerprint(plain), Fingerprint(watched));
+    }
+
     [Fact]
     public void Replications_differ_and_the_partition_shows_in_the_data()
     {

@@ -92,8 +92,8 @@ public static class RunCommand
             using (executor)
                 outcome = Capture(() => runner.Run(experiment, executor, quiet ? null : new ClusterProgress(app.Output, runs, already, executor), cancel, folder));
         }
-        else if (!quiet && app.Interactive) outcome = LiveProgress.Run(app.Output, runs, already, p => runner.Run(experiment, local, p, cancel, folder));
-        else outcome = Capture(() => runner.Run(experiment, local, quiet ? null : new PlainProgress(app.Output, runs, already), cancel, folder));
+        else if (!quiet && app.Interactive) outcome = LiveProgress.Run(app.Output, runs, already, p => runner.Run(experiment, local, p, cancel, folder, Rehearse));
+        else outcome = Capture(() => runner.Run(experiment, local, quiet ? null : new PlainProgress(app.Output, runs, already), cancel, folder, Rehearse));
 
         if (outcome.Error is ResultFolderException or ExperimentStoppedException { Reason: ResultFolderException })
         {
@@ -122,6 +122,14 @@ public static class RunCommand
         if (!quiet) app.Output.MarkupLine($"[green]done[/] in {(DateTimeOffset.UtcNow - started).TotalSeconds:0.0}s; results:");
         app.Output.Profile.Out.Writer.WriteLine(path);
         return ExitCode.Ok;
+    }
+
+    /// <summary>The headline and the report drawn once from the points finished so far, and thrown away (see the
+    /// <c>rehearse</c> parameter of <see cref="ExperimentRunner"/>'s <c>Run</c>).</summary>
+    private static void Rehearse(Lab.Reports.ExperimentResult partial)
+    {
+        Headline.Print(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) }), partial);
+        Lab.Reports.ReportWriter.Rehearse(partial);
     }
 
     private static int Stopped(CliApp app, ResultFolder folder, ExperimentStoppedException stopped, bool quiet)
