@@ -11,11 +11,11 @@ namespace Lab.Cluster;
 /// and every collection stops all of them — measured on 2 cores, two runs side by side each took ~28% longer than
 /// alone, while two processes ran as fast as one. A child loads the experiment from its file, checks the
 /// configuration hash and returns the run's <see cref="RunRecord"/>, exactly as a cluster worker does, so the
-/// results are the same bytes as on threads. Children start lazily (at most one per run), or come from
-/// <paramref name="warm"/> already started, and end with the batch.
+/// results are the same bytes as on threads. Children start lazily (at most one per run), or come idle from
+/// <paramref name="pool"/>; they end with the batch, or go back to the pool if there is one.
 /// </summary>
 /// <param name="command">The child's command line: program, then arguments (the caller's <c>lab worker --stdio</c>).</param>
-public sealed class ProcessRunExecutor(IReadOnlyList<string> command, int processes, WarmChildren? warm = null) : IRunExecutor
+public sealed class ProcessRunExecutor(IReadOnlyList<string> command, int processes, ChildPool? pool = null) : IRunExecutor
 {
     /// <summary>Lines of a child's standard error kept for the message when it dies.</summary>
     private const int ErrorLines = 20;
@@ -34,17 +34,22 @@ public sealed class ProcessRunExecutor(IReadOnlyList<string> command, int proces
         void Serve()
         {
             Child? child = null;
+            var fit = false;   // the child ran every job it was given and may serve another batch
             try
             {
                 while (!stop.IsCancellationRequested)
                 {
                     var k = Interlocked.Increment(ref next);
-                    if (k >= jobs.Count) return;
+                    if (k >= jobs.Count)
+                    {
+                        fit = true;
+                        return;
+                    }
                     var job = jobs[k];
                     ReplicationResult rep;
                     try
                     {
-                        child ??= warm?.Take() ?? Child.Start(command);
+                        child ??= pool?.Take() ?? Child.Start(command);
                         rep = child.Run(new JobOffer(k, job.Experiment.File, job.Experiment.Overrides, hashes[job.Experiment], job.Run), job.Spec, progress, stop.Token);
                     }
                     catch (Exception e) when (e is not RunFailedException && !stop.IsCancellationRequested && Child.Broken(e))
@@ -60,7 +65,11 @@ public sealed class ProcessRunExecutor(IReadOnlyList<string> command, int proces
                 Interlocked.CompareExchange(ref failure, e, null);
                 stop.Cancel();
             }
-            finally { child?.Dispose(); }
+            finally
+            {
+                if (child is not null && fit && pool is not null) pool.Return(child);
+                else child?.Dispose();
+            }
         }
 
         var threads = Enumerable.Range(0, Math.Clamp(processes, 1, jobs.Count)).Select(_ => new Thread(Serve) { IsBackground = true, Name = "lab child" }).ToList();

@@ -92,7 +92,7 @@ public sealed class ProcessExecutorTests : IDisposable
     {
         var file = Sweep("[2, 3]");
         var e = Load(file, "seed=5");
-        using var warm = new WarmChildren(MachineExecutor.ChildCommand([]));
+        using var warm = new ChildPool(MachineExecutor.ChildCommand([]));
         warm.Start(2, file, ["seed=5"]);
         var runner = new ExperimentRunner(ModelRegistry.Default);
         // No child can be started from this command: the runs can only have gone to the two started ahead.
@@ -101,10 +101,24 @@ public sealed class ProcessExecutorTests : IDisposable
     }
 
     [Fact]
+    public void A_batch_s_children_serve_the_next_batch()
+    {
+        var e = Load(Sweep("[2, 3]"));
+        var runner = new ExperimentRunner(ModelRegistry.Default);
+        using var pool = new ChildPool(MachineExecutor.ChildCommand([]));
+        var first = runner.Run(e, new ProcessRunExecutor(MachineExecutor.ChildCommand([]), 2, pool));
+        Assert.Equal(2, pool.Idle);
+        // No child can be started from this command: the second batch can only run on the first one's children.
+        var second = runner.Run(e, new ProcessRunExecutor(["/nonexistent/lab-host"], 2, pool));
+        Assert.Equal(Summary(first), Summary(second));
+        Assert.Equal(2, pool.Idle);
+    }
+
+    [Fact]
     public void Children_started_ahead_and_never_used_are_killed()
     {
         var pids = Path.Combine(_dir, "pids");
-        var warm = new WarmChildren(["sh", "-c", $"echo $$ >> {pids}; exec cat > /dev/null"]);
+        var warm = new ChildPool(["sh", "-c", $"echo $$ >> {pids}; exec cat > /dev/null"]);
         warm.Start(2, "never-read.yaml", []);
         var started = DateTime.UtcNow;
         while (!(File.Exists(pids) && File.ReadAllLines(pids).Length == 2) && DateTime.UtcNow - started < TimeSpan.FromSeconds(30)) Thread.Sleep(20);

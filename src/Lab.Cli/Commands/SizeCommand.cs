@@ -21,7 +21,7 @@ public static class SizeCommand
     {
         var o = Options.Parse(args,
             new HashSet<string>(["--target", "--load", "--from", "--min", "--max", "--tolerance", "--set", "--seed", "--out", "--parallel", "--limit", .. ClusterOptions.Coordinator]),
-            new HashSet<string> { "--quiet", "-q", "--help", "-h" });
+            new HashSet<string> { "--quiet", "-q", "--help", "-h", "--in-process" });
         if (o.Has("--help") || o.Has("-h")) { Usage(app.Output); return ExitCode.Ok; }
         if (o.Positionals.Count != 1) throw new UsageException(o.Positionals.Count == 0 ? "size needs an experiment file" : "size takes one experiment file");
         var file = o.Positionals[0];
@@ -72,7 +72,9 @@ public static class SizeCommand
         try
         {
             using var executor = cluster is null ? null : ClusterOptions.StartCoordinator(app, cluster.Value, quiet);
-            IRunExecutor exec = executor is not null ? executor : new LocalRunExecutor(runner, parallel);
+            // As lab run does: several runs at once in child processes, which stay for the next round of probes.
+            using var local = new MachineExecutor(runner, app.Registry, parallel, o.Has("--in-process"), o.All("--limit"));
+            IRunExecutor exec = executor is not null ? executor : local;
             result = sizer.Run(experiment, loadKey, targets, OptionsFor, exec, null, quiet ? null : line => app.Output.Profile.Out.Writer.WriteLine(line), cancel);
         }
         catch (OperationCanceledException) { return app.Fail($"interrupted ({app.InterruptedBy ?? "Ctrl-C"}): sizing stopped; nothing was written", ExitCode.Cancelled); }
@@ -146,7 +148,8 @@ public static class SizeCommand
         t.AddRow("--min L / --max L", "loads probed stay within these (default 1 and 1000000)");
         t.AddRow("--tolerance S", "stop when the knee is located within this share (default 0.05)");
         t.AddRow("--set K=V, --seed N", "as for lab run");
-        t.AddRow("--parallel N", "runs at once on this machine (default: all cores)");
+        t.AddRow("--parallel N", "runs at once on this machine (default: all cores); 2 or more at once run in child processes, kept for every round");
+        t.AddRow("--in-process", "keep parallel runs on threads of this one process instead");
         t.AddRow("--cluster-listen PORT", "hand the runs to workers instead (lab worker --join HOST:PORT); see lab worker --help");
         t.AddRow("--out DIR", "results root (default results)");
         c.Write(t);
