@@ -45,7 +45,7 @@ public sealed class ContractRuntime : IStateMachine
     private readonly ContractRuntimeOptions _options;
     private readonly ContractContext _call;
     // Assets whose balances or supply a block changed, reused from block to block (a block touches a few).
-    private readonly SortedSet<string> _touched = new(StringComparer.Ordinal);
+    private readonly TouchedAssets _touched = new();
     private long _height;
 
     public ContractRuntime(Membership members, IEnumerable<IContract> contracts, IReadOnlyDictionary<string, string> assetIssuers, ContractRuntimeOptions? options = null)
@@ -156,7 +156,7 @@ public sealed class ContractRuntime : IStateMachine
     public void ApplyGenesis(IEnumerable<(string Caller, ContractCall Call)> calls)
     {
         if (_height != 0) throw new InvalidOperationException("genesis after the first block");
-        var touched = new SortedSet<string>(StringComparer.Ordinal);
+        var touched = new TouchedAssets();
         var cpu = Duration.Zero;
         long seq = 0;
         foreach (var (caller, call) in calls)
@@ -165,12 +165,12 @@ public sealed class ContractRuntime : IStateMachine
             var o = Execute(tx, 0, touched, ref cpu);
             if (!o.Accepted) throw new InvalidOperationException($"genesis call {call} by {caller} rejected: {o.Reason}");
         }
-        foreach (var asset in touched)
+        foreach (var asset in touched.Ordered())
             if (_balanceTotals.GetValueOrDefault(asset) != Supply(asset))
                 throw new InvalidOperationException($"genesis breaks conservation of {asset}");
     }
 
-    private TxOutcome Execute(Transaction tx, long height, SortedSet<string> touched, ref Duration cpu)
+    private TxOutcome Execute(Transaction tx, long height, TouchedAssets touched, ref Duration cpu)
     {
         cpu += _options.CpuPerCall;
         if (tx.Payload is not ContractCall call) { Rejected++; return new TxOutcome(false, "not a contract call"); }
@@ -215,7 +215,7 @@ public sealed class ContractRuntime : IStateMachine
         return new TxOutcome(false, reason);
     }
 
-    private void Commit(long height, TxId tx, SortedSet<string> touched)
+    private void Commit(long height, TxId tx, TouchedAssets touched)
     {
         foreach (var (key, value, account) in _call.Writes)
         {
@@ -238,9 +238,9 @@ public sealed class ContractRuntime : IStateMachine
                 if (name != ResultEvent) _events.Add(new ContractEvent(height, tx, _call.Contract, name, data));
     }
 
-    private void CheckConservation(SortedSet<string> touched, INodeContext ctx, bool record)
+    private void CheckConservation(TouchedAssets touched, INodeContext ctx, bool record)
     {
-        foreach (var asset in touched)
+        foreach (var asset in touched.Ordered())
         {
             var total = _balanceTotals.GetValueOrDefault(asset);
             var supply = Supply(asset);
@@ -286,5 +286,44 @@ public sealed class ContractRuntime : IStateMachine
         var sb = new StringBuilder();
         foreach (var (key, v) in State.Ordered()) sb.Append(key).Append('=').Append(v.Value).Append('@').Append(v.Version).Append('\n');
         return Hash.FromBytes(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+    }
+}
+
+/// <summary>
+/// The assets a block changed, each once, listed in ordinal order for the conservation check. A block touches a few
+/// (a DvP: the currency and one security), so a short list searched by reference first beats a sorted set, which
+/// allocated a tree node per asset per block and an enumerator stack per check on every replica.
+/// </summary>
+internal sealed class TouchedAssets
+{
+    private readonly List<string> _assets = [];
+    private bool _sorted = true;
+
+    public void Clear()
+    {
+        _assets.Clear();
+        _sorted = true;
+    }
+
+    public void Add(string asset)
+    {
+        var assets = CollectionsMarshal.AsSpan(_assets);
+        for (int i = 0; i < assets.Length; i++)
+            if (ReferenceEquals(assets[i], asset)) return;
+        for (int i = 0; i < assets.Length; i++)
+            if (string.Equals(assets[i], asset, StringComparison.Ordinal)) return;
+        _assets.Add(asset);
+        _sorted = _assets.Count == 1 || (_sorted && string.CompareOrdinal(_assets[^2], asset) < 0);
+    }
+
+    /// <summary>The assets in ordinal order (sorted in place when added out of order).</summary>
+    public List<string> Ordered()
+    {
+        if (!_sorted)
+        {
+            _assets.Sort(StringComparer.Ordinal);
+            _sorted = true;
+        }
+        return _assets;
     }
 }

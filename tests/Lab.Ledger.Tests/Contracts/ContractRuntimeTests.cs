@@ -141,6 +141,22 @@ public class ContractRuntimeTests
     }
 
     [Fact]
+    public void A_block_that_breaks_several_assets_reports_each_once_in_ordinal_order()
+    {
+        var rt = Runtime(new KeyWriter());
+        var ctx = new ManualNodeContext(nodes: 1);
+        // Touched out of order, each more than once, by name (not through cached accounts).
+        rt.Apply(BlockOf(rt,
+            Tx("alice", new ContractCall("keys", "put", new[] { "balance/SEC001/carol", "balance/CNY/carol" })),
+            Tx("alice", new ContractCall("keys", "put", new[] { "balance/CNY/dave", "balance/SEC001/dave", "note/x" }))), ctx);
+        Assert.Equal(2, rt.ConservationViolations);
+        var findings = RunMetrics.Merge(Duration.FromSeconds(1), [ctx.Metrics]).Findings.Where(f => f.Kind == "conservation-violation").ToList();
+        Assert.Equal(2, findings.Count);
+        Assert.Contains("balances of CNY", findings[0].Text);
+        Assert.Contains("balances of SEC001", findings[1].Text);
+    }
+
+    [Fact]
     public void Issue_and_redeem_by_the_issuer_change_supply_and_keep_conservation()
     {
         var rt = Runtime();
