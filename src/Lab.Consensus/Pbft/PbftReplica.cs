@@ -53,6 +53,8 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
     private sealed record RetryStateTransfer;
     private TimerId _transferTimer = TimerId.None;
     private int _transferSource = -1;
+    /// <summary>Whether a request already has a sequence number in this view: made once, not a closure per batch attempt.</summary>
+    private readonly Func<Transaction, bool> _isAssigned;
 
     public PbftReplica(int replica, PbftOptions options, BftCommittee committee, ByzantineRole role)
     {
@@ -64,6 +66,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         _auth = new Authenticator(replica, options.Keys);
         _out = new BftOutbox(committee, role, options.Costs, _auth, Forge);
         _certs = new PbftCertificates(committee, _auth, options.Costs, options.WatermarkWindow);
+        _isAssigned = tx => _s.Assigned.Contains(tx.Id);
     }
 
     public CommitLog? Commits { get; private set; }
@@ -191,7 +194,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
             // Watermarks (§4.3): no sequence number beyond h + L until a checkpoint becomes stable.
             if (_s.NextSeq > _s.LowWatermark + _o.WatermarkWindow) return;
             // Requests that already have a sequence number in this view are not batched again.
-            var batch = _s.Waiting.NextUnproposed(tx => _s.Assigned.Contains(tx.Id), out var full);
+            var batch = _s.Waiting.NextUnproposed(_isAssigned, out var full);
             if (batch.Count == 0) return;
             if (!full && !force && _o.Block.BatchTimeout.Nanos > 0)
             {
