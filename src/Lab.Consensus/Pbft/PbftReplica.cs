@@ -42,9 +42,6 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
     /// watermark window, and only from the primary of that view with a valid signature.
     /// </summary>
     private readonly SortedDictionary<(long View, long Seq), PrePrepare> _early = [];
-    /// <summary>The slots of <see cref="PbftState.Log"/> by sequence number: every protocol message looks its slot up,
-    /// a hash lookup instead of a walk down the ordered log's tree (volatile, rebuilt from the log on start).</summary>
-    private readonly Dictionary<long, Slot> _slots = [];
 
     private sealed record BatchTimeout { public static readonly BatchTimeout Instance = new(); }
     // Armed again after every executed batch: one shared state object (it carries nothing).
@@ -97,8 +94,6 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         Commits = CommitLog.Of(ctx);
         _s = ctx.Storage.GetOrAdd(PbftState.StorageKey, () => new PbftState(_o.Block));
         _app = _o.StateMachine();
-        _slots.Clear();
-        foreach (var (seq, slot) in _s.Log) _slots[seq] = slot;
         foreach (var b in _s.Executed) _app.Apply(b, ctx);
         if (_role.Is(ByzantineBehaviour.Silent)) return;
         if (!_s.ViewActive)
@@ -461,7 +456,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         var seq = stable.Seq;
         _s.Stable = stable;
         // Garbage collection: everything at or below the stable checkpoint goes.
-        RemoveSlotsUpTo(seq);
+        _s.Log.RemoveUpTo(seq);
         foreach (var k in _s.CheckpointVotes.Keys.TakeWhile(k => k <= seq).ToList()) _s.CheckpointVotes.Remove(k);
         if (_s.LastExecuted < seq && source >= 0) AskForState(ctx, source);
         TryCutBatch(ctx, force: false);
@@ -540,7 +535,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         ctx.CancelTimer(_batchTimer);
         _batchTimer = TimerId.None;
         // P: a prepared certificate for every sequence number above the stable checkpoint; C: its proof.
-        var prepared = _s.Log.Values.Where(s => s.PreparedBy is { } p && p.Seq > _s.LowWatermark).Select(s => s.Prepared()!).ToList();
+        var prepared = _s.Log.InOrder().Where(s => s.PreparedBy is { } p && p.Seq > _s.LowWatermark).Select(s => s.Prepared()!).ToList();
         if (_role.Is(ByzantineBehaviour.LieInNewView) && _role.Spec.Collude) prepared = []; // hides what prepared here
         if (_role.Is(ByzantineBehaviour.ForgeProof)) prepared = ForgeCertificate(newView, prepared);
         var vc = new ViewChange(newView, _s.Stable, prepared, _me, _auth.Sign(ViewChange.For(newView, _s.Stable, prepared)));
@@ -644,7 +639,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         if (latest.Stable.Seq > _s.LowWatermark) MakeStable(ctx, latest.Stable, latest.Replica == _me ? -1 : latest.Replica);
         _s.Assigned.Clear();
         _s.Waiting.ForgetProposed();
-        foreach (var slot in _s.Log.Values)
+        foreach (var slot in _s.Log.InOrder())
             if (slot.Committed && slot.Batch is not null && slot.Seq > _s.LastExecuted)
                 foreach (var tx in slot.CommittedBatch!.Transactions) _s.Assigned.Add(tx.Id);
         var primary = Primary(view) == _me;
@@ -723,24 +718,10 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
 
     private bool InWindow(long seq) => seq > _s.LowWatermark && seq <= _s.LowWatermark + _o.WatermarkWindow;
 
-    private Slot GetSlot(long seq)
-    {
-        if (!_slots.TryGetValue(seq, out var slot)) _s.Log[seq] = _slots[seq] = slot = new Slot(seq, _committee.N);
-        return slot;
-    }
+    private Slot GetSlot(long seq) => _s.Log.GetOrAdd(seq, _committee.N);
 
-    /// <summary>The slot for <paramref name="seq"/> in the log, if there is one (by the hash index, not the ordered log).</summary>
-    private bool TryGetSlot(long seq, out Slot slot) => _slots.TryGetValue(seq, out slot!);
-
-    /// <summary>Removes the log's slots up to <paramref name="seq"/> (garbage collection below a stable checkpoint).</summary>
-    private void RemoveSlotsUpTo(long seq)
-    {
-        foreach (var k in _s.Log.Keys.TakeWhile(k => k <= seq).ToList())
-        {
-            _s.Log.Remove(k);
-            _slots.Remove(k);
-        }
-    }
+    /// <summary>The slot for <paramref name="seq"/> in the log, if there is one.</summary>
+    private bool TryGetSlot(long seq, out Slot slot) => _s.Log.TryGet(seq, out slot);
 
     private static void Reject(INodeContext ctx, string? reason = null)
     {

@@ -32,7 +32,7 @@ public sealed class PbftState(BlockOptions block)
     /// <summary>The new-view of the current view, passed on to replicas that missed it.</summary>
     public NewView? LastNewView;
 
-    public readonly SortedDictionary<long, Slot> Log = [];
+    public readonly SlotLog Log = new();
     /// <summary>Checkpoint messages by sequence number and state digest, kept for the stable-checkpoint certificate.</summary>
     public readonly SortedDictionary<long, Dictionary<Hash, VoteSet>> CheckpointVotes = [];
     public readonly SortedDictionary<long, SortedDictionary<int, ViewChange>> ViewChanges = [];
@@ -45,6 +45,44 @@ public sealed class PbftState(BlockOptions block)
     public readonly Mempool Waiting = new(block);
     /// <summary>Requests in a batch that has a sequence number in the current view (not to be batched again).</summary>
     public readonly HashSet<TxId> Assigned = new();
+}
+
+/// <summary>
+/// The message log (§4.2–4.3): a slot per sequence number above the stable checkpoint. Every protocol message
+/// looks its slot up, so slots are found by a hash of the sequence number; the log is walked in sequence order
+/// only by a view change (rarely), which sorts then. Garbage collection below a stable checkpoint (every K
+/// batches) walks the few hundred slots of the watermark window.
+/// </summary>
+public sealed class SlotLog
+{
+    private readonly Dictionary<long, Slot> _bySeq = [];
+
+    public int Count => _bySeq.Count;
+
+    public bool TryGet(long seq, out Slot slot) => _bySeq.TryGetValue(seq, out slot!);
+
+    /// <summary>The slot for <paramref name="seq"/>, created empty (for a committee of <paramref name="replicas"/>) if there is none.</summary>
+    public Slot GetOrAdd(long seq, int replicas)
+    {
+        ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_bySeq, seq, out var existed);
+        if (!existed) slot = new Slot(seq, replicas);
+        return slot!;
+    }
+
+    /// <summary>Removes every slot at or below <paramref name="seq"/>.</summary>
+    public void RemoveUpTo(long seq)
+    {
+        foreach (var key in _bySeq.Keys)
+            if (key <= seq) _bySeq.Remove(key);   // removing while enumerating a Dictionary is allowed
+    }
+
+    /// <summary>The slots in ascending sequence order.</summary>
+    public List<Slot> InOrder()
+    {
+        var slots = new List<Slot>(_bySeq.Values);
+        slots.Sort(static (a, b) => a.Seq.CompareTo(b.Seq));
+        return slots;
+    }
 }
 
 /// <summary>Everything a replica knows about one sequence number.</summary>
