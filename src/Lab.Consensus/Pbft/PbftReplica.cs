@@ -380,7 +380,10 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         _s.Executed.Add(batch);
         _s.LastExecuted = seq;
         if (seq % _o.CheckpointInterval == 0)
-            _s.StateDigest = CheckpointDigest(_s.StateDigest, _s.Executed.Skip(_s.Executed.Count - _o.CheckpointInterval).Select(b => b.Hash));
+        {
+            var first = _s.Executed.Count - _o.CheckpointInterval;
+            _s.StateDigest = CheckpointDigest(_s.StateDigest, _o.CheckpointInterval, i => _s.Executed[first + i].Hash);
+        }
         _s.ConsecutiveViewChanges = 0;
         for (int i = 0; i < batch.Transactions.Count; i++)
         {
@@ -490,13 +493,16 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
 
     /// <summary>The state a checkpoint certifies: the previous checkpoint's digest and the K batches since,
     /// hashed once per checkpoint (one SHA-256 over K digests, not K chained ones).</summary>
-    private static Hash CheckpointDigest(Hash previous, IEnumerable<Hash> batches)
+    private static Hash CheckpointDigest(Hash previous, int count, Func<int, Hash> batchHash)
     {
-        var hashes = batches.ToList();
-        var buf = new byte[32 * (hashes.Count + 1)];
+        // A pooled buffer: every replica hashes every checkpoint, and K digests (4 KB at K = 128) make no small array.
+        var bytes = 32 * (count + 1);
+        var buf = System.Buffers.ArrayPool<byte>.Shared.Rent(bytes);
         previous.WriteTo(buf);
-        for (int i = 0; i < hashes.Count; i++) hashes[i].WriteTo(buf.AsSpan(32 * (i + 1)));
-        return Hash.Of(buf);
+        for (int i = 0; i < count; i++) batchHash(i).WriteTo(buf.AsSpan(32 * (i + 1)));
+        var digest = Hash.Of(buf.AsSpan(0, bytes));
+        System.Buffers.ArrayPool<byte>.Shared.Return(buf);
+        return digest;
     }
 
     private void OnStateReply(INodeContext ctx, StateReply r)
@@ -517,7 +523,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         for (var end = boundary + k; end <= _s.LowWatermark; end += k)
         {
             var from = end - k + 1;
-            digest = CheckpointDigest(digest, Enumerable.Range(0, k).Select(j => HashAt(from + j)));
+            digest = CheckpointDigest(digest, k, j => HashAt(from + j));
         }
         if (digest != _s.StableState) { Reject(ctx); return; }
         for (int i = 0; i <= upTo; i++) Execute(ctx, r.Batches[i]);
