@@ -40,7 +40,11 @@ public sealed class ContractRuntime : IStateMachine
     private readonly Dictionary<string, IContract> _contractsByName = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, string> _issuers;
     private readonly Dictionary<string, long> _balanceTotals = new(StringComparer.Ordinal);
-    private readonly Dictionary<TxId, TxOutcome> _executed = [];
+    // Executed transactions → their outcome, as an index into _outcomes (0: accepted, the shared TxOutcome.Ok). Every replica
+    // keeps one per transaction of the run: a dense slot per (client, sequence) instead of a hash entry (no rehashing of a
+    // table that grows all run, no cache miss per probe); rejections, rare, each keep their own outcome.
+    private readonly TxIdMap _executed = new();
+    private readonly List<TxOutcome> _outcomes = [TxOutcome.Ok];
     private readonly List<ContractEvent> _events = [];
     private readonly ContractRuntimeOptions _options;
     private readonly ContractContext _call;
@@ -115,7 +119,14 @@ public sealed class ContractRuntime : IStateMachine
     public long Supply(string asset) => State.GetBalance(CachedSupplyKey(asset)) is long s ? s : 0;
 
     /// <summary>Outcome of a transaction already executed here, if any.</summary>
-    public TxOutcome? OutcomeOf(TxId tx) => _executed.GetValueOrDefault(tx);
+    public TxOutcome? OutcomeOf(TxId tx) => _executed.TryGetValue(tx, out var at) ? _outcomes[(int)at] : null;
+
+    private void RecordOutcome(TxId tx, TxOutcome outcome)
+    {
+        if (ReferenceEquals(outcome, TxOutcome.Ok)) { _executed.Set(tx, 0); return; }
+        _executed.Set(tx, _outcomes.Count);
+        _outcomes.Add(outcome);
+    }
 
     public IReadOnlyList<TxOutcome> Apply(Block block, INodeContext ctx)
     {
@@ -130,13 +141,10 @@ public sealed class ContractRuntime : IStateMachine
         for (int i = 0; i < outcomes.Length; i++)
         {
             var tx = block.Transactions[i];
-            // One hash lookup per transaction for both the duplicate check and the record of its outcome (Execute leaves _executed alone).
-            ref var executed = ref CollectionsMarshal.GetValueRefOrAddDefault(_executed, tx.Id, out var seen);
-            if (seen) { outcomes[i] = executed!; continue; }
-            TxOutcome outcome;
-            try { outcome = Execute(tx, block.Height, touched, ref cpu); }
-            catch { _executed.Remove(tx.Id); throw; }   // no half-recorded transaction if a contract fails outright
-            executed = outcome;
+            if (_executed.TryGetValue(tx.Id, out var at)) { outcomes[i] = _outcomes[(int)at]; continue; }
+            // Recorded once it ran: a contract that fails outright leaves no half-recorded transaction.
+            var outcome = Execute(tx, block.Height, touched, ref cpu);
+            RecordOutcome(tx.Id, outcome);
             outcomes[i] = outcome;
             if (record)
             {
