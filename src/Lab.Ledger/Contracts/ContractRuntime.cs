@@ -116,7 +116,7 @@ public sealed class ContractRuntime : IStateMachine
     internal const string BalancePrefix = "balance/";
 
     public long Balance(string asset, string holder) => State.Get(BalanceKey(asset, holder)) is long b ? b : 0;
-    public long Supply(string asset) => State.GetBalance(CachedSupplyKey(asset)) is long s ? s : 0;
+    public long Supply(string asset) => State.AmountOf(CachedSupplyKey(asset));
 
     /// <summary>Outcome of a transaction already executed here, if any.</summary>
     public TxOutcome? OutcomeOf(TxId tx) => _executed.TryGetValue(tx, out var at) ? _outcomes[(int)at] : null;
@@ -225,16 +225,17 @@ public sealed class ContractRuntime : IStateMachine
 
     private void Commit(long height, TxId tx, TouchedAssets touched)
     {
-        foreach (var (key, value, account) in _call.Writes)
+        foreach (var (key, value, amount, isAmount, account) in _call.Writes)
         {
-            var replaced = State.Write(key, value, height);
+            // A balance written through its account is a number: written and replaced without boxing.
+            long before, after;
+            if (isAmount) { before = State.WriteAmount(key, amount, height); after = amount; }
+            else { before = State.Write(key, value, height) is long b ? b : 0; after = value is long a ? a : 0; }
             if (account is not null || key.StartsWith(BalancePrefix, StringComparison.Ordinal))
             {
                 // Track the running sum of balances per asset from the writes themselves, independently
                 // of how a contract computed them: this is what the conservation check compares.
                 var asset = account?.TotalOf ?? AssetOfBalanceKey(key);
-                var before = replaced is long b ? b : 0;
-                var after = value is long a ? a : 0;
                 ref var total = ref CollectionsMarshal.GetValueRefOrAddDefault(_balanceTotals, asset, out _);
                 total += after - before;
                 touched.Add(asset);
