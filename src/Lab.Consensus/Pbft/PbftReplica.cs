@@ -379,11 +379,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         Commits!.Commit(seq, batch.Hash, batch.Transactions.Count, ctx.Now);
         _s.Executed.Add(batch);
         _s.LastExecuted = seq;
-        if (seq % _o.CheckpointInterval == 0)
-        {
-            var first = _s.Executed.Count - _o.CheckpointInterval;
-            _s.StateDigest = CheckpointDigest(_s.StateDigest, _o.CheckpointInterval, i => _s.Executed[first + i].Hash);
-        }
+        if (seq % _o.CheckpointInterval == 0) _s.StateDigest = NextStateDigest();
         _s.ConsecutiveViewChanges = 0;
         for (int i = 0; i < batch.Transactions.Count; i++)
         {
@@ -503,6 +499,14 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         var digest = Hash.Of(buf.AsSpan(0, bytes));
         System.Buffers.ArrayPool<byte>.Shared.Return(buf);
         return digest;
+    }
+
+    /// <summary>The state digest at the checkpoint just reached: the previous one and the last K executed batches.
+    /// (A method of its own: the lambda's closure is then made only here, not on every execution.)</summary>
+    private Hash NextStateDigest()
+    {
+        var first = _s.Executed.Count - _o.CheckpointInterval;
+        return CheckpointDigest(_s.StateDigest, _o.CheckpointInterval, i => _s.Executed[first + i].Hash);
     }
 
     private void OnStateReply(INodeContext ctx, StateReply r)
