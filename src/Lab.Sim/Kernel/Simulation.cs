@@ -26,10 +26,6 @@ public sealed class Simulation : ISimulationView
     // time instead of through the heap, whose stale entries (up to ~1,000 before a compaction) cost each push and pop some
     // ten levels. With jittered latencies the lookahead is 0 and nearly every window holds one event, so this runs per event.
     private readonly bool _scanWakeups;
-    // Scanning: the earliest registered time, kept as registrations come in (valid while _earliestKnown), so that only
-    // the window's own scan walks the nodes.
-    private long _earliest = long.MaxValue;
-    private bool _earliestKnown;
     private readonly Mailroom _mail;
     private readonly long[] _registered;
     private readonly bool[] _inWindow;
@@ -127,17 +123,13 @@ public sealed class Simulation : ISimulationView
             if (_scanWakeups)
             {
                 // In index order already: the same nodes, in the same order, as the heap and the dense sort below give.
-                // The nodes left out are the registrations left: the earliest of them is the next wake-up so far.
-                long end = windowEnd.Nanos, rest = long.MaxValue;
                 for (int n = 0; n < _registered.Length; n++)
                 {
-                    var t = _registered[n];
-                    if (t >= end) { rest = Math.Min(rest, t); continue; }
+                    if (_registered[n] >= windowEnd.Nanos) continue;
                     _inWindow[n] = true;
                     _registered[n] = long.MaxValue;
                     _activeIds.Add(n);
                 }
-                (_earliest, _earliestKnown) = (rest, true);
             }
             else
                 while (_wakeups.TryPeek(out var n, out var t) && t < windowEnd.Nanos)
@@ -208,14 +200,10 @@ public sealed class Simulation : ISimulationView
     {
         if (_scanWakeups)
         {
-            // Between windows no node is in one: the earliest registered time is the next wake-up (SimTime.MaxValue if none).
-            if (!_earliestKnown)
-            {
-                _earliest = long.MaxValue;
-                foreach (var t in _registered) _earliest = Math.Min(_earliest, t);
-                _earliestKnown = true;
-            }
-            return new SimTime(_earliest);
+            // Between windows no node is in one: the earliest registered time is the next wake-up.
+            var earliest = long.MaxValue;   // SimTime.MaxValue if none
+            foreach (var t in _registered) earliest = Math.Min(earliest, t);
+            return new SimTime(earliest);
         }
         while (_wakeups.TryPeek(out var n, out var t))
         {
@@ -257,15 +245,9 @@ public sealed class Simulation : ISimulationView
     /// <summary>Registers <paramref name="node"/> in the wake-up queue at <paramref name="t"/>, its <see cref="NodeHost.NextReady"/>.</summary>
     private void RegisterAt(int node, long t)
     {
-        var old = _registered[node];
-        if (t == old) return;
+        if (t == _registered[node]) return;
         _registered[node] = t;
-        if (_scanWakeups)
-        {
-            if (t < _earliest) _earliest = t;
-            else if (old == _earliest) _earliestKnown = false;   // the earliest moved later: find it again when asked
-            return;
-        }
+        if (_scanWakeups) return;
         if (t != long.MaxValue) _wakeups.Enqueue(node, t);
         if (_wakeups.Count > 4 * _hosts.Length + 1024) CompactWakeups();
     }
