@@ -22,10 +22,6 @@ public sealed class Simulation : ISimulationView
     private readonly List<ScheduledFault> _faults;
     private readonly List<ISimulationObserver> _observers = [];
     private readonly PriorityQueue<int, long> _wakeups = new();
-    // A few nodes (a committee, its clients and institutions): the next wake-up is found by scanning every node's registered
-    // time instead of through the heap, whose stale entries (up to ~1,000 before a compaction) cost each push and pop some
-    // ten levels. With jittered latencies the lookahead is 0 and nearly every window holds one event, so this runs per event.
-    private readonly bool _scanWakeups;
     private readonly Mailroom _mail;
     private readonly long[] _registered;
     private readonly bool[] _inWindow;
@@ -57,7 +53,6 @@ public sealed class Simulation : ISimulationView
         _faultRandom = SimRandom.Stream(options.Seed, "faults");
         _faults = ExpandUndos(faults ?? []);
         _registerAt = RegisterAt;
-        _scanWakeups = nodes.Count <= options.ScanWakeupsUpTo;
     }
 
     private readonly Action<int, long> _registerAt;
@@ -120,31 +115,19 @@ public sealed class Simulation : ISimulationView
             var windowEnd = SimTime.Min(SimTime.Min(next + minWindow, fault), _options.EndTime);
             active.Clear();
             _activeIds.Clear();
-            if (_scanWakeups)
+            while (_wakeups.TryPeek(out var n, out var t) && t < windowEnd.Nanos)
             {
-                // In index order already: the same nodes, in the same order, as the heap and the dense sort below give.
-                for (int n = 0; n < _registered.Length; n++)
-                {
-                    if (_registered[n] >= windowEnd.Nanos) continue;
-                    _inWindow[n] = true;
-                    _registered[n] = long.MaxValue;
-                    _activeIds.Add(n);
-                }
+                _wakeups.Dequeue();
+                if (t != _registered[n] || _inWindow[n]) continue;
+                _inWindow[n] = true;
+                _registered[n] = long.MaxValue;
+                _activeIds.Add(n);
             }
-            else
-                while (_wakeups.TryPeek(out var n, out var t) && t < windowEnd.Nanos)
-                {
-                    _wakeups.Dequeue();
-                    if (t != _registered[n] || _inWindow[n]) continue;
-                    _inWindow[n] = true;
-                    _registered[n] = long.MaxValue;
-                    _activeIds.Add(n);
-                }
             // A dense window runs its nodes in index order: their hosts, queues and tables were allocated in that
             // order, so walking them (and their destinations, mostly the same nodes) in it is kinder to the caches
             // and the TLB than the wake-up queue's time order. The order never changes a result: a node's window reads
             // only its own queue, whose order is its events' unique keys (the actor executor runs them in any order).
-            if (!_scanWakeups && _activeIds.Count * 64 >= _hosts.Length && _activeIds.Count > 1) SortDense(_activeIds);
+            if (_activeIds.Count * 64 >= _hosts.Length && _activeIds.Count > 1) SortDense(_activeIds);
             foreach (var n in _activeIds) active.Add(_hosts[n]);
 
             long before = events;
@@ -198,13 +181,6 @@ public sealed class Simulation : ISimulationView
 
     private SimTime PeekWakeup()
     {
-        if (_scanWakeups)
-        {
-            // Between windows no node is in one: the earliest registered time is the next wake-up.
-            var earliest = long.MaxValue;   // SimTime.MaxValue if none
-            foreach (var t in _registered) earliest = Math.Min(earliest, t);
-            return new SimTime(earliest);
-        }
         while (_wakeups.TryPeek(out var n, out var t))
         {
             if (t == _registered[n] && !_inWindow[n]) return new SimTime(t);
@@ -247,7 +223,6 @@ public sealed class Simulation : ISimulationView
     {
         if (t == _registered[node]) return;
         _registered[node] = t;
-        if (_scanWakeups) return;
         if (t != long.MaxValue) _wakeups.Enqueue(node, t);
         if (_wakeups.Count > 4 * _hosts.Length + 1024) CompactWakeups();
     }
