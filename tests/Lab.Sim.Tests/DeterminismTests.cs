@@ -11,7 +11,8 @@ namespace Lab.Sim.Tests;
 
 public class DeterminismTests
 {
-    internal static Simulation Gossip64(ExecutionMode mode, ulong seed = 11, double seconds = 5, long parallelMinEvents = 256, int? threads = null)
+    internal static Simulation Gossip64(ExecutionMode mode, ulong seed = 11, double seconds = 5, long parallelMinEvents = 256, int? threads = null,
+        Func<SimulationOptions, SimulationOptions>? options = null, Func<NetworkSpec, NetworkSpec>? network = null)
     {
         var nodes = Enumerable.Range(0, 64)
             .Select(i => new NodeSpec($"n{i}", i % 3, "node", () => new RandomGossip(new GossipOptions { RumoursPerSecond = 5, Fanout = 3, CpuPerMessage = Duration.FromMicros(50) })))
@@ -29,7 +30,8 @@ public class DeterminismTests
             Upload = [Bandwidth.Mbps(100), Bandwidth.Mbps(50), Bandwidth.Mbps(20)],
             Download = [Bandwidth.Mbps(100), Bandwidth.Mbps(50), Bandwidth.Mbps(20)],
         };
-        return new Simulation(new SimulationOptions { Seed = seed, EndTime = new SimTime(0) + Duration.FromSeconds(seconds), Mode = mode, ParallelMinEvents = parallelMinEvents, Threads = threads }, net, nodes);
+        var o = new SimulationOptions { Seed = seed, EndTime = new SimTime(0) + Duration.FromSeconds(seconds), Mode = mode, ParallelMinEvents = parallelMinEvents, Threads = threads };
+        return new Simulation(options?.Invoke(o) ?? o, network?.Invoke(net) ?? net, nodes);
     }
 
     internal static string Fingerprint(RunResult r)
@@ -55,6 +57,21 @@ public class DeterminismTests
         Assert.Equal(seq1, seq2);
         Assert.Equal(seq1, act1);
         Assert.Equal(seq1, act2);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]   // jitter as a lognormal factor: lookahead 0, about one event per window
+    public void Grouped_or_straight_delivery_give_identical_results(bool zeroLookahead)
+    {
+        string Run(int groupAbove)
+        {
+            var sim = Gossip64(ExecutionMode.Sequential, seconds: 2, options: o => o with { GroupDeliveriesAbove = groupAbove },
+                network: zeroLookahead ? n => n with { Jitter = null, JitterFactor = new LogNormal(0, 0.2) } : null);
+            Assert.Equal(zeroLookahead, sim.Lookahead == Duration.Zero);
+            return Fingerprint(sim.Run());
+        }
+        Assert.Equal(Run(groupAbove: 0), Run(groupAbove: 512));   // grouped as with thousands of nodes, or straight
     }
 
     [Fact]

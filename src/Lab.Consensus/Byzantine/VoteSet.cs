@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace Lab.Consensus.Byzantine;
 
 /// <summary>
@@ -11,7 +9,7 @@ namespace Lab.Consensus.Byzantine;
 /// </summary>
 public sealed class VoteSet
 {
-    private ulong[] _bits;
+    private ReplicaBits _bits;
     private IBftMessage?[]? _messages;
     private readonly int _replicas;
 
@@ -20,7 +18,7 @@ public sealed class VoteSet
     public VoteSet(int replicas = 64)
     {
         _replicas = Math.Max(1, replicas);
-        _bits = new ulong[(_replicas + 63) >> 6];
+        _bits = new ReplicaBits(_replicas);
     }
 
     public int Count { get; private set; }
@@ -28,11 +26,7 @@ public sealed class VoteSet
     /// <summary>Adds a replica (with its signed vote, if kept); false if it had voted already.</summary>
     public bool Add(int replica, IBftMessage? message = null)
     {
-        var word = replica >> 6;
-        if (word >= _bits.Length) Array.Resize(ref _bits, word + 1);
-        var mask = 1UL << (replica & 63);
-        if ((_bits[word] & mask) != 0) return false;
-        _bits[word] |= mask;
+        if (!_bits.Add(replica)) return false;
         Count++;
         if (message is not null)
         {
@@ -43,21 +37,11 @@ public sealed class VoteSet
         return true;
     }
 
-    public bool Contains(int replica) => (replica >> 6) < _bits.Length && (_bits[replica >> 6] & (1UL << (replica & 63))) != 0;
+    public bool Contains(int replica) => _bits.Contains(replica);
 
     /// <summary>The smallest voter ≥ <paramref name="from"/>, or −1: <c>for (var r = s.Next(0); r >= 0; r = s.Next(r + 1))</c>
     /// walks the voters in ascending order without allocating.</summary>
-    public int Next(int from)
-    {
-        if (from < 0) from = 0;
-        for (int w = from >> 6; w < _bits.Length; w++)
-        {
-            var b = _bits[w];
-            if (w == from >> 6) b &= ~0UL << (from & 63);
-            if (b != 0) return (w << 6) + BitOperations.TrailingZeroCount(b);
-        }
-        return -1;
-    }
+    public int Next(int from) => _bits.Next(from);
 
     /// <summary>The vote kept for <paramref name="replica"/>, if it is a <typeparamref name="T"/>.</summary>
     public T? MessageOf<T>(int replica) where T : class, IBftMessage =>
@@ -82,8 +66,6 @@ public sealed class VoteSet
     /// <summary>The voters in ascending order.</summary>
     public IEnumerable<int> Voters()
     {
-        for (int w = 0; w < _bits.Length; w++)
-            for (var b = _bits[w]; b != 0; b &= b - 1)
-                yield return (w << 6) + BitOperations.TrailingZeroCount(b);
+        for (var r = Next(0); r >= 0; r = Next(r + 1)) yield return r;
     }
 }

@@ -42,9 +42,6 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
     /// watermark window, and only from the primary of that view with a valid signature.
     /// </summary>
     private readonly SortedDictionary<(long View, long Seq), PrePrepare> _early = [];
-    /// <summary>The slots of <see cref="PbftState.Log"/> by sequence number: every protocol message looks its slot up,
-    /// a hash lookup instead of a walk down the ordered log's tree (volatile, rebuilt from the log on start).</summary>
-    private readonly Dictionary<long, Slot> _slots = [];
 
     private sealed record BatchTimeout { public static readonly BatchTimeout Instance = new(); }
     // Armed again after every executed batch: one shared state object (it carries nothing).
@@ -53,6 +50,8 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
     private sealed record RetryStateTransfer;
     private TimerId _transferTimer = TimerId.None;
     private int _transferSource = -1;
+    /// <summary>Whether a request already has a sequence number in this view: made once, not a closure per batch attempt.</summary>
+    private readonly Func<Transaction, bool> _isAssigned;
 
     public PbftReplica(int replica, PbftOptions options, BftCommittee committee, ByzantineRole role)
     {
@@ -64,6 +63,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         _auth = new Authenticator(replica, options.Keys);
         _out = new BftOutbox(committee, role, options.Costs, _auth, Forge);
         _certs = new PbftCertificates(committee, _auth, options.Costs, options.WatermarkWindow);
+        _isAssigned = tx => _s.Assigned.Contains(tx.Id);
     }
 
     public CommitLog? Commits { get; private set; }
@@ -94,8 +94,6 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         Commits = CommitLog.Of(ctx);
         _s = ctx.Storage.GetOrAdd(PbftState.StorageKey, () => new PbftState(_o.Block));
         _app = _o.StateMachine();
-        _slots.Clear();
-        foreach (var (seq, slot) in _s.Log) _slots[seq] = slot;
         foreach (var b in _s.Executed) _app.Apply(b, ctx);
         if (_role.Is(ByzantineBehaviour.Silent)) return;
         if (!_s.ViewActive)
@@ -191,7 +189,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
             // Watermarks (§4.3): no sequence number beyond h + L until a checkpoint becomes stable.
             if (_s.NextSeq > _s.LowWatermark + _o.WatermarkWindow) return;
             // Requests that already have a sequence number in this view are not batched again.
-            var batch = _s.Waiting.NextUnproposed(tx => _s.Assigned.Contains(tx.Id), out var full);
+            var batch = _s.Waiting.NextUnproposed(_isAssigned, out var full);
             if (batch.Count == 0) return;
             if (!full && !force && _o.Block.BatchTimeout.Nanos > 0)
             {
@@ -381,8 +379,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         Commits!.Commit(seq, batch.Hash, batch.Transactions.Count, ctx.Now);
         _s.Executed.Add(batch);
         _s.LastExecuted = seq;
-        if (seq % _o.CheckpointInterval == 0)
-            _s.StateDigest = CheckpointDigest(_s.StateDigest, _s.Executed.Skip(_s.Executed.Count - _o.CheckpointInterval).Select(b => b.Hash));
+        if (seq % _o.CheckpointInterval == 0) _s.StateDigest = NextStateDigest();
         _s.ConsecutiveViewChanges = 0;
         for (int i = 0; i < batch.Transactions.Count; i++)
         {
@@ -458,7 +455,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         var seq = stable.Seq;
         _s.Stable = stable;
         // Garbage collection: everything at or below the stable checkpoint goes.
-        RemoveSlotsUpTo(seq);
+        _s.Log.RemoveUpTo(seq);
         foreach (var k in _s.CheckpointVotes.Keys.TakeWhile(k => k <= seq).ToList()) _s.CheckpointVotes.Remove(k);
         if (_s.LastExecuted < seq && source >= 0) AskForState(ctx, source);
         TryCutBatch(ctx, force: false);
@@ -492,13 +489,24 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
 
     /// <summary>The state a checkpoint certifies: the previous checkpoint's digest and the K batches since,
     /// hashed once per checkpoint (one SHA-256 over K digests, not K chained ones).</summary>
-    private static Hash CheckpointDigest(Hash previous, IEnumerable<Hash> batches)
+    private static Hash CheckpointDigest(Hash previous, int count, Func<int, Hash> batchHash)
     {
-        var hashes = batches.ToList();
-        var buf = new byte[32 * (hashes.Count + 1)];
+        // A pooled buffer: every replica hashes every checkpoint, and K digests (4 KB at K = 128) make no small array.
+        var bytes = 32 * (count + 1);
+        var buf = System.Buffers.ArrayPool<byte>.Shared.Rent(bytes);
         previous.WriteTo(buf);
-        for (int i = 0; i < hashes.Count; i++) hashes[i].WriteTo(buf.AsSpan(32 * (i + 1)));
-        return Hash.Of(buf);
+        for (int i = 0; i < count; i++) batchHash(i).WriteTo(buf.AsSpan(32 * (i + 1)));
+        var digest = Hash.Of(buf.AsSpan(0, bytes));
+        System.Buffers.ArrayPool<byte>.Shared.Return(buf);
+        return digest;
+    }
+
+    /// <summary>The state digest at the checkpoint just reached: the previous one and the last K executed batches.
+    /// (A method of its own: the lambda's closure is then made only here, not on every execution.)</summary>
+    private Hash NextStateDigest()
+    {
+        var first = _s.Executed.Count - _o.CheckpointInterval;
+        return CheckpointDigest(_s.StateDigest, _o.CheckpointInterval, i => _s.Executed[first + i].Hash);
     }
 
     private void OnStateReply(INodeContext ctx, StateReply r)
@@ -519,7 +527,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         for (var end = boundary + k; end <= _s.LowWatermark; end += k)
         {
             var from = end - k + 1;
-            digest = CheckpointDigest(digest, Enumerable.Range(0, k).Select(j => HashAt(from + j)));
+            digest = CheckpointDigest(digest, k, j => HashAt(from + j));
         }
         if (digest != _s.StableState) { Reject(ctx); return; }
         for (int i = 0; i <= upTo; i++) Execute(ctx, r.Batches[i]);
@@ -537,7 +545,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         ctx.CancelTimer(_batchTimer);
         _batchTimer = TimerId.None;
         // P: a prepared certificate for every sequence number above the stable checkpoint; C: its proof.
-        var prepared = _s.Log.Values.Where(s => s.PreparedBy is { } p && p.Seq > _s.LowWatermark).Select(s => s.Prepared()!).ToList();
+        var prepared = _s.Log.InOrder().Where(s => s.PreparedBy is { } p && p.Seq > _s.LowWatermark).Select(s => s.Prepared()!).ToList();
         if (_role.Is(ByzantineBehaviour.LieInNewView) && _role.Spec.Collude) prepared = []; // hides what prepared here
         if (_role.Is(ByzantineBehaviour.ForgeProof)) prepared = ForgeCertificate(newView, prepared);
         var vc = new ViewChange(newView, _s.Stable, prepared, _me, _auth.Sign(ViewChange.For(newView, _s.Stable, prepared)));
@@ -641,7 +649,7 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
         if (latest.Stable.Seq > _s.LowWatermark) MakeStable(ctx, latest.Stable, latest.Replica == _me ? -1 : latest.Replica);
         _s.Assigned.Clear();
         _s.Waiting.ForgetProposed();
-        foreach (var slot in _s.Log.Values)
+        foreach (var slot in _s.Log.InOrder())
             if (slot.Committed && slot.Batch is not null && slot.Seq > _s.LastExecuted)
                 foreach (var tx in slot.CommittedBatch!.Transactions) _s.Assigned.Add(tx.Id);
         var primary = Primary(view) == _me;
@@ -720,24 +728,10 @@ public sealed class PbftReplica : IBlockSource, ILeaderRole
 
     private bool InWindow(long seq) => seq > _s.LowWatermark && seq <= _s.LowWatermark + _o.WatermarkWindow;
 
-    private Slot GetSlot(long seq)
-    {
-        if (!_slots.TryGetValue(seq, out var slot)) _s.Log[seq] = _slots[seq] = slot = new Slot(seq, _committee.N);
-        return slot;
-    }
+    private Slot GetSlot(long seq) => _s.Log.GetOrAdd(seq, _committee.N);
 
-    /// <summary>The slot for <paramref name="seq"/> in the log, if there is one (by the hash index, not the ordered log).</summary>
-    private bool TryGetSlot(long seq, out Slot slot) => _slots.TryGetValue(seq, out slot!);
-
-    /// <summary>Removes the log's slots up to <paramref name="seq"/> (garbage collection below a stable checkpoint).</summary>
-    private void RemoveSlotsUpTo(long seq)
-    {
-        foreach (var k in _s.Log.Keys.TakeWhile(k => k <= seq).ToList())
-        {
-            _s.Log.Remove(k);
-            _slots.Remove(k);
-        }
-    }
+    /// <summary>The slot for <paramref name="seq"/> in the log, if there is one.</summary>
+    private bool TryGetSlot(long seq, out Slot slot) => _s.Log.TryGet(seq, out slot);
 
     private static void Reject(INodeContext ctx, string? reason = null)
     {

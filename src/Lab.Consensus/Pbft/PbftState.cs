@@ -32,7 +32,7 @@ public sealed class PbftState(BlockOptions block)
     /// <summary>The new-view of the current view, passed on to replicas that missed it.</summary>
     public NewView? LastNewView;
 
-    public readonly SortedDictionary<long, Slot> Log = [];
+    public readonly SlotLog Log = new();
     /// <summary>Checkpoint messages by sequence number and state digest, kept for the stable-checkpoint certificate.</summary>
     public readonly SortedDictionary<long, Dictionary<Hash, VoteSet>> CheckpointVotes = [];
     public readonly SortedDictionary<long, SortedDictionary<int, ViewChange>> ViewChanges = [];
@@ -45,6 +45,44 @@ public sealed class PbftState(BlockOptions block)
     public readonly Mempool Waiting = new(block);
     /// <summary>Requests in a batch that has a sequence number in the current view (not to be batched again).</summary>
     public readonly HashSet<TxId> Assigned = new();
+}
+
+/// <summary>
+/// The message log (§4.2–4.3): a slot per sequence number above the stable checkpoint. Every protocol message
+/// looks its slot up, so slots are found by a hash of the sequence number; the log is walked in sequence order
+/// only by a view change (rarely), which sorts then. Garbage collection below a stable checkpoint (every K
+/// batches) walks the few hundred slots of the watermark window.
+/// </summary>
+public sealed class SlotLog
+{
+    private readonly Dictionary<long, Slot> _bySeq = [];
+
+    public int Count => _bySeq.Count;
+
+    public bool TryGet(long seq, out Slot slot) => _bySeq.TryGetValue(seq, out slot!);
+
+    /// <summary>The slot for <paramref name="seq"/>, created empty (for a committee of <paramref name="replicas"/>) if there is none.</summary>
+    public Slot GetOrAdd(long seq, int replicas)
+    {
+        ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_bySeq, seq, out var existed);
+        if (!existed) slot = new Slot(seq, replicas);
+        return slot!;
+    }
+
+    /// <summary>Removes every slot at or below <paramref name="seq"/>.</summary>
+    public void RemoveUpTo(long seq)
+    {
+        foreach (var key in _bySeq.Keys)
+            if (key <= seq) _bySeq.Remove(key);   // removing while enumerating a Dictionary is allowed
+    }
+
+    /// <summary>The slots in ascending sequence order.</summary>
+    public List<Slot> InOrder()
+    {
+        var slots = new List<Slot>(_bySeq.Values);
+        slots.Sort(static (a, b) => a.Seq.CompareTo(b.Seq));
+        return slots;
+    }
 }
 
 /// <summary>Everything a replica knows about one sequence number.</summary>
@@ -69,7 +107,7 @@ public sealed class Slot(long seq, int replicas)
     // sends it (most never are), so preparing a request allocates no list of 2f prepares.
     private PrePrepare? _preparedBy;
     private VoteSet? _prepareVotes;
-    private ulong[]? _taken;
+    private ReplicaBits _taken;
     private PreparedCertificate? _prepared;
 
     /// <summary>The pre-prepare of the highest-view prepared certificate this replica holds, or null.</summary>
@@ -79,13 +117,12 @@ public sealed class Slot(long seq, int replicas)
     /// <paramref name="count"/> signed prepares in <paramref name="votes"/>, in replica order, as they are now.</summary>
     public void SetPrepared(PrePrepare pp, VoteSet votes, int count)
     {
-        var taken = new ulong[Math.Max(1, (replicas + 63) >> 6)];
+        var taken = new ReplicaBits(replicas);
         int n = 0;
         for (var r = votes.Next(0); r >= 0 && n < count; r = votes.Next(r + 1))
         {
             if (votes.MessageOf<Prepare>(r) is null) continue;
-            if ((r >> 6) >= taken.Length) Array.Resize(ref taken, (r >> 6) + 1);
-            taken[r >> 6] |= 1UL << (r & 63);
+            taken.Add(r);
             n++;
         }
         _preparedBy = pp;
@@ -99,24 +136,27 @@ public sealed class Slot(long seq, int replicas)
     {
         if (_prepared is not null || _preparedBy is null) return _prepared;
         var prepares = new List<Prepare>();
-        for (int w = 0; w < _taken!.Length; w++)
-            for (var b = _taken[w]; b != 0; b &= b - 1)
-                prepares.Add(_prepareVotes!.MessageOf<Prepare>((w << 6) + System.Numerics.BitOperations.TrailingZeroCount(b))!);
+        for (var r = _taken.Next(0); r >= 0; r = _taken.Next(r + 1))
+            prepares.Add(_prepareVotes!.MessageOf<Prepare>(r)!);
         return _prepared = new PreparedCertificate(_preparedBy, prepares);
     }
 }
 
 /// <summary>
-/// A slot's votes of one kind (prepares or commits) by (view, digest). Almost always one entry (the accepted
-/// pre-prepare's), a few across view changes or with a double-voting replica: a short list searched from the
-/// newest, instead of a dictionary keyed by (view, digest) looked up for every vote. Past a few entries (a
-/// Byzantine replica signing many digests for one sequence number) they are indexed by a dictionary too, so a
+/// A slot's votes of one kind (prepares or commits) by (view, digest). Almost always one value (the accepted
+/// pre-prepare's), held in fields; a few more across view changes or with a double-voting replica go to a short list
+/// searched from the newest, instead of a dictionary keyed by (view, digest) looked up for every vote. Past a few
+/// values (a Byzantine replica signing many digests for one sequence number) they are indexed by a dictionary, so a
 /// flood of digests costs a hash lookup per vote, not a walk of every digest seen.
 /// </summary>
 public sealed class SlotVotes(int replicas)
 {
     private const int ListedValues = 4;
-    private readonly List<(long View, Hash Digest, VoteSet Votes)> _byValue = new(1);
+    // The first value's votes: every slot has one, most only this one (no list per slot).
+    private long _firstView;
+    private Hash _firstDigest;
+    private VoteSet? _first;
+    private List<(long View, Hash Digest, VoteSet Votes)>? _more;
     private Dictionary<(long View, Hash Digest), VoteSet>? _index;
 
     /// <summary>The votes for (<paramref name="view"/>, <paramref name="digest"/>), created empty on first use.</summary>
@@ -127,19 +167,27 @@ public sealed class SlotVotes(int replicas)
             if (!_index.TryGetValue((view, digest), out var found)) _index[(view, digest)] = found = new VoteSet(replicas);
             return found;
         }
-        for (int i = _byValue.Count - 1; i >= 0; i--)
-            if (_byValue[i].View == view && _byValue[i].Digest == digest) return _byValue[i].Votes;
+        if (_more is not null)
+            for (int i = _more.Count - 1; i >= 0; i--)
+                if (_more[i].View == view && _more[i].Digest == digest) return _more[i].Votes;
+        if (_first is not null && _firstView == view && _firstDigest == digest) return _first;
         var set = new VoteSet(replicas);
-        _byValue.Add((view, digest, set));
-        if (_byValue.Count > ListedValues)
+        if (_first is null)
         {
-            _index = new Dictionary<(long, Hash), VoteSet>(2 * ListedValues);
-            foreach (var (v, d, votes) in _byValue) _index[(v, d)] = votes;
-            _byValue.Clear();
+            (_firstView, _firstDigest, _first) = (view, digest, set);
+            return set;
+        }
+        (_more ??= new(ListedValues)).Add((view, digest, set));
+        if (1 + _more.Count > ListedValues)
+        {
+            _index = new Dictionary<(long, Hash), VoteSet>(2 * ListedValues) { [(_firstView, _firstDigest)] = _first };
+            foreach (var (v, d, votes) in _more) _index[(v, d)] = votes;
+            _first = null;
+            _more = null;
         }
         return set;
     }
 
     /// <summary>How many distinct (view, digest) values have votes here.</summary>
-    public int Values => _index?.Count ?? _byValue.Count;
+    public int Values => _index?.Count ?? (_first is null ? 0 : 1 + (_more?.Count ?? 0));
 }

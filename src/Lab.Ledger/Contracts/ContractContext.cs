@@ -15,7 +15,7 @@ public sealed class ContractContext
 {
     private readonly ContractRuntime _runtime;
     /// <summary>The call's writes in the order their keys were first written, each key once with its last value.</summary>
-    internal readonly List<(string Key, object? Value, Account? Account)> Writes = [];
+    internal readonly List<PendingWrite> Writes = [];
     // Key → its position in Writes, built only once a call writes more than a few keys: most calls (a DvP: 5 keys)
     // find their own writes faster by a scan, which compares the same key objects by reference, than by hashing every key.
     private readonly Dictionary<string, int> _written = new(StringComparer.Ordinal);
@@ -39,7 +39,7 @@ public sealed class ContractContext
     {
         Caller = caller; Height = height; Tx = tx; Contract = contract;
         Writes.Clear(); if (_written.Count > 0) _written.Clear(); Events.Clear(); Cpu = Duration.Zero; Declined = null;
-        Array.Clear(_balanceReads, 0, _balanceReadCount);
+        Array.Clear(_balanceReads, 0, _balanceReadCount);   // lets the keys go
         _balanceReadCount = 0;
     }
 
@@ -59,21 +59,27 @@ public sealed class ContractContext
 
     public object? Get(string key) => IndexOfWrite(key) is var i and >= 0 ? Writes[i].Value : _runtime.State.Get(key);
 
-    private long Get(Account account) =>
-        (IndexOfWrite(account.Key) is var i and >= 0 ? Writes[i].Value : ReadBalance(account.Key)) is long b ? b : 0;
+    // A balance reads as its number; anything else a contract put under its key reads as 0.
+    private long Get(Account account)
+    {
+        var i = IndexOfWrite(account.Key);
+        if (i < 0) return ReadBalance(account.Key);
+        var w = Writes[i];
+        return w.IsAmount ? w.Amount : w.Object is long b ? b : 0;
+    }
 
     // The committed balances this call has read: a contract that checks a balance and then moves it (a DvP: both legs) reads
     // each twice, and the state does not change during a call (its writes wait in Writes until it completes).
-    private readonly (string Key, object? Value)[] _balanceReads = new (string, object?)[4];
+    private readonly (string Key, long Amount)[] _balanceReads = new (string, long)[4];
     private int _balanceReadCount;
 
-    private object? ReadBalance(string key)
+    private long ReadBalance(string key)
     {
         for (int r = 0; r < _balanceReadCount; r++)
-            if (ReferenceEquals(_balanceReads[r].Key, key)) return _balanceReads[r].Value;
-        var value = _runtime.State.GetBalance(key);
-        if (_balanceReadCount < _balanceReads.Length) _balanceReads[_balanceReadCount++] = (key, value);
-        return value;
+            if (ReferenceEquals(_balanceReads[r].Key, key)) return _balanceReads[r].Amount;
+        var amount = _runtime.State.AmountOf(key);
+        if (_balanceReadCount < _balanceReads.Length) _balanceReads[_balanceReadCount++] = (key, amount);
+        return amount;
     }
 
     // Position of the key in Writes, or -1.
@@ -90,24 +96,26 @@ public sealed class ContractContext
 
     public T? Get<T>(string key) => Get(key) is T t ? t : default;
 
-    public void Put(string key, object? value) => Put(key, value, null);
+    public void Put(string key, object? value) => Put(new PendingWrite(key, value, 0, false, null));
 
-    // A balance written through its account carries it, so the commit knows its asset without reading the key.
-    private void Put(string key, object? value, Account? account)
+    private void Put(PendingWrite write)
     {
-        var i = IndexOfWrite(key);
+        var i = IndexOfWrite(write.Key);
         if (i >= 0)
         {
-            Writes[i] = (Writes[i].Key, value, account ?? Writes[i].Account);
+            var earlier = Writes[i];
+            Writes[i] = write with { Key = earlier.Key, Account = write.Account ?? earlier.Account };
             return;
         }
-        Writes.Add((key, value, account));
+        Writes.Add(write);
         if (Writes.Count == ScanLimit + 1)   // from here on the index answers: fill it with the writes so far
             for (int w = 0; w < Writes.Count; w++) _written.Add(Writes[w].Key, w);
-        else if (Writes.Count > ScanLimit + 1) _written.Add(key, Writes.Count - 1);
+        else if (Writes.Count > ScanLimit + 1) _written.Add(write.Key, Writes.Count - 1);
     }
 
-    private void Put(Account account, long value) => Put(account.Key, value, account);
+    // A balance written through its account carries it, so the commit knows its asset without reading the key;
+    // the number stays unboxed all the way to the state's table.
+    private void Put(Account account, long value) => Put(new PendingWrite(account.Key, null, value, true, account));
 
     // ---- tokens ----
 
@@ -187,4 +195,15 @@ public sealed class ContractContext
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     public void Unauthorised(string reason) => throw new ContractRejected("unauthorised: " + reason, unauthorised: true);
+}
+
+/// <summary>
+/// One key a call wrote, with its last value: a number written as a balance (through its account) kept inline as
+/// <see cref="Amount"/> (no boxed number per leg of every DvP on every replica), anything else as <see cref="Object"/>.
+/// <see cref="Account"/>: the balance's account when written through one (the commit counts it under its asset).
+/// </summary>
+internal readonly record struct PendingWrite(string Key, object? Object, long Amount, bool IsAmount, Account? Account)
+{
+    /// <summary>The value written (a number written as an amount boxed again: for readers off the hot path).</summary>
+    public object? Value => IsAmount ? Amount : Object;
 }

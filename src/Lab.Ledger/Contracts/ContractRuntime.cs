@@ -40,12 +40,16 @@ public sealed class ContractRuntime : IStateMachine
     private readonly Dictionary<string, IContract> _contractsByName = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, string> _issuers;
     private readonly Dictionary<string, long> _balanceTotals = new(StringComparer.Ordinal);
-    private readonly Dictionary<TxId, TxOutcome> _executed = [];
+    // Executed transactions → their outcome, as an index into _outcomes (0: accepted, the shared TxOutcome.Ok). Every replica
+    // keeps one per transaction of the run: a dense slot per (client, sequence) instead of a hash entry (no rehashing of a
+    // table that grows all run, no cache miss per probe); rejections, rare, each keep their own outcome.
+    private readonly TxIdMap _executed = new();
+    private readonly List<TxOutcome> _outcomes = [TxOutcome.Ok];
     private readonly List<ContractEvent> _events = [];
     private readonly ContractRuntimeOptions _options;
     private readonly ContractContext _call;
     // Assets whose balances or supply a block changed, reused from block to block (a block touches a few).
-    private readonly SortedSet<string> _touched = new(StringComparer.Ordinal);
+    private readonly TouchedAssets _touched = new();
     private long _height;
 
     public ContractRuntime(Membership members, IEnumerable<IContract> contracts, IReadOnlyDictionary<string, string> assetIssuers, ContractRuntimeOptions? options = null)
@@ -112,10 +116,17 @@ public sealed class ContractRuntime : IStateMachine
     internal const string BalancePrefix = "balance/";
 
     public long Balance(string asset, string holder) => State.Get(BalanceKey(asset, holder)) is long b ? b : 0;
-    public long Supply(string asset) => State.GetBalance(CachedSupplyKey(asset)) is long s ? s : 0;
+    public long Supply(string asset) => State.AmountOf(CachedSupplyKey(asset));
 
     /// <summary>Outcome of a transaction already executed here, if any.</summary>
-    public TxOutcome? OutcomeOf(TxId tx) => _executed.GetValueOrDefault(tx);
+    public TxOutcome? OutcomeOf(TxId tx) => _executed.TryGetValue(tx, out var at) ? _outcomes[(int)at] : null;
+
+    private void RecordOutcome(TxId tx, TxOutcome outcome)
+    {
+        if (ReferenceEquals(outcome, TxOutcome.Ok)) { _executed.Set(tx, 0); return; }
+        _executed.Set(tx, _outcomes.Count);
+        _outcomes.Add(outcome);
+    }
 
     public IReadOnlyList<TxOutcome> Apply(Block block, INodeContext ctx)
     {
@@ -130,13 +141,10 @@ public sealed class ContractRuntime : IStateMachine
         for (int i = 0; i < outcomes.Length; i++)
         {
             var tx = block.Transactions[i];
-            // One hash lookup per transaction for both the duplicate check and the record of its outcome (Execute leaves _executed alone).
-            ref var executed = ref CollectionsMarshal.GetValueRefOrAddDefault(_executed, tx.Id, out var seen);
-            if (seen) { outcomes[i] = executed!; continue; }
-            TxOutcome outcome;
-            try { outcome = Execute(tx, block.Height, touched, ref cpu); }
-            catch { _executed.Remove(tx.Id); throw; }   // no half-recorded transaction if a contract fails outright
-            executed = outcome;
+            if (_executed.TryGetValue(tx.Id, out var at)) { outcomes[i] = _outcomes[(int)at]; continue; }
+            // Recorded once it ran: a contract that fails outright leaves no half-recorded transaction.
+            var outcome = Execute(tx, block.Height, touched, ref cpu);
+            RecordOutcome(tx.Id, outcome);
             outcomes[i] = outcome;
             if (record)
             {
@@ -156,7 +164,7 @@ public sealed class ContractRuntime : IStateMachine
     public void ApplyGenesis(IEnumerable<(string Caller, ContractCall Call)> calls)
     {
         if (_height != 0) throw new InvalidOperationException("genesis after the first block");
-        var touched = new SortedSet<string>(StringComparer.Ordinal);
+        var touched = new TouchedAssets();
         var cpu = Duration.Zero;
         long seq = 0;
         foreach (var (caller, call) in calls)
@@ -165,12 +173,12 @@ public sealed class ContractRuntime : IStateMachine
             var o = Execute(tx, 0, touched, ref cpu);
             if (!o.Accepted) throw new InvalidOperationException($"genesis call {call} by {caller} rejected: {o.Reason}");
         }
-        foreach (var asset in touched)
+        foreach (var asset in touched.Ordered())
             if (_balanceTotals.GetValueOrDefault(asset) != Supply(asset))
                 throw new InvalidOperationException($"genesis breaks conservation of {asset}");
     }
 
-    private TxOutcome Execute(Transaction tx, long height, SortedSet<string> touched, ref Duration cpu)
+    private TxOutcome Execute(Transaction tx, long height, TouchedAssets touched, ref Duration cpu)
     {
         cpu += _options.CpuPerCall;
         if (tx.Payload is not ContractCall call) { Rejected++; return new TxOutcome(false, "not a contract call"); }
@@ -215,18 +223,19 @@ public sealed class ContractRuntime : IStateMachine
         return new TxOutcome(false, reason);
     }
 
-    private void Commit(long height, TxId tx, SortedSet<string> touched)
+    private void Commit(long height, TxId tx, TouchedAssets touched)
     {
-        foreach (var (key, value, account) in _call.Writes)
+        foreach (var (key, value, amount, isAmount, account) in _call.Writes)
         {
-            var replaced = State.Write(key, value, height);
+            // A balance written through its account is a number: written and replaced without boxing.
+            long before, after;
+            if (isAmount) { before = State.WriteAmount(key, amount, height); after = amount; }
+            else { before = State.Write(key, value, height) is long b ? b : 0; after = value is long a ? a : 0; }
             if (account is not null || key.StartsWith(BalancePrefix, StringComparison.Ordinal))
             {
                 // Track the running sum of balances per asset from the writes themselves, independently
                 // of how a contract computed them: this is what the conservation check compares.
                 var asset = account?.TotalOf ?? AssetOfBalanceKey(key);
-                var before = replaced is long b ? b : 0;
-                var after = value is long a ? a : 0;
                 ref var total = ref CollectionsMarshal.GetValueRefOrAddDefault(_balanceTotals, asset, out _);
                 total += after - before;
                 touched.Add(asset);
@@ -238,9 +247,9 @@ public sealed class ContractRuntime : IStateMachine
                 if (name != ResultEvent) _events.Add(new ContractEvent(height, tx, _call.Contract, name, data));
     }
 
-    private void CheckConservation(SortedSet<string> touched, INodeContext ctx, bool record)
+    private void CheckConservation(TouchedAssets touched, INodeContext ctx, bool record)
     {
-        foreach (var asset in touched)
+        foreach (var asset in touched.Ordered())
         {
             var total = _balanceTotals.GetValueOrDefault(asset);
             var supply = Supply(asset);
@@ -286,5 +295,44 @@ public sealed class ContractRuntime : IStateMachine
         var sb = new StringBuilder();
         foreach (var (key, v) in State.Ordered()) sb.Append(key).Append('=').Append(v.Value).Append('@').Append(v.Version).Append('\n');
         return Hash.FromBytes(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+    }
+}
+
+/// <summary>
+/// The assets a block changed, each once, listed in ordinal order for the conservation check. A block touches a few
+/// (a DvP: the currency and one security), so a short list searched by reference first beats a sorted set, which
+/// allocated a tree node per asset per block and an enumerator stack per check on every replica.
+/// </summary>
+internal sealed class TouchedAssets
+{
+    private readonly List<string> _assets = [];
+    private bool _sorted = true;
+
+    public void Clear()
+    {
+        _assets.Clear();
+        _sorted = true;
+    }
+
+    public void Add(string asset)
+    {
+        var assets = CollectionsMarshal.AsSpan(_assets);
+        for (int i = 0; i < assets.Length; i++)
+            if (ReferenceEquals(assets[i], asset)) return;
+        for (int i = 0; i < assets.Length; i++)
+            if (string.Equals(assets[i], asset, StringComparison.Ordinal)) return;
+        _assets.Add(asset);
+        _sorted = _assets.Count == 1 || (_sorted && string.CompareOrdinal(_assets[^2], asset) < 0);
+    }
+
+    /// <summary>The assets in ordinal order (sorted in place when added out of order).</summary>
+    public List<string> Ordered()
+    {
+        if (!_sorted)
+        {
+            _assets.Sort(StringComparer.Ordinal);
+            _sorted = true;
+        }
+        return _assets;
     }
 }

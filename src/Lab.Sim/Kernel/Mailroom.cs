@@ -1,15 +1,20 @@
 namespace Lab.Sim.Kernel;
 
 /// <summary>
-/// Holds the messages sent in a window and hands them to their destinations after it, grouped by
+/// Holds the messages sent in a window and hands them to their destinations after it, with many nodes grouped by
 /// destination: each destination's host and queue are touched once per window for all of its
 /// messages (with thousands of nodes each touch is a cache miss), and each node is registered with
 /// the kernel's wake-up queue once, right after its messages are in. Grouping is a counting sort over
 /// the destinations only, so a window costs nothing for idle nodes. The order in which a node's
 /// messages enter its queue never matters: the queue orders them by their unique keys.
 /// </summary>
-internal sealed class Mailroom(int nodes)
+internal sealed class Mailroom(int nodes, bool group = true)
 {
+    // Grouping pays where the nodes' state is far beyond the caches (thousands of nodes); a few nodes' hosts and queues stay
+    // in cache, and there each message goes straight to its destination in posted order (the same order per destination as
+    // the stable grouping gives), without the counting sort's three passes (SimulationOptions.GroupDeliveriesAbove).
+    private readonly bool _group = group;
+
     /// <summary>The time each node is registered at in the wake-up queue (<see cref="long.MaxValue"/>: not registered).</summary>
     public readonly long[] Registered = Enumerable.Repeat(long.MaxValue, nodes).ToArray();
     private readonly bool[] _marked = new bool[nodes];
@@ -59,6 +64,23 @@ internal sealed class Mailroom(int nodes)
     public void Deliver(Simulation register)
     {
         var posted = _posted.AsSpan(0, _postedCount);
+        if (!_group)
+        {
+            foreach (ref readonly var m in posted)
+            {
+                Mark(m.To.Value);
+                _hosts[m.To.Value].Deliver(m);
+            }
+            foreach (var n in _markedList.AsSpan(0, _markedCount))
+            {
+                _marked[n] = false;
+                register.Register(n);
+            }
+            posted.Clear();   // let the payloads go
+            _postedCount = 0;
+            _markedCount = 0;
+            return;
+        }
         foreach (ref readonly var m in posted)
         {
             var to = m.To.Value;

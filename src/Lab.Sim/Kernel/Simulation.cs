@@ -43,7 +43,7 @@ public sealed class Simulation : ISimulationView
         Directory = new NodeDirectory(nodes);
         _network = new NetworkModel(network, nodes.Select(n => n.Region).ToList());
         _hosts = new NodeHost[nodes.Count];
-        _mail = new Mailroom(nodes.Count);
+        _mail = new Mailroom(nodes.Count, group: nodes.Count > options.GroupDeliveriesAbove);
         for (int i = 0; i < nodes.Count; i++)
             _hosts[i] = new NodeHost(new NodeId(i), nodes[i], Directory, _network, _mail, options.Seed, options.SeriesBin);
         _mail.Attach(_hosts);

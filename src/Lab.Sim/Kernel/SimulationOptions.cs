@@ -21,6 +21,10 @@ public sealed record SimulationOptions
     /// <summary>Actors only: how many threads run a parallel window (the kernel's own and one worker
     /// actor per other); null: one per core. Results never depend on it.</summary>
     public int? Threads { get; init; }
+    /// <summary>Kernel tuning (results never depend on it): with more than this many nodes the messages of a window are
+    /// handed over grouped by destination (kinder to the caches when the nodes' state is far beyond them), with fewer
+    /// each goes straight to its destination.</summary>
+    public int GroupDeliveriesAbove { get; init; } = 512;
 }
 
 public enum ExecutionMode

@@ -81,5 +81,34 @@ public class PbftSlotTests
         Assert.Empty(votes.For(5, Batch.Hash).Voters()); // same digest, another view: another set
         Assert.Equal(201, votes.Values);
     }
-}
 
+    [Fact]
+    public void Slot_log_answers_like_a_sorted_dictionary()
+    {
+        var log = new SlotLog();
+        var reference = new SortedDictionary<long, Slot>();
+        var rng = new Lab.Sim.Randomness.SimRandom(11);
+        long low = 0;
+        for (int step = 0; step < 20_000; step++)
+        {
+            var seq = low + 1 + rng.Next(300);
+            if (rng.Next(4) == 0)
+                Assert.Equal(reference.TryGetValue(seq, out var expected), log.TryGet(seq, out var found) && ReferenceEquals(found, expected));
+            else
+            {
+                var slot = log.GetOrAdd(seq, N);
+                if (reference.TryGetValue(seq, out var existing)) Assert.Same(existing, slot);
+                else reference[seq] = slot;
+                Assert.Equal(seq, slot.Seq);
+            }
+            if (rng.Next(100) == 0)
+            {
+                low += rng.Next(200);
+                log.RemoveUpTo(low);
+                foreach (var k in reference.Keys.Where(k => k <= low).ToList()) reference.Remove(k);
+            }
+            Assert.Equal(reference.Count, log.Count);
+        }
+        Assert.Equal(reference.Values, log.InOrder());
+    }
+}

@@ -141,6 +141,22 @@ public class ContractRuntimeTests
     }
 
     [Fact]
+    public void A_block_that_breaks_several_assets_reports_each_once_in_ordinal_order()
+    {
+        var rt = Runtime(new KeyWriter());
+        var ctx = new ManualNodeContext(nodes: 1);
+        // Touched out of order, each more than once, by name (not through cached accounts).
+        rt.Apply(BlockOf(rt,
+            Tx("alice", new ContractCall("keys", "put", new[] { "balance/SEC001/carol", "balance/CNY/carol" })),
+            Tx("alice", new ContractCall("keys", "put", new[] { "balance/CNY/dave", "balance/SEC001/dave", "note/x" }))), ctx);
+        Assert.Equal(2, rt.ConservationViolations);
+        var findings = RunMetrics.Merge(Duration.FromSeconds(1), [ctx.Metrics]).Findings.Where(f => f.Kind == "conservation-violation").ToList();
+        Assert.Equal(2, findings.Count);
+        Assert.Contains("balances of CNY", findings[0].Text);
+        Assert.Contains("balances of SEC001", findings[1].Text);
+    }
+
+    [Fact]
     public void Issue_and_redeem_by_the_issuer_change_supply_and_keep_conservation()
     {
         var rt = Runtime();
@@ -278,6 +294,46 @@ public class ContractRuntimeTests
         Assert.True(twice.State.SameAs(forward.State));
         var small = With(["note/a", "note/b", "note/a"]);
         Assert.Equal(1, small.State.VersionOf("note/a"));
+    }
+
+    [Fact]
+    public void A_balance_key_holding_something_else_reads_as_zero_and_keeps_its_value_in_the_state()
+    {
+        // Balances are numbers kept unboxed; a contract may still put anything under such a key by name.
+        ContractRuntime With(object value)
+        {
+            var rt = Runtime(new ValueWriter(), new AccountLegs());
+            rt.Apply(BlockOf(rt, Tx("alice", new ContractCall("values", "put", ("balance/SEC001/alice", value)))), new ManualNodeContext(nodes: 1));
+            return rt;
+        }
+        var text = With("ten");
+        Assert.Equal("ten", text.State.Get("balance/SEC001/alice"));
+        Assert.Equal(0, text.Balance("SEC001", "alice"));
+        Assert.Equal(1, text.State.VersionOf("balance/SEC001/alice"));
+        var asNumber = With(10L);
+        var asText = With("10");
+        Assert.Equal(10L, asNumber.State.Get("balance/SEC001/alice"));
+        Assert.Equal(10, asNumber.Balance("SEC001", "alice"));
+        // The digest writes values as text: the number 10 and the text "10" are the same state, as SameAs says.
+        Assert.Equal(asNumber.Digest(), asText.Digest());
+        Assert.True(asNumber.State.SameAs(asText.State));
+        Assert.NotEqual(asNumber.Digest(), text.Digest());
+        Assert.False(asNumber.State.SameAs(text.State));
+        // A transfer through accounts reads the text as 0 and overwrites it with a number.
+        text.Apply(BlockOf(text, Tx("agent", new ContractCall("account-legs", "settle", 1L))), new ManualNodeContext(nodes: 1));
+        Assert.Equal(10, text.Balance("SEC001", "alice"));
+        Assert.Equal(10L, text.State.Get("balance/SEC001/alice"));
+        Assert.Equal(2, text.State.VersionOf("balance/SEC001/alice"));
+    }
+
+    private sealed class ValueWriter : IContract
+    {
+        public string Name => "values";
+        public void Execute(ContractContext ctx, string method, object? arguments)
+        {
+            var (key, value) = ((string, object))arguments!;
+            ctx.Put(key, value);
+        }
     }
 
     [Fact]
