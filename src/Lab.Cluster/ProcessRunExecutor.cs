@@ -137,6 +137,7 @@ public sealed class ProcessRunExecutor(IReadOnlyList<string> command, int proces
         {
             // Stopping (Ctrl-C, another run failed) ends the child at once; its run is not needed any more.
             using var kill = stop.Register(Kill);
+            Used = true;
             try { PipeFrames.Write(_in, new Work([offer])); }
             catch (IOException e) { throw Died("took no job", e); }
             while (true)
@@ -174,11 +175,20 @@ public sealed class ProcessRunExecutor(IReadOnlyList<string> command, int proces
             catch (System.ComponentModel.Win32Exception) { }
         }
 
-        /// <summary>Ends a child that never got a job: there is nothing of it to wait for.</summary>
+        /// <summary>Whether the child has been given a job (else it may still be loading the experiment it was told).</summary>
+        public bool Used { get; private set; }
+
+        /// <summary>Ends an idle child: one that ran jobs ends as soon as its input closes; one still loading ahead of a
+        /// job that never came is killed. Either way it is waited for, so that nothing is left behind.</summary>
         public void Abandon()
         {
-            Kill();
-            _process.Dispose();
+            if (Used) Dispose();
+            else
+            {
+                Kill();
+                _process.WaitForExit(TimeSpan.FromSeconds(5));
+                _process.Dispose();
+            }
         }
 
         public void Dispose()
