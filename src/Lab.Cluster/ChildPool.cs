@@ -5,8 +5,8 @@ namespace Lab.Cluster;
 /// their batch, while <c>lab run</c> is still checking the experiment (each told the experiment at once, so it loads it
 /// meanwhile and the first runs start as soon as the check ends: ~0.7 s earlier on the teaching demo), and children
 /// back from a batch, for the next one (<c>lab size</c> runs a batch per round of probes). The executor takes from here
-/// before it starts new ones. Children still here are killed on <see cref="Dispose"/>: none has a job.
-/// Starting ahead is best effort: a child that cannot start here is started, and its failure reported, by the executor.
+/// before it starts new ones. Children still here are ended on <see cref="Dispose"/> (none has a job): one that has run
+/// jobs by closing its input, one still loading ahead by killing it. Starting ahead is best effort: a child that cannot start here is started, and its failure reported, by the executor.
 /// </summary>
 public sealed class ChildPool(IReadOnlyList<string> command) : IDisposable
 {
