@@ -10,15 +10,15 @@ namespace Lab.Consensus.Byzantine;
 /// newest executed sequence number and the page of slots it is on, so a new request (a sequence number above the
 /// newest) is answered from the record alone and an execution in order writes through the record into that page
 /// (two lines), where <see cref="TxIdMap"/> walks from a per-client array through a page table (four). The
-/// layout is <see cref="TxIdMap"/>'s: pages of 4,096 slots (the first grows from 256), value + 1 per slot, 0 =
-/// absent; ids far from that pattern (a Byzantine leader's invented ones) go to a dictionary.
+/// pages are <see cref="TxIdMap"/>'s (<see cref="TxSlotPages"/>); ids far from that pattern (a Byzantine leader's
+/// invented ones) go to a dictionary.
 /// </summary>
 public sealed class CommittedRequests
 {
     private const int DenseClients = 1 << 16;
     private const long DenseSequences = 1L << 26;
-    private const int PageBits = 12;
-    private const int PageSize = 1 << PageBits;
+    private const int PageBits = TxSlotPages.PageBits;
+    private const int PageSize = TxSlotPages.PageSize;
 
     private struct Client
     {
@@ -58,8 +58,7 @@ public sealed class CommittedRequests
     /// false (no change) if it was already.</summary>
     public bool TryAdd(TxId id, long value)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(value);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(value, int.MaxValue);
+        TxSlotPages.CheckValue(value);
         if (!Dense(id))
         {
             if (!(_others ??= []).TryAdd(id, value)) return false;
@@ -83,21 +82,9 @@ public sealed class CommittedRequests
         var at = (int)(seq & (PageSize - 1));
         if (seq >= client.Newest) client.Newest = seq + 1;
         if (page == client.LastPage && client.Last is { } last && at < last.Length) return ref last[at];
-        var pages = client.Pages ??= new int[]?[1];
-        if (page >= pages.Length)
-        {
-            Array.Resize(ref pages, (int)Math.Max(page + 1, 2L * pages.Length));
-            client.Pages = pages;
-        }
-        // Page 0 starts at 256 slots and doubles up to a full page; the others are full pages.
-        var slots = pages[page] ??= new int[page == 0 ? Math.Min(PageSize, Math.Max(256, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)at + 1))) : PageSize];
-        if (at >= slots.Length)
-        {
-            Array.Resize(ref slots, Math.Min(PageSize, Math.Max(at + 1, 2 * slots.Length)));
-            pages[page] = slots;
-        }
+        ref var slot = ref TxSlotPages.Slot(ref client.Pages, seq, out var slots);
         client.Last = slots;
         client.LastPage = page;
-        return ref slots[at];
+        return ref slot;
     }
 }

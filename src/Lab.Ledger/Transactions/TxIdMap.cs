@@ -13,8 +13,8 @@ public sealed class TxIdMap
 {
     private const long DenseSequences = 1L << 26;
     private const int DenseClients = 1 << 20;
-    private const int PageBits = 12;
-    private const int PageSize = 1 << PageBits;
+    private const int PageBits = TxSlotPages.PageBits;
+    private const int PageSize = TxSlotPages.PageSize;
     // Per client, its pages; value + 1 per sequence number; 0 = absent.
     private int[]?[]?[] _slots = [];
     private Dictionary<TxId, long>? _sparse;
@@ -42,7 +42,7 @@ public sealed class TxIdMap
     /// <summary>Sets the value for <paramref name="id"/> (0 ≤ <paramref name="value"/> &lt; 2³¹ − 1).</summary>
     public void Set(TxId id, long value)
     {
-        CheckValue(value);
+        TxSlotPages.CheckValue(value);
         if (!Dense(id))
         {
             _sparse ??= [];
@@ -58,7 +58,7 @@ public sealed class TxIdMap
     /// <summary>Adds <paramref name="id"/> with <paramref name="value"/>; false (and no change) if it is there already.</summary>
     public bool TryAdd(TxId id, long value)
     {
-        CheckValue(value);
+        TxSlotPages.CheckValue(value);
         if (!Dense(id))
         {
             if (!(_sparse ??= []).TryAdd(id, value)) return false;
@@ -72,32 +72,46 @@ public sealed class TxIdMap
         return true;
     }
 
-    private static void CheckValue(long value)
+    private ref int Slot(TxId id)
+    {
+        var client = id.Client.Value;
+        if (client >= _slots.Length) Array.Resize(ref _slots, Math.Max(client + 1, 2 * _slots.Length));
+        return ref TxSlotPages.Slot(ref _slots[client], id.Sequence, out _);
+    }
+}
+
+/// <summary>
+/// The per-client slot layout of the indexes that hold every transaction of a run (<see cref="TxIdMap"/>, and the
+/// consensus layer's index of executed requests): a client's sequence numbers in pages of 4,096 int slots, the first
+/// page growing from 256 up to that, value + 1 per slot and 0 for absent.
+/// </summary>
+public static class TxSlotPages
+{
+    public const int PageBits = 12;
+    public const int PageSize = 1 << PageBits;
+
+    /// <summary>A value a slot can hold: 0 ≤ <paramref name="value"/> &lt; 2³¹ − 1.</summary>
+    public static void CheckValue(long value)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(value);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(value, int.MaxValue);
     }
 
-    private ref int Slot(TxId id)
+    /// <summary>The slot of sequence number <paramref name="sequence"/> (below 2²⁶) in a client's page table
+    /// <paramref name="pages"/>, made or grown as needed; <paramref name="page"/> is the page that holds it.</summary>
+    public static ref int Slot(ref int[]?[]? pages, long sequence, out int[] page)
     {
-        var client = id.Client.Value;
-        if (client >= _slots.Length) Array.Resize(ref _slots, Math.Max(client + 1, 2 * _slots.Length));
-        var pages = _slots[client] ??= new int[]?[1];
-        var seq = id.Sequence;
-        var page = (int)(seq >> PageBits);
-        var at = (int)(seq & (PageSize - 1));
-        if (page >= pages.Length)
-        {
-            Array.Resize(ref pages, Math.Max(page + 1, 2 * pages.Length));
-            _slots[client] = pages;
-        }
+        pages ??= new int[]?[1];
+        var number = (int)(sequence >> PageBits);
+        var at = (int)(sequence & (PageSize - 1));
+        if (number >= pages.Length) Array.Resize(ref pages, Math.Max(number + 1, 2 * pages.Length));
         // Page 0 starts at 256 slots and doubles up to a full page; the others are full pages.
-        var slots = pages[page] ??= new int[page == 0 ? Math.Min(PageSize, Math.Max(256, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)at + 1))) : PageSize];
-        if (at >= slots.Length)
+        page = pages[number] ??= new int[number == 0 ? Math.Min(PageSize, Math.Max(256, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)at + 1))) : PageSize];
+        if (at >= page.Length)
         {
-            Array.Resize(ref slots, Math.Min(PageSize, Math.Max(at + 1, 2 * slots.Length)));
-            pages[page] = slots;
+            Array.Resize(ref page, Math.Min(PageSize, Math.Max(at + 1, 2 * page.Length)));
+            pages[number] = page;
         }
-        return ref slots[at];
+        return ref page[at];
     }
 }
