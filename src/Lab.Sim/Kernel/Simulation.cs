@@ -21,7 +21,7 @@ public sealed class Simulation : ISimulationView
     private readonly NodeHost[] _hosts;
     private readonly List<ScheduledFault> _faults;
     private readonly List<ISimulationObserver> _observers = [];
-    private readonly PriorityQueue<int, long> _wakeups = new();
+    private readonly WakeupQueue _wakeups = new();
     private readonly Mailroom _mail;
     private readonly long[] _registered;
     private readonly bool[] _inWindow;
@@ -115,9 +115,8 @@ public sealed class Simulation : ISimulationView
             var windowEnd = SimTime.Min(SimTime.Min(next + minWindow, fault), _options.EndTime);
             active.Clear();
             _activeIds.Clear();
-            while (_wakeups.TryPeek(out var n, out var t) && t < windowEnd.Nanos)
+            while (_wakeups.TryDequeueBefore(windowEnd.Nanos, out var n, out var t))
             {
-                _wakeups.Dequeue();
                 if (t != _registered[n] || _inWindow[n]) continue;
                 _inWindow[n] = true;
                 _registered[n] = long.MaxValue;
