@@ -77,6 +77,13 @@ internal sealed class ActorExecutor : IDisposable
         }
     }
 
+    /// <summary>Starts the actor system on a pool thread if it is not running yet, so that a run which will use it
+    /// finds it ready: starting it takes ~0.3 s, which otherwise lands on the run (measured on the PoW run's profile).</summary>
+    public static void Prewarm()
+    {
+        if (!System.IsValueCreated) ThreadPool.UnsafeQueueUserWorkItem(static _ => _ = System.Value, null);
+    }
+
     /// <summary>Should a window of <paramref name="activeNodes"/> nodes run in parallel, the previous one having had <paramref name="lastWindowEvents"/> events?</summary>
     public bool Worthwhile(int activeNodes, long lastWindowEvents) =>
         _workers.Length > 0 && activeNodes > 1 && lastWindowEvents >= _minEvents;

@@ -40,6 +40,8 @@ public sealed class Simulation : ISimulationView
     public Simulation(SimulationOptions options, NetworkSpec network, IReadOnlyList<NodeSpec> nodes, IEnumerable<ScheduledFault>? faults = null)
     {
         _options = options;
+        // The actor system starts while the world is built.
+        if (options.Mode == ExecutionMode.Actors) ActorExecutor.Prewarm();
         Directory = new NodeDirectory(nodes);
         _network = new NetworkModel(network, nodes.Select(n => n.Region).ToList());
         _hosts = new NodeHost[nodes.Count];
