@@ -53,9 +53,7 @@ public sealed class ClusterRunExecutor : IRunExecutor, IDisposable
     {
         if (jobs.Count == 0) return;
         var batch = Interlocked.Increment(ref _batch);
-        var hashes = new Dictionary<Experiment, string>(ReferenceEqualityComparer.Instance);
-        string Hash(Experiment e) => hashes.TryGetValue(e, out var h) ? h : hashes[e] = ResultFolder.ConfigHash(e);
-        var offers = jobs.Select((j, k) => new JobOffer((batch << 32) | (uint)k, j.Experiment.File, j.Experiment.Overrides, Hash(j.Experiment), j.Run)).ToList();
+        var offers = jobs.Select((j, k) => new JobOffer((batch << 32) | (uint)k, j.Experiment.File, j.Experiment.Overrides, j.Experiment.ConfigHash, j.Run)).ToList();
         _coordinator.Tell(new Coordinator.Submit(offers));
         var left = jobs.Count;
         var done = new bool[jobs.Count];
@@ -71,7 +69,7 @@ public sealed class ClusterRunExecutor : IRunExecutor, IDisposable
                         progress?.Started(job.Spec);
                         break;
                     case CoordinatorEvent.Finished f when Job(f.Id) is { } job:
-                        var result = WorkerRuns.Accept(f.Record, Hash(job.Experiment), job.Spec);
+                        var result = WorkerRuns.Accept(f.Record, job.Experiment.ConfigHash, job.Spec);
                         done[(int)(f.Id & 0xffffffff)] = true;
                         left--;
                         finished(job, result);

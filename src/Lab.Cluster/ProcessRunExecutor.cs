@@ -26,8 +26,6 @@ public sealed class ProcessRunExecutor(IReadOnlyList<string> command, int proces
     {
         if (jobs.Count == 0) return;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        var hashes = new Dictionary<Lab.Experiments.Experiment, string>(ReferenceEqualityComparer.Instance);
-        foreach (var j in jobs) hashes.TryAdd(j.Experiment, ResultFolder.ConfigHash(j.Experiment));
         Exception? failure = null;
         var next = -1;
 
@@ -50,7 +48,7 @@ public sealed class ProcessRunExecutor(IReadOnlyList<string> command, int proces
                     try
                     {
                         child ??= pool?.Take() ?? Child.Start(command);
-                        rep = child.Run(new JobOffer(k, job.Experiment.File, job.Experiment.Overrides, hashes[job.Experiment], job.Run), job.Spec, progress, stop.Token);
+                        rep = child.Run(new JobOffer(k, job.Experiment.File, job.Experiment.Overrides, job.Experiment.ConfigHash, job.Run), job.Spec, progress, stop.Token);
                     }
                     catch (Exception e) when (e is not RunFailedException && !stop.IsCancellationRequested && Child.Broken(e))
                     {

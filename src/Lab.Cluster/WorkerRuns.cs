@@ -25,7 +25,7 @@ public sealed class WorkerRuns(ModelRegistry registry, InputLimits? limits = nul
     {
         var (experiment, runs, problem) = Load(job);
         if (experiment is null) return new Failed(job.Id, problem);
-        var hash = ResultFolder.ConfigHash(experiment);
+        var hash = experiment.ConfigHash;
         if (hash != job.ConfigHash)
             return new Failed(job.Id, $"{job.File} resolves differently on this worker (config hash {hash[..12]}…, the coordinator's is {job.ConfigHash[..Math.Min(12, job.ConfigHash.Length)]}…): the experiment file or a preset it reads differs; run every process from the same checkout");
         if (job.Run < 0 || job.Run >= runs.Count) return new Failed(job.Id, $"run {job.Run} is not in {job.File}");

@@ -19,6 +19,11 @@ public sealed class Experiment
     public required int Replications { get; init; }
     /// <summary>Defaults filled in, presets and overrides applied; variants and sweep as given.</summary>
     public required string ResolvedYaml { get; init; }
+
+    /// <summary>SHA-256 of <see cref="ResolvedYaml"/>, hex: equal hashes, equal runs. Results folders, child processes and
+    /// cluster workers compare it before they accept a run.</summary>
+    public string ConfigHash => _configHash ??= Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ResolvedYaml)));
+    private string? _configHash;   // a race computes it twice, to the same string
     public required IReadOnlyList<PlannedPoint> Points { get; init; }
     public required IReadOnlyList<string> SweepAxes { get; init; }
     public required IReadOnlyList<string> Charts { get; init; }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Lab.Experiments.Running;
@@ -56,14 +55,10 @@ public sealed class ResultFolder : IRunJournal
         Path = path;
         _files = files;
         _facts = facts;
-        _configHash = ConfigHash(experiment);
+        _configHash = experiment.ConfigHash;
         _finished = new bool[experiment.Points.Count * experiment.Replications];
         Discarded = discarded;
     }
-
-    /// <summary>SHA-256 of the resolved experiment: equal hashes, equal runs.</summary>
-    public static string ConfigHash(Experiment e) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(e.ResolvedYaml)));
 
     /// <summary>Runs already kept in this folder.</summary>
     public int FinishedRuns => _finished.Count(f => f);
@@ -80,7 +75,7 @@ public sealed class ResultFolder : IRunJournal
         CheckFolderPath(rootFull, root);
         var parent = System.IO.Path.Combine(rootFull, experiment.Name);
         var runId = session.Started.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-seed" + experiment.Seed;
-        var facts = new ManifestFacts(experiment.File, System.IO.Path.GetFullPath(experiment.File), [.. overrides], [session], LabBuild.Version, LabBuild.Id, "sha256:" + ConfigHash(experiment), experiment.Inputs);
+        var facts = new ManifestFacts(experiment.File, System.IO.Path.GetFullPath(experiment.File), [.. overrides], [session], LabBuild.Version, LabBuild.Id, "sha256:" + experiment.ConfigHash, experiment.Inputs);
         string staging = "";
         try
         {
@@ -165,7 +160,7 @@ public sealed class ResultFolder : IRunJournal
                 throw new ResultFolderException(current is null
                     ? $"the experiment no longer reads {path}, which it read when {folder} was started: {again}"
                     : $"{path}, which the experiment reads, has changed since {folder} was started: {again}");
-        if (facts.ConfigHash != "sha256:" + ConfigHash(experiment))
+        if (facts.ConfigHash != "sha256:" + experiment.ConfigHash)
             throw new ResultFolderException($"the experiment resolves differently than when {folder} was started (a preset or another file it reads has changed; compare with {System.IO.Path.Combine(folder, "resolved.yaml")}): {again}");
 
         var discarded = new List<string>();
@@ -465,7 +460,7 @@ public sealed class ResultFolder : IRunJournal
         new("lab version", LabBuild.Version),
         new("git commit", LabBuild.GitCommit ?? "unknown"),
         new("seed", e.Seed.ToString(CultureInfo.InvariantCulture)),
-        new("config hash", "sha256:" + ConfigHash(e)),
+        new("config hash", "sha256:" + e.ConfigHash),
         new("runs", $"{e.Points.Count} point(s) × {e.Replications} replication(s)"),
         new("started (UTC)", facts.Sessions[0].Started.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
         new("finished (UTC)", (facts.Sessions[^1].Finished ?? facts.Sessions[^1].Started).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),

@@ -20,7 +20,7 @@ namespace Lab.Experiments.Results;
 /// of it at the end. <see cref="Decode"/> refuses anything truncated, altered or from another format
 /// version with an <see cref="InvalidDataException"/>, never an allocation sized by damaged data.</para>
 /// </summary>
-/// <param name="ConfigHash">The experiment's <see cref="ResultFolder.ConfigHash"/>: a record from another experiment is never mistaken for one of this.</param>
+/// <param name="ConfigHash">The experiment's <see cref="Experiment.ConfigHash"/>: a record from another experiment is never mistaken for one of this.</param>
 /// <param name="Point">Index of the variant × sweep point in the experiment's plan.</param>
 /// <param name="Result">The run itself; its <see cref="ReplicationResult.Index"/> is the replication.</param>
 public sealed record RunRecord(string ConfigHash, int Point, ReplicationResult Result)

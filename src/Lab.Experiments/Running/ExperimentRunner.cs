@@ -36,7 +36,7 @@ public sealed class ExperimentRunner(ModelRegistry registry)
         var runs = experiment.Runs;
         var results = new ReplicationResult?[runs.Count];
         var done = new bool[runs.Count];
-        var hash = ResultFolder.ConfigHash(experiment);
+        var hash = experiment.ConfigHash;
         var todo = new List<RunJob>();
         for (int i = 0; i < runs.Count; i++)
         {
