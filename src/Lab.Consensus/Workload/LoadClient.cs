@@ -33,7 +33,13 @@ public sealed class LoadClient : ITransactionSource, IFinalityClient
     {
         _tracker.OnStart(ctx);
         if (_arrivals is not null) ScheduleNextArrival(ctx);
-        else for (int i = 0; i < _options.ClosedLoopOutstanding!.Value; i++) SubmitOne(ctx, null);
+        else if (_options.SubmitFrom.Nanos > 0) ctx.SetTimer(_options.SubmitFrom, LoopStart.Instance);
+        else StartClosedLoop(ctx);
+    }
+
+    private void StartClosedLoop(INodeContext ctx)
+    {
+        for (int i = 0; i < _options.ClosedLoopOutstanding!.Value; i++) SubmitOne(ctx, null);
     }
 
     public void OnMessage(INodeContext ctx, NodeId from, object message)
@@ -57,6 +63,9 @@ public sealed class LoadClient : ITransactionSource, IFinalityClient
             case ThinkOver:
                 SubmitOne(ctx, null);
                 break;
+            case LoopStart:
+                StartClosedLoop(ctx);
+                break;
         }
     }
 
@@ -64,6 +73,10 @@ public sealed class LoadClient : ITransactionSource, IFinalityClient
     {
         // Arrivals are drawn from this node's own stream; one timer per arrival keeps the exact times.
         if (_arrivals!.Next(ctx.Random) is not { } next) return;
+        var from = SimTime.Zero + _options.SubmitFrom;
+        while (next.At < from)
+            if (_arrivals.Next(ctx.Random) is { } later) next = later;
+            else return;
         if (_options.SubmitUntil is { } until && next.At > SimTime.Zero + until) return;
         // An arrival that carries no size needs no state of its own: one shared timer state, not a boxed Arrival each.
         ctx.SetTimer(Duration.FromNanos(Math.Max(0, (next.At - ctx.Now).Nanos)), next.SizeBytes is null ? PlainArrival.Instance : next);
@@ -90,5 +103,10 @@ public sealed class LoadClient : ITransactionSource, IFinalityClient
     private sealed record ThinkOver
     {
         public static readonly ThinkOver Instance = new();
+    }
+
+    private sealed record LoopStart
+    {
+        public static readonly LoopStart Instance = new();
     }
 }

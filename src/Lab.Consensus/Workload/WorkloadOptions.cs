@@ -29,6 +29,12 @@ public sealed record WorkloadOptions
     /// <summary>Transaction size in bytes (a trace's own sizes win). Default 512 B.</summary>
     public Distribution TxSizeBytes { get; init; } = new Constant(512);
 
+    /// <summary>No submissions before this time (default: from the start). A benchmark loads a running cluster: starting
+    /// the clients after the first leader election keeps the requests that pile up while there is none (and their
+    /// retries) out of the measured window. Open-loop arrivals before it are drawn and dropped, so the arrivals after it
+    /// fall where they would without it (a profile keeps its clock, a trace its times).</summary>
+    public Duration SubmitFrom { get; init; } = Duration.Zero;
+
     /// <summary>No new submissions after this time (null: until the run ends); outstanding ones are still chased.</summary>
     public Duration? SubmitUntil { get; init; }
 

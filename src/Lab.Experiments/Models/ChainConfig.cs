@@ -36,6 +36,7 @@ public static class ChainConfig
         Key.Time("workload.burst.every", "bursty profile: a burst starts every this long.", "60s", min: 1e-6),
         Key.Time("workload.burst.for", "bursty profile: how long each burst lasts (shorter than workload.burst.every).", "5s", min: 1e-6),
         new("workload.trace", KeyType.Trace, "A CSV trace to replay instead of arrivals: columns time (seconds), size (bytes), type; path relative to the experiment file; checked line by line when the experiment is validated."),
+        Key.Time("workload.submit-from", "Clients start submitting at this time, e.g. once a chain has elected its first leader, as a benchmark loads a running cluster (arrivals before it are dropped). Must not be after warmup: throughput is measured from there.", "0s"),
         Key.Time("workload.submit-until", "Clients stop submitting at this time (absent: until the run ends)."),
     ];
 
@@ -92,6 +93,7 @@ public static class ChainConfig
             ClosedLoopOutstanding = c.GetOr<long?>("workload.outstanding", null) is { } k ? checked((int)k) : null,
             ThinkTime = c.Time("workload.think-time"),
             TxSizeBytes = new Constant(c.Size("workload.tx-size").Bytes),
+            SubmitFrom = c.Time("workload.submit-from"),
             SubmitUntil = c.GetOr<Duration?>("workload.submit-until", null),
             Warmup = context.Warmup,
             RetryTimeout = c.Time("workload.retry-timeout"),
@@ -102,7 +104,8 @@ public static class ChainConfig
     /// <summary>
     /// Rules between workload keys, so that none is silently ignored: a closed loop (<c>workload.outstanding</c>)
     /// has no arrival process, rate, profile or trace; think time belongs to a closed loop; a trace replaces the
-    /// profile; the burst keys belong to the bursty profile.
+    /// profile; the burst keys belong to the bursty profile; clients start (<c>workload.submit-from</c>) before the run
+    /// ends, before they stop, and no later than the warm-up.
     /// </summary>
     public static void Check(RunConfig c, Diagnostics problems)
     {
@@ -116,6 +119,16 @@ public static class ChainConfig
         }
         else if (c.Time("workload.think-time").Nanos > 0)
             problems.Error(c.MarkOf("workload.think-time"), "workload.think-time", "think time is the pause of a closed loop: set workload.outstanding, or remove it");
+        var from = c.Time("workload.submit-from");
+        if (from.Nanos > 0)
+        {
+            if (from >= c.Time("duration"))
+                problems.Error(c.MarkOf("workload.submit-from"), "workload.submit-from", $"clients would start at {from}, when the run ({c.Time("duration")}) is over: make it earlier");
+            else if (c.GetOr<Duration?>("workload.submit-until", null) is { } until && from >= until)
+                problems.Error(c.MarkOf("workload.submit-from"), "workload.submit-from", $"clients would start at {from} and stop at {until} (workload.submit-until): nothing would be submitted");
+            else if (from > c.Time("warmup"))
+                problems.Error(c.MarkOf("workload.submit-from"), "workload.submit-from", $"clients start at {from}, after the warm-up ({c.Time("warmup")}) ends: throughput_tps would average in time without load; set warmup to {from} or more");
+        }
         if (c.Has("workload.trace") && profile != "flat")
             problems.Error(c.MarkOf("workload.profile"), "workload.profile", "a trace replays its own arrival times: remove the profile or the trace");
         if (profile == "bursty")

@@ -1,3 +1,4 @@
+using Lab.Consensus.Common;
 using Lab.Consensus.Tests.Common;
 using Lab.Consensus.Workload;
 using Lab.Sim.Kernel;
@@ -18,6 +19,26 @@ public class ClientTests
         var latency = r.Metrics.Scalars["commit_latency_mean_s"];
         var tps = r.Metrics.Scalars["throughput_tps"];
         Assert.InRange(tps * latency, 7.0, 8.5); // Little's law: outstanding = throughput × latency
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Clients_submit_nothing_before_submit_from_and_afterwards_what_they_would_have(bool closedLoop)
+    {
+        var load = closedLoop ? Harness.Load(0) with { ClosedLoopOutstanding = 4 } : Harness.Load(200);
+        var (r, w) = Harness.RunRaft(3, workload: load with { SubmitFrom = Duration.FromSeconds(1) });
+        Assert.Empty(w.Violations);
+        var submitted = r.Metrics.Series[StandardMetrics.SubmittedTx];   // 500 ms bins
+        Assert.Equal(0, submitted[0] + submitted[1]);
+        Assert.True(submitted[2] >= 8, $"{submitted[2]} submitted in [1 s, 1.5 s)");
+        Assert.True(Harness.CommittedBetween(r, 1, 3) >= submitted[2]);
+        if (closedLoop) return;
+        // Arrivals before the start are drawn and dropped: the ones after it fall where they would without it.
+        var (all, _) = Harness.RunRaft(3, workload: load);
+        var expected = all.Metrics.Series[StandardMetrics.SubmittedTx];
+        Assert.True(expected[0] > 0);
+        Assert.Equal(expected[2..], submitted[2..]);
     }
 
     [Fact]
