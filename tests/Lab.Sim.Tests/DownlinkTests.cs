@@ -78,10 +78,12 @@ public class DownlinkTests
         static SimTime S(double s) => SimTime.Zero + Duration.FromSeconds(s);
         var d = new Downlink(Bandwidth.Mbps(8));   // 1 MB/s
         Assert.Equal(S(2), d.Receive(S(0), S(0), 2_000_000));
-        Assert.Equal(1.0, d.Utilisation(S(1)), 9);  // busy all of the first second
-        Assert.Equal(0.5, d.Utilisation(S(4)), 9);  // 2 s of 4
+        Assert.Equal(1.0, d.Utilisation(S(0), 0, S(1)), 9);  // busy all of the first second
+        Assert.Equal(0.5, d.Utilisation(S(0), 0, S(4)), 9);  // 2 s of 4
         d.Abandon(S(1));                            // crash: the second megabyte is never served
-        Assert.Equal(0.25, d.Utilisation(S(4)), 9);
+        Assert.Equal(0.25, d.Utilisation(S(0), 0, S(4)), 9);
+        Assert.Equal(1_000_000, d.ServedBefore(S(1)), 3);
+        Assert.Equal(0, d.Utilisation(S(1), d.ServedBefore(S(1)), S(4)), 9);  // nothing served after the crash
         Assert.Equal(S(3.5), d.Receive(S(3), S(3), 500_000)); // after a restart it is free again
     }
 }

@@ -176,6 +176,28 @@ public class NicTests
         Assert.Equal(KernelMetrics.DownlinkQueueP99, Quantile.Name("downlink_queue_s", 0.99));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(4)]
+    public void Cpu_and_nic_utilisation_are_measured_from_the_warm_up_on(double measureFrom)
+    {
+        // n0 sends ten 1 MB copies at 10 Mbit/s: its uplink is busy 0-8 s; copy k's bits reach nk over
+        // [0.8(k-1) + 0.05, 0.8k + 0.05) s, and nk then works 1 s. Measured over [4, 10) s when the warm-up ends at 4 s.
+        var (sim, _) = Of(11, Nic(10, 100), (i, p) =>
+        {
+            if (i == 0) p.Script.Add((Duration.Zero, ctx => ctx.Multicast(Enumerable.Range(1, 10).Select(j => new NodeId(j)), "block", 1_000_000)));
+            else p.OnReceive = (ctx, _, _) => ctx.ChargeCpu(Duration.FromSeconds(1));
+        }, endSeconds: 10, measureFrom: measureFrom);
+        var r = sim.Run();
+        var span = 10 - measureFrom;
+        Assert.Equal((8 - measureFrom) / span, r.Stats.Nic[0].UplinkUtilisation, 9);
+        Assert.Equal(1 / span, r.Stats.CpuUtilisation[5], 9);                         // busy 4.05-5.05 s
+        Assert.Equal(measureFrom > 0 ? 0 : 0.1, r.Stats.CpuUtilisation[1], 9);         // busy 0.85-1.85 s
+        Assert.Equal(0.08 / span, r.Stats.Nic[10].DownlinkUtilisation, 9);             // 1 MB of 100 Mbit/s from 7.25 s
+        // n5's copy arrives over 3.25-4.05 s at 10 Mbit/s: 1/16 of it after 4 s.
+        Assert.Equal((measureFrom > 0 ? 62_500 : 1_000_000) / (12.5e6 * span), r.Stats.Nic[5].DownlinkUtilisation, 9);
+    }
+
     [Fact]
     public void The_downlink_queue_is_the_delay_beyond_what_an_idle_downlink_would_take()
     {

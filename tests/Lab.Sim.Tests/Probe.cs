@@ -40,7 +40,8 @@ internal static class World
 
     /// <summary>Builds a simulation over probes; the returned list gives each node's current probe (restarts make new ones).</summary>
     public static (Simulation Sim, List<Probe>[] Probes) Of(int n, NetworkSpec net, Action<int, Probe>? setup = null,
-        double endSeconds = 10, ExecutionMode mode = ExecutionMode.Sequential, IEnumerable<Lab.Sim.Faults.ScheduledFault>? faults = null, int[]? regions = null)
+        double endSeconds = 10, ExecutionMode mode = ExecutionMode.Sequential, IEnumerable<Lab.Sim.Faults.ScheduledFault>? faults = null, int[]? regions = null,
+        double measureFrom = 0)
     {
         var probes = Enumerable.Range(0, n).Select(_ => new List<Probe>()).ToArray();
         var nodes = Enumerable.Range(0, n).Select(i => new NodeSpec($"n{i}", regions?[i] ?? 0, "node", () =>
@@ -50,7 +51,7 @@ internal static class World
             probes[i].Add(p);
             return p;
         })).ToList();
-        var sim = new Simulation(new SimulationOptions { Seed = 5, EndTime = T(endSeconds), Mode = mode }, net, nodes, faults);
+        var sim = new Simulation(new SimulationOptions { Seed = 5, EndTime = T(endSeconds), Mode = mode, MeasureFrom = T(measureFrom) }, net, nodes, faults);
         return (sim, probes);
     }
 }

@@ -109,7 +109,7 @@ public static class StandardMetrics
         (BytesPerDecision, "replica-to-replica bytes per committed block"),
         (LeaderElections, "leaders installed: Raft elections won, BFT view changes per replica, solo 0"),
         (UnavailableSeconds, "virtual time after warm-up with no leader able to serve"),
-        (CpuUtilisationMax, "CPU utilisation of the busiest replica, 0 to 1"),
+        (CpuUtilisationMax, "CPU utilisation of the busiest replica, 0 to 1, from the warm-up to the end"),
         (SafetyViolations, "honest replicas committing different blocks at one height, or rewriting one (0 within tolerance)"),
         (ValidityViolations, "committed transactions never submitted, committed twice, or lost after a restart (0 within tolerance)"),
         (Decisions, "the highest height an honest replica committed"),

@@ -21,7 +21,7 @@ public static class MetricCatalog
         new(KernelMetrics.MessagesTotal, "messages sent"),
         new(KernelMetrics.BytesTotal, "bytes sent"),
         new(KernelMetrics.MessagesDropped, "messages lost to loss, partitions or crashed receivers"),
-        new(KernelMetrics.CpuUtilisation, "mean over nodes of the share of time a node's CPU was busy"),
+        new(KernelMetrics.CpuUtilisation, "mean over nodes of the share of time a node's CPU was busy, from the warm-up to the end (as every utilisation)"),
         new(KernelMetrics.SafetyViolations, "safety violations found (0 when safety held)"),
         // The per-node NICs: only runs whose network charges bandwidth report these.
         new(KernelMetrics.UplinkUtilisationMax, "the busiest node's uplink utilisation, 0 to 1 (runs with network bandwidth)"),

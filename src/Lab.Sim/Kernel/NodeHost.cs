@@ -263,9 +263,32 @@ internal sealed class NodeHost : INodeContext
         return neverSent;
     }
 
-    /// <summary>How hard this node's NIC worked over [0, <paramref name="end"/>).</summary>
+    // What the CPU and NIC had done when the measured window began (all zero when it begins at time zero).
+    private SimTime _measuredFrom;
+    private Duration _busyAtFrom;
+    private long _uplinkAtFrom;
+    private double _downlinkAtFrom;
+
+    /// <summary>Utilisation is measured from <paramref name="at"/> on (the experiment's warm-up ends): called between
+    /// windows, when no event before <paramref name="at"/> is left to run. An event that began before it counts its whole
+    /// CPU time before it.</summary>
+    public void StartMeasuring(SimTime at)
+    {
+        _measuredFrom = at;
+        _busyAtFrom = BusyTime;
+        _uplinkAtFrom = _uplink?.BusyBefore(at) ?? 0;
+        _downlinkAtFrom = _downlink?.ServedBefore(at) ?? 0;
+    }
+
+    /// <summary>Share of the measured window up to <paramref name="end"/> this node's CPU was busy, 0 to 1.</summary>
+    public double CpuUtilisation(SimTime end) =>
+        end <= _measuredFrom ? 0 : Math.Min(1.0, (double)(BusyTime - _busyAtFrom).Nanos / (end.Nanos - _measuredFrom.Nanos));
+
+    /// <summary>How hard this node's NIC worked over the measured window up to <paramref name="end"/> (the queue
+    /// percentiles are over the whole run: their samples are not kept with their times).</summary>
     public NicUsage NicUsage(SimTime end) => new(
-        _uplink?.Utilisation(end) ?? 0, _uplink?.Waits.Quantile(0.99) ?? 0, _downlink?.Utilisation(end) ?? 0, _downlink?.Waits.Quantile(0.99) ?? 0);
+        _uplink?.Utilisation(_measuredFrom, _uplinkAtFrom, end) ?? 0, _uplink?.Waits.Quantile(0.99) ?? 0,
+        _downlink?.Utilisation(_measuredFrom, _downlinkAtFrom, end) ?? 0, _downlink?.Waits.Quantile(0.99) ?? 0);
 
     public void Restart(SimTime at, bool loseDisk)
     {

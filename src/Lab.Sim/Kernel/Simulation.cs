@@ -36,6 +36,7 @@ public sealed class Simulation : ISimulationView
     private long _windows;
     private long _nodesVersion;
     private bool _ran;
+    private bool _measuring;   // utilisation is measured from time zero (the default) or from MeasureFrom, reached
 
     public Simulation(SimulationOptions options, NetworkSpec network, IReadOnlyList<NodeSpec> nodes, IEnumerable<ScheduledFault>? faults = null)
     {
@@ -87,6 +88,7 @@ public sealed class Simulation : ISimulationView
         var minWindow = Duration.FromNanos(Math.Max(1, lookahead.Nanos));
         long events = 0, lastWindowEvents = 0;
         var reason = StopReason.EndTime;
+        _measuring = _options.MeasureFrom <= SimTime.Zero;
 
         foreach (var h in _hosts) h.Start(SimTime.Zero);
         foreach (var h in _hosts) Merge(h);
@@ -115,6 +117,15 @@ public sealed class Simulation : ISimulationView
             if (events >= _options.MaxEvents) { reason = StopReason.MaxEvents; break; }
 
             var windowEnd = SimTime.Min(SimTime.Min(next + minWindow, fault), _options.EndTime);
+            if (!_measuring && windowEnd > _options.MeasureFrom)
+            {
+                // Before the first window that reaches the measured part: nothing has run at or after MeasureFrom
+                // unless this window straddles it (then what it runs before MeasureFrom counts as measured: an error of
+                // less than one window). Windows are not cut there: observers act at barriers, and an extra one would
+                // change results.
+                _measuring = true;
+                foreach (var h in _hosts) h.StartMeasuring(_options.MeasureFrom);
+            }
             active.Clear();
             _activeIds.Clear();
             while (_wakeups.TryDequeueBefore(windowEnd.Nanos, out var n, out var t))
@@ -387,7 +398,7 @@ public sealed class Simulation : ISimulationView
             delivered += h.MessagesDelivered; dropped += h.MessagesDropped;
         }
         var span = Math.Max(1, _now.Nanos);
-        var cpu = _hosts.Select(h => Math.Min(1.0, (double)h.BusyTime.Nanos / span)).ToArray();
+        var cpu = _hosts.Select(h => h.CpuUtilisation(new SimTime(span))).ToArray();
         // NIC figures only where the network charges bandwidth: elsewhere they are all zero, and
         // leaving them out keeps such runs' output as it was.
         NicUsage[] nic = _network.HasBandwidthLimits ? [.. _hosts.Select(h => h.NicUsage(new SimTime(span)))] : [];

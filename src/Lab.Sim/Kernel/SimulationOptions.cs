@@ -10,6 +10,9 @@ public sealed record SimulationOptions
     public SimTime EndTime { get; init; } = SimTime.MaxValue;
     /// <summary>The run stops after this many events (a guard against runaway protocols).</summary>
     public long MaxEvents { get; init; } = long.MaxValue;
+    /// <summary>CPU and NIC utilisation are measured from here to the end (an experiment's warm-up; default: the whole
+    /// run), to within one window (the lookahead).</summary>
+    public SimTime MeasureFrom { get; init; } = SimTime.Zero;
     /// <summary>Width of the time bins of metric series (e.g. throughput over time).</summary>
     public Duration SeriesBin { get; init; } = Duration.FromSeconds(1);
     /// <summary>Sequential (one thread, no actors) or Actors (nodes hosted in batches by Akka.NET worker actors, windows in parallel).</summary>

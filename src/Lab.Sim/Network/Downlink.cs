@@ -128,10 +128,15 @@ public sealed class Downlink
         _used[i] = 0;
     }
 
-    /// <summary>Share of the capacity of [0, <paramref name="end"/>) the downlink served, 0 to 1.</summary>
-    public double Utilisation(SimTime end)
+    /// <summary>Bytes served before <paramref name="t"/>. Exact for any <paramref name="t"/> at or after the first bit of
+    /// the last message received so far (later ones are served only from their own first bit on).</summary>
+    public double ServedBefore(SimTime t) => _bytes - BytesFrom(t.Nanos);
+
+    /// <summary>Share of the capacity of [<paramref name="from"/>, <paramref name="end"/>) the downlink served, 0 to 1;
+    /// <paramref name="servedAtFrom"/> is what <see cref="ServedBefore"/> said at <paramref name="from"/>.</summary>
+    public double Utilisation(SimTime from, double servedAtFrom, SimTime end)
     {
-        if (end.Nanos <= 0) return 0;
-        return Math.Clamp((_bytes - BytesFrom(end.Nanos)) / (_capacity * end.Nanos), 0, 1);
+        if (end <= from) return 0;
+        return Math.Clamp((ServedBefore(end) - servedAtFrom) / (_capacity * (end.Nanos - from.Nanos)), 0, 1);
     }
 }

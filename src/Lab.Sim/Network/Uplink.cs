@@ -39,12 +39,15 @@ public sealed class Uplink
         FreeAt = at;
     }
 
-    /// <summary>Share of [0, <paramref name="end"/>) the uplink was sending, 0 to 1.</summary>
-    public double Utilisation(SimTime end)
+    /// <summary>Nanoseconds the uplink was sending before <paramref name="t"/> (messages queued beyond it form one busy
+    /// period that began before it). Exact for any <paramref name="t"/> at or after the last message queued so far.</summary>
+    public long BusyBefore(SimTime t) => Math.Max(0, _busyNanos - Math.Max(0, FreeAt.Nanos - t.Nanos));
+
+    /// <summary>Share of [<paramref name="from"/>, <paramref name="end"/>) the uplink was sending, 0 to 1;
+    /// <paramref name="busyAtFrom"/> is what <see cref="BusyBefore"/> said at <paramref name="from"/>.</summary>
+    public double Utilisation(SimTime from, long busyAtFrom, SimTime end)
     {
-        if (end.Nanos <= 0) return 0;
-        // Messages queued beyond the end form one busy period that began before the end.
-        var busy = _busyNanos - Math.Max(0, FreeAt.Nanos - end.Nanos);
-        return Math.Clamp((double)busy / end.Nanos, 0, 1);
+        if (end <= from) return 0;
+        return Math.Clamp((double)(BusyBefore(end) - busyAtFrom) / (end.Nanos - from.Nanos), 0, 1);
     }
 }
