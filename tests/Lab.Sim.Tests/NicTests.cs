@@ -199,6 +199,20 @@ public class NicTests
     }
 
     [Fact]
+    public void A_node_idle_after_the_warm_up_was_not_busy_in_the_measured_part()
+    {
+        // n1 works 1 s at 0.05 s; nothing happens after 2 s, the warm-up's end.
+        var (sim, _) = Of(2, Nic(10, 100), (i, p) =>
+        {
+            if (i == 0) p.Script.Add((Duration.Zero, ctx => ctx.Send(new NodeId(1), "work", 100)));
+            else p.OnReceive = (ctx, _, _) => ctx.ChargeCpu(Duration.FromSeconds(1));
+        }, endSeconds: 10, measureFrom: 2);
+        var r = sim.Run();
+        Assert.Equal(0, r.Stats.CpuUtilisation[1]);
+        Assert.Equal(0, r.Stats.Nic[0].UplinkUtilisation);
+    }
+
+    [Fact]
     public void The_downlink_queue_is_the_delay_beyond_what_an_idle_downlink_would_take()
     {
         // Two 1 MB messages from two senders reach a 10 Mbit/s downlink at the same time: each alone

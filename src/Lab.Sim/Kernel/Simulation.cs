@@ -397,6 +397,9 @@ public sealed class Simulation : ISimulationView
             ev += h.EventsProcessed; sent += h.MessagesSent; bytes += h.BytesSent;
             delivered += h.MessagesDelivered; dropped += h.MessagesDropped;
         }
+        // A run idle from before MeasureFrom to its end never reached a window there: nothing ran in the measured part.
+        if (!_measuring && _now > _options.MeasureFrom)
+            foreach (var h in _hosts) h.StartMeasuring(_options.MeasureFrom);
         var span = Math.Max(1, _now.Nanos);
         var cpu = _hosts.Select(h => h.CpuUtilisation(new SimTime(span))).ToArray();
         // NIC figures only where the network charges bandwidth: elsewhere they are all zero, and
