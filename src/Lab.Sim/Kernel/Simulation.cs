@@ -123,8 +123,7 @@ public sealed class Simulation : ISimulationView
                 // unless this window straddles it (then what it runs before MeasureFrom counts as measured: an error of
                 // less than one window). Windows are not cut there: observers act at barriers, and an extra one would
                 // change results.
-                _measuring = true;
-                foreach (var h in _hosts) h.StartMeasuring(_options.MeasureFrom);
+                StartMeasuring();
             }
             active.Clear();
             _activeIds.Clear();
@@ -183,6 +182,14 @@ public sealed class Simulation : ISimulationView
 
         foreach (var o in _observers) o.OnEnd(this);
         return BuildResult(reason);
+    }
+
+    /// <summary>Utilisation is measured from <see cref="SimulationOptions.MeasureFrom"/> on: each node notes what its CPU
+    /// and NIC had done by then.</summary>
+    private void StartMeasuring()
+    {
+        _measuring = true;
+        foreach (var h in _hosts) h.StartMeasuring(_options.MeasureFrom);
     }
 
     private bool Barrier()
@@ -398,8 +405,7 @@ public sealed class Simulation : ISimulationView
             delivered += h.MessagesDelivered; dropped += h.MessagesDropped;
         }
         // A run idle from before MeasureFrom to its end never reached a window there: nothing ran in the measured part.
-        if (!_measuring && _now > _options.MeasureFrom)
-            foreach (var h in _hosts) h.StartMeasuring(_options.MeasureFrom);
+        if (!_measuring && _now > _options.MeasureFrom) StartMeasuring();
         var span = Math.Max(1, _now.Nanos);
         var cpu = _hosts.Select(h => h.CpuUtilisation(new SimTime(span))).ToArray();
         // NIC figures only where the network charges bandwidth: elsewhere they are all zero, and
